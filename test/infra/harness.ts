@@ -1,0 +1,191 @@
+/**
+ * Runs Pulumi programs under mocks and records every resource they register,
+ * with its inputs fully resolved, so tests can assert on what `pulumi up` would create.
+ *
+ * The mocks fail loudly: a data-source call they do not know throws.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export const MOCK_ACCOUNT_ID = "123456789012";
+export const MOCK_REGION = "eu-west-1";
+export const MOCK_AZS = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
+
+export interface RegisteredResource {
+  type: string;
+  name: string;
+  id: string;
+  /** Inputs as the program passed them (resolved). */
+  inputs: Record<string, any>;
+  /** Inputs plus the computed outputs the mock added (arn, endpoint, ...). */
+  state: Record<string, any>;
+}
+
+/** Managed CloudFront policy ids, as AWS documents them. */
+export const MANAGED_POLICY_IDS: Record<string, string> = {
+  "Managed-CachingOptimized": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+  "Managed-CachingDisabled": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+  "Managed-AllViewerExceptHostHeader": "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+  "Managed-AllViewer": "216adef6-5c7f-47e4-b989-5492eafa07d3",
+};
+
+type CallHandler = (args: Record<string, any>) => Record<string, any>;
+
+const CALLS: Record<string, CallHandler> = {
+  "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
+    id: MOCK_REGION,
+    names: MOCK_AZS,
+    zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"],
+  }),
+  "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+    id: MOCK_ACCOUNT_ID,
+    accountId: MOCK_ACCOUNT_ID,
+    arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/test`,
+    userId: "AIDAEXAMPLE",
+  }),
+  "aws:index/getRegion:getRegion": () => ({ id: MOCK_REGION, name: MOCK_REGION, region: MOCK_REGION, endpoint: `ec2.${MOCK_REGION}.amazonaws.com` }),
+  "aws:index/getPartition:getPartition": () => ({ id: "aws", partition: "aws", dnsSuffix: "amazonaws.com" }),
+  "aws:cloudfront/getCachePolicy:getCachePolicy": (args) => {
+    const id = MANAGED_POLICY_IDS[args.name];
+    if (!id) throw new Error(`mock: unknown managed cache policy ${args.name}`);
+    return { id, name: args.name };
+  },
+  "aws:cloudfront/getOriginRequestPolicy:getOriginRequestPolicy": (args) => {
+    const id = MANAGED_POLICY_IDS[args.name];
+    if (!id) throw new Error(`mock: unknown managed origin request policy ${args.name}`);
+    return { id, name: args.name };
+  },
+};
+
+/** Registers an extra data-source call handler for a test file. */
+export function addCallMock(token: string, handler: CallHandler): void {
+  CALLS[token] = handler;
+}
+
+function arnFor(type: string, name: string): string {
+  const service = type.split(":")[1]!.split("/")[0]!;
+  return `arn:aws:${service}:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:${type.split(":")[2]!.toLowerCase()}/${name}`;
+}
+
+/** Outputs AWS computes, per resource type, so dependent inputs resolve to realistic values. */
+function computedOutputs(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+  const physical = inputs.name ?? inputs.bucket ?? inputs.clusterIdentifier ?? inputs.identifier ?? `${name}-physical`;
+  const base: Record<string, any> = { arn: arnFor(type, physical) };
+  switch (type) {
+    case "aws:s3/bucket:Bucket":
+      return { ...base, arn: `arn:aws:s3:::${physical}`, bucket: physical, bucketRegionalDomainName: `${physical}.s3.${MOCK_REGION}.amazonaws.com` };
+    case "aws:ecr/repository:Repository":
+      return { ...base, repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${MOCK_REGION}.amazonaws.com/${physical}`, registryId: MOCK_ACCOUNT_ID };
+    case "docker-build:index:Image":
+      return { digest: "sha256:" + "a".repeat(64), ref: `${inputs.tags?.[0] ?? physical}@sha256:${"a".repeat(64)}` };
+    case "aws:lambda/function:Function":
+      return {
+        ...base,
+        arn: `arn:aws:lambda:${inputs.region ?? MOCK_REGION}:${MOCK_ACCOUNT_ID}:function:${physical}`,
+        invokeArn: `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/arn:aws:lambda:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:function:${physical}/invocations`,
+        qualifiedArn: `arn:aws:lambda:${inputs.region ?? MOCK_REGION}:${MOCK_ACCOUNT_ID}:function:${physical}:1`,
+        version: inputs.publish ? "1" : "$LATEST",
+        name: physical,
+      };
+    case "aws:rds/cluster:Cluster":
+      return {
+        ...base,
+        arn: `arn:aws:rds:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:cluster:${physical}`,
+        endpoint: `${physical}.cluster-abc.${MOCK_REGION}.rds.amazonaws.com`,
+        readerEndpoint: `${physical}.cluster-ro-abc.${MOCK_REGION}.rds.amazonaws.com`,
+        clusterResourceId: "cluster-ABCDEFGHIJKL",
+        port: 5432,
+      };
+    case "aws:rds/proxy:Proxy":
+      return { ...base, arn: `arn:aws:rds:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:db-proxy:prx-0123456789abcdef0`, endpoint: `${physical}.proxy-abc.${MOCK_REGION}.rds.amazonaws.com` };
+    case "aws:rds/proxyEndpoint:ProxyEndpoint":
+      return { ...base, endpoint: `${inputs.dbProxyEndpointName}.endpoint.proxy-abc.${MOCK_REGION}.rds.amazonaws.com` };
+    case "aws:lb/loadBalancer:LoadBalancer":
+      return { ...base, dnsName: `${physical}-123.${MOCK_REGION}.elb.amazonaws.com`, arnSuffix: `app/${physical}/0123456789abcdef`, zoneId: "Z32O12XQLNTSW2" };
+    case "aws:lb/targetGroup:TargetGroup":
+      return { ...base, arnSuffix: `targetgroup/${physical}/0123456789abcdef` };
+    case "aws:apigateway/restApi:RestApi":
+      return { ...base, rootResourceId: "root123", executionArn: `arn:aws:execute-api:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:abc123` };
+    case "aws:apigateway/stage:Stage":
+      return { ...base, invokeUrl: `https://abc123.execute-api.${MOCK_REGION}.amazonaws.com/${inputs.stageName}`, executionArn: `arn:aws:execute-api:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:abc123/${inputs.stageName}` };
+    case "aws:cloudfront/distribution:Distribution":
+      return { ...base, domainName: "d111111abcdef8.cloudfront.net", hostedZoneId: "Z2FDTNDATAQYW2" };
+    case "aws:dynamodb/table:Table":
+      return { ...base, arn: `arn:aws:dynamodb:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:table/${physical}` };
+    case "aws:secretsmanager/secret:Secret":
+      return { ...base, arn: `arn:aws:secretsmanager:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:secret:${physical}-AbCdEf` };
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return { ...base, arn: `arn:aws:logs:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:log-group:${physical}` };
+    case "aws:sns/topic:Topic":
+      return { ...base, arn: `arn:aws:sns:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:${physical}` };
+    case "aws:kms/key:Key":
+      return { ...base, keyId: "1234abcd-12ab-34cd-56ef-1234567890ab" };
+    case "aws:iam/role:Role":
+      return { ...base, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${physical}`, name: physical };
+    case "random:index/randomPassword:RandomPassword":
+    case "random:index/randomString:RandomString":
+      return { result: "r".repeat(inputs.length ?? 32) };
+    case "random:index/randomBytes:RandomBytes":
+      return { base64: Buffer.alloc(inputs.length ?? 32, 7).toString("base64"), hex: "07".repeat(inputs.length ?? 32) };
+    default:
+      return base;
+  }
+}
+
+export const registered: RegisteredResource[] = [];
+
+/**
+ * Installs the mocks with the given stack config (keys without the project prefix).
+ * Call before importing the program; import the program fresh (vi.resetModules) per run.
+ */
+export async function installMocks(config: Record<string, string>, opts: { project?: string; stack?: string } = {}): Promise<void> {
+  const project = opts.project ?? "ecommerce-platform";
+  registered.length = 0;
+  const all: Record<string, string> = {};
+  for (const [k, v] of Object.entries(config)) all[k.includes(":") ? k : `${project}:${k}`] = v;
+  pulumi.runtime.setAllConfig(all);
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args: pulumi.runtime.MockResourceArgs) {
+        const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) };
+        const id = `${args.name}-id`;
+        registered.push({ type: args.type, name: args.name, id, inputs: args.inputs, state });
+        return { id, state };
+      },
+      call(args: pulumi.runtime.MockCallArgs) {
+        const handler = CALLS[args.token];
+        if (!handler) throw new Error(`mock not implemented: ${args.token}`);
+        return handler(args.inputs);
+      },
+    },
+    project,
+    opts.stack ?? "dev",
+    false,
+  );
+}
+
+/** Resolves a Pulumi output to its value (under mocks every value is known). */
+export function resolve<T>(output: pulumi.Input<T>): Promise<T> {
+  return new Promise((res) => pulumi.output(output).apply((v) => { res(v as T); return v; }));
+}
+
+/** Waits until the program has registered everything (no RPC outstanding). */
+export async function settle(): Promise<void> {
+  // Outputs resolve across many microtask/macrotask turns; wait until the count stops growing.
+  let last = -1;
+  let stable = 0;
+  while (stable < 5) {
+    await new Promise((r) => setTimeout(r, 10));
+    if (registered.length === last) stable++;
+    else { stable = 0; last = registered.length; }
+  }
+}
+
+export function ofType(type: string): RegisteredResource[] {
+  return registered.filter((r) => r.type === type);
+}
+
+export function oneOfType(type: string): RegisteredResource {
+  const found = ofType(type);
+  if (found.length !== 1) throw new Error(`expected exactly one ${type}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+  return found[0]!;
+}
