@@ -1,0 +1,107 @@
+import type { CloudFrontRequest, CloudFrontResultResponse } from "aws-lambda";
+import { describe, expect, it } from "vitest";
+import { newSessionId, sidCookieValue } from "../../app/src/session/sid-cookie";
+import { guardRequest, isAdminPath, normalizePath, requestIdFor } from "../../edge/src/guard";
+import { handler } from "../../edge/src/index";
+import { viewerRequest, type ViewerRequestOptions } from "./events";
+
+const KEY = "edge-test-signing-key-0123456789abcdef";
+
+function run(options: ViewerRequestOptions, key = KEY): CloudFrontRequest | CloudFrontResultResponse {
+  return guardRequest(viewerRequest(options).Records[0]!.cf.request, key);
+}
+
+function asResponse(result: CloudFrontRequest | CloudFrontResultResponse): CloudFrontResultResponse {
+  expect(result).toHaveProperty("status");
+  return result as CloudFrontResultResponse;
+}
+
+function asRequest(result: CloudFrontRequest | CloudFrontResultResponse): CloudFrontRequest {
+  expect(result).not.toHaveProperty("status");
+  return result as CloudFrontRequest;
+}
+
+describe("edge guard (TypeScript handler logic)", () => {
+  it("refuses /api/admin/* with 403 in the contract's error shape, as JSON", () => {
+    const response = asResponse(run({ uri: "/api/admin/products/SKU-1", method: "PUT" }));
+    expect(response.status).toBe("403");
+    expect(response.headers?.["content-type"]?.[0]?.value).toMatch(/^application\/json/);
+    expect(response.headers?.["cache-control"]?.[0]?.value).toBe("no-store");
+    const body = JSON.parse(response.body!);
+    expect(body.error.code).toBe("forbidden");
+    expect(typeof body.error.message).toBe("string");
+    expect(Object.keys(body)).toEqual(["error"]);
+  });
+
+  it("refuses admin paths disguised by case, percent-escapes, doubled slashes and dot segments", () => {
+    for (const uri of ["/api/admin", "/api/admin/", "/API/Admin/products/x", "/api/%61dmin/products/x", "/api//admin/products/x", "/api/./admin/x", "/api/catalog/../admin/x", "/api%2Fadmin/x"]) {
+      expect(isAdminPath(uri), uri).toBe(true);
+      expect(asResponse(run({ uri })).status, uri).toBe("403");
+    }
+  });
+
+  it("does not treat look-alike public paths as admin", () => {
+    for (const uri of ["/api/products", "/api/administrator", "/api/products/admin", "/health"]) {
+      expect(isAdminPath(uri), uri).toBe(false);
+    }
+    expect(normalizePath("/api//products/./x/")).toBe("/api/products/x");
+  });
+
+  it("refuses a forged sid cookie with 401 unauthorized and clears the cookie", () => {
+    const forged = sidCookieValue(newSessionId(), "not-the-real-key-0123456789");
+    const response = asResponse(run({ uri: "/api/cart", cookies: [`theme=dark; sid=${forged}`] }));
+    expect(response.status).toBe("401");
+    expect(JSON.parse(response.body!).error.code).toBe("unauthorized");
+    expect(response.headers?.["set-cookie"]?.[0]?.value).toMatch(/^sid=; .*Max-Age=0/);
+  });
+
+  it("refuses malformed sid values (empty, unsigned, tampered)", () => {
+    const good = sidCookieValue(newSessionId(), KEY);
+    for (const sid of ["", "abc", good.replace(/.$/, (c) => (c === "A" ? "B" : "A")), `${newSessionId()}.${good.split(".")[1]}`]) {
+      expect(asResponse(run({ uri: "/api/cart", cookies: [`sid=${sid}`] })).status, sid).toBe("401");
+    }
+  });
+
+  it("checks every sid cookie across several Cookie headers: one forged among good ones is refused", () => {
+    const good = sidCookieValue(newSessionId(), KEY);
+    const forged = sidCookieValue(newSessionId(), "another-key-0123456789abcdef");
+    expect(asResponse(run({ uri: "/api/cart", cookies: [`sid=${good}`, `lang=en; sid=${forged}`] })).status).toBe("401");
+    expect(asResponse(run({ uri: "/api/cart", cookies: ["lang=en", `a=1; sid=${forged}`] })).status).toBe("401");
+  });
+
+  it("lets a request with a good sid cookie through, cookies untouched, with an x-request-id", () => {
+    const good = sidCookieValue(newSessionId(), KEY);
+    const request = asRequest(run({ uri: "/api/cart", cookies: ["lang=en", `sid=${good}; theme=dark`] }));
+    expect(request.uri).toBe("/api/cart");
+    expect(request.headers.cookie?.map((h) => h.value)).toEqual(["lang=en", `sid=${good}; theme=dark`]);
+    expect(request.headers["x-request-id"]?.[0]?.value).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("lets a request without cookies through and adds a random UUID x-request-id", () => {
+    const first = asRequest(run({ uri: "/api/products" }));
+    const second = asRequest(run({ uri: "/api/products" }));
+    const id1 = first.headers["x-request-id"]![0]!.value;
+    expect(id1).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(second.headers["x-request-id"]![0]!.value).not.toBe(id1);
+  });
+
+  it("keeps a sane client x-request-id and replaces an unsafe one", () => {
+    expect(requestIdFor({ "x-request-id": [{ key: "X-Request-Id", value: "client-req-12345678" }] })).toBe("client-req-12345678");
+    for (const bad of ["short", "has space in it", "x".repeat(129), "inject\r\nheader: 1", "<script>alert(1)</script>"]) {
+      expect(requestIdFor({ "x-request-id": [{ key: "X-Request-Id", value: bad }] }, () => "fresh-id"), bad).toBe("fresh-id");
+    }
+    const request = asRequest(run({ uri: "/api/products", requestId: "trace:abc.DEF_123-x" }));
+    expect(request.headers["x-request-id"]).toEqual([{ key: "X-Request-Id", value: "trace:abc.DEF_123-x" }]);
+  });
+
+  it("puts the request id on its error responses too", () => {
+    const response = asResponse(run({ uri: "/api/admin/x", requestId: "client-req-12345678" }));
+    expect(response.headers?.["x-request-id"]?.[0]?.value).toBe("client-req-12345678");
+  });
+
+  it("fails closed when no signing key was built in", async () => {
+    expect(() => run({ uri: "/api/products" }, "")).toThrow(/no session signing key/);
+    // The unbundled entry point has no key defined: it must throw, never pass requests unchecked.
+    await expect(handler(viewerRequest({ uri: "/api/products" }))).rejects.toThrow(/no session signing key/);
+  });
+});
