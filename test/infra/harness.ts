@@ -18,6 +18,8 @@ export interface RegisteredResource {
   inputs: Record<string, any>;
   /** Inputs plus the computed outputs the mock added (arn, endpoint, ...). */
   state: Record<string, any>;
+  /** URNs this resource was registered as depending on (dependsOn plus inputs from other resources). */
+  dependencies: string[];
 }
 
 /** Managed CloudFront policy ids, as AWS documents them. */
@@ -49,6 +51,16 @@ const CALLS: Record<string, CallHandler> = {
     if (!id) throw new Error(`mock: unknown managed cache policy ${args.name}`);
     return { id, name: args.name };
   },
+  "aws:ecr/getAuthorizationToken:getAuthorizationToken": (args) => ({
+    id: MOCK_REGION,
+    registryId: args.registryId ?? MOCK_ACCOUNT_ID,
+    userName: "AWS",
+    password: "mock-ecr-password",
+    authorizationToken: Buffer.from("AWS:mock-ecr-password").toString("base64"),
+    proxyEndpoint: `https://${args.registryId ?? MOCK_ACCOUNT_ID}.dkr.ecr.${MOCK_REGION}.amazonaws.com`,
+    expiresAt: "2030-01-01T00:00:00Z",
+    region: MOCK_REGION,
+  }),
   "aws:cloudfront/getOriginRequestPolicy:getOriginRequestPolicy": (args) => {
     const id = MANAGED_POLICY_IDS[args.name];
     if (!id) throw new Error(`mock: unknown managed origin request policy ${args.name}`);
@@ -86,6 +98,15 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
         version: inputs.publish ? "1" : "$LATEST",
         name: physical,
       };
+    case "aws:lambda/alias:Alias": {
+      const aliasArn = `arn:aws:lambda:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:function:${inputs.functionName}:${inputs.name}`;
+      return {
+        arn: aliasArn,
+        invokeArn: `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/${aliasArn}/invocations`,
+      };
+    }
+    case "aws:lambda/invocation:Invocation":
+      return { result: JSON.stringify({ ok: true, applied: [] }) };
     case "aws:rds/cluster:Cluster":
       return {
         ...base,
@@ -148,7 +169,8 @@ export async function installMocks(config: Record<string, string>, opts: { proje
       newResource(args: pulumi.runtime.MockResourceArgs) {
         const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) };
         const id = `${args.name}-id`;
-        registered.push({ type: args.type, name: args.name, id, inputs: args.inputs, state });
+        const dependencies = currentRegistration?.getDependenciesList() ?? [];
+        registered.push({ type: args.type, name: args.name, id, inputs: args.inputs, state, dependencies });
         return { id, state };
       },
       call(args: pulumi.runtime.MockCallArgs) {
@@ -161,6 +183,29 @@ export async function installMocks(config: Record<string, string>, opts: { proje
     opts.stack ?? "dev",
     false,
   );
+  captureDependencies();
+}
+
+/** The registration request being handled; the mock monitor calls newResource synchronously from it. */
+let currentRegistration: { getDependenciesList(): string[] } | undefined;
+
+/** Wraps the mock monitor so each recorded resource carries the dependencies it was registered with. */
+function captureDependencies(): void {
+  const monitor = pulumi.runtime.getMonitor() as any;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, callback: any) => {
+    currentRegistration = req;
+    try {
+      return register(req, callback);
+    } finally {
+      currentRegistration = undefined;
+    }
+  };
+}
+
+/** True when `resource` was registered with a dependency on `on` (via dependsOn or an input it consumes). */
+export function dependsOn(resource: RegisteredResource, on: RegisteredResource): boolean {
+  return resource.dependencies.some((urn) => urn.endsWith(`$${on.type}::${on.name}`) || urn.endsWith(`::${on.type}::${on.name}`));
 }
 
 /** Resolves a Pulumi output to its value (under mocks every value is known). */
@@ -178,6 +223,19 @@ export async function settle(): Promise<void> {
     if (registered.length === last) stable++;
     else { stable = 0; last = registered.length; }
   }
+}
+
+/** Pulumi's marker key for a secret value in serialized inputs: `{ [SECRET_SIG]: ..., value }`. */
+export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** True when a recorded input was passed as a Pulumi secret. */
+export function isSecret(value: unknown): boolean {
+  return typeof value === "object" && value !== null && SECRET_SIG in value && "value" in value;
+}
+
+/** The plain value of a recorded input, whether or not it was passed as a secret. */
+export function unsecret<T = any>(value: unknown): T {
+  return (isSecret(value) ? (value as { value: T }).value : value) as T;
 }
 
 export function ofType(type: string): RegisteredResource[] {

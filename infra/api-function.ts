@@ -1,0 +1,280 @@
+/**
+ * The API function: its ECR repository, the container image built from
+ * app/Dockerfile and pushed there, the Lambda that runs it by digest inside the
+ * VPC, its role and log group, optional provisioned concurrency on the `live`
+ * alias, and the deploy-time database migration.
+ */
+import * as path from "node:path";
+import * as aws from "@pulumi/aws";
+import * as dockerBuild from "@pulumi/docker-build";
+import * as pulumi from "@pulumi/pulumi";
+import { LIVE_ALIAS, aliasScalingResourceId, provisionedConcurrencyPlan } from "./capacity";
+import { apiFunctionPolicy, proxyDbUserArn, serviceAssumeRolePolicy } from "./iam-policies";
+import { physicalName } from "./naming";
+import { standardTags, type TagContext } from "./tags";
+
+/** The repository root: the image's build context (the Dockerfile copies the esbuild bundle from it). */
+export const REPOSITORY_ROOT = path.resolve(__dirname, "..");
+
+/** The event the API handles as "apply pending migrations" (api-contract / COMMON.md). */
+export const MIGRATE_EVENT = { shopAction: "migrate" } as const;
+
+export const API_FUNCTION_DEFAULTS = {
+  memoryMb: 3072,
+  timeoutSeconds: 30,
+  reservedConcurrency: 10,
+  logRetentionDays: 30,
+  keepImages: 10,
+  dbPort: 5432,
+  dbName: "shop",
+  logLevel: "INFO",
+} as const;
+
+export interface ApiFunctionArgs {
+  environmentSuffix: string;
+  tags: TagContext;
+  /** dev stacks: delete the repository with its images on destroy. */
+  forceDelete: boolean;
+  /** Private subnets the function runs in. */
+  subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** The function's security group (the proxy's security group admits it). */
+  securityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** RDS Proxy writer endpoint host, its READ_ONLY endpoint host, and the proxy ARN (for rds-db:connect). */
+  dbProxyEndpoint: pulumi.Input<string>;
+  dbProxyReadEndpoint: pulumi.Input<string>;
+  dbProxyArn: pulumi.Input<string>;
+  /** The database user the proxy's secret holds; the function authenticates as it with an IAM token. */
+  dbUser: pulumi.Input<string>;
+  dbName?: pulumi.Input<string>;
+  sessionsTableName: pulumi.Input<string>;
+  sessionsTableArn: pulumi.Input<string>;
+  cacheTableName: pulumi.Input<string>;
+  cacheTableArn: pulumi.Input<string>;
+  sessionKeySecretArn: pulumi.Input<string>;
+  adminTokenSecretArn: pulumi.Input<string>;
+  /** Customer-managed KMS keys of those secrets, if they use one. */
+  secretsKmsKeyArns?: pulumi.Input<pulumi.Input<string>[]>;
+  memoryMb?: number;
+  /** -1 = unreserved. */
+  reservedConcurrency?: number;
+  /** 0 = off; N > 0 = alias `live` with N provisioned executions, auto scaled up to provisionedConcurrencyMax. */
+  provisionedConcurrency?: number;
+  provisionedConcurrencyMax?: number;
+  logLevel?: string;
+  /** Resources that must exist before migrations run (e.g. the proxy target that waits for the writer). */
+  migrationDependsOn?: pulumi.Input<pulumi.Resource>[];
+  /** Build context and Dockerfile; default: the repository root and app/Dockerfile. */
+  buildContext?: string;
+  dockerfile?: string;
+}
+
+export class ApiFunction extends pulumi.ComponentResource {
+  public readonly functionName: pulumi.Output<string>;
+  /** Unqualified function ARN. */
+  public readonly functionArn: pulumi.Output<string>;
+  /** The alias (`live`) when provisioned concurrency is on, else undefined: permissions use it as qualifier. */
+  public readonly qualifier: pulumi.Output<string | undefined>;
+  /** What the ALB and API Gateway invoke: the alias ARN when provisioned concurrency is on, else the function ARN. */
+  public readonly targetArn: pulumi.Output<string>;
+  /** API Gateway integration URI of targetArn. */
+  public readonly invokeArn: pulumi.Output<string>;
+  public readonly roleArn: pulumi.Output<string>;
+  public readonly logGroupName: pulumi.Output<string>;
+  public readonly repositoryUrl: pulumi.Output<string>;
+  public readonly imageDigest: pulumi.Output<string>;
+  /** The deploy-time migration; its result is `{"ok":true,"applied":[...]}`. */
+  public readonly migrationResult: pulumi.Output<string>;
+
+  constructor(name: string, args: ApiFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("shop:compute:ApiFunction", name, {}, opts);
+    const suffix = args.environmentSuffix;
+    const tagsFor = (physical: string) => standardTags(args.tags, physical);
+    const reserved = args.reservedConcurrency ?? API_FUNCTION_DEFAULTS.reservedConcurrency;
+    const provisioned = provisionedConcurrencyPlan(args.provisionedConcurrency ?? 0, args.provisionedConcurrencyMax ?? 2 * (args.provisionedConcurrency ?? 0), reserved);
+
+    // --- Image: ECR repository, lifecycle, buildx build for arm64, pushed and referenced by digest.
+    const repoName = physicalName("ecrRepository", "api", suffix);
+    const repository = new aws.ecr.Repository(`${name}-repo`, {
+      name: repoName,
+      imageScanningConfiguration: { scanOnPush: true },
+      imageTagMutability: "MUTABLE", // the tag is only a label; the function pins the digest
+      encryptionConfigurations: [{ encryptionType: "KMS" }],
+      forceDelete: args.forceDelete,
+      tags: tagsFor(repoName),
+    }, { parent: this });
+
+    new aws.ecr.LifecyclePolicy(`${name}-repo-lifecycle`, {
+      repository: repository.name,
+      policy: JSON.stringify(ecrLifecyclePolicy(API_FUNCTION_DEFAULTS.keepImages)),
+    }, { parent: this });
+
+    const registryAuth = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent: this });
+    const buildContext = args.buildContext ?? REPOSITORY_ROOT;
+    const image = new dockerBuild.Image(`${name}-image`, {
+      context: { location: buildContext },
+      dockerfile: { location: args.dockerfile ?? path.join(buildContext, "app", "Dockerfile") },
+      // Lambda runs one platform per function; a multi-platform index or an attestation
+      // manifest list is rejected ("image manifest ... media type not supported").
+      platforms: [dockerBuild.Platform.Linux_arm64],
+      // The embedded buildx client this provider uses adds no provenance attestation; `exec` mode
+      // (the local docker-buildx binary) could, so it stays off.
+      exec: false,
+      push: true,
+      tags: [pulumi.interpolate`${repository.repositoryUrl}:latest`],
+      registries: [{
+        address: repository.repositoryUrl,
+        username: registryAuth.userName,
+        password: pulumi.secret(registryAuth.password),
+      }],
+      // Build during preview too (without pushing): a broken Dockerfile fails the preview, not the update.
+      buildOnPreview: true,
+    }, { parent: this });
+
+    // --- Logs and role.
+    const functionName = physicalName("lambda", "api", suffix);
+    const logGroupName = `/aws/lambda/${functionName}`;
+    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
+      name: logGroupName,
+      retentionInDays: API_FUNCTION_DEFAULTS.logRetentionDays,
+      tags: tagsFor(logGroupName),
+    }, { parent: this });
+
+    const roleName = physicalName("iamRole", "api-fn", suffix);
+    const role = new aws.iam.Role(`${name}-role`, {
+      name: roleName,
+      assumeRolePolicy: JSON.stringify(serviceAssumeRolePolicy("lambda.amazonaws.com")),
+      tags: tagsFor(roleName),
+    }, { parent: this });
+
+    const vpcAccess = new aws.iam.RolePolicyAttachment(`${name}-vpc-access`, {
+      role: role.name,
+      policyArn: aws.iam.ManagedPolicy.AWSLambdaVPCAccessExecutionRole,
+    }, { parent: this });
+
+    const dbUserArn = pulumi.all([args.dbProxyArn, args.dbUser]).apply(([proxyArn, user]) => proxyDbUserArn(proxyArn, user));
+    const inlinePolicy = new aws.iam.RolePolicy(`${name}-access`, {
+      name: "api-data-access",
+      role: role.id,
+      policy: pulumi
+        .all([args.sessionsTableArn, args.cacheTableArn, dbUserArn, args.sessionKeySecretArn, args.adminTokenSecretArn, args.secretsKmsKeyArns ?? []])
+        .apply(([sessionsArn, cacheArn, userArn, sessionKeyArn, adminTokenArn, kmsKeyArns]) =>
+          JSON.stringify(apiFunctionPolicy({
+            tableArns: [sessionsArn, cacheArn],
+            dbUserArn: userArn,
+            secretArns: [sessionKeyArn, adminTokenArn],
+            kmsKeyArns,
+          })),
+        ),
+    }, { parent: this });
+
+    // --- The function. Its log group and permissions exist before it, so the first
+    // cold start neither creates an unmanaged log group nor lacks ENI permissions.
+    const fn = new aws.lambda.Function(`${name}-fn`, {
+      name: functionName,
+      packageType: "Image",
+      imageUri: pulumi.interpolate`${repository.repositoryUrl}@${image.digest}`,
+      architectures: ["arm64"],
+      memorySize: args.memoryMb ?? API_FUNCTION_DEFAULTS.memoryMb,
+      timeout: API_FUNCTION_DEFAULTS.timeoutSeconds,
+      role: role.arn,
+      reservedConcurrentExecutions: reserved,
+      publish: provisioned !== undefined,
+      tracingConfig: { mode: "Active" },
+      vpcConfig: { subnetIds: args.subnetIds, securityGroupIds: args.securityGroupIds },
+      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+      environment: {
+        variables: {
+          ENVIRONMENT_SUFFIX: suffix,
+          DB_PROXY_ENDPOINT: args.dbProxyEndpoint,
+          DB_PROXY_READ_ENDPOINT: args.dbProxyReadEndpoint,
+          DB_PORT: String(API_FUNCTION_DEFAULTS.dbPort),
+          DB_NAME: args.dbName ?? API_FUNCTION_DEFAULTS.dbName,
+          DB_USER: args.dbUser,
+          SESSIONS_TABLE: args.sessionsTableName,
+          CACHE_TABLE: args.cacheTableName,
+          SESSION_KEY_SECRET_ARN: args.sessionKeySecretArn,
+          ADMIN_TOKEN_SECRET_ARN: args.adminTokenSecretArn,
+          POWERTOOLS_SERVICE_NAME: "shop-api",
+          POWERTOOLS_METRICS_NAMESPACE: "EcommercePlatform",
+          LOG_LEVEL: args.logLevel ?? API_FUNCTION_DEFAULTS.logLevel,
+        },
+      },
+      tags: tagsFor(functionName),
+    }, { parent: this, dependsOn: [logGroup, vpcAccess, inlinePolicy] });
+
+    // --- Provisioned concurrency on the `live` alias, auto scaled on utilization.
+    let alias: aws.lambda.Alias | undefined;
+    if (provisioned) {
+      alias = new aws.lambda.Alias(`${name}-live`, {
+        name: LIVE_ALIAS,
+        functionName: fn.name,
+        functionVersion: fn.version,
+      }, { parent: this });
+      const warm = new aws.lambda.ProvisionedConcurrencyConfig(`${name}-provisioned`, {
+        functionName: fn.name,
+        qualifier: alias.name,
+        provisionedConcurrentExecutions: provisioned.min,
+      }, { parent: this });
+      const scalingTarget = new aws.appautoscaling.Target(`${name}-scaling-target`, {
+        serviceNamespace: "lambda",
+        scalableDimension: "lambda:function:ProvisionedConcurrency",
+        resourceId: pulumi.all([fn.name, alias.name]).apply(([fnName, aliasName]) => aliasScalingResourceId(fnName, aliasName)),
+        minCapacity: provisioned.min,
+        maxCapacity: provisioned.max,
+        tags: tagsFor(`${functionName}-${LIVE_ALIAS}`),
+      }, { parent: this, dependsOn: [warm, alias] });
+      new aws.appautoscaling.Policy(`${name}-scaling-policy`, {
+        name: `${functionName}-provisioned-utilization`,
+        policyType: "TargetTrackingScaling",
+        serviceNamespace: scalingTarget.serviceNamespace,
+        scalableDimension: scalingTarget.scalableDimension,
+        resourceId: scalingTarget.resourceId,
+        targetTrackingScalingPolicyConfiguration: {
+          targetValue: provisioned.targetUtilization,
+          predefinedMetricSpecification: { predefinedMetricType: "LambdaProvisionedConcurrencyUtilization" },
+        },
+      }, { parent: this });
+    }
+
+    // --- Migrations: invoke the function once per deploy that changes the image.
+    const migration = new aws.lambda.Invocation(`${name}-migrate`, {
+      functionName: fn.name,
+      qualifier: alias ? alias.name : undefined,
+      input: JSON.stringify(MIGRATE_EVENT),
+      triggers: { imageDigest: image.digest },
+    }, { parent: this, dependsOn: [...(args.migrationDependsOn ?? []), ...(alias ? [alias] : [])] });
+
+    this.functionName = fn.name;
+    this.functionArn = fn.arn;
+    this.qualifier = alias ? alias.name.apply((n): string | undefined => n) : pulumi.output<string | undefined>(undefined);
+    this.targetArn = alias ? alias.arn : fn.arn;
+    this.invokeArn = alias ? alias.invokeArn : fn.invokeArn;
+    this.roleArn = role.arn;
+    this.logGroupName = logGroup.name;
+    this.repositoryUrl = repository.repositoryUrl;
+    this.imageDigest = image.digest;
+    this.migrationResult = migration.result;
+    this.registerOutputs({
+      functionName: this.functionName,
+      functionArn: this.functionArn,
+      targetArn: this.targetArn,
+      invokeArn: this.invokeArn,
+      roleArn: this.roleArn,
+      logGroupName: this.logGroupName,
+      repositoryUrl: this.repositoryUrl,
+      imageDigest: this.imageDigest,
+    });
+  }
+}
+
+/** ECR lifecycle policy keeping the newest `keep` images (tagged or not). */
+export function ecrLifecyclePolicy(keep: number): { rules: object[] } {
+  return {
+    rules: [{
+      rulePriority: 1,
+      description: `Keep the last ${keep} images`,
+      selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keep },
+      action: { type: "expire" },
+    }],
+  };
+}

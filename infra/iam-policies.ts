@@ -1,0 +1,129 @@
+/**
+ * IAM documents for the compute tier, as pure functions over plain strings so
+ * every action and resource can be asserted without Pulumi. Components resolve
+ * their ARNs and call these inside `.apply` (no resources are created there).
+ */
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Principal?: Record<string, string | string[]> | "*";
+  Action: string | string[];
+  /** Absent only in trust policies. */
+  Resource?: string | string[];
+  Condition?: Record<string, Record<string, string | string[] | boolean>>;
+}
+
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: PolicyStatement[];
+}
+
+/** Trust policy letting one AWS service assume a role. */
+export function serviceAssumeRolePolicy(...services: string[]): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: services.length === 1 ? services[0]! : services }, Action: "sts:AssumeRole" }],
+  };
+}
+
+/** DynamoDB actions the API performs on its two tables (sessions + carts, cache); nothing broader. */
+export const API_TABLE_ACTIONS = [
+  "dynamodb:GetItem",
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:Query",
+  "dynamodb:ConditionCheckItem",
+] as const;
+
+/** X-Ray's segment APIs do not support resource-level permissions: "*" is the only valid resource. */
+export const XRAY_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"] as const;
+
+export interface ApiFunctionPolicyInput {
+  /** ARNs of the sessions and cache tables. */
+  tableArns: string[];
+  /** `arn:aws:rds-db:...:dbuser:<proxy resource id>/<user>` (see proxyDbUserArn). */
+  dbUserArn: string;
+  /** Session signing key and admin token secrets. */
+  secretArns: string[];
+  /** Customer-managed KMS keys encrypting those secrets, if any (AWS-managed keys need no grant). */
+  kmsKeyArns?: string[];
+}
+
+/**
+ * The API function's inline policy: exact actions on exact ARNs.
+ * The only wildcard resource is X-Ray's, which AWS requires.
+ */
+export function apiFunctionPolicy(input: ApiFunctionPolicyInput): PolicyDocument {
+  if (input.tableArns.length === 0) throw new Error("apiFunctionPolicy: tableArns must name the sessions and cache tables");
+  if (input.secretArns.length === 0) throw new Error("apiFunctionPolicy: secretArns must name the secrets the API reads");
+  const statements: PolicyStatement[] = [
+    { Sid: "Tables", Effect: "Allow", Action: [...API_TABLE_ACTIONS], Resource: [...input.tableArns] },
+    { Sid: "DatabaseViaProxy", Effect: "Allow", Action: "rds-db:connect", Resource: input.dbUserArn },
+    { Sid: "Secrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [...input.secretArns] },
+    // Documented exception: PutTraceSegments/PutTelemetryRecords accept no resource-level scoping.
+    { Sid: "XRayTraces", Effect: "Allow", Action: [...XRAY_ACTIONS], Resource: "*" },
+  ];
+  if (input.kmsKeyArns && input.kmsKeyArns.length > 0) {
+    statements.push({
+      Sid: "DecryptSecrets",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: [...input.kmsKeyArns],
+      Condition: { StringEquals: { "kms:ViaService": input.secretArns.map(secretsManagerViaService) } },
+    });
+  }
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+function secretsManagerViaService(secretArn: string): string {
+  const region = secretArn.split(":")[3];
+  return `secretsmanager.${region}.amazonaws.com`;
+}
+
+/**
+ * The IAM resource for `rds-db:connect` through an RDS Proxy:
+ * `arn:<partition>:rds-db:<region>:<account>:dbuser:<proxy resource id>/<db user>`,
+ * where the resource id is the `prx-...` part of the proxy ARN.
+ */
+export function proxyDbUserArn(proxyArn: string, dbUser: string): string {
+  const match = /^arn:([^:]+):rds:([^:]+):(\d{12}):db-proxy:(prx-[a-z0-9]+)$/.exec(proxyArn);
+  if (!match) throw new Error(`proxyDbUserArn: "${proxyArn}" is not an RDS Proxy ARN (arn:<partition>:rds:<region>:<account>:db-proxy:prx-...)`);
+  if (!/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/.test(dbUser)) throw new Error(`proxyDbUserArn: "${dbUser}" is not a PostgreSQL user name`);
+  const [, partition, region, account, resourceId] = match;
+  return `arn:${partition}:rds-db:${region}:${account}:dbuser:${resourceId}/${dbUser}`;
+}
+
+/** Denies every request to a bucket that does not use TLS. */
+export function tlsOnlyBucketStatement(bucketArn: string): PolicyStatement {
+  return {
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  };
+}
+
+/**
+ * The static bucket's policy: TLS only, and objects readable by exactly one
+ * CloudFront distribution through Origin Access Control (no public access).
+ */
+export function staticBucketPolicy(bucketArn: string, distributionArn: string, tlsOnly: PolicyStatement = tlsOnlyBucketStatement(bucketArn)): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      tlsOnly,
+      {
+        Sid: "AllowCloudFrontOriginAccessControl",
+        Effect: "Allow",
+        Principal: { Service: "cloudfront.amazonaws.com" },
+        Action: "s3:GetObject",
+        Resource: `${bucketArn}/*`,
+        Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
+      },
+    ],
+  };
+}

@@ -1,0 +1,82 @@
+/** The compute tier's IAM documents, as pure functions. */
+import { describe, expect, it } from "vitest";
+import { apiFunctionPolicy, proxyDbUserArn, serviceAssumeRolePolicy, staticBucketPolicy, tlsOnlyBucketStatement } from "../../infra/iam-policies";
+
+const TABLES = ["arn:aws:dynamodb:eu-west-1:123456789012:table/s", "arn:aws:dynamodb:eu-west-1:123456789012:table/c"];
+const SECRETS = ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:k-AbCdEf", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:t-AbCdEf"];
+const DB_USER_ARN = "arn:aws:rds-db:eu-west-1:123456789012:dbuser:prx-0123456789abcdef0/shop_app";
+
+describe("proxyDbUserArn", () => {
+  it("builds the rds-db:connect resource from the proxy's resource id and the user", () => {
+    expect(proxyDbUserArn("arn:aws:rds:eu-west-1:123456789012:db-proxy:prx-0123456789abcdef0", "shop_app")).toBe(DB_USER_ARN);
+  });
+
+  it("keeps the partition and region of the proxy", () => {
+    expect(proxyDbUserArn("arn:aws-cn:rds:cn-north-1:123456789012:db-proxy:prx-0abc", "app")).toBe("arn:aws-cn:rds-db:cn-north-1:123456789012:dbuser:prx-0abc/app");
+  });
+
+  it("rejects a cluster ARN or a user name that is not a PostgreSQL identifier, saying what was expected", () => {
+    expect(() => proxyDbUserArn("arn:aws:rds:eu-west-1:123456789012:cluster:db", "app")).toThrow(/not an RDS Proxy ARN/);
+    expect(() => proxyDbUserArn("arn:aws:rds:eu-west-1:123456789012:db-proxy:prx-0abc", "*")).toThrow(/not a PostgreSQL user name/);
+  });
+});
+
+describe("apiFunctionPolicy", () => {
+  const policy = apiFunctionPolicy({ tableArns: TABLES, dbUserArn: DB_USER_ARN, secretArns: SECRETS });
+
+  it("allows only item-level DynamoDB actions on exactly the two tables (no Scan, no table admin, no indexes)", () => {
+    const tables = policy.Statement.find((s) => s.Sid === "Tables")!;
+    expect(tables.Resource).toEqual(TABLES);
+    expect(tables.Action).not.toContain("dynamodb:Scan");
+    expect([tables.Action].flat().every((a) => /^dynamodb:(GetItem|PutItem|UpdateItem|DeleteItem|Query|ConditionCheckItem)$/.test(a))).toBe(true);
+  });
+
+  it("has no wildcard action and no wildcard resource except X-Ray's", () => {
+    for (const s of policy.Statement) {
+      expect([s.Action].flat().some((a) => a.includes("*"))).toBe(false);
+      const wildcard = [s.Resource].flat().some((r) => r!.includes("*"));
+      expect(wildcard).toBe(s.Sid === "XRayTraces");
+    }
+  });
+
+  it("adds kms:Decrypt only for given customer-managed keys, and only via Secrets Manager", () => {
+    expect(policy.Statement.some((s) => [s.Action].flat().includes("kms:Decrypt"))).toBe(false);
+    const withKms = apiFunctionPolicy({ tableArns: TABLES, dbUserArn: DB_USER_ARN, secretArns: SECRETS, kmsKeyArns: ["arn:aws:kms:eu-west-1:123456789012:key/k"] });
+    const kms = withKms.Statement.find((s) => s.Sid === "DecryptSecrets")!;
+    expect(kms).toMatchObject({ Action: "kms:Decrypt", Resource: ["arn:aws:kms:eu-west-1:123456789012:key/k"] });
+    expect(kms.Condition).toEqual({ StringEquals: { "kms:ViaService": ["secretsmanager.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com"] } });
+  });
+
+  it("refuses to build a policy without tables or secrets", () => {
+    expect(() => apiFunctionPolicy({ tableArns: [], dbUserArn: DB_USER_ARN, secretArns: SECRETS })).toThrow(/tableArns/);
+    expect(() => apiFunctionPolicy({ tableArns: TABLES, dbUserArn: DB_USER_ARN, secretArns: [] })).toThrow(/secretArns/);
+  });
+});
+
+describe("trust and bucket policies", () => {
+  it("trust policy names the services and has no Resource element", () => {
+    expect(serviceAssumeRolePolicy("apigateway.amazonaws.com").Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" },
+    ]);
+    expect(serviceAssumeRolePolicy("lambda.amazonaws.com", "edgelambda.amazonaws.com").Statement[0]!.Principal).toEqual({
+      Service: ["lambda.amazonaws.com", "edgelambda.amazonaws.com"],
+    });
+  });
+
+  it("static bucket: TLS-only deny, and GetObject for CloudFront only from the one distribution", () => {
+    const bucket = "arn:aws:s3:::ecommerce-static-t1";
+    const dist = "arn:aws:cloudfront::123456789012:distribution/E123";
+    const doc = staticBucketPolicy(bucket, dist);
+    expect(doc.Statement[0]).toEqual(tlsOnlyBucketStatement(bucket));
+    expect(doc.Statement[0]).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } }, Resource: [bucket, `${bucket}/*`] });
+    expect(doc.Statement[1]).toEqual({
+      Sid: "AllowCloudFrontOriginAccessControl",
+      Effect: "Allow",
+      Principal: { Service: "cloudfront.amazonaws.com" },
+      Action: "s3:GetObject",
+      Resource: `${bucket}/*`,
+      Condition: { StringEquals: { "AWS:SourceArn": dist } },
+    });
+    expect(doc.Statement).toHaveLength(2);
+  });
+});
