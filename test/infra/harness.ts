@@ -138,6 +138,12 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
       return { ...base, arn: `arn:aws:logs:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:log-group:${physical}` };
     case "aws:sns/topic:Topic":
       return { ...base, arn: `arn:aws:sns:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:${physical}` };
+    case "aws:ec2/eip:Eip":
+      return { ...base, publicIp: `203.0.113.${10 + Number(/(\d+)$/.exec(name)?.[1] ?? 0)}`, allocationId: `eipalloc-${name}` };
+    case "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup":
+      return { ...base, name: "default" };
+    case "aws:rds/clusterInstance:ClusterInstance":
+      return { ...base, endpoint: `${physical}.abc.${MOCK_REGION}.rds.amazonaws.com`, writer: inputs.promotionTier === 0 };
     case "aws:kms/key:Key":
       return { ...base, keyId: "1234abcd-12ab-34cd-56ef-1234567890ab" };
     case "aws:iam/role:Role":

@@ -1,0 +1,220 @@
+/**
+ * S3 buckets: static assets (served only through CloudFront), logs (ALB access
+ * logs) and artifacts. Every bucket: all public access blocked, ACLs disabled
+ * (BucketOwnerEnforced), SSE-S3, versioning, TLS-only access, forceDestroy on dev.
+ *
+ * The static bucket's policy is NOT created here: it needs the distribution ARN
+ * for the OAC condition, so the CDN component writes it (using tlsOnlyStatement).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { physicalName } from "./naming";
+import { standardTags, type TagContext } from "./tags";
+
+/** Prefix under which the ALB writes access logs in the logs bucket. */
+export const ALB_LOG_PREFIX = "alb";
+
+/**
+ * Elastic Load Balancing's log-delivery accounts for Regions that existed before
+ * August 2022 (AWS "Enable access logs for your Application Load Balancer"). Newer
+ * Regions only accept the log-delivery service principal, which is always granted too.
+ */
+export const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
+  "us-east-1": "127311923021",
+  "us-east-2": "033677994240",
+  "us-west-1": "027434742980",
+  "us-west-2": "797873946194",
+  "af-south-1": "098369216593",
+  "ap-east-1": "754344448648",
+  "ap-southeast-3": "589379963580",
+  "ap-south-1": "718504428378",
+  "ap-northeast-3": "383597477331",
+  "ap-northeast-2": "600734575887",
+  "ap-southeast-1": "114774131450",
+  "ap-southeast-2": "783225319266",
+  "ap-northeast-1": "582318560864",
+  "ca-central-1": "985666609251",
+  "eu-central-1": "054676820928",
+  "eu-west-1": "156460612806",
+  "eu-west-2": "652711504416",
+  "eu-south-1": "635631232127",
+  "eu-west-3": "009996457667",
+  "eu-north-1": "897822967062",
+  "me-south-1": "076674570225",
+  "sa-east-1": "507241528517",
+  "us-gov-west-1": "048591011584",
+  "us-gov-east-1": "190560391635",
+};
+
+/** Denies every request to the bucket or its objects that does not use TLS. */
+export function tlsOnlyStatement(bucketArn: string): Record<string, unknown> {
+  return {
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  };
+}
+
+/** Lets Elastic Load Balancing write access logs under `<prefix>/AWSLogs/<account>/` only. */
+export function albLogDeliveryStatements(bucketArn: string, accountId: string, region: string): Record<string, unknown>[] {
+  const resource = `${bucketArn}/${ALB_LOG_PREFIX}/AWSLogs/${accountId}/*`;
+  const statements: Record<string, unknown>[] = [
+    {
+      Sid: "AlbLogDeliveryService",
+      Effect: "Allow",
+      Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+      Action: "s3:PutObject",
+      Resource: resource,
+    },
+  ];
+  const legacyAccount = ELB_LOG_DELIVERY_ACCOUNTS[region];
+  if (legacyAccount) {
+    const partition = region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+    statements.push({
+      Sid: "AlbLogDeliveryRegionalAccount",
+      Effect: "Allow",
+      Principal: { AWS: `arn:${partition}:iam::${legacyAccount}:root` },
+      Action: "s3:PutObject",
+      Resource: resource,
+    });
+  }
+  return statements;
+}
+
+export function policyDocument(statements: Record<string, unknown>[]): string {
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
+/** `ecommerce-<base>-<account>-<suffix>`: the account id makes the name globally unique. */
+export function bucketName(base: string, accountId: string, environmentSuffix: string): string {
+  return physicalName("s3Bucket", `${base}-${accountId}`, environmentSuffix);
+}
+
+/** Logs: 30 days -> STANDARD_IA, 60 -> GLACIER, expire at 90; old versions gone after 30. */
+export const LOGS_LIFECYCLE_RULES: aws.types.input.s3.BucketLifecycleConfigurationRule[] = [
+  {
+    id: "logs-retention",
+    status: "Enabled",
+    filter: {},
+    transitions: [
+      { days: 30, storageClass: "STANDARD_IA" },
+      { days: 60, storageClass: "GLACIER" },
+    ],
+    expiration: { days: 90 },
+    noncurrentVersionExpiration: { noncurrentDays: 30 },
+    abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+  },
+];
+
+/** Static and artifacts: keep old versions 30 days (rollback window), clean up failed uploads. */
+export const VERSIONED_BUCKET_LIFECYCLE_RULES: aws.types.input.s3.BucketLifecycleConfigurationRule[] = [
+  {
+    id: "noncurrent-cleanup",
+    status: "Enabled",
+    filter: {},
+    noncurrentVersionExpiration: { noncurrentDays: 30 },
+    abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+  },
+];
+
+export interface BucketsArgs {
+  readonly environmentSuffix: string;
+  readonly tags: TagContext;
+  /** Prod: no forceDestroy and Pulumi retains the buckets on destroy. */
+  readonly isProd: boolean;
+}
+
+export class Buckets extends pulumi.ComponentResource {
+  public readonly staticBucketName: pulumi.Output<string>;
+  public readonly staticBucketId: pulumi.Output<string>;
+  public readonly staticBucketArn: pulumi.Output<string>;
+  public readonly staticBucketRegionalDomainName: pulumi.Output<string>;
+  public readonly logsBucketName: pulumi.Output<string>;
+  public readonly logsBucketId: pulumi.Output<string>;
+  public readonly logsBucketArn: pulumi.Output<string>;
+  public readonly artifactsBucketName: pulumi.Output<string>;
+  public readonly artifactsBucketId: pulumi.Output<string>;
+  public readonly artifactsBucketArn: pulumi.Output<string>;
+  /** The logs bucket policy; the ALB's access-log setting must wait for it (AWS test-writes on enable). */
+  public readonly logsBucketPolicy: aws.s3.BucketPolicy;
+
+  constructor(name: string, args: BucketsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("shop:buckets:Buckets", name, {}, opts);
+    const parent = { parent: this };
+    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+    const region = aws.getRegionOutput({}, parent).region;
+
+    const bucket = (base: string, lifecycle: aws.types.input.s3.BucketLifecycleConfigurationRule[]) => {
+      const id = `${name}-${base}`;
+      const b = new aws.s3.Bucket(
+        id,
+        {
+          bucket: accountId.apply((acct) => bucketName(base, acct, args.environmentSuffix)),
+          forceDestroy: !args.isProd,
+          tags: standardTags(args.tags, physicalName("s3Bucket", base, args.environmentSuffix)),
+        },
+        { parent: this, retainOnDelete: args.isProd },
+      );
+      new aws.s3.BucketPublicAccessBlock(
+        id,
+        { bucket: b.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+        parent,
+      );
+      // ACLs off everywhere: ALB log delivery works with BucketOwnerEnforced plus the bucket policy.
+      new aws.s3.BucketOwnershipControls(id, { bucket: b.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
+      // SSE-S3: the only encryption ALB access logs accept; CloudFront OAC reads it without a key policy.
+      new aws.s3.BucketServerSideEncryptionConfiguration(
+        id,
+        { bucket: b.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+        parent,
+      );
+      const versioning = new aws.s3.BucketVersioning(id, { bucket: b.id, versioningConfiguration: { status: "Enabled" } }, parent);
+      new aws.s3.BucketLifecycleConfiguration(id, { bucket: b.id, rules: lifecycle }, { parent: this, dependsOn: [versioning] });
+      return b;
+    };
+
+    const staticBucket = bucket("static", VERSIONED_BUCKET_LIFECYCLE_RULES);
+    const logsBucket = bucket("logs", LOGS_LIFECYCLE_RULES);
+    const artifactsBucket = bucket("artifacts", VERSIONED_BUCKET_LIFECYCLE_RULES);
+
+    this.logsBucketPolicy = new aws.s3.BucketPolicy(
+      `${name}-logs`,
+      {
+        bucket: logsBucket.id,
+        policy: pulumi
+          .all([logsBucket.arn, accountId, region])
+          .apply(([arn, acct, reg]) => policyDocument([tlsOnlyStatement(arn), ...albLogDeliveryStatements(arn, acct, reg)])),
+      },
+      parent,
+    );
+    new aws.s3.BucketPolicy(
+      `${name}-artifacts`,
+      { bucket: artifactsBucket.id, policy: artifactsBucket.arn.apply((arn) => policyDocument([tlsOnlyStatement(arn)])) },
+      parent,
+    );
+
+    this.staticBucketName = staticBucket.bucket;
+    this.staticBucketId = staticBucket.id;
+    this.staticBucketArn = staticBucket.arn;
+    this.staticBucketRegionalDomainName = staticBucket.bucketRegionalDomainName;
+    this.logsBucketName = logsBucket.bucket;
+    this.logsBucketId = logsBucket.id;
+    this.logsBucketArn = logsBucket.arn;
+    this.artifactsBucketName = artifactsBucket.bucket;
+    this.artifactsBucketId = artifactsBucket.id;
+    this.artifactsBucketArn = artifactsBucket.arn;
+
+    this.registerOutputs({
+      staticBucketName: this.staticBucketName,
+      staticBucketArn: this.staticBucketArn,
+      staticBucketRegionalDomainName: this.staticBucketRegionalDomainName,
+      logsBucketName: this.logsBucketName,
+      logsBucketArn: this.logsBucketArn,
+      artifactsBucketName: this.artifactsBucketName,
+      artifactsBucketArn: this.artifactsBucketArn,
+    });
+  }
+}

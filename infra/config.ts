@@ -1,0 +1,276 @@
+/**
+ * The one typed, validated view of the stack's configuration.
+ *
+ * `parseConfig` is pure (raw strings in, typed object out) so every rule is testable
+ * without Pulumi; `loadConfig` is the thin adapter over `pulumi.Config`. A bad or
+ * missing value throws an error that names the key (`ecommerce-platform:<key>`) and
+ * what is allowed, before any resource is registered.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { TagContext } from "./tags";
+
+export const PROJECT_NAME = "ecommerce-platform";
+
+export type EnvironmentType = "dev" | "prod";
+export type NatGatewayMode = "perAz" | "single";
+export type CloudfrontPriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
+
+export interface PlatformConfig {
+  readonly environmentSuffix: string;
+  readonly environmentType: EnvironmentType;
+  /** prod: deletion protection, final snapshot, no forceDestroy, retained secrets. */
+  readonly isProd: boolean;
+  readonly region?: string;
+  readonly vpcCidr: string;
+  readonly natGateways: NatGatewayMode;
+  readonly dbEngineVersion: string;
+  readonly dbMinCapacity: number;
+  readonly dbMaxCapacity: number;
+  /** Secret config override of the generated master password (never plain config). */
+  readonly dbPassword?: pulumi.Output<string>;
+  readonly lambdaMemoryMb: number;
+  /** -1 = unreserved. */
+  readonly lambdaReservedConcurrency: number;
+  /** 0 = off; N > 0 = alias `live` with N provisioned executions and auto scaling up to the max. */
+  readonly lambdaProvisionedConcurrency: number;
+  readonly lambdaProvisionedConcurrencyMax: number;
+  readonly apiStageName: string;
+  readonly apiThrottleRateLimit: number;
+  readonly apiThrottleBurstLimit: number;
+  readonly cloudfrontPriceClass: CloudfrontPriceClass;
+  readonly alarmEmail?: string;
+  readonly certificateArn?: string;
+  /** Values for the standard tags (infra/tags.ts). */
+  readonly tags: TagContext;
+}
+
+/** Raw config values as strings, keyed without the project prefix (`aws:region` keeps its namespace). */
+export type RawConfig = Readonly<Record<string, string | undefined>>;
+
+export class ConfigError extends Error {
+  constructor(key: string, problem: string) {
+    super(`${key.includes(":") ? key : `${PROJECT_NAME}:${key}`} ${problem}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Every key this program reads (besides aws:region), so unknown or misspelt keys can be reported. */
+export const CONFIG_KEYS = [
+  "environmentSuffix",
+  "environmentType",
+  "vpcCidr",
+  "natGateways",
+  "dbEngineVersion",
+  "dbMinCapacity",
+  "dbMaxCapacity",
+  "dbPassword",
+  "lambdaMemoryMb",
+  "lambdaReservedConcurrency",
+  "lambdaProvisionedConcurrency",
+  "lambdaProvisionedConcurrencyMax",
+  "apiStageName",
+  "apiThrottleRateLimit",
+  "apiThrottleBurstLimit",
+  "cloudfrontPriceClass",
+  "alarmEmail",
+  "certificateArn",
+  "project",
+  "costCenter",
+  "owner",
+] as const;
+
+function present(raw: RawConfig, key: string): string | undefined {
+  const value = raw[key];
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
+
+function oneOf<T extends string>(raw: RawConfig, key: string, allowed: readonly T[], fallback: T): T {
+  const value = present(raw, key);
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(key, `is "${value}"; allowed: ${allowed.join(", ")}`);
+  }
+  return value as T;
+}
+
+function integer(raw: RawConfig, key: string, fallback: number, min: number, max: number, allowedText?: string): number {
+  const value = present(raw, key);
+  if (value === undefined) return fallback;
+  const n = /^-?\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new ConfigError(key, `is "${value}"; allowed: ${allowedText ?? `an integer from ${min} to ${max}`}`);
+  }
+  return n;
+}
+
+function matching(raw: RawConfig, key: string, pattern: RegExp, allowedText: string, fallback?: string): string | undefined {
+  const value = present(raw, key);
+  if (value === undefined) return fallback;
+  if (!pattern.test(value)) throw new ConfigError(key, `is "${value}"; allowed: ${allowedText}`);
+  return value;
+}
+
+/** ACUs: 0.5 to 256 in steps of 0.5 (Aurora Serverless v2). */
+function acu(raw: RawConfig, key: string, fallback: number): number {
+  const value = present(raw, key);
+  if (value === undefined) return fallback;
+  const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 0.5 && n <= 256 && Number.isInteger(n * 2))) {
+    throw new ConfigError(key, `is "${value}"; allowed: Aurora capacity units from 0.5 to 256 in steps of 0.5`);
+  }
+  return n;
+}
+
+/** Parses an IPv4 CIDR into its network address (as a 32-bit number) and prefix length, or undefined. */
+export function parseIpv4Cidr(cidr: string): { address: number; prefix: number } | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  if (!m) return undefined;
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
+  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+  return { address, prefix };
+}
+
+function vpcCidr(raw: RawConfig): string {
+  const key = "vpcCidr";
+  const value = present(raw, key) ?? "10.0.0.0/16";
+  const allowed = "an IPv4 network CIDR with a prefix from /16 to /24 (e.g. 10.0.0.0/16), host bits zero";
+  const parsed = parseIpv4Cidr(value);
+  if (!parsed || parsed.prefix < 16 || parsed.prefix > 24) throw new ConfigError(key, `is "${value}"; allowed: ${allowed}`);
+  const hostSize = 2 ** (32 - parsed.prefix);
+  if (parsed.address % hostSize !== 0) throw new ConfigError(key, `is "${value}", which has host bits set; allowed: ${allowed}`);
+  return value;
+}
+
+const SUFFIX_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,10}[a-z0-9])?$/;
+const TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/;
+
+export interface ParseOptions {
+  /** Fully qualified keys Pulumi holds as secrets (PULUMI_CONFIG_SECRET_KEYS); when known, dbPassword must be one. */
+  readonly secretKeys?: readonly string[];
+}
+
+/** Validates raw stack config into a PlatformConfig (without the secret dbPassword, which loadConfig adds). */
+export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<PlatformConfig, "dbPassword"> {
+  const environmentSuffix = present(raw, "environmentSuffix");
+  if (environmentSuffix === undefined) {
+    throw new ConfigError(
+      "environmentSuffix",
+      "is required; allowed: 1-12 lowercase letters or digits, '-' only inside (e.g. `pulumi config set environmentSuffix dev`)",
+    );
+  }
+  if (!SUFFIX_PATTERN.test(environmentSuffix)) {
+    throw new ConfigError("environmentSuffix", `is "${environmentSuffix}"; allowed: 1-12 lowercase letters or digits, '-' only inside`);
+  }
+
+  const environmentType = oneOf<EnvironmentType>(raw, "environmentType", ["dev", "prod"], "dev");
+  const natGateways = oneOf<NatGatewayMode>(raw, "natGateways", ["perAz", "single"], "perAz");
+
+  const dbEngineVersion = matching(raw, "dbEngineVersion", /^1[67]\.\d{1,2}$/, "an Aurora PostgreSQL 16.x or 17.x version (e.g. 17.4)", "17.4")!;
+  const dbMinCapacity = acu(raw, "dbMinCapacity", 0.5);
+  const dbMaxCapacity = acu(raw, "dbMaxCapacity", 16);
+  if (dbMinCapacity > dbMaxCapacity) {
+    throw new ConfigError("dbMinCapacity", `(${dbMinCapacity}) is above dbMaxCapacity (${dbMaxCapacity}); allowed: min <= max`);
+  }
+
+  if (present(raw, "dbPassword") !== undefined && options.secretKeys && !options.secretKeys.includes(`${PROJECT_NAME}:dbPassword`)) {
+    throw new ConfigError("dbPassword", "is plain text; allowed: only a secret (`pulumi config set --secret dbPassword ...`) or unset");
+  }
+
+  const lambdaMemoryMb = integer(raw, "lambdaMemoryMb", 3072, 128, 10240);
+  const lambdaReservedConcurrency = integer(raw, "lambdaReservedConcurrency", 10, -1, 1000, "an integer from 0 to 1000, or -1 for unreserved");
+  const lambdaProvisionedConcurrency = integer(raw, "lambdaProvisionedConcurrency", 0, 0, 1000, "0 (off) or a positive integer up to 1000");
+  const lambdaProvisionedConcurrencyMax = integer(
+    raw,
+    "lambdaProvisionedConcurrencyMax",
+    2 * lambdaProvisionedConcurrency,
+    lambdaProvisionedConcurrency,
+    2000,
+    `an integer >= lambdaProvisionedConcurrency (${lambdaProvisionedConcurrency}), at most 2000`,
+  );
+  if (lambdaReservedConcurrency >= 0 && lambdaProvisionedConcurrencyMax > lambdaReservedConcurrency) {
+    // Provisioned executions come out of the reserved pool; AWS rejects more provisioned than reserved.
+    throw new ConfigError(
+      "lambdaProvisionedConcurrencyMax",
+      `(${lambdaProvisionedConcurrencyMax}) exceeds lambdaReservedConcurrency (${lambdaReservedConcurrency}); allowed: at most the reserved concurrency, or set lambdaReservedConcurrency to -1`,
+    );
+  }
+
+  const apiStageName = matching(raw, "apiStageName", /^[A-Za-z0-9_-]{1,128}$/, "1-128 letters, digits, '_' or '-'", "prod")!;
+  const apiThrottleRateLimit = integer(raw, "apiThrottleRateLimit", 10000, 1, 1_000_000, "a positive integer");
+  const apiThrottleBurstLimit = integer(raw, "apiThrottleBurstLimit", 5000, 1, 1_000_000, "a positive integer");
+  const cloudfrontPriceClass = oneOf<CloudfrontPriceClass>(
+    raw,
+    "cloudfrontPriceClass",
+    ["PriceClass_100", "PriceClass_200", "PriceClass_All"],
+    "PriceClass_100",
+  );
+  const alarmEmail = matching(raw, "alarmEmail", /^[^\s@]+@[^\s@]+\.[^\s@]+$/, "an e-mail address");
+
+  const region = present(raw, "aws:region");
+  const certificateArn = matching(raw, "certificateArn", CERTIFICATE_ARN, "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)");
+  if (certificateArn && region) {
+    const certRegion = CERTIFICATE_ARN.exec(certificateArn)![1];
+    if (certRegion !== region) {
+      throw new ConfigError("certificateArn", `is in ${certRegion}; allowed: an ACM certificate in the stack region (${region}) for the ALB`);
+    }
+  }
+
+  const tagValue = (key: string, fallback: string) =>
+    matching(raw, key, TAG_VALUE_PATTERN, "1-256 letters, digits, spaces and _.:/=+-@ (an AWS tag value)", fallback)!;
+
+  return {
+    environmentSuffix,
+    environmentType,
+    isProd: environmentType === "prod",
+    region,
+    vpcCidr: vpcCidr(raw),
+    natGateways,
+    dbEngineVersion,
+    dbMinCapacity,
+    dbMaxCapacity,
+    lambdaMemoryMb,
+    lambdaReservedConcurrency,
+    lambdaProvisionedConcurrency,
+    lambdaProvisionedConcurrencyMax,
+    apiStageName,
+    apiThrottleRateLimit,
+    apiThrottleBurstLimit,
+    cloudfrontPriceClass,
+    alarmEmail,
+    certificateArn,
+    tags: {
+      environmentSuffix,
+      project: tagValue("project", PROJECT_NAME),
+      costCenter: tagValue("costCenter", "engineering"),
+      owner: tagValue("owner", "platform-team"),
+    },
+  };
+}
+
+function secretKeysFromEnvironment(): string[] | undefined {
+  const json = process.env["PULUMI_CONFIG_SECRET_KEYS"];
+  if (!json) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return Array.isArray(parsed) ? parsed.map(String) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads the stack config through pulumi.Config and validates it. */
+export function loadConfig(): PlatformConfig {
+  const cfg = new pulumi.Config(PROJECT_NAME);
+  const raw: Record<string, string | undefined> = {};
+  for (const key of CONFIG_KEYS) {
+    // dbPassword is only ever read as a secret; parseConfig just needs to know it is set.
+    raw[key] = key === "dbPassword" ? (pulumi.runtime.getConfig(`${PROJECT_NAME}:dbPassword`) === undefined ? undefined : "set") : cfg.get(key);
+  }
+  raw["aws:region"] = new pulumi.Config("aws").get("region");
+  const parsed = parseConfig(raw, { secretKeys: secretKeysFromEnvironment() });
+  const dbPassword = raw["dbPassword"] === undefined ? undefined : cfg.requireSecret("dbPassword");
+  return { ...parsed, dbPassword };
+}

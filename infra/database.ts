@@ -1,0 +1,366 @@
+/**
+ * Aurora PostgreSQL Serverless v2 (1 writer + 2 readers) behind RDS Proxy.
+ *
+ * The API connects to the proxy only (TLS + IAM token), as the master user whose
+ * credentials the proxy holds in Secrets Manager: writes through the default
+ * endpoint, reads through the READ_ONLY endpoint. Security groups chain
+ * function -> proxy -> database on 5432; no CIDR ingress anywhere.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { checkName, physicalName } from "./naming";
+import { recoveryWindowDays } from "./secrets";
+import { standardTags, type TagContext } from "./tags";
+
+export const DB_NAME = "shop";
+/** The master user; the proxy's secret holds it and the API authenticates as it with an IAM token. */
+export const DB_MASTER_USER = "shop_admin";
+export const DB_PORT = 5432;
+export const BACKUP_RETENTION_DAYS = 7;
+
+/** `arn:<partition>:rds-db:<region>:<account>:dbuser:<prx-id>/<user>` from the proxy ARN, for `rds-db:connect`. */
+export function proxyDbUserArn(proxyArn: string, dbUser: string): string {
+  const m = /^arn:([a-z-]+):rds:([a-z0-9-]+):(\d{12}):db-proxy:(prx-[a-z0-9]+)$/.exec(proxyArn);
+  if (!m) throw new Error(`proxyDbUserArn: "${proxyArn}" is not an RDS Proxy ARN`);
+  const [, partition, region, account, proxyId] = m;
+  return `arn:${partition}:rds-db:${region}:${account}:dbuser:${proxyId}/${dbUser}`;
+}
+
+/** RDS Proxy's role: read its one secret, decrypt it only through Secrets Manager. */
+export function proxyPolicyDocument(secretArn: string, kmsKeyArn: string, region: string): object {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "ReadDatabaseSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn },
+      {
+        Sid: "DecryptDatabaseSecret",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: kmsKeyArn,
+        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
+      },
+    ],
+  };
+}
+
+export function proxyTrustDocument(accountId: string): object {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: "rds.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+      },
+    ],
+  };
+}
+
+export interface DatabaseArgs {
+  readonly environmentSuffix: string;
+  readonly tags: TagContext;
+  /** Prod: deletion protection, a final snapshot, a 30-day KMS/secret window, retained on destroy. */
+  readonly isProd: boolean;
+  readonly vpcId: pulumi.Input<string>;
+  readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** The API function's security group: the only source allowed into the proxy. */
+  readonly functionSecurityGroupId: pulumi.Input<string>;
+  readonly engineVersion: string;
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  /** Secret override of the master password; otherwise one is generated. */
+  readonly masterPassword?: pulumi.Input<string>;
+  /** Readers behind the READ_ONLY proxy endpoint (default 2). */
+  readonly readerCount?: number;
+}
+
+export class Database extends pulumi.ComponentResource {
+  public readonly clusterIdentifier: pulumi.Output<string>;
+  public readonly clusterArn: pulumi.Output<string>;
+  public readonly clusterEndpoint: pulumi.Output<string>;
+  public readonly readerEndpoint: pulumi.Output<string>;
+  public readonly proxyName: pulumi.Output<string>;
+  public readonly proxyArn: pulumi.Output<string>;
+  public readonly proxyEndpoint: pulumi.Output<string>;
+  public readonly proxyReadEndpoint: pulumi.Output<string>;
+  /** For `rds-db:connect` in the API function's policy. */
+  public readonly proxyDbUserArn: pulumi.Output<string>;
+  public readonly databaseName: pulumi.Output<string>;
+  public readonly databaseUser: pulumi.Output<string>;
+  public readonly port: number = DB_PORT;
+  public readonly masterSecretArn: pulumi.Output<string>;
+  public readonly dbSecurityGroupId: pulumi.Output<string>;
+  public readonly proxySecurityGroupId: pulumi.Output<string>;
+  public readonly kmsKeyArn: pulumi.Output<string>;
+  public readonly writerInstanceIdentifier: pulumi.Output<string>;
+  public readonly readerInstanceIdentifiers: pulumi.Output<string[]>;
+
+  constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("shop:database:Database", name, {}, opts);
+    const suffix = args.environmentSuffix;
+    const tags = (n: string) => standardTags(args.tags, n);
+    const parent = { parent: this };
+    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+    const region = aws.getRegionOutput({}, parent).region;
+
+    // ---- Encryption key (storage, secret, Performance Insights) ----
+    const keyName = physicalName("generic", "aurora-key", suffix);
+    const key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: `Aurora storage and credentials for ${physicalName("rdsCluster", "aurora", suffix)}`,
+        enableKeyRotation: true,
+        deletionWindowInDays: args.isProd ? 30 : 7,
+        tags: tags(keyName),
+      },
+      parent,
+    );
+    new aws.kms.Alias(`${name}-key`, { name: checkName("kmsAlias", `alias/${keyName}`), targetKeyId: key.keyId }, parent);
+
+    // ---- Security groups: function -> proxy -> database ----
+    const proxySgName = physicalName("securityGroup", "proxy-sg", suffix);
+    const proxySg = new aws.ec2.SecurityGroup(
+      `${name}-proxy`,
+      { name: proxySgName, description: "RDS Proxy: 5432 from the API function only", vpcId: args.vpcId, tags: tags(proxySgName) },
+      parent,
+    );
+    const dbSgName = physicalName("securityGroup", "aurora-sg", suffix);
+    const dbSg = new aws.ec2.SecurityGroup(
+      `${name}-db`,
+      { name: dbSgName, description: "Aurora: 5432 from the RDS Proxy only", vpcId: args.vpcId, tags: tags(dbSgName) },
+      parent,
+    );
+    const rule = (kind: "ingress" | "egress", id: string, securityGroupId: pulumi.Input<string>, peer: pulumi.Input<string>, description: string) => {
+      const ruleArgs = {
+        securityGroupId,
+        referencedSecurityGroupId: peer,
+        ipProtocol: "tcp",
+        fromPort: DB_PORT,
+        toPort: DB_PORT,
+        description,
+        tags: tags(physicalName("generic", id, suffix)),
+      };
+      return kind === "ingress"
+        ? new aws.vpc.SecurityGroupIngressRule(`${name}-${id}`, ruleArgs, parent)
+        : new aws.vpc.SecurityGroupEgressRule(`${name}-${id}`, ruleArgs, parent);
+    };
+    rule("egress", "function-to-proxy", args.functionSecurityGroupId, proxySg.id, "API function to RDS Proxy");
+    rule("ingress", "proxy-from-function", proxySg.id, args.functionSecurityGroupId, "From the API function");
+    rule("egress", "proxy-to-db", proxySg.id, dbSg.id, "RDS Proxy to Aurora");
+    rule("ingress", "db-from-proxy", dbSg.id, proxySg.id, "From the RDS Proxy");
+
+    const subnetGroupName = physicalName("dbSubnetGroup", "aurora-subnets", suffix);
+    const subnetGroup = new aws.rds.SubnetGroup(
+      `${name}-subnets`,
+      { name: subnetGroupName, description: "Aurora in the private subnets", subnetIds: args.privateSubnetIds, tags: tags(subnetGroupName) },
+      parent,
+    );
+
+    // ---- Master credentials: generated unless the secret config overrides them ----
+    const generated = new random.RandomPassword(
+      `${name}-master-password`,
+      // Letters and digits only: RDS rejects '/', '@', '"' and spaces, and URLs need no escaping.
+      { length: 40, special: false, minLower: 4, minUpper: 4, minNumeric: 4 },
+      parent,
+    );
+    const masterPassword = pulumi.secret(args.masterPassword ?? generated.result);
+
+    const clusterId = physicalName("rdsCluster", "aurora", suffix);
+    const cluster = new aws.rds.Cluster(
+      `${name}-cluster`,
+      {
+        clusterIdentifier: clusterId,
+        engine: aws.rds.EngineType.AuroraPostgresql,
+        engineMode: aws.rds.EngineMode.Provisioned,
+        engineVersion: args.engineVersion,
+        databaseName: DB_NAME,
+        masterUsername: DB_MASTER_USER,
+        masterPassword,
+        port: DB_PORT,
+        dbSubnetGroupName: subnetGroup.name,
+        vpcSecurityGroupIds: [dbSg.id],
+        serverlessv2ScalingConfiguration: { minCapacity: args.minCapacity, maxCapacity: args.maxCapacity },
+        storageEncrypted: true,
+        kmsKeyId: key.arn,
+        iamDatabaseAuthenticationEnabled: true,
+        backupRetentionPeriod: BACKUP_RETENTION_DAYS,
+        preferredBackupWindow: "03:00-04:00",
+        preferredMaintenanceWindow: "sun:04:30-sun:05:30",
+        copyTagsToSnapshot: true,
+        enabledCloudwatchLogsExports: ["postgresql"],
+        deletionProtection: args.isProd,
+        skipFinalSnapshot: !args.isProd,
+        finalSnapshotIdentifier: args.isProd ? `${clusterId}-final` : undefined,
+        tags: tags(clusterId),
+      },
+      { parent: this, retainOnDelete: args.isProd },
+    );
+
+    const instance = (role: string, promotionTier: number, dependsOn: pulumi.Resource[]) => {
+      const identifier = physicalName("rdsInstance", `aurora-${role}`, suffix);
+      return new aws.rds.ClusterInstance(
+        `${name}-${role}`,
+        {
+          identifier,
+          clusterIdentifier: cluster.id,
+          instanceClass: "db.serverless",
+          engine: aws.rds.EngineType.AuroraPostgresql,
+          engineVersion: cluster.engineVersion,
+          dbSubnetGroupName: subnetGroup.name,
+          publiclyAccessible: false,
+          promotionTier,
+          autoMinorVersionUpgrade: true,
+          // 7 days of Performance Insights is free.
+          performanceInsightsEnabled: true,
+          performanceInsightsKmsKeyId: key.arn,
+          performanceInsightsRetentionPeriod: 7,
+          tags: tags(identifier),
+        },
+        { parent: this, dependsOn },
+      );
+    };
+    // The first instance Aurora creates becomes the writer: readers wait for it.
+    const writer = instance("writer", 0, []);
+    const readers = Array.from({ length: args.readerCount ?? 2 }, (_, i) => instance(`reader-${i + 1}`, 1, [writer]));
+
+    // ---- The proxy's secret ({username, password}) and its least-privilege role ----
+    const secretName = physicalName("secret", "aurora-master", suffix);
+    const secret = new aws.secretsmanager.Secret(
+      `${name}-master`,
+      {
+        name: secretName,
+        description: `Master credentials of ${clusterId}; read by the RDS Proxy`,
+        kmsKeyId: key.arn,
+        recoveryWindowInDays: recoveryWindowDays(args.isProd),
+        tags: tags(secretName),
+      },
+      parent,
+    );
+    const secretVersion = new aws.secretsmanager.SecretVersion(
+      `${name}-master`,
+      {
+        secretId: secret.id,
+        secretString: pulumi.jsonStringify({
+          username: DB_MASTER_USER,
+          password: masterPassword,
+          engine: "postgres",
+          host: cluster.endpoint,
+          port: DB_PORT,
+          dbname: DB_NAME,
+          dbClusterIdentifier: cluster.clusterIdentifier,
+        }),
+      },
+      parent,
+    );
+
+    const proxyRoleName = physicalName("iamRole", "rds-proxy", suffix);
+    const proxyRole = new aws.iam.Role(
+      `${name}-proxy`,
+      {
+        name: proxyRoleName,
+        assumeRolePolicy: accountId.apply((acct) => JSON.stringify(proxyTrustDocument(acct))),
+        tags: tags(proxyRoleName),
+      },
+      parent,
+    );
+    const proxyPolicy = new aws.iam.RolePolicy(
+      `${name}-proxy`,
+      {
+        role: proxyRole.id,
+        policy: pulumi.all([secret.arn, key.arn, region]).apply(([s, k, r]) => JSON.stringify(proxyPolicyDocument(s, k, r))),
+      },
+      parent,
+    );
+
+    // ---- RDS Proxy: TLS and IAM auth required; READ_ONLY endpoint for the readers ----
+    const proxyNameValue = physicalName("rdsProxy", "aurora-proxy", suffix);
+    const proxy = new aws.rds.Proxy(
+      `${name}-proxy`,
+      {
+        name: proxyNameValue,
+        engineFamily: "POSTGRESQL",
+        requireTls: true,
+        roleArn: proxyRole.arn,
+        vpcSubnetIds: args.privateSubnetIds,
+        vpcSecurityGroupIds: [proxySg.id],
+        idleClientTimeout: 1800,
+        debugLogging: false,
+        auths: [
+          {
+            authScheme: "SECRETS",
+            secretArn: secret.arn,
+            iamAuth: "REQUIRED",
+            clientPasswordAuthType: "POSTGRES_SCRAM_SHA_256",
+            description: `${DB_MASTER_USER} via IAM authentication`,
+          },
+        ],
+        tags: tags(proxyNameValue),
+      },
+      { parent: this, dependsOn: [proxyPolicy, secretVersion] },
+    );
+    const targetGroup = new aws.rds.ProxyDefaultTargetGroup(
+      `${name}-proxy`,
+      {
+        dbProxyName: proxy.name,
+        connectionPoolConfig: { maxConnectionsPercent: 90, maxIdleConnectionsPercent: 50, connectionBorrowTimeout: 120 },
+      },
+      parent,
+    );
+    const proxyTarget = new aws.rds.ProxyTarget(
+      `${name}-proxy`,
+      { dbProxyName: proxy.name, targetGroupName: targetGroup.name, dbClusterIdentifier: cluster.clusterIdentifier },
+      // The proxy can only register a cluster that has an available writer.
+      { parent: this, dependsOn: [writer] },
+    );
+    const readEndpointName = physicalName("rdsProxy", "aurora-proxy-ro", suffix);
+    const readEndpoint = new aws.rds.ProxyEndpoint(
+      `${name}-proxy-read`,
+      {
+        dbProxyName: proxy.name,
+        dbProxyEndpointName: readEndpointName,
+        targetRole: "READ_ONLY",
+        vpcSubnetIds: args.privateSubnetIds,
+        vpcSecurityGroupIds: [proxySg.id],
+        tags: tags(readEndpointName),
+      },
+      { parent: this, dependsOn: [proxyTarget, ...readers] },
+    );
+
+    this.clusterIdentifier = cluster.clusterIdentifier;
+    this.clusterArn = cluster.arn;
+    this.clusterEndpoint = cluster.endpoint;
+    this.readerEndpoint = cluster.readerEndpoint;
+    this.proxyName = proxy.name;
+    this.proxyArn = proxy.arn;
+    this.proxyEndpoint = proxy.endpoint;
+    this.proxyReadEndpoint = readEndpoint.endpoint;
+    this.proxyDbUserArn = proxy.arn.apply((arn) => proxyDbUserArn(arn, DB_MASTER_USER));
+    this.databaseName = pulumi.output(DB_NAME);
+    this.databaseUser = pulumi.output(DB_MASTER_USER);
+    this.masterSecretArn = secret.arn;
+    this.dbSecurityGroupId = dbSg.id;
+    this.proxySecurityGroupId = proxySg.id;
+    this.kmsKeyArn = key.arn;
+    this.writerInstanceIdentifier = writer.identifier;
+    this.readerInstanceIdentifiers = pulumi.all(readers.map((r) => r.identifier));
+
+    this.registerOutputs({
+      clusterIdentifier: this.clusterIdentifier,
+      clusterEndpoint: this.clusterEndpoint,
+      readerEndpoint: this.readerEndpoint,
+      proxyName: this.proxyName,
+      proxyArn: this.proxyArn,
+      proxyEndpoint: this.proxyEndpoint,
+      proxyReadEndpoint: this.proxyReadEndpoint,
+      proxyDbUserArn: this.proxyDbUserArn,
+      databaseName: this.databaseName,
+      databaseUser: this.databaseUser,
+      masterSecretArn: this.masterSecretArn,
+      dbSecurityGroupId: this.dbSecurityGroupId,
+      proxySecurityGroupId: this.proxySecurityGroupId,
+      kmsKeyArn: this.kmsKeyArn,
+    });
+  }
+}
