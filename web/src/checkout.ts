@@ -1,0 +1,111 @@
+/**
+ * Idempotency keys for checkout attempts.
+ *
+ * POST /api/orders needs an Idempotency-Key. The rule the page follows:
+ * - A retry of the same attempt reuses the key: after a network error, a timeout or an
+ *   answer that means "not decided yet" (409 idempotency_in_progress, 503, other 5xx),
+ *   the first request may have placed the order, and the same key makes the server
+ *   replay that order instead of placing a second one.
+ * - After a definitive answer (the order, or a 4xx such as insufficient_stock) the attempt
+ *   is over; the next submit is a new attempt with a new key.
+ * - A different request (another e-mail, a changed cart) is a new attempt too: the
+ *   server would refuse an old key with a different request (422).
+ *
+ * The pending attempt is kept in sessionStorage, so reloading the page after a network
+ * error still retries with the same key.
+ */
+import { ApiError, NetworkError, type Order } from "./api";
+
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+interface PendingAttempt {
+  key: string;
+  email: string;
+}
+
+const STORAGE_KEY = "shop.checkout.pendingAttempt";
+
+/**
+ * True when the server's answer (or lack of one) settles the attempt, so a new submit
+ * must use a new key. False when the outcome is unknown and the same key must be reused.
+ */
+export function isDefinitiveFailure(error: unknown): boolean {
+  if (error instanceof NetworkError) return false;
+  if (error instanceof ApiError) {
+    if (error.status >= 500) return false; // 503 unavailable and friends: nothing decided
+    if (error.code === "idempotency_in_progress") return false; // the first request is still running
+    return true;
+  }
+  return false; // unknown failure: keep the key, a retry is always safe with it
+}
+
+export class CheckoutAttempts {
+  private pending: PendingAttempt | null;
+
+  constructor(
+    private readonly placeOrder: (email: string, idempotencyKey: string) => Promise<Order>,
+    private readonly newKey: () => string = () => crypto.randomUUID(),
+    private readonly storage: KeyValueStore | null = null,
+  ) {
+    this.pending = this.load();
+  }
+
+  /** The key the next submit of `email` will use, if an attempt is pending. */
+  pendingKeyFor(email: string): string | null {
+    return this.pending && this.pending.email === email ? this.pending.key : null;
+  }
+
+  /** The e-mail of the attempt awaiting a retry, to prefill the form after a reload. */
+  get pendingEmail(): string | null {
+    return this.pending?.email ?? null;
+  }
+
+  /** True when the last attempt ended without a definitive answer (the UI offers "Try again"). */
+  get hasPendingAttempt(): boolean {
+    return this.pending !== null;
+  }
+
+  /** Places the order; reuses the pending key for a retry of the same request. */
+  async submit(email: string): Promise<Order> {
+    if (!this.pending || this.pending.email !== email) this.save({ key: this.newKey(), email });
+    const { key } = this.pending!;
+    try {
+      const order = await this.placeOrder(email, key);
+      this.save(null);
+      return order;
+    } catch (error) {
+      if (isDefinitiveFailure(error)) this.save(null);
+      throw error;
+    }
+  }
+
+  /** The request changed (the cart was edited): the next submit is a new attempt. */
+  forget(): void {
+    this.save(null);
+  }
+
+  private save(attempt: PendingAttempt | null): void {
+    this.pending = attempt;
+    try {
+      if (attempt) this.storage?.setItem(STORAGE_KEY, JSON.stringify(attempt));
+      else this.storage?.removeItem(STORAGE_KEY);
+    } catch {
+      // Storage full or blocked: the in-memory attempt still protects retries on this page.
+    }
+  }
+
+  private load(): PendingAttempt | null {
+    try {
+      const raw = this.storage?.getItem(STORAGE_KEY);
+      if (!raw) return null;
+      const parsed = JSON.parse(raw) as Partial<PendingAttempt>;
+      return typeof parsed.key === "string" && typeof parsed.email === "string" ? { key: parsed.key, email: parsed.email } : null;
+    } catch {
+      return null;
+    }
+  }
+}
