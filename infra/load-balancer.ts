@@ -1,0 +1,210 @@
+/**
+ * The internet-facing ALB in front of the API function. It forwards to the
+ * function only requests carrying CloudFront's secret origin header; anything
+ * else gets a 403 in the API's error shape.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { physicalName } from "./naming";
+import { standardTags, type TagContext } from "./tags";
+
+/** Header CloudFront adds to every origin request; its value is a generated secret. */
+export const ORIGIN_VERIFY_HEADER = "x-origin-verify";
+
+/** TLS 1.3 + 1.2 only. */
+export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/** Body of the ALB's 403 for requests that did not come through CloudFront (contract error shape). */
+export const FORBIDDEN_BODY = JSON.stringify({
+  error: { code: "forbidden", message: "This endpoint only accepts requests through the storefront's CDN" },
+});
+
+export const HEALTH_CHECK = {
+  enabled: true,
+  path: "/health",
+  interval: 5,
+  timeout: 2,
+  matcher: "200",
+  healthyThreshold: 2,
+  unhealthyThreshold: 2,
+} as const;
+
+/**
+ * Checks the origin secret can be an ALB http-header condition value: at most
+ * 128 characters, and no `*` or `?` (ALB treats them as wildcards).
+ */
+export function originHeaderConditionValue(secret: string): string {
+  if (secret.length < 16 || secret.length > 128) {
+    throw new Error(`the origin-verify secret must be 16-128 characters for an ALB header condition, got ${secret.length}`);
+  }
+  if (/[*?]/.test(secret)) throw new Error("the origin-verify secret must not contain '*' or '?' (ALB header conditions treat them as wildcards)");
+  return secret;
+}
+
+export interface LoadBalancerArgs {
+  environmentSuffix: string;
+  tags: TagContext;
+  vpcId: pulumi.Input<string>;
+  /** The VPC CIDR: the ALB's only egress destination. */
+  vpcCidr: pulumi.Input<string>;
+  publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Logs bucket (SSE-S3, with a policy for the ELB log delivery principal). */
+  logsBucketName: pulumi.Input<string>;
+  /** ACM certificate in the stack region: enables 443 and turns 80 into a redirect. */
+  certificateArn?: pulumi.Input<string>;
+  /** The function (and alias, when provisioned concurrency is on) the target group invokes. */
+  functionName: pulumi.Input<string>;
+  functionQualifier?: pulumi.Input<string | undefined>;
+  targetArn: pulumi.Input<string>;
+  /** CloudFront's origin-verify header value (a secret). */
+  originVerifySecret: pulumi.Input<string>;
+  /** prod: ALB deletion protection. */
+  deletionProtection?: boolean;
+  /** Resources the access log delivery needs first (the logs bucket policy), or the ALB fails to create. */
+  accessLogsDependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+export class LoadBalancer extends pulumi.ComponentResource {
+  public readonly albArn: pulumi.Output<string>;
+  /** `app/<name>/<id>`: the CloudWatch LoadBalancer dimension. */
+  public readonly albArnSuffix: pulumi.Output<string>;
+  public readonly dnsName: pulumi.Output<string>;
+  public readonly zoneId: pulumi.Output<string>;
+  public readonly securityGroupId: pulumi.Output<string>;
+  public readonly targetGroupArn: pulumi.Output<string>;
+  /** `targetgroup/<name>/<id>`: the CloudWatch TargetGroup dimension. */
+  public readonly targetGroupArnSuffix: pulumi.Output<string>;
+  /** The port CloudFront reaches the ALB on (443 with a certificate, else 80). */
+  public readonly originPort: number;
+
+  constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("shop:compute:LoadBalancer", name, {}, opts);
+    const suffix = args.environmentSuffix;
+    const tagsFor = (physical: string) => standardTags(args.tags, physical);
+    const tls = args.certificateArn !== undefined;
+
+    const sgName = physicalName("securityGroup", "alb", suffix);
+    const sg = new aws.ec2.SecurityGroup(`${name}-sg`, {
+      name: sgName,
+      description: "Storefront ALB: HTTP(S) from the internet, egress to the VPC only",
+      vpcId: args.vpcId,
+      tags: tagsFor(sgName),
+    }, { parent: this });
+
+    const ports = tls ? [80, 443] : [80];
+    for (const port of ports) {
+      for (const [family, cidr] of [["ipv4", "0.0.0.0/0"], ["ipv6", "::/0"]] as const) {
+        new aws.vpc.SecurityGroupIngressRule(`${name}-in-${port}-${family}`, {
+          securityGroupId: sg.id,
+          description: `HTTP${port === 443 ? "S" : ""} from anywhere (${family})`,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          ...(family === "ipv4" ? { cidrIpv4: cidr } : { cidrIpv6: cidr }),
+          tags: tagsFor(`${sgName}-in-${port}-${family}`),
+        }, { parent: this });
+      }
+    }
+    new aws.vpc.SecurityGroupEgressRule(`${name}-out-vpc`, {
+      securityGroupId: sg.id,
+      description: "To the VPC only",
+      ipProtocol: "-1",
+      cidrIpv4: args.vpcCidr,
+      tags: tagsFor(`${sgName}-out-vpc`),
+    }, { parent: this });
+
+    const albName = physicalName("alb", "alb", suffix);
+    const alb = new aws.lb.LoadBalancer(`${name}-alb`, {
+      name: albName,
+      loadBalancerType: "application",
+      internal: false,
+      securityGroups: [sg.id],
+      subnets: args.publicSubnetIds,
+      dropInvalidHeaderFields: true,
+      enableDeletionProtection: args.deletionProtection ?? false,
+      accessLogs: { bucket: args.logsBucketName, prefix: "alb", enabled: true },
+      tags: tagsFor(albName),
+    }, { parent: this, dependsOn: args.accessLogsDependsOn ?? [] });
+
+    const tgName = physicalName("targetGroup", "api", suffix);
+    const targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {
+      name: tgName,
+      targetType: "lambda",
+      // Without multi-value headers the ALB keeps only one of several Set-Cookie headers.
+      lambdaMultiValueHeadersEnabled: true,
+      healthCheck: { ...HEALTH_CHECK },
+      tags: tagsFor(tgName),
+    }, { parent: this });
+
+    // The ALB must be allowed to invoke the function before the target is registered.
+    const invokePermission = new aws.lambda.Permission(`${name}-invoke`, {
+      action: "lambda:InvokeFunction",
+      function: args.functionName,
+      qualifier: args.functionQualifier,
+      principal: "elasticloadbalancing.amazonaws.com",
+      sourceArn: targetGroup.arn,
+    }, { parent: this });
+
+    new aws.lb.TargetGroupAttachment(`${name}-target`, {
+      targetGroupArn: targetGroup.arn,
+      targetId: args.targetArn,
+    }, { parent: this, dependsOn: [invokePermission] });
+
+    const forbidden = {
+      type: "fixed-response",
+      fixedResponse: { contentType: "application/json", statusCode: "403", messageBody: FORBIDDEN_BODY },
+    };
+
+    const http = new aws.lb.Listener(`${name}-http`, {
+      loadBalancerArn: alb.arn,
+      port: 80,
+      protocol: "HTTP",
+      defaultActions: [tls
+        ? { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }
+        : forbidden],
+      tags: tagsFor(`${albName}-http`),
+    }, { parent: this });
+
+    const serving = tls
+      ? new aws.lb.Listener(`${name}-https`, {
+        loadBalancerArn: alb.arn,
+        port: 443,
+        protocol: "HTTPS",
+        sslPolicy: ALB_TLS_POLICY,
+        certificateArn: args.certificateArn,
+        defaultActions: [forbidden],
+        tags: tagsFor(`${albName}-https`),
+      }, { parent: this })
+      : http;
+
+    new aws.lb.ListenerRule(`${name}-from-cloudfront`, {
+      listenerArn: serving.arn,
+      priority: 10,
+      conditions: [{
+        httpHeader: {
+          httpHeaderName: ORIGIN_VERIFY_HEADER,
+          values: [pulumi.secret(pulumi.output(args.originVerifySecret).apply(originHeaderConditionValue))],
+        },
+      }],
+      actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+      tags: tagsFor(`${albName}-from-cloudfront`),
+    }, { parent: this });
+
+    this.albArn = alb.arn;
+    this.albArnSuffix = alb.arnSuffix;
+    this.dnsName = alb.dnsName;
+    this.zoneId = alb.zoneId;
+    this.securityGroupId = sg.id;
+    this.targetGroupArn = targetGroup.arn;
+    this.targetGroupArnSuffix = targetGroup.arnSuffix;
+    this.originPort = tls ? 443 : 80;
+    this.registerOutputs({
+      albArn: this.albArn,
+      albArnSuffix: this.albArnSuffix,
+      dnsName: this.dnsName,
+      securityGroupId: this.securityGroupId,
+      targetGroupArn: this.targetGroupArn,
+      targetGroupArnSuffix: this.targetGroupArnSuffix,
+    });
+  }
+}
