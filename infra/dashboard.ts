@@ -1,0 +1,489 @@
+/**
+ * What the platform's CloudWatch dashboard shows and what its alarms watch, as
+ * pure functions over plain names. infra/monitoring.ts only wires them.
+ *
+ * The dashboard body follows CloudWatch's dashboard body structure: a metric
+ * row is `[namespace, metricName, dimName, dimValue, ..., {renderOptions}]`,
+ * every metric widget names its region, widgets sit on a 24-column grid.
+ * `validateDashboardBody` checks exactly those rules, so a body that CloudWatch
+ * would reject (PutDashboard validates it only at deploy time) fails at preview.
+ */
+
+/** The names and ids the metrics need; a group that is absent is left off the dashboard and the alarms. */
+export interface MonitoredResources<T = string> {
+  apiFunction?: { functionName: T };
+  loadBalancer?: { albArnSuffix: T; targetGroupArnSuffix: T };
+  restApi?: { restApiName: T; stageName: T };
+  database?: { clusterIdentifier: T };
+  proxy?: { proxyName: T };
+  tables?: { tableNames: T[] };
+}
+
+// ---------------------------------------------------------------------------
+// Dashboard body
+
+/** Render options CloudWatch accepts in a metric row's trailing object. */
+export const METRIC_RENDER_OPTIONS = ["color", "label", "period", "stat", "visible", "yAxis", "id", "region", "accountId"] as const;
+export type MetricRenderOptions = Partial<{
+  color: string;
+  label: string;
+  period: number;
+  stat: string;
+  visible: boolean;
+  yAxis: "left" | "right";
+  id: string;
+  region: string;
+  accountId: string;
+}>;
+
+/** `[namespace, metric, dimName, dimValue, ..., options?]`. */
+export type MetricRow = (string | MetricRenderOptions)[];
+
+export interface MetricWidget {
+  type: "metric";
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  properties: {
+    title: string;
+    region: string;
+    view: "timeSeries" | "singleValue";
+    stacked: boolean;
+    period: number;
+    stat: string;
+    metrics: MetricRow[];
+  };
+}
+
+export interface TextWidget {
+  type: "text";
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  properties: { markdown: string };
+}
+
+export type Widget = MetricWidget | TextWidget;
+
+export interface DashboardBody {
+  widgets: Widget[];
+}
+
+export const GRID_COLUMNS = 24;
+const METRIC_WIDTH = 8;
+const METRIC_HEIGHT = 6;
+const DEFAULT_PERIOD = 60;
+
+/** DynamoDB reports latency and throttles per operation; these are the ones the API calls. */
+export const DYNAMODB_OPERATIONS = ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"] as const;
+
+type Dimensions = [name: string, value: string][];
+
+function metric(namespace: string, name: string, dimensions: Dimensions, options?: MetricRenderOptions): MetricRow {
+  const row: MetricRow = [namespace, name, ...dimensions.flat()];
+  if (options && Object.keys(options).length > 0) row.push(options);
+  return row;
+}
+
+interface WidgetSpec {
+  title: string;
+  stat: string;
+  metrics: MetricRow[];
+}
+
+interface Section {
+  heading: string;
+  widgets: WidgetSpec[];
+}
+
+function sections(r: MonitoredResources): Section[] {
+  const out: Section[] = [];
+
+  if (r.apiFunction) {
+    const fn: Dimensions = [["FunctionName", r.apiFunction.functionName]];
+    out.push({
+      heading: `API function \`${r.apiFunction.functionName}\``,
+      widgets: [
+        {
+          title: "Duration (avg, p99)",
+          stat: "Average",
+          metrics: [
+            metric("AWS/Lambda", "Duration", fn, { stat: "Average", label: "avg" }),
+            metric("AWS/Lambda", "Duration", fn, { stat: "p99", label: "p99" }),
+          ],
+        },
+        {
+          title: "Invocations, errors, throttles",
+          stat: "Sum",
+          metrics: [
+            metric("AWS/Lambda", "Invocations", fn, { label: "invocations" }),
+            metric("AWS/Lambda", "Errors", fn, { label: "errors", color: "#d62728" }),
+            metric("AWS/Lambda", "Throttles", fn, { label: "throttles", color: "#ff7f0e" }),
+          ],
+        },
+        {
+          title: "Concurrent executions (max)",
+          stat: "Maximum",
+          metrics: [metric("AWS/Lambda", "ConcurrentExecutions", fn, { label: "concurrent" })],
+        },
+      ],
+    });
+  }
+
+  if (r.loadBalancer) {
+    const lb: Dimensions = [["LoadBalancer", r.loadBalancer.albArnSuffix]];
+    const tg: Dimensions = [["TargetGroup", r.loadBalancer.targetGroupArnSuffix], ...lb];
+    out.push({
+      heading: "Application Load Balancer",
+      widgets: [
+        {
+          title: "Requests and 5xx",
+          stat: "Sum",
+          metrics: [
+            metric("AWS/ApplicationELB", "RequestCount", lb, { label: "requests" }),
+            metric("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", lb, { label: "target 5xx", color: "#d62728", yAxis: "right" }),
+            metric("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", lb, { label: "ALB 5xx", color: "#9467bd", yAxis: "right" }),
+          ],
+        },
+        {
+          title: "Target response time (avg, p99)",
+          stat: "Average",
+          metrics: [
+            metric("AWS/ApplicationELB", "TargetResponseTime", lb, { stat: "Average", label: "avg" }),
+            metric("AWS/ApplicationELB", "TargetResponseTime", lb, { stat: "p99", label: "p99" }),
+          ],
+        },
+        {
+          title: "Target health",
+          stat: "Maximum",
+          metrics: [
+            metric("AWS/ApplicationELB", "HealthyHostCount", tg, { label: "healthy" }),
+            metric("AWS/ApplicationELB", "UnHealthyHostCount", tg, { label: "unhealthy", color: "#d62728" }),
+          ],
+        },
+      ],
+    });
+  }
+
+  if (r.restApi) {
+    const api: Dimensions = [["ApiName", r.restApi.restApiName], ["Stage", r.restApi.stageName]];
+    out.push({
+      heading: `API Gateway \`${r.restApi.restApiName}\` (stage \`${r.restApi.stageName}\`)`,
+      widgets: [
+        { title: "Requests", stat: "Sum", metrics: [metric("AWS/ApiGateway", "Count", api, { label: "requests" })] },
+        {
+          title: "4xx and 5xx",
+          stat: "Sum",
+          metrics: [
+            metric("AWS/ApiGateway", "4XXError", api, { label: "4xx", color: "#ff7f0e" }),
+            metric("AWS/ApiGateway", "5XXError", api, { label: "5xx", color: "#d62728" }),
+          ],
+        },
+        {
+          title: "Latency (avg, p99)",
+          stat: "Average",
+          metrics: [
+            metric("AWS/ApiGateway", "Latency", api, { stat: "Average", label: "avg" }),
+            metric("AWS/ApiGateway", "Latency", api, { stat: "p99", label: "p99" }),
+          ],
+        },
+      ],
+    });
+  }
+
+  if (r.database) {
+    const cluster: Dimensions = [["DBClusterIdentifier", r.database.clusterIdentifier]];
+    out.push({
+      heading: `Aurora PostgreSQL \`${r.database.clusterIdentifier}\``,
+      widgets: [
+        { title: "Capacity (ACU)", stat: "Maximum", metrics: [metric("AWS/RDS", "ServerlessDatabaseCapacity", cluster, { label: "ACU" })] },
+        { title: "Database connections", stat: "Maximum", metrics: [metric("AWS/RDS", "DatabaseConnections", cluster, { label: "connections" })] },
+        { title: "CPU utilization (%)", stat: "Average", metrics: [metric("AWS/RDS", "CPUUtilization", cluster, { label: "CPU" })] },
+      ],
+    });
+  }
+
+  if (r.proxy) {
+    const proxy: Dimensions = [["ProxyName", r.proxy.proxyName]];
+    out.push({
+      heading: `RDS Proxy \`${r.proxy.proxyName}\``,
+      widgets: [
+        {
+          title: "Connections (client vs database)",
+          stat: "Maximum",
+          metrics: [
+            metric("AWS/RDS", "ClientConnections", proxy, { label: "client" }),
+            metric("AWS/RDS", "DatabaseConnections", proxy, { label: "database" }),
+          ],
+        },
+        {
+          title: "Query response latency (avg, p99, µs)",
+          stat: "Average",
+          metrics: [
+            metric("AWS/RDS", "QueryDatabaseResponseLatency", proxy, { stat: "Average", label: "avg" }),
+            metric("AWS/RDS", "QueryDatabaseResponseLatency", proxy, { stat: "p99", label: "p99" }),
+          ],
+        },
+      ],
+    });
+  }
+
+  if (r.tables) {
+    for (const table of r.tables.tableNames) {
+      const t: Dimensions = [["TableName", table]];
+      const perOperation = (name: string, options: MetricRenderOptions = {}) =>
+        DYNAMODB_OPERATIONS.map((op) => metric("AWS/DynamoDB", name, [...t, ["Operation", op]], { label: op, ...options }));
+      out.push({
+        heading: `DynamoDB \`${table}\``,
+        widgets: [
+          {
+            title: "Consumed capacity (on-demand units)",
+            stat: "Sum",
+            metrics: [
+              metric("AWS/DynamoDB", "ConsumedReadCapacityUnits", t, { label: "read" }),
+              metric("AWS/DynamoDB", "ConsumedWriteCapacityUnits", t, { label: "write" }),
+            ],
+          },
+          { title: "Throttled requests by operation", stat: "Sum", metrics: perOperation("ThrottledRequests") },
+          { title: "Successful request latency by operation (avg, ms)", stat: "Average", metrics: perOperation("SuccessfulRequestLatency") },
+        ],
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The dashboard body for the given resources, in `region`: one heading row per
+ * service, then its metric widgets three to a row on the 24-column grid.
+ */
+export function dashboardBody(resources: MonitoredResources, region: string): DashboardBody {
+  const widgets: Widget[] = [];
+  let y = 0;
+  for (const section of sections(resources)) {
+    widgets.push({ type: "text", x: 0, y, width: GRID_COLUMNS, height: 1, properties: { markdown: `## ${section.heading}` } });
+    y += 1;
+    section.widgets.forEach((spec, i) => {
+      const column = i % (GRID_COLUMNS / METRIC_WIDTH);
+      if (i > 0 && column === 0) y += METRIC_HEIGHT;
+      widgets.push({
+        type: "metric",
+        x: column * METRIC_WIDTH,
+        y,
+        width: METRIC_WIDTH,
+        height: METRIC_HEIGHT,
+        properties: { title: spec.title, region, view: "timeSeries", stacked: false, period: DEFAULT_PERIOD, stat: spec.stat, metrics: spec.metrics },
+      });
+    });
+    y += METRIC_HEIGHT;
+  }
+  if (widgets.length === 0) throw new Error("dashboardBody: no monitored resources were given");
+  return { widgets };
+}
+
+// ---------------------------------------------------------------------------
+// Validation (CloudWatch's dashboard body rules that bite at deploy time)
+
+const STAT_PATTERN = /^(SampleCount|Average|Sum|Minimum|Maximum|IQM|p\d{1,2}(\.\d+)?|p100|tm\d{1,2}|wm\d{1,2}|tc\d{1,2}|ts\d{1,2})$/;
+const REGION_PATTERN = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+
+/** A CloudWatch period: 1, 5, 10, 30 or a multiple of 60 seconds. */
+export function isValidPeriod(period: unknown): boolean {
+  return typeof period === "number" && Number.isInteger(period) && period > 0 && ([1, 5, 10, 30].includes(period) || period % 60 === 0);
+}
+
+function validateMetricRow(row: unknown, where: string): string[] {
+  if (!Array.isArray(row)) return [`${where}: a metric row must be an array`];
+  const problems: string[] = [];
+  const last = row[row.length - 1];
+  const hasOptions = typeof last === "object" && last !== null && !Array.isArray(last);
+  const strings = hasOptions ? row.slice(0, -1) : row;
+  if (strings.some((part) => typeof part !== "string" || part === "")) {
+    problems.push(`${where}: namespace, metric name and dimensions must be non-empty strings, only the last element may be an options object`);
+  }
+  if (strings.length < 2) problems.push(`${where}: a metric row starts with namespace and metric name`);
+  else if ((strings.length - 2) % 2 !== 0) problems.push(`${where}: dimensions must come as name/value pairs`);
+  if (hasOptions) {
+    for (const [key, value] of Object.entries(last as Record<string, unknown>)) {
+      if (!(METRIC_RENDER_OPTIONS as readonly string[]).includes(key)) {
+        problems.push(`${where}: render option "${key}" is not allowed (only ${METRIC_RENDER_OPTIONS.join(", ")})`);
+      }
+      if (key === "stat" && (typeof value !== "string" || !STAT_PATTERN.test(value))) problems.push(`${where}: stat "${String(value)}" is not a CloudWatch statistic`);
+      if (key === "period" && !isValidPeriod(value)) problems.push(`${where}: period ${String(value)} is not 1, 5, 10, 30 or a multiple of 60`);
+      if (key === "yAxis" && value !== "left" && value !== "right") problems.push(`${where}: yAxis must be "left" or "right"`);
+    }
+  }
+  return problems;
+}
+
+/** Every way `body` breaks CloudWatch's dashboard rules (empty when valid). */
+export function validateDashboardBody(body: unknown): string[] {
+  const problems: string[] = [];
+  const widgets = (body as { widgets?: unknown })?.widgets;
+  if (!Array.isArray(widgets) || widgets.length === 0) return ["dashboard body needs a non-empty widgets array"];
+  if (widgets.length > 500) problems.push(`a dashboard holds at most 500 widgets, got ${widgets.length}`);
+
+  const placed: { x: number; y: number; width: number; height: number; index: number }[] = [];
+  // The body is untyped JSON from anywhere (another component, a policy pack): every field is checked below.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  widgets.forEach((widget: Record<string, any>, index) => {
+    const where = `widget ${index}${widget?.properties?.title ? ` ("${widget.properties.title}")` : ""}`;
+    if (!["metric", "text", "log", "alarm", "explorer"].includes(widget?.type)) problems.push(`${where}: unknown type ${String(widget?.type)}`);
+    const { x, y, width, height } = widget ?? {};
+    const ints = [x, y, width, height].every((n) => Number.isInteger(n));
+    if (!ints) problems.push(`${where}: x, y, width and height must be integers`);
+    else {
+      if (x < 0 || y < 0) problems.push(`${where}: x and y must be >= 0`);
+      if (width < 1 || width > GRID_COLUMNS || x + width > GRID_COLUMNS) problems.push(`${where}: does not fit the ${GRID_COLUMNS}-column grid (x=${x}, width=${width})`);
+      if (height < 1 || height > 1000) problems.push(`${where}: height must be 1..1000`);
+      for (const other of placed) {
+        if (x < other.x + other.width && other.x < x + width && y < other.y + other.height && other.y < y + height) {
+          problems.push(`${where}: overlaps widget ${other.index}`);
+        }
+      }
+      placed.push({ x, y, width, height, index });
+    }
+    if (widget?.type === "metric") {
+      const p = widget.properties ?? {};
+      if (typeof p.region !== "string" || !REGION_PATTERN.test(p.region)) problems.push(`${where}: properties.region must name an AWS region`);
+      if (p.period !== undefined && !isValidPeriod(p.period)) problems.push(`${where}: period ${String(p.period)} is not 1, 5, 10, 30 or a multiple of 60`);
+      if (p.stat !== undefined && !STAT_PATTERN.test(String(p.stat))) problems.push(`${where}: stat "${String(p.stat)}" is not a CloudWatch statistic`);
+      if (!Array.isArray(p.metrics) || p.metrics.length === 0) problems.push(`${where}: properties.metrics must be a non-empty array`);
+      else p.metrics.forEach((row: unknown, i: number) => problems.push(...validateMetricRow(row, `${where} metric ${i}`)));
+    }
+    if (widget?.type === "text" && typeof widget.properties?.markdown !== "string") problems.push(`${where}: a text widget needs properties.markdown`);
+  });
+  return problems;
+}
+
+// ---------------------------------------------------------------------------
+// Alarms
+
+export type ComparisonOperator = "GreaterThanOrEqualToThreshold" | "GreaterThanThreshold" | "LessThanThreshold" | "LessThanOrEqualToThreshold";
+
+export interface AlarmDefinition<T = string> {
+  /** Short id, used in the resource and physical names. */
+  key: string;
+  description: string;
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, T>;
+  statistic: "Sum" | "Maximum" | "Average";
+  /** Seconds: 10, 20, 30 or a multiple of 60. */
+  period: number;
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+  threshold: number;
+  comparisonOperator: ComparisonOperator;
+}
+
+export interface AlarmThresholds {
+  /** Lambda errors per minute that count as a bad minute. */
+  lambdaErrorsPerMinute: number;
+  /** Lambda throttles per minute that count as a bad minute. */
+  lambdaThrottlesPerMinute: number;
+  /** API Gateway 5xx responses per minute that count as a bad minute. */
+  api5xxPerMinute: number;
+  /** Aurora connections (max over a minute) that count as a bad minute. */
+  databaseConnections: number;
+}
+
+/** Bytes of memory per ACU, as AWS sizes Aurora Serverless v2. */
+const BYTES_PER_ACU = 2 * 1024 ** 3;
+
+/**
+ * Approximate `max_connections` Aurora PostgreSQL Serverless v2 sets from the
+ * cluster's maximum capacity: LEAST(DBInstanceClassMemory / 9531392, 5000),
+ * memory being 2 GiB per ACU.
+ */
+export function auroraPostgresMaxConnections(maxCapacityAcu: number): number {
+  if (!(maxCapacityAcu >= 0.5 && maxCapacityAcu <= 256)) throw new Error(`maxCapacityAcu must be 0.5..256, got ${maxCapacityAcu}`);
+  return Math.min(Math.floor((maxCapacityAcu * BYTES_PER_ACU) / 9531392), 5000);
+}
+
+/** Thresholds for a cluster of `dbMaxCapacityAcu`: connections alarm at 80% of max_connections. */
+export function defaultAlarmThresholds(dbMaxCapacityAcu: number): AlarmThresholds {
+  return {
+    lambdaErrorsPerMinute: 5,
+    lambdaThrottlesPerMinute: 1,
+    api5xxPerMinute: 5,
+    databaseConnections: Math.floor(auroraPostgresMaxConnections(dbMaxCapacityAcu) * 0.8),
+  };
+}
+
+/** CloudWatch alarm periods: 10, 20, 30 (high resolution) or a multiple of 60 seconds. */
+export function isValidAlarmPeriod(period: number): boolean {
+  return Number.isInteger(period) && period > 0 && ([10, 20, 30].includes(period) || period % 60 === 0);
+}
+
+/**
+ * The platform's alarms. Each fires on 2 bad one-minute datapoints out of the
+ * last 3 (a single blip does not page anyone) and treats missing data as fine
+ * (no traffic is not an outage). Generic over the dimension values so the
+ * component can pass Pulumi outputs and tests plain strings.
+ */
+export function alarmDefinitions<T>(r: MonitoredResources<T>, thresholds: AlarmThresholds): AlarmDefinition<T>[] {
+  const common = { period: 60, evaluationPeriods: 3, datapointsToAlarm: 2, comparisonOperator: "GreaterThanOrEqualToThreshold" as const };
+  const alarms: AlarmDefinition<T>[] = [];
+  if (r.loadBalancer) {
+    alarms.push({
+      ...common,
+      key: "alb-unhealthy-hosts",
+      description: "The ALB sees the API function's target as unhealthy (/health failing).",
+      namespace: "AWS/ApplicationELB",
+      metricName: "UnHealthyHostCount",
+      dimensions: { TargetGroup: r.loadBalancer.targetGroupArnSuffix, LoadBalancer: r.loadBalancer.albArnSuffix },
+      statistic: "Maximum",
+      threshold: 1,
+    });
+  }
+  if (r.apiFunction) {
+    alarms.push({
+      ...common,
+      key: "lambda-errors",
+      description: `The API function fails invocations (>= ${thresholds.lambdaErrorsPerMinute} errors a minute).`,
+      namespace: "AWS/Lambda",
+      metricName: "Errors",
+      dimensions: { FunctionName: r.apiFunction.functionName },
+      statistic: "Sum",
+      threshold: thresholds.lambdaErrorsPerMinute,
+    });
+    alarms.push({
+      ...common,
+      key: "lambda-throttles",
+      description: "The API function is throttled: its reserved concurrency is exhausted (see capacity in the README).",
+      namespace: "AWS/Lambda",
+      metricName: "Throttles",
+      dimensions: { FunctionName: r.apiFunction.functionName },
+      statistic: "Sum",
+      threshold: thresholds.lambdaThrottlesPerMinute,
+    });
+  }
+  if (r.database) {
+    alarms.push({
+      ...common,
+      key: "db-connections",
+      description: `Aurora connections reach ${thresholds.databaseConnections} (80% of max_connections at the configured max ACU).`,
+      namespace: "AWS/RDS",
+      metricName: "DatabaseConnections",
+      dimensions: { DBClusterIdentifier: r.database.clusterIdentifier },
+      statistic: "Maximum",
+      threshold: thresholds.databaseConnections,
+    });
+  }
+  if (r.restApi) {
+    alarms.push({
+      ...common,
+      key: "api-5xx",
+      description: `API Gateway returns server errors (>= ${thresholds.api5xxPerMinute} 5xx a minute).`,
+      namespace: "AWS/ApiGateway",
+      metricName: "5XXError",
+      dimensions: { ApiName: r.restApi.restApiName, Stage: r.restApi.stageName },
+      statistic: "Sum",
+      threshold: thresholds.api5xxPerMinute,
+    });
+  }
+  return alarms;
+}

@@ -1,0 +1,208 @@
+/**
+ * Monitoring: the alarm topic (KMS-encrypted, optional e-mail subscription),
+ * the platform dashboard and the alarms that notify the topic. What the
+ * dashboard shows and what the alarms watch is pure logic in ./dashboard.
+ *
+ * The topic is encrypted with a customer-managed key, not the AWS-managed
+ * `alias/aws/sns`: that key's policy cannot be edited and does not let
+ * CloudWatch alarms use it, so alarms on such a topic silently fail to notify.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  alarmDefinitions,
+  dashboardBody,
+  defaultAlarmThresholds,
+  validateDashboardBody,
+  type AlarmThresholds,
+  type MonitoredResources,
+} from "./dashboard";
+import { checkName, physicalName } from "./naming";
+import { standardTags, type TagContext } from "./tags";
+
+export interface MonitoringArgs {
+  environmentSuffix: string;
+  tags: TagContext;
+  /** Names and ids the metrics need; groups left out are not monitored. */
+  resources: MonitoredResources<pulumi.Input<string>>;
+  /** E-mail address subscribed to the alarm topic (the recipient must confirm the subscription). */
+  alarmEmail?: string;
+  /** Region of the monitored resources; defaults to the provider's region. */
+  region?: pulumi.Input<string>;
+  /** The Aurora cluster's max ACU, which sizes the connections alarm (default 16). */
+  dbMaxCapacityAcu?: number;
+  /** Overrides of the alarm thresholds. */
+  thresholds?: Partial<AlarmThresholds>;
+  /** prod: the topic's key gets the longest deletion window. */
+  isProd?: boolean;
+}
+
+interface Statement {
+  Sid: string;
+  Effect: "Allow" | "Deny";
+  Principal: { AWS: string } | { Service: string } | "*";
+  Action: string | string[];
+  Resource: string;
+  Condition?: Record<string, Record<string, string>>;
+}
+
+/** Key policy: the account administers the key (the default, so it is never locked out); CloudWatch may encrypt for the topic. */
+export function alarmTopicKeyPolicy(partition: string, accountId: string): { Version: "2012-10-17"; Statement: Statement[] } {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" },
+      {
+        Sid: "CloudWatchAlarmsPublishToEncryptedTopic",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Resource: "*",
+      },
+    ],
+  };
+}
+
+/** Actions the account keeps on its topic (what SNS's default topic policy grants the owner). */
+export const TOPIC_OWNER_ACTIONS = [
+  "sns:GetTopicAttributes",
+  "sns:SetTopicAttributes",
+  "sns:AddPermission",
+  "sns:RemovePermission",
+  "sns:DeleteTopic",
+  "sns:Subscribe",
+  "sns:ListSubscriptionsByTopic",
+  "sns:Publish",
+] as const;
+
+/** Topic policy: the owner account manages it, this account's CloudWatch alarms publish to it, nothing without TLS. */
+export function alarmTopicPolicy(topicArn: string, partition: string, region: string, accountId: string): { Version: "2012-10-17"; Statement: Statement[] } {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "OwnerManagesTopic",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+        Action: [...TOPIC_OWNER_ACTIONS],
+        Resource: topicArn,
+      },
+      {
+        Sid: "CloudWatchAlarmsPublish",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: topicArn,
+        Condition: {
+          ArnLike: { "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:*` },
+          StringEquals: { "aws:SourceAccount": accountId },
+        },
+      },
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "sns:Publish",
+        Resource: topicArn,
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ],
+  };
+}
+
+export class Monitoring extends pulumi.ComponentResource {
+  public readonly dashboardName: pulumi.Output<string>;
+  public readonly alarmTopicArn: pulumi.Output<string>;
+  public readonly alarmTopicName: pulumi.Output<string>;
+  /** Physical names of the alarms, in definition order. */
+  public readonly alarmNames: pulumi.Output<string>[];
+
+  constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("shop:monitoring:Monitoring", name, {}, opts);
+    const suffix = args.environmentSuffix;
+
+    const identity = aws.getCallerIdentityOutput({}, { parent: this });
+    const partition = aws.getPartitionOutput({}, { parent: this });
+    const region = args.region !== undefined ? pulumi.output(args.region) : aws.getRegionOutput({}, { parent: this }).region;
+
+    const keyName = physicalName("generic", "alarms-key", suffix);
+    const key = new aws.kms.Key(
+      `${name}-topic-key`,
+      {
+        description: `Encrypts the ${physicalName("snsTopic", "alarms", suffix)} SNS topic; usable by CloudWatch alarms`,
+        enableKeyRotation: true,
+        deletionWindowInDays: args.isProd ? 30 : 7,
+        policy: pulumi.all([partition.partition, identity.accountId]).apply(([p, account]) => JSON.stringify(alarmTopicKeyPolicy(p, account))),
+        tags: standardTags(args.tags, keyName),
+      },
+      { parent: this },
+    );
+    new aws.kms.Alias(`${name}-topic-key-alias`, { name: checkName("kmsAlias", `alias/${keyName}`), targetKeyId: key.keyId }, { parent: this });
+
+    const topicName = physicalName("snsTopic", "alarms", suffix);
+    const topic = new aws.sns.Topic(
+      `${name}-alarm-topic`,
+      { name: topicName, displayName: `ecommerce ${suffix} alarms`, kmsMasterKeyId: key.arn, tags: standardTags(args.tags, topicName) },
+      { parent: this },
+    );
+    new aws.sns.TopicPolicy(
+      `${name}-alarm-topic-policy`,
+      {
+        arn: topic.arn,
+        policy: pulumi
+          .all([topic.arn, partition.partition, region, identity.accountId])
+          .apply(([arn, p, r, account]) => JSON.stringify(alarmTopicPolicy(arn, p, r, account))),
+      },
+      { parent: this },
+    );
+    if (args.alarmEmail) {
+      new aws.sns.TopicSubscription(`${name}-alarm-email`, { topic: topic.arn, protocol: "email", endpoint: args.alarmEmail }, { parent: this });
+    }
+
+    const dashboardName = physicalName("dashboard", "platform", suffix);
+    const dashboard = new aws.cloudwatch.Dashboard(
+      `${name}-dashboard`,
+      {
+        dashboardName,
+        dashboardBody: pulumi.all([pulumi.output(args.resources), region]).apply(([resources, r]) => {
+          const body = dashboardBody(resources, r);
+          const problems = validateDashboardBody(body);
+          if (problems.length > 0) throw new Error(`dashboard ${dashboardName} would be rejected by CloudWatch:\n${problems.join("\n")}`);
+          return JSON.stringify(body);
+        }),
+      },
+      { parent: this },
+    );
+
+    const thresholds = { ...defaultAlarmThresholds(args.dbMaxCapacityAcu ?? 16), ...args.thresholds };
+    this.alarmNames = alarmDefinitions(args.resources, thresholds).map((alarm) => {
+      const alarmName = physicalName("alarm", alarm.key, suffix);
+      return new aws.cloudwatch.MetricAlarm(
+        `${name}-${alarm.key}`,
+        {
+          name: alarmName,
+          alarmDescription: alarm.description,
+          namespace: alarm.namespace,
+          metricName: alarm.metricName,
+          dimensions: alarm.dimensions,
+          statistic: alarm.statistic,
+          period: alarm.period,
+          evaluationPeriods: alarm.evaluationPeriods,
+          datapointsToAlarm: alarm.datapointsToAlarm,
+          threshold: alarm.threshold,
+          comparisonOperator: alarm.comparisonOperator,
+          treatMissingData: "notBreaching",
+          alarmActions: [topic.arn],
+          okActions: [topic.arn],
+          tags: standardTags(args.tags, alarmName),
+        },
+        { parent: this },
+      ).name;
+    });
+
+    this.dashboardName = dashboard.dashboardName;
+    this.alarmTopicArn = topic.arn;
+    this.alarmTopicName = topic.name;
+    this.registerOutputs({ dashboardName: this.dashboardName, alarmTopicArn: this.alarmTopicArn, alarmTopicName: this.alarmTopicName });
+  }
+}

@@ -1,0 +1,122 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { validateDashboardBody } from "../../infra/dashboard";
+import { Monitoring, alarmTopicKeyPolicy } from "../../infra/monitoring";
+import { REQUIRED_TAG_KEYS } from "../../infra/tags";
+import { MOCK_ACCOUNT_ID, MOCK_REGION, installMocks, ofType, oneOfType, registered, resolve, settle } from "./harness";
+
+const TAGS = { environmentSuffix: "mon1", project: "ecommerce-platform", costCenter: "engineering", owner: "platform-team" };
+const RESOURCES = {
+  apiFunction: { functionName: "ecommerce-api-mon1" },
+  loadBalancer: { albArnSuffix: "app/ecommerce-alb-mon1/0123456789abcdef", targetGroupArnSuffix: "targetgroup/ecommerce-tg-mon1/0123456789abcdef" },
+  restApi: { restApiName: "ecommerce-api-mon1", stageName: "prod" },
+  database: { clusterIdentifier: "ecommerce-aurora-mon1" },
+  proxy: { proxyName: "ecommerce-proxy-mon1" },
+  tables: { tableNames: ["ecommerce-sessions-mon1", "ecommerce-cache-mon1"] },
+};
+
+let monitoring: Monitoring;
+
+beforeAll(async () => {
+  await installMocks({ environmentSuffix: "mon1" });
+  monitoring = new Monitoring("monitoring", { environmentSuffix: "mon1", tags: TAGS, resources: RESOURCES, alarmEmail: "ops@example.com", dbMaxCapacityAcu: 16 });
+  await settle();
+});
+
+describe("Monitoring component", () => {
+  it("creates an alarm topic encrypted with a rotating customer-managed key CloudWatch may use (alias/aws/sns would silently drop alarms)", () => {
+    const topic = oneOfType("aws:sns/topic:Topic");
+    const key = oneOfType("aws:kms/key:Key");
+    expect(topic.inputs.name).toBe("ecommerce-alarms-mon1");
+    expect(topic.inputs.kmsMasterKeyId).toBe(key.state.arn);
+    expect(topic.inputs.kmsMasterKeyId).not.toBe("alias/aws/sns");
+    expect(key.inputs.enableKeyRotation).toBe(true);
+    const policy = JSON.parse(key.inputs.policy);
+    expect(policy).toEqual(alarmTopicKeyPolicy("aws", MOCK_ACCOUNT_ID));
+    const cw = policy.Statement.find((s: any) => s.Principal.Service === "cloudwatch.amazonaws.com");
+    expect(cw.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
+    expect(oneOfType("aws:kms/alias:Alias").inputs.name).toBe("alias/ecommerce-alarms-key-mon1");
+  });
+
+  it("lets only this account's CloudWatch alarms publish, over TLS", () => {
+    const topicArn = oneOfType("aws:sns/topic:Topic").state.arn;
+    const policy = JSON.parse(oneOfType("aws:sns/topicPolicy:TopicPolicy").inputs.policy);
+    const publish = policy.Statement.find((s: any) => s.Sid === "CloudWatchAlarmsPublish");
+    expect(publish).toMatchObject({ Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Resource: topicArn });
+    expect(publish.Condition.StringEquals["aws:SourceAccount"]).toBe(MOCK_ACCOUNT_ID);
+    expect(publish.Condition.ArnLike["aws:SourceArn"]).toBe(`arn:aws:cloudwatch:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:alarm:*`);
+    const deny = policy.Statement.find((s: any) => s.Effect === "Deny");
+    expect(deny.Condition).toEqual({ Bool: { "aws:SecureTransport": "false" } });
+    expect(policy.Statement.every((s: any) => s.Resource === topicArn)).toBe(true);
+  });
+
+  it("subscribes the configured e-mail address to the topic", () => {
+    const sub = oneOfType("aws:sns/topicSubscription:TopicSubscription").inputs;
+    expect(sub).toMatchObject({ protocol: "email", endpoint: "ops@example.com", topic: oneOfType("aws:sns/topic:Topic").state.arn });
+  });
+
+  it("registers a dashboard whose body is valid CloudWatch JSON in the stack's region, covering every service", () => {
+    const dashboard = oneOfType("aws:cloudwatch/dashboard:Dashboard").inputs;
+    expect(dashboard.dashboardName).toBe("ecommerce-platform-mon1");
+    const body = JSON.parse(dashboard.dashboardBody);
+    expect(validateDashboardBody(body)).toEqual([]);
+    const metricWidgets = body.widgets.filter((w: any) => w.type === "metric");
+    expect(metricWidgets.every((w: any) => w.properties.region === MOCK_REGION)).toBe(true);
+    const namespaces = new Set(metricWidgets.flatMap((w: any) => w.properties.metrics.map((row: any[]) => row[0])));
+    expect([...namespaces].sort()).toEqual(["AWS/ApiGateway", "AWS/ApplicationELB", "AWS/DynamoDB", "AWS/Lambda", "AWS/RDS"]);
+  });
+
+  it("creates the five alarms, each notifying the topic on alarm and on recovery, missing data not breaching", () => {
+    const topicArn = oneOfType("aws:sns/topic:Topic").state.arn;
+    const alarms = ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+    expect(alarms.map((a) => a.inputs.name).sort()).toEqual([
+      "ecommerce-alb-unhealthy-hosts-mon1",
+      "ecommerce-api-5xx-mon1",
+      "ecommerce-db-connections-mon1",
+      "ecommerce-lambda-errors-mon1",
+      "ecommerce-lambda-throttles-mon1",
+    ]);
+    for (const { inputs } of alarms) {
+      expect(inputs.alarmActions, inputs.name).toEqual([topicArn]);
+      expect(inputs.okActions, inputs.name).toEqual([topicArn]);
+      expect(inputs.treatMissingData).toBe("notBreaching");
+      expect(inputs.period === 60 || [10, 20, 30].includes(inputs.period) || inputs.period % 60 === 0).toBe(true);
+      expect(inputs.alarmDescription).toBeTruthy();
+    }
+  });
+
+  it("points the alarms at the monitored resources with real dimensions", () => {
+    const byName = Object.fromEntries(ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => [a.inputs.name, a.inputs]));
+    expect(byName["ecommerce-alb-unhealthy-hosts-mon1"]).toMatchObject({
+      namespace: "AWS/ApplicationELB",
+      metricName: "UnHealthyHostCount",
+      dimensions: { TargetGroup: RESOURCES.loadBalancer.targetGroupArnSuffix, LoadBalancer: RESOURCES.loadBalancer.albArnSuffix },
+    });
+    expect(byName["ecommerce-lambda-errors-mon1"]).toMatchObject({ metricName: "Errors", dimensions: { FunctionName: "ecommerce-api-mon1" } });
+    expect(byName["ecommerce-db-connections-mon1"]).toMatchObject({ metricName: "DatabaseConnections", threshold: 2883 });
+    expect(byName["ecommerce-api-5xx-mon1"]).toMatchObject({ metricName: "5XXError", dimensions: { ApiName: "ecommerce-api-mon1", Stage: "prod" } });
+  });
+
+  it("tags the key, the topic and the alarms with the standard tags", () => {
+    for (const r of registered.filter((r) => ["aws:kms/key:Key", "aws:sns/topic:Topic", "aws:cloudwatch/metricAlarm:MetricAlarm"].includes(r.type))) {
+      for (const key of REQUIRED_TAG_KEYS) expect(r.inputs.tags?.[key], `${r.name} ${key}`).toBeTruthy();
+    }
+  });
+
+  it("exports the dashboard name and the topic's ARN and name", async () => {
+    expect(await resolve(monitoring.dashboardName)).toBe("ecommerce-platform-mon1");
+    expect(await resolve(monitoring.alarmTopicArn)).toBe(`arn:aws:sns:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:ecommerce-alarms-mon1`);
+    expect(await resolve(monitoring.alarmTopicName)).toBe("ecommerce-alarms-mon1");
+  });
+});
+
+describe("Monitoring component, partial stack without e-mail", () => {
+  it("monitors only what it is given and subscribes nobody", async () => {
+    await installMocks({ environmentSuffix: "mon2" });
+    new Monitoring("mon2", { environmentSuffix: "mon2", tags: TAGS, resources: { apiFunction: RESOURCES.apiFunction }, region: "us-west-2" });
+    await settle();
+    expect(ofType("aws:sns/topicSubscription:TopicSubscription")).toHaveLength(0);
+    expect(ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs.name).sort()).toEqual(["ecommerce-lambda-errors-mon2", "ecommerce-lambda-throttles-mon2"]);
+    const body = JSON.parse(oneOfType("aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody);
+    expect(body.widgets.filter((w: any) => w.type === "metric").every((w: any) => w.properties.region === "us-west-2")).toBe(true);
+  });
+});
