@@ -126,8 +126,13 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
       return { ...base, arnSuffix: `targetgroup/${physical}/0123456789abcdef` };
     case "aws:apigateway/restApi:RestApi":
       return { ...base, rootResourceId: "root123", executionArn: `arn:aws:execute-api:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:abc123` };
+    case "aws:apigateway/apiKey:ApiKey":
+      return { ...base, value: inputs.value ?? "k".repeat(40) };
     case "aws:apigateway/stage:Stage":
       return { ...base, invokeUrl: `https://abc123.execute-api.${MOCK_REGION}.amazonaws.com/${inputs.stageName}`, executionArn: `arn:aws:execute-api:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:abc123/${inputs.stageName}` };
+    case "aws:cloudfront/function:Function":
+      // CloudFront is global: its ARNs carry no region.
+      return { ...base, arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:function/${physical}`, etag: "ETVPDKIKX0DER", liveStageEtag: "ETVPDKIKX0DER", status: "UNASSOCIATED" };
     case "aws:cloudfront/distribution:Distribution":
       return { ...base, domainName: "d111111abcdef8.cloudfront.net", hostedZoneId: "Z2FDTNDATAQYW2" };
     case "aws:dynamodb/table:Table":
