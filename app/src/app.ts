@@ -1,0 +1,210 @@
+/**
+ * The storefront API (api-contract.md) as a Hono app, built from typed
+ * dependencies so that tests, the local server and the Lambda handler all run
+ * exactly this code. Routes are thin: parse and validate, call a use case,
+ * shape the response. Errors are mapped to the contract's shape in one place.
+ */
+import { timingSafeEqual, createHash } from "node:crypto";
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import type pg from "pg";
+import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
+import { CartService } from "./cart/cart-service";
+import { CatalogCache } from "./catalog/cache";
+import { Catalog } from "./catalog/catalog";
+import { categorySchema, productInputSchema, SKU_PATTERN, skuSchema } from "./catalog/product";
+import { ApiError, errorBody, notFound, outageOf, unauthorized, unavailable } from "./http/errors";
+import { sessionOf } from "./http/session-cookie";
+import { jsonBody, parseWith } from "./http/validation";
+import { checkout } from "./orders/checkout";
+import { orderForSession } from "./orders/orders";
+import { SessionConflictError, SessionStore } from "./session/session-store";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface AppLogger {
+  info(message: string, ...extra: object[]): void;
+  warn(message: string, ...extra: object[]): void;
+  error(message: string, ...extra: object[]): void;
+}
+
+export interface AppMetrics {
+  addMetric(name: string, unit: "Count", value: number): void;
+}
+
+export interface AppDeps {
+  db: { writer: pg.Pool; reader: pg.Pool };
+  doc: DynamoDBDocumentClient;
+  tables: { sessions: string; cache: string };
+  sessionSigningKey: string;
+  adminToken: string;
+  cacheTtlSeconds: number;
+  localCacheTtlSeconds: number;
+  sessionTtlSeconds: number;
+  now?: () => number;
+  logger?: AppLogger;
+  metrics?: AppMetrics;
+}
+
+const silentLogger: AppLogger = { info() {}, warn() {}, error() {} };
+
+const listQuerySchema = z.object({
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, "must be an integer 1..100")
+    .transform(Number)
+    .pipe(z.number().int().min(1, "must be an integer 1..100").max(100, "must be an integer 1..100"))
+    .default(20),
+  cursor: z.string().min(1).max(200).optional(),
+  category: categorySchema.optional(),
+});
+const cartItemBodySchema = z.strictObject({ quantity: z.number().int().min(0).max(99) });
+const orderBodySchema = z.strictObject({ email: z.email().max(254) });
+const idempotencyKeySchema = z.string().min(1, "is required (1..128 characters)").max(128, "must be at most 128 characters");
+
+function digest(value: string): Buffer {
+  return createHash("sha256").update(value).digest();
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const logger = deps.logger ?? silentLogger;
+  const cache = new CatalogCache({
+    doc: deps.doc,
+    table: deps.tables.cache,
+    ttlSeconds: deps.cacheTtlSeconds,
+    localTtlSeconds: deps.localCacheTtlSeconds,
+    now: deps.now,
+    onCacheError: (err) => logger.warn("catalog cache unavailable; reading through to the database", { error: String(err) }),
+  });
+  const catalog = new Catalog(deps.db, cache);
+  const sessions = new SessionStore({ doc: deps.doc, table: deps.tables.sessions, ttlSeconds: deps.sessionTtlSeconds, now: deps.now });
+  const carts = new CartService(sessions, catalog, deps.db.reader);
+  const adminTokenDigest = digest(deps.adminToken);
+  const session = (c: Context) => sessionOf(c, deps.sessionSigningKey, deps.sessionTtlSeconds);
+
+  const app = new Hono();
+
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json(errorBody("payload_too_large", `request body exceeds ${MAX_BODY_BYTES} bytes`), 413),
+    }),
+  );
+  // Session and admin responses are per-client: never let a shared cache keep them.
+  app.use("/api/cart/*", noStore);
+  app.use("/api/cart", noStore);
+  app.use("/api/orders/*", noStore);
+  app.use("/api/orders", noStore);
+  app.use("/api/admin/*", noStore);
+
+  app.get("/health", async (c) => {
+    const probes: Record<string, Promise<unknown>> = {
+      database: Promise.all([deps.db.writer.query("SELECT 1"), deps.db.reader.query("SELECT 1")]),
+      sessionsTable: deps.doc.send(new GetCommand({ TableName: deps.tables.sessions, Key: { pk: "health#probe" } })),
+      cacheTable: deps.doc.send(new GetCommand({ TableName: deps.tables.cache, Key: { pk: "health#probe" } })),
+    };
+    const names = Object.keys(probes);
+    const settled = await Promise.allSettled(names.map((name) => withTimeout(probes[name]!, 2_000)));
+    const failed = names.filter((_, i) => settled[i]!.status === "rejected");
+    if (failed.length === 0) return c.json({ status: "ok" });
+    logger.warn("health check failed", { failed });
+    throw unavailable(failed.join(", "));
+  });
+
+  app.get("/api/products", async (c) => {
+    const query = parseWith(listQuerySchema, c.req.query(), "query");
+    return c.json(await catalog.listProducts(query));
+  });
+
+  app.get("/api/products/:sku", async (c) => {
+    const sku = c.req.param("sku");
+    const product = SKU_PATTERN.test(sku) ? await catalog.getProduct(sku) : null;
+    if (!product) throw notFound(`no product with SKU ${sku}`);
+    return c.json(product);
+  });
+
+  app.get("/api/cart", async (c) => c.json(await carts.view(session(c))));
+
+  app.put("/api/cart/items/:sku", async (c) => {
+    const sku = c.req.param("sku");
+    const { quantity } = await jsonBody(c, cartItemBodySchema);
+    if (!SKU_PATTERN.test(sku)) throw notFound(`no product with SKU ${sku}`);
+    return c.json(await carts.setItem(session(c), sku, quantity));
+  });
+
+  app.delete("/api/cart/items/:sku", async (c) => c.json(await carts.removeItem(session(c), c.req.param("sku"))));
+
+  app.post("/api/orders", async (c) => {
+    const idempotencyKey = parseWith(idempotencyKeySchema, c.req.header("idempotency-key") ?? "", "Idempotency-Key");
+    const { email } = await jsonBody(c, orderBodySchema);
+    const sessionId = session(c);
+    const result = await checkout(
+      { writer: deps.db.writer, sessions, onCartClearFailed: (err) => logger.warn("order placed but cart not cleared", { error: String(err) }) },
+      { sessionId, idempotencyKey, email },
+    );
+    if (result.replayed) c.header("idempotent-replayed", "true");
+    else deps.metrics?.addMetric("OrdersPlaced", "Count", 1);
+    return c.json(result.body as object, result.status as 201);
+  });
+
+  app.get("/api/orders/:id", async (c) => {
+    const order = await orderForSession(deps.db.writer, c.req.param("id"), session(c));
+    if (!order) throw notFound("no such order for this session");
+    return c.json(order);
+  });
+
+  app.put("/api/admin/products/:sku", async (c) => {
+    const header = c.req.header("authorization") ?? "";
+    const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim() ?? "";
+    if (!token || !timingSafeEqual(digest(token), adminTokenDigest)) throw unauthorized();
+    const sku = parseWith(skuSchema, c.req.param("sku"), "sku");
+    const input = await jsonBody(c, productInputSchema);
+    return c.json(await catalog.putProduct(sku, input));
+  });
+
+  app.notFound((c) => c.json(errorBody("not_found", `no route ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
+
+  app.onError((err, c) => {
+    const apiError = toApiError(err);
+    if (apiError.status >= 500) {
+      const log = apiError.code === "unavailable" ? logger.warn : logger.error;
+      log.call(logger, `${c.req.method} ${new URL(c.req.url).pathname} failed`, { code: apiError.code, error: describeError(err) });
+    }
+    for (const [name, value] of Object.entries(apiError.headers)) c.header(name, value);
+    return c.json(errorBody(apiError.code, apiError.message), apiError.status as 400);
+  });
+
+  return app;
+}
+
+async function noStore(c: Context, next: () => Promise<void>): Promise<void> {
+  await next();
+  c.header("cache-control", "no-store");
+}
+
+function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof HTTPException) {
+    return new ApiError(err.status, err.status === 413 ? "payload_too_large" : "bad_request", err.message || "bad request");
+  }
+  if (err instanceof SessionConflictError) return unavailable("the session store (too many concurrent updates)");
+  const outage = outageOf(err);
+  if (outage === "database") return unavailable("the database");
+  if (outage === "dynamodb") return unavailable("the session and cache store");
+  return new ApiError(500, "internal", "internal error");
+}
+
+function describeError(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

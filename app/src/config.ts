@@ -1,0 +1,137 @@
+/**
+ * The API's configuration, read once at cold start from the environment into a
+ * typed object (no `process.env` anywhere else). Two shapes:
+ * - aws: RDS Proxy endpoints with IAM auth, DynamoDB in the region, secrets in
+ *   Secrets Manager (the variables infra/api-function.ts sets);
+ * - local: DATABASE_URL(s), a DynamoDB endpoint (dynalite), secrets from env.
+ * A missing or malformed variable throws a ConfigError naming it.
+ */
+export class ConfigError extends Error {
+  constructor(key: string, problem: string) {
+    super(`configuration ${key}: ${problem}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** How to reach one PostgreSQL endpoint. */
+export type PgTarget =
+  | { kind: "url"; url: string }
+  | { kind: "iam"; host: string; port: number; database: string; user: string; region: string };
+
+/** A secret either given directly (local) or fetched from Secrets Manager once per container. */
+export type SecretSource = { kind: "value"; value: string } | { kind: "secretsManager"; arn: string };
+
+export interface AppConfig {
+  mode: "aws" | "local";
+  environmentSuffix: string;
+  region: string;
+  db: { writer: PgTarget; reader: PgTarget; poolMax: number };
+  dynamo: { endpoint?: string; sessionsTable: string; cacheTable: string };
+  sessionSigningKey: SecretSource;
+  adminToken: SecretSource;
+  serviceName: string;
+  metricsNamespace: string;
+  logLevel: string;
+  /** Seconds a catalog entry lives in the cache table. */
+  cacheTtlSeconds: number;
+  /** Seconds an in-process catalog entry lives (bounds staleness across containers). */
+  localCacheTtlSeconds: number;
+  /** Seconds a session lives after its last write. */
+  sessionTtlSeconds: number;
+  /** Local server port (local mode only). */
+  port: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function required(env: Env, key: string): string {
+  const value = env[key];
+  if (value === undefined || value.trim() === "") throw new ConfigError(key, "is required");
+  return value.trim();
+}
+
+function intIn(env: Env, key: string, fallback: number, min: number, max: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(key, `must be an integer in ${min}..${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function postgresUrl(key: string, value: string): string {
+  if (!/^postgres(ql)?:\/\//.test(value)) throw new ConfigError(key, "must be a postgres:// URL");
+  return value;
+}
+
+const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "SILENT", "CRITICAL"];
+
+/**
+ * Reads the configuration. AWS mode is chosen when DB_PROXY_ENDPOINT is set,
+ * local mode when DATABASE_URL is set; neither is an error naming both.
+ */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const logLevel = (env.LOG_LEVEL ?? "INFO").toUpperCase();
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError("LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")}, got "${env.LOG_LEVEL}"`);
+  }
+  const common = {
+    serviceName: env.POWERTOOLS_SERVICE_NAME ?? "shop-api",
+    metricsNamespace: env.POWERTOOLS_METRICS_NAMESPACE ?? "EcommercePlatform",
+    logLevel,
+    cacheTtlSeconds: intIn(env, "CACHE_TTL_SECONDS", 30, 1, 3600),
+    localCacheTtlSeconds: intIn(env, "LOCAL_CACHE_TTL_SECONDS", 5, 0, 3600),
+    sessionTtlSeconds: intIn(env, "SESSION_TTL_SECONDS", 7 * 24 * 3600, 60, 365 * 24 * 3600),
+    port: intIn(env, "PORT", 3000, 1, 65535),
+  };
+
+  if (env.DB_PROXY_ENDPOINT) {
+    const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    if (!region) throw new ConfigError("AWS_REGION", "is required in AWS mode (Lambda sets it)");
+    const port = intIn(env, "DB_PORT", 5432, 1, 65535);
+    const database = env.DB_NAME ?? "shop";
+    const user = required(env, "DB_USER");
+    const writerHost = required(env, "DB_PROXY_ENDPOINT");
+    const readerHost = env.DB_PROXY_READ_ENDPOINT?.trim() || writerHost;
+    return {
+      mode: "aws",
+      environmentSuffix: required(env, "ENVIRONMENT_SUFFIX"),
+      region,
+      db: {
+        writer: { kind: "iam", host: writerHost, port, database, user, region },
+        reader: { kind: "iam", host: readerHost, port, database, user, region },
+        poolMax: intIn(env, "DB_POOL_MAX", 2, 1, 20),
+      },
+      dynamo: { sessionsTable: required(env, "SESSIONS_TABLE"), cacheTable: required(env, "CACHE_TABLE") },
+      sessionSigningKey: { kind: "secretsManager", arn: required(env, "SESSION_KEY_SECRET_ARN") },
+      adminToken: { kind: "secretsManager", arn: required(env, "ADMIN_TOKEN_SECRET_ARN") },
+      ...common,
+    };
+  }
+
+  if (env.DATABASE_URL) {
+    const writerUrl = postgresUrl("DATABASE_URL", env.DATABASE_URL);
+    const readerUrl = env.DATABASE_READ_URL ? postgresUrl("DATABASE_READ_URL", env.DATABASE_READ_URL) : writerUrl;
+    return {
+      mode: "local",
+      environmentSuffix: env.ENVIRONMENT_SUFFIX ?? "local",
+      region: env.AWS_REGION ?? "us-east-1",
+      db: {
+        writer: { kind: "url", url: writerUrl },
+        reader: { kind: "url", url: readerUrl },
+        poolMax: intIn(env, "DB_POOL_MAX", 10, 1, 100),
+      },
+      dynamo: {
+        endpoint: required(env, "DYNAMODB_ENDPOINT"),
+        sessionsTable: env.SESSIONS_TABLE ?? "ecommerce-sessions-local",
+        cacheTable: env.CACHE_TABLE ?? "ecommerce-cache-local",
+      },
+      sessionSigningKey: { kind: "value", value: required(env, "SESSION_SIGNING_KEY") },
+      adminToken: { kind: "value", value: env.ADMIN_TOKEN?.trim() || "local-admin-token" },
+      ...common,
+    };
+  }
+
+  throw new ConfigError("DB_PROXY_ENDPOINT", "or DATABASE_URL must be set (AWS or local mode)");
+}

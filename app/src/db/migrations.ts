@@ -1,0 +1,112 @@
+/**
+ * Versioned schema migrations. Each migration runs once, in its own
+ * transaction, recorded in `schema_migrations`. A session-level advisory lock
+ * serialises concurrent runners (several containers, or the deploy-time
+ * invocation racing a cold start): the second waits, then finds nothing to do.
+ * Append new migrations; never edit an applied one.
+ */
+import type pg from "pg";
+
+export interface Migration {
+  id: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    id: "0001_catalog_orders_idempotency",
+    sql: `
+      CREATE TABLE products (
+        sku          text COLLATE "C" PRIMARY KEY CHECK (sku ~ '^[A-Za-z0-9._-]{1,64}$'),
+        name         text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+        description  text NOT NULL DEFAULT '',
+        category     text NOT NULL DEFAULT 'general',
+        price_cents  bigint NOT NULL CHECK (price_cents >= 0),
+        currency     char(3) NOT NULL DEFAULT 'USD',
+        stock        integer NOT NULL CHECK (stock >= 0),
+        created_at   timestamptz NOT NULL DEFAULT now(),
+        updated_at   timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX products_category_sku ON products (category, sku);
+
+      CREATE TABLE orders (
+        id           uuid PRIMARY KEY,
+        session_id   text NOT NULL,
+        email        text NOT NULL,
+        status       text NOT NULL CHECK (status IN ('confirmed')),
+        total_cents  bigint NOT NULL CHECK (total_cents >= 0),
+        currency     char(3) NOT NULL,
+        created_at   timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX orders_session_id ON orders (session_id);
+
+      CREATE TABLE order_lines (
+        order_id     uuid NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+        line_no      integer NOT NULL,
+        sku          text NOT NULL REFERENCES products (sku),
+        name         text NOT NULL,
+        quantity     integer NOT NULL CHECK (quantity > 0),
+        price_cents  bigint NOT NULL CHECK (price_cents >= 0),
+        PRIMARY KEY (order_id, line_no)
+      );
+
+      -- One row per (scope, key): inserted first in the checkout transaction, so a
+      -- concurrent duplicate blocks on the primary key and then replays the result.
+      CREATE TABLE idempotency_records (
+        scope          text NOT NULL,
+        key            text NOT NULL,
+        request_hash   text NOT NULL,
+        status_code    integer,
+        response_body  jsonb,
+        created_at     timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (scope, key)
+      );
+    `,
+  },
+];
+
+/** Arbitrary constant shared by every runner: the advisory lock key for migrations. */
+export const MIGRATION_LOCK_KEY = 727_311_001;
+
+export interface MigrationResult {
+  applied: string[];
+}
+
+export async function runMigrations(pool: pg.Pool, migrations: readonly Migration[] = MIGRATIONS): Promise<MigrationResult> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+    try {
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS schema_migrations (
+           id text PRIMARY KEY,
+           applied_at timestamptz NOT NULL DEFAULT now()
+         )`,
+      );
+      const done = new Set((await client.query<{ id: string }>("SELECT id FROM schema_migrations")).rows.map((r) => r.id));
+      const applied: string[] = [];
+      for (const migration of migrations) {
+        if (done.has(migration.id)) continue;
+        await client.query("BEGIN");
+        try {
+          await client.query(migration.sql);
+          await client.query("INSERT INTO schema_migrations (id) VALUES ($1)", [migration.id]);
+          await client.query("COMMIT");
+        } catch (err) {
+          await client.query("ROLLBACK");
+          throw new Error(`migration ${migration.id} failed: ${(err as Error).message}`, { cause: err });
+        }
+        applied.push(migration.id);
+      }
+      return { applied };
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]);
+    }
+  } catch (err) {
+    broken = true;
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}

@@ -1,0 +1,56 @@
+/** A cookie-keeping HTTP client over a Hono app (app.request) or any fetch function. */
+import type { Hono } from "hono";
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  body: any;
+  text: string;
+}
+
+export class ShopClient {
+  cookie: string | undefined;
+
+  constructor(
+    private readonly fetcher: Hono | ((url: string, init: RequestInit) => Promise<Response>),
+    private readonly base = "http://shop.test",
+  ) {}
+
+  async request(method: string, path: string, options: { json?: unknown; body?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    if (this.cookie && !("cookie" in headers)) headers.cookie = this.cookie;
+    let body: string | undefined = options.body;
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers["content-type"] ??= "application/json";
+    }
+    const init: RequestInit = { method, headers, body };
+    const res = typeof this.fetcher === "function" ? await this.fetcher(this.base + path, init) : await this.fetcher.request(this.base + path, init);
+    const setCookie = res.headers.get("set-cookie");
+    const sid = setCookie ? /(?:^|,\s*)sid=([^;]+)/.exec(setCookie)?.[1] : undefined;
+    if (sid) this.cookie = `sid=${sid}`;
+    const text = await res.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.status, headers: res.headers, body: parsed, text };
+  }
+
+  get(path: string, headers?: Record<string, string>) {
+    return this.request("GET", path, { headers });
+  }
+  put(path: string, json: unknown, headers?: Record<string, string>) {
+    return this.request("PUT", path, { json, headers });
+  }
+  post(path: string, json: unknown, headers?: Record<string, string>) {
+    return this.request("POST", path, { json, headers });
+  }
+  delete(path: string) {
+    return this.request("DELETE", path);
+  }
+}
+
+export const adminHeaders = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -1,0 +1,67 @@
+/**
+ * A real store stack for one test file: its own embedded PostgreSQL (own data
+ * dir, own port), its own dynalite, the schema migrated and the tables created,
+ * and the app built on top exactly as the local server and Lambda build it.
+ */
+import { mkdtempSync } from "node:fs";
+import { chmodSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createApp, type AppDeps } from "../../../app/src/app";
+import { createDatabase, type Database } from "../../../app/src/db/pool";
+import { runMigrations } from "../../../app/src/db/migrations";
+import { createDocumentClient } from "../../../app/src/runtime/dynamo";
+import { createTables, startDynalite, startPostgres, type LocalDynamo, type LocalPostgres } from "../../../scripts/local/stores";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { Hono } from "hono";
+import { freePort } from "./ports";
+
+export const SIGNING_KEY = "test-signing-key-0123456789abcdef";
+export const ADMIN_TOKEN = "test-admin-token";
+export const TABLES = { sessions: "ecommerce-sessions-test", cache: "ecommerce-cache-test" };
+
+export interface TestStack {
+  postgres: LocalPostgres;
+  dynamo: LocalDynamo;
+  database: Database;
+  doc: DynamoDBDocumentClient;
+  deps: AppDeps;
+  app: Hono;
+  stop(): Promise<void>;
+}
+
+export async function startStack(overrides: Partial<AppDeps> = {}): Promise<TestStack> {
+  const base = mkdtempSync(path.join(os.tmpdir(), "shop-app-test-"));
+  chmodSync(base, 0o755);
+  const postgres = await startPostgres({ dataDir: path.join(base, "pg"), port: await freePort(54320, 54339), persistent: false });
+  const dynamo = await startDynalite({ port: await freePort(8000, 8009) });
+  await createTables(dynamo.endpoint, TABLES);
+  const database = createDatabase({ kind: "url", url: postgres.url() }, { kind: "url", url: postgres.url() }, { max: 20 });
+  await runMigrations(database.writer);
+  const doc = createDocumentClient({ region: "us-east-1", endpoint: dynamo.endpoint });
+  const deps: AppDeps = {
+    db: database,
+    doc,
+    tables: TABLES,
+    sessionSigningKey: SIGNING_KEY,
+    adminToken: ADMIN_TOKEN,
+    cacheTtlSeconds: 30,
+    localCacheTtlSeconds: 5,
+    sessionTtlSeconds: 3600,
+    ...overrides,
+  };
+  return {
+    postgres,
+    dynamo,
+    database,
+    doc,
+    deps,
+    app: createApp(deps),
+    async stop() {
+      doc.destroy();
+      await database.end().catch(() => {});
+      await dynamo.stop().catch(() => {});
+      await postgres.stop();
+    },
+  };
+}
