@@ -1,0 +1,203 @@
+/**
+ * Issue 2 item 10 (config): one module reads and validates the stack config; a bad or
+ * missing value fails with a message naming the key and what is allowed.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, parseConfig, parseIpv4Cidr, type RawConfig } from "../../infra/config";
+import { resolve } from "./harness";
+
+const base: RawConfig = { environmentSuffix: "dev" };
+const parse = (extra: RawConfig) => parseConfig({ ...base, ...extra });
+
+/** Expects parsing to fail with a ConfigError naming `ecommerce-platform:<key>` and matching `allowed`. */
+function expectRejected(extra: RawConfig, key: string, allowed: RegExp): void {
+  let error: unknown;
+  try {
+    parse(extra);
+  } catch (e) {
+    error = e;
+  }
+  expect(error, `expected ${JSON.stringify(extra)} to be rejected`).toBeInstanceOf(ConfigError);
+  const message = (error as Error).message;
+  expect(message).toContain(key.includes(":") ? key : `ecommerce-platform:${key}`);
+  expect(message).toMatch(allowed);
+}
+
+describe("config: defaults (seed values)", () => {
+  it("only environmentSuffix is required; every other key has the documented default", () => {
+    const c = parseConfig({ environmentSuffix: "dev" });
+    expect(c).toMatchObject({
+      environmentSuffix: "dev",
+      environmentType: "dev",
+      isProd: false,
+      vpcCidr: "10.0.0.0/16",
+      natGateways: "perAz",
+      dbEngineVersion: "17.4",
+      dbMinCapacity: 0.5,
+      dbMaxCapacity: 16,
+      lambdaMemoryMb: 3072,
+      lambdaReservedConcurrency: 10,
+      lambdaProvisionedConcurrency: 0,
+      lambdaProvisionedConcurrencyMax: 0,
+      apiStageName: "prod",
+      apiThrottleRateLimit: 10000,
+      apiThrottleBurstLimit: 5000,
+      cloudfrontPriceClass: "PriceClass_100",
+      alarmEmail: undefined,
+      certificateArn: undefined,
+      tags: { environmentSuffix: "dev", project: "ecommerce-platform", costCenter: "engineering", owner: "platform-team" },
+    });
+  });
+
+  it("accepts every documented alternative value", () => {
+    const c = parse({
+      environmentType: "prod",
+      vpcCidr: "172.20.0.0/20",
+      natGateways: "single",
+      dbEngineVersion: "16.6",
+      dbMinCapacity: "1.5",
+      dbMaxCapacity: "256",
+      lambdaMemoryMb: "3008",
+      lambdaReservedConcurrency: "-1",
+      lambdaProvisionedConcurrency: "4",
+      apiStageName: "v1_live",
+      apiThrottleRateLimit: "500",
+      apiThrottleBurstLimit: "100",
+      cloudfrontPriceClass: "PriceClass_All",
+      alarmEmail: "ops@example.com",
+      certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab",
+      "aws:region": "eu-west-1",
+      project: "shop",
+      costCenter: "cc-42",
+      owner: "team@example.com",
+    });
+    expect(c.isProd).toBe(true);
+    expect(c.vpcCidr).toBe("172.20.0.0/20");
+    expect(c.natGateways).toBe("single");
+    expect([c.dbMinCapacity, c.dbMaxCapacity]).toEqual([1.5, 256]);
+    expect(c.lambdaReservedConcurrency).toBe(-1);
+    expect([c.lambdaProvisionedConcurrency, c.lambdaProvisionedConcurrencyMax]).toEqual([4, 8]);
+    expect(c.certificateArn).toContain(":certificate/");
+    expect(c.tags).toEqual({ environmentSuffix: "dev", project: "shop", costCenter: "cc-42", owner: "team@example.com" });
+  });
+});
+
+describe("config: a bad or missing value names the key and what is allowed", () => {
+  it("environmentSuffix is required", () => {
+    expect(() => parseConfig({})).toThrow(/ecommerce-platform:environmentSuffix is required; allowed: 1-12 lowercase/);
+    expect(() => parseConfig({ environmentSuffix: "  " })).toThrow(/environmentSuffix is required/);
+  });
+
+  it.each([["Dev"], ["dev_1"], ["-dev"], ["dev-"], ["abcdefghijklm"]])("environmentSuffix %s is rejected", (suffix) => {
+    expect(() => parseConfig({ environmentSuffix: suffix })).toThrow(
+      new RegExp(`ecommerce-platform:environmentSuffix is "${suffix}"; allowed: 1-12 lowercase letters or digits`),
+    );
+  });
+
+  it("environmentType must be dev or prod", () => expectRejected({ environmentType: "staging" }, "environmentType", /allowed: dev, prod/));
+  it("natGateways must be perAz or single", () => expectRejected({ natGateways: "none" }, "natGateways", /allowed: perAz, single/));
+
+  it.each([["10.0.0.0/8"], ["10.0.0.0/25"], ["10.0.0.1/16"], ["300.0.0.0/16"], ["fd00::/48"], ["10.0.0.0"]])("vpcCidr %s is rejected", (cidr) =>
+    expectRejected({ vpcCidr: cidr }, "vpcCidr", /allowed: an IPv4 network CIDR with a prefix from \/16 to \/24/),
+  );
+
+  it.each([["15.4"], ["18.1"], ["17"], ["latest"]])("dbEngineVersion %s is rejected", (v) =>
+    expectRejected({ dbEngineVersion: v }, "dbEngineVersion", /Aurora PostgreSQL 16\.x or 17\.x/),
+  );
+
+  it.each([["0"], ["0.25"], ["1.3"], ["257"], ["two"]])("dbMaxCapacity %s is rejected", (v) =>
+    expectRejected({ dbMaxCapacity: v }, "dbMaxCapacity", /from 0\.5 to 256 in steps of 0\.5/),
+  );
+
+  it("dbMinCapacity may not exceed dbMaxCapacity", () =>
+    expectRejected({ dbMinCapacity: "8", dbMaxCapacity: "4" }, "dbMinCapacity", /allowed: min <= max/));
+
+  it.each([["127"], ["10241"], ["3GB"], ["1.5"]])("lambdaMemoryMb %s is rejected", (v) =>
+    expectRejected({ lambdaMemoryMb: v }, "lambdaMemoryMb", /from 128 to 10240/),
+  );
+
+  it.each([["-2"], ["1001"], ["ten"]])("lambdaReservedConcurrency %s is rejected", (v) =>
+    expectRejected({ lambdaReservedConcurrency: v }, "lambdaReservedConcurrency", /0 to 1000, or -1 for unreserved/),
+  );
+
+  it("lambdaProvisionedConcurrency must be a non-negative integer", () =>
+    expectRejected({ lambdaProvisionedConcurrency: "-1" }, "lambdaProvisionedConcurrency", /0 \(off\) or a positive integer/));
+
+  it("lambdaProvisionedConcurrencyMax must be >= lambdaProvisionedConcurrency", () =>
+    expectRejected(
+      { lambdaReservedConcurrency: "-1", lambdaProvisionedConcurrency: "5", lambdaProvisionedConcurrencyMax: "3" },
+      "lambdaProvisionedConcurrencyMax",
+      /an integer >= lambdaProvisionedConcurrency \(5\)/,
+    ));
+
+  it("provisioned concurrency cannot exceed the reserved concurrency", () =>
+    expectRejected({ lambdaProvisionedConcurrency: "6" }, "lambdaProvisionedConcurrencyMax", /exceeds lambdaReservedConcurrency \(10\)/));
+
+  it("apiStageName is limited to API Gateway's stage characters", () =>
+    expectRejected({ apiStageName: "prod stage" }, "apiStageName", /1-128 letters, digits, '_' or '-'/));
+
+  it.each([["apiThrottleRateLimit"], ["apiThrottleBurstLimit"]])("%s must be a positive integer", (key) => {
+    expectRejected({ [key]: "0" }, key, /a positive integer/);
+    expectRejected({ [key]: "1e4" }, key, /a positive integer/);
+  });
+
+  it("cloudfrontPriceClass must be one of the three price classes", () =>
+    expectRejected({ cloudfrontPriceClass: "PriceClass_50" }, "cloudfrontPriceClass", /PriceClass_100, PriceClass_200, PriceClass_All/));
+
+  it("alarmEmail must be an e-mail address", () => expectRejected({ alarmEmail: "ops" }, "alarmEmail", /an e-mail address/));
+
+  it("certificateArn must be an ACM certificate ARN in the stack region", () => {
+    expectRejected({ certificateArn: "arn:aws:iam::123456789012:server-certificate/x" }, "certificateArn", /an ACM certificate ARN/);
+    expectRejected(
+      { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc", "aws:region": "eu-west-1" },
+      "certificateArn",
+      /in the stack region \(eu-west-1\)/,
+    );
+  });
+
+  it.each([["project"], ["costCenter"], ["owner"]])("%s must be a valid AWS tag value", (key) =>
+    expectRejected({ [key]: "a".repeat(257) }, key, /an AWS tag value/),
+  );
+
+  it("dbPassword set as plain text (not --secret) is refused", () => {
+    expect(() => parseConfig({ ...base, dbPassword: "set" }, { secretKeys: [] })).toThrow(
+      /ecommerce-platform:dbPassword is plain text; allowed: only a secret/,
+    );
+    expect(() => parseConfig({ ...base, dbPassword: "set" }, { secretKeys: ["ecommerce-platform:dbPassword"] })).not.toThrow();
+  });
+});
+
+describe("config: loadConfig over pulumi.Config", () => {
+  it("reads the stack's keys and returns dbPassword only as a Pulumi secret", async () => {
+    pulumi.runtime.setAllConfig(
+      {
+        "ecommerce-platform:environmentSuffix": "qa1",
+        "ecommerce-platform:natGateways": "single",
+        "ecommerce-platform:dbPassword": "s3cretpassw0rd",
+        "aws:region": "eu-west-1",
+      },
+      ["ecommerce-platform:dbPassword"],
+    );
+    const c = loadConfig();
+    expect(c.environmentSuffix).toBe("qa1");
+    expect(c.natGateways).toBe("single");
+    expect(c.region).toBe("eu-west-1");
+    expect(c.dbPassword).toBeDefined();
+    expect(await pulumi.isSecret(c.dbPassword!)).toBe(true);
+    expect(await resolve(c.dbPassword!)).toBe("s3cretpassw0rd");
+  });
+
+  it("fails before any resource exists when a key is invalid", () => {
+    pulumi.runtime.setAllConfig({ "ecommerce-platform:environmentSuffix": "qa1", "ecommerce-platform:lambdaMemoryMb": "64" });
+    expect(() => loadConfig()).toThrow(/ecommerce-platform:lambdaMemoryMb is "64"; allowed: an integer from 128 to 10240/);
+  });
+});
+
+describe("config: CIDR parsing", () => {
+  it("parses dotted quads and prefixes, rejecting malformed input", () => {
+    expect(parseIpv4Cidr("10.1.0.0/16")).toEqual({ address: (10 * 256 + 1) * 65536, prefix: 16 });
+    expect(parseIpv4Cidr("10.1.0.0/33")).toBeUndefined();
+    expect(parseIpv4Cidr("10.1.0/16")).toBeUndefined();
+  });
+});
