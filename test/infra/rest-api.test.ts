@@ -1,4 +1,5 @@
 /** RestApi under Pulumi mocks: the API Gateway front door for API clients. */
+import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MOCK_ACCOUNT_ID, MOCK_REGION, dependsOn, installMocks, ofType, oneOfType, resolve, settle } from "./harness";
 import type { RestApi, RestApiArgs } from "../../infra/rest-api";
@@ -89,7 +90,8 @@ describe("RestApi with defaults", () => {
   it("outputs the invoke URL, key id and a secret key value", async () => {
     expect(await resolve(component.invokeUrl)).toBe(`https://abc123.execute-api.${MOCK_REGION}.amazonaws.com/prod`);
     expect(await resolve(component.apiKeyId)).toBe("rest-key-id");
-    expect(await resolve(component.apiKeyValue.isSecret)).toBe(true);
+    expect(await pulumi.isSecret(component.apiKeyValue)).toBe(true);
+    expect(await resolve(component.apiKeyValue)).toBe("k".repeat(40));
     expect(await resolve(component.stageName)).toBe("prod");
   });
 });
