@@ -11,6 +11,7 @@ import { Tables } from "./tables";
 import { Buckets } from "./buckets";
 import { Secrets } from "./secrets";
 import { Database } from "./database";
+import { EdgeGuard } from "./edge-guard";
 // ---- component imports (api-function, load-balancer, rest-api, cdn, edge-guard, monitoring, static-site) ----
 
 // ==== Config ====
@@ -52,6 +53,8 @@ const database = new Database("database", {
 // ==== REST API (infra-compute: RestApi) ====
 
 // ==== Edge guard (edge-monitoring: EdgeGuard) ====
+// Lambda@Edge viewer-request guard for CloudFront's /api/* (us-east-1; the signing key is built into its bundle).
+const edgeGuard = new EdgeGuard("edge-guard", { environmentSuffix: suffix, tags, sessionSigningKey: secrets.sessionSigningKey });
 
 // ==== Static site (storefront: StaticSite) ====
 
@@ -103,3 +106,5 @@ export const adminTokenSecretArn = secrets.adminTokenSecretArn;
 // CDN (infra-compute): cloudfrontDomainName, cloudfrontDistributionId
 
 // Edge guard / monitoring (edge-monitoring): dashboardName, alarmTopicArn, alarmTopicName
+export const edgeGuardFunctionName = edgeGuard.functionName;
+export const edgeGuardQualifiedArn = edgeGuard.qualifiedArn;
