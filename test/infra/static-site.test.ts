@@ -1,0 +1,188 @@
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import * as vm from "node:vm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  CLOUDFRONT_FUNCTION_MAX_BYTES,
+  IMMUTABLE_CACHE_CONTROL,
+  StaticSite,
+  cacheControlFor,
+  contentTypeFor,
+  ensureWebBuild,
+  listSiteFiles,
+  spaRewriteFunctionCode,
+  webBuildStaleness,
+} from "../../infra/static-site";
+import { REQUIRED_TAG_KEYS } from "../../infra/tags";
+import { MOCK_ACCOUNT_ID, dependsOn, installMocks, ofType, oneOfType, resolve, settle } from "./harness";
+
+const TAGS = { environmentSuffix: "test1", project: "ecommerce-platform", costCenter: "engineering", owner: "platform-team" };
+
+/** A build like Vite's: the page, hashed assets, files copied from public/. */
+const FIXTURE: Record<string, string> = {
+  "index.html": "<!doctype html><script type=module src=/assets/index-Dbv0_3c8.js></script>",
+  "assets/index-Dbv0_3c8.js": "console.log('app')",
+  "assets/index-DY-Pdbgp.css": "body{}",
+  "assets/font-a1B2c3D4e5.woff2": "woff2",
+  "favicon.svg": "<svg/>",
+  "robots.txt": "User-agent: *",
+  ".DS_Store": "junk",
+};
+
+function writeSite(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "static-site-"));
+  for (const [key, body] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, key)), { recursive: true });
+    writeFileSync(path.join(dir, key), body);
+  }
+  return dir;
+}
+
+/** Runs the CloudFront Function source the way CloudFront does: handler(event) on a viewer request. */
+function runViewerRequest(code: string, uri: string): { uri: string; querystring: unknown } {
+  const event = {
+    version: "1.0",
+    context: { eventType: "viewer-request", distributionId: "EDFDVBD6EXAMPLE" },
+    viewer: { ip: "198.51.100.7" },
+    request: { method: "GET", uri, querystring: { ref: { value: "mail" } }, headers: { host: { value: "d111111abcdef8.cloudfront.net" } }, cookies: {} },
+  };
+  return vm.runInNewContext(`${code}\nhandler(event);`, { event }, { timeout: 1000 });
+}
+
+const tempDirs: string[] = [];
+afterAll(() => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe("StaticSite component (the storefront page in the static bucket)", () => {
+  let site: StaticSite;
+  let distDir: string;
+
+  beforeAll(async () => {
+    distDir = writeSite(FIXTURE);
+    tempDirs.push(distDir);
+    await installMocks({ environmentSuffix: "test1" });
+    site = new StaticSite("site", { environmentSuffix: "test1", tags: TAGS, bucketName: "ecommerce-static-test1-123456789012", distDir });
+    await settle();
+  });
+
+  it("uploads every file of the build to the static bucket (dotfiles left out)", async () => {
+    const objects = ofType("aws:s3/bucketObjectv2:BucketObjectv2");
+    expect(objects.map((o) => o.inputs.key).sort()).toEqual(Object.keys(FIXTURE).filter((k) => !k.startsWith(".")).sort());
+    for (const o of objects) {
+      expect(o.inputs.bucket).toBe("ecommerce-static-test1-123456789012");
+      expect(await o.inputs.source.path).toBe(path.join(distDir, ...o.inputs.key.split("/")));
+    }
+    expect(site.objectKeys).toContain("index.html");
+  });
+
+  it("gives each object the content type its extension calls for", () => {
+    const typeOf = (key: string) => ofType("aws:s3/bucketObjectv2:BucketObjectv2").find((o) => o.inputs.key === key)!.inputs.contentType;
+    expect(typeOf("index.html")).toBe("text/html; charset=utf-8");
+    expect(typeOf("assets/index-Dbv0_3c8.js")).toBe("text/javascript; charset=utf-8");
+    expect(typeOf("assets/index-DY-Pdbgp.css")).toBe("text/css; charset=utf-8");
+    expect(typeOf("assets/font-a1B2c3D4e5.woff2")).toBe("font/woff2");
+    expect(typeOf("favicon.svg")).toBe("image/svg+xml");
+    expect(typeOf("robots.txt")).toBe("text/plain; charset=utf-8");
+  });
+
+  it("caches hashed assets for a year as immutable and never caches index.html without revalidating", () => {
+    const cacheOf = (key: string) => ofType("aws:s3/bucketObjectv2:BucketObjectv2").find((o) => o.inputs.key === key)!.inputs.cacheControl;
+    expect(cacheOf("assets/index-Dbv0_3c8.js")).toBe("public, max-age=31536000, immutable");
+    expect(cacheOf("assets/index-DY-Pdbgp.css")).toBe(IMMUTABLE_CACHE_CONTROL);
+    expect(cacheOf("assets/font-a1B2c3D4e5.woff2")).toBe(IMMUTABLE_CACHE_CONTROL);
+    expect(cacheOf("index.html")).toBe("no-cache");
+    expect(cacheOf("favicon.svg")).toBe("public, max-age=3600");
+  });
+
+  it("uploads index.html only after every asset it may reference", () => {
+    const objects = ofType("aws:s3/bucketObjectv2:BucketObjectv2");
+    const index = objects.find((o) => o.inputs.key === "index.html")!;
+    for (const other of objects.filter((o) => o !== index)) {
+      expect(dependsOn(index, other), other.inputs.key).toBe(true);
+      expect(dependsOn(other, index)).toBe(false);
+    }
+  });
+
+  it("tags every object and the function with the standard tags", () => {
+    for (const r of [...ofType("aws:s3/bucketObjectv2:BucketObjectv2"), oneOfType("aws:cloudfront/function:Function")]) {
+      for (const key of REQUIRED_TAG_KEYS) expect(r.inputs.tags?.[key], `${r.name} ${key}`).toBeTruthy();
+    }
+  });
+
+  it("publishes a cloudfront-js-2.0 SPA rewrite function and outputs its ARN for the Cdn", async () => {
+    const fn = oneOfType("aws:cloudfront/function:Function").inputs;
+    expect(fn.runtime).toBe("cloudfront-js-2.0");
+    expect(fn.publish).toBe(true);
+    expect(fn.name).toBe("ecommerce-spa-rewrite-test1");
+    expect(Buffer.byteLength(fn.code)).toBeLessThan(CLOUDFRONT_FUNCTION_MAX_BYTES);
+    expect(await resolve(site.spaRewriteFunctionArn)).toBe(`arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:function/ecommerce-spa-rewrite-test1`);
+    expect(site.indexDocument).toBe("index.html");
+  });
+
+  it("the deployed function sends client-side routes to /index.html and lets files through", () => {
+    const code: string = oneOfType("aws:cloudfront/function:Function").inputs.code;
+    for (const route of ["/", "/cart", "/checkout", "/products/MUG-1", "/products/shirt.blue", "/orders/0b7c1e9a", "/?category=books"]) {
+      expect(runViewerRequest(code, route.split("?")[0]!).uri, route).toBe("/index.html");
+    }
+    for (const file of ["/index.html", "/favicon.svg", "/robots.txt", "/assets/index-Dbv0_3c8.js", "/assets/missing-12345678.js", "/api/products"]) {
+      expect(runViewerRequest(code, file).uri, file).toBe(file);
+    }
+    // The query string travels on untouched.
+    expect(runViewerRequest(code, "/products/MUG-1").querystring).toEqual({ ref: { value: "mail" } });
+  });
+});
+
+describe("static site helpers", () => {
+  it("falls back to a download type for unknown extensions", () => {
+    expect(contentTypeFor("data.bin")).toBe("application/octet-stream");
+    expect(contentTypeFor("ASSETS/LOGO.PNG")).toBe("image/png");
+  });
+
+  it("treats only hashed files under assets/ as immutable", () => {
+    expect(cacheControlFor("assets/logo.png")).toBe("public, max-age=3600");
+    expect(cacheControlFor("logo-Dbv0_3c8.js")).toBe("public, max-age=3600");
+    expect(cacheControlFor("assets/chunk-Dbv0_3c8.js")).toBe(IMMUTABLE_CACHE_CONTROL);
+  });
+
+  it("lists files recursively with posix keys", () => {
+    const dir = writeSite({ "index.html": "x", "a/b/c.txt": "y", ".hidden": "z" });
+    tempDirs.push(dir);
+    expect(listSiteFiles(dir)).toEqual(["a/b/c.txt", "index.html"]);
+    expect(spaRewriteFunctionCode(listSiteFiles(dir))).toContain('var PREFIXES = ["/a/"]');
+  });
+
+  it("refuses to deploy without a build, saying how to make one", async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), "static-site-empty-"));
+    tempDirs.push(empty);
+    await installMocks({ environmentSuffix: "test1" });
+    expect(() => new StaticSite("nosite", { environmentSuffix: "test1", tags: TAGS, bucketName: "b", distDir: empty })).toThrow(/npm run build:web/);
+  });
+
+  it("notices a missing or stale build", () => {
+    const web = writeSite({ "src/main.ts": "x", "index.html": "<html>", "dist/index.html": "<html>" });
+    tempDirs.push(web);
+    const dist = path.join(web, "dist");
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(path.join(web, "src/main.ts"), past, past);
+    utimesSync(path.join(web, "index.html"), past, past);
+    expect(webBuildStaleness(web, dist)).toBeNull();
+    utimesSync(path.join(web, "src/main.ts"), new Date(), new Date(Date.now() + 1000));
+    expect(webBuildStaleness(web, dist)).toMatch(/src.main\.ts changed after the last build/);
+    expect(webBuildStaleness(web, path.join(web, "nodist"))).toMatch(/does not exist/);
+  });
+});
+
+describe("the real storefront build", () => {
+  it("is built by ensureWebBuild and every JS/CSS file of it is served as an immutable hashed asset", () => {
+    const dist = ensureWebBuild();
+    const keys = listSiteFiles(dist);
+    expect(keys).toContain("index.html");
+    const code = keys.filter((k) => /\.(js|css)$/.test(k));
+    expect(code.length).toBeGreaterThan(0);
+    for (const key of code) {
+      expect(key.startsWith("assets/"), key).toBe(true);
+      expect(cacheControlFor(key), key).toBe(IMMUTABLE_CACHE_CONTROL);
+    }
+    expect(runViewerRequest(spaRewriteFunctionCode(keys), `/${code[0]}`).uri).toBe(`/${code[0]}`);
+  });
+});
