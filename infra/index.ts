@@ -12,6 +12,7 @@ import { Buckets } from "./buckets";
 import { Secrets } from "./secrets";
 import { Database } from "./database";
 import { EdgeGuard } from "./edge-guard";
+import { StaticSite, ensureWebBuild } from "./static-site";
 // ---- component imports (api-function, load-balancer, rest-api, cdn, edge-guard, monitoring, static-site) ----
 
 // ==== Config ====
@@ -57,6 +58,14 @@ const database = new Database("database", {
 const edgeGuard = new EdgeGuard("edge-guard", { environmentSuffix: suffix, tags, sessionSigningKey: secrets.sessionSigningKey });
 
 // ==== Static site (storefront: StaticSite) ====
+// The storefront page (web/dist, built here when missing or stale) in the static bucket,
+// plus the CloudFront Function that answers client-side routes with index.html.
+const staticSite = new StaticSite("static-site", {
+  environmentSuffix: suffix,
+  tags,
+  bucketName: buckets.staticBucketName,
+  distDir: ensureWebBuild(),
+});
 
 // ==== CDN (infra-compute: Cdn) ====
 
@@ -92,6 +101,10 @@ export const cacheTableName = tables.cacheTableName;
 export const staticBucketName = buckets.staticBucketName;
 export const logsBucketName = buckets.logsBucketName;
 export const artifactsBucketName = buckets.artifactsBucketName;
+
+// Static site (storefront): the SPA rewrite function the CDN's default behavior runs, and what was uploaded
+export const spaRewriteFunctionArn = staticSite.spaRewriteFunctionArn;
+export const staticSiteObjectCount = staticSite.objectKeys.length;
 
 // Secrets (ARNs only; the values stay in Secrets Manager)
 export const sessionKeySecretArn = secrets.sessionKeySecretArn;
