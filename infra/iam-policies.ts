@@ -95,27 +95,16 @@ export function proxyDbUserArn(proxyArn: string, dbUser: string): string {
   return `arn:${partition}:rds-db:${region}:${account}:dbuser:${resourceId}/${dbUser}`;
 }
 
-/** Denies every request to a bucket that does not use TLS. */
-export function tlsOnlyBucketStatement(bucketArn: string): PolicyStatement {
-  return {
-    Sid: "DenyInsecureTransport",
-    Effect: "Deny",
-    Principal: "*",
-    Action: "s3:*",
-    Resource: [bucketArn, `${bucketArn}/*`],
-    Condition: { Bool: { "aws:SecureTransport": "false" } },
-  };
-}
-
 /**
- * The static bucket's policy: TLS only, and objects readable by exactly one
+ * The static bucket's policy: the TLS-only statement every bucket carries
+ * (buckets.ts `tlsOnlyStatement`), and objects readable by exactly one
  * CloudFront distribution through Origin Access Control (no public access).
  */
-export function staticBucketPolicy(bucketArn: string, distributionArn: string, tlsOnly: PolicyStatement = tlsOnlyBucketStatement(bucketArn)): PolicyDocument {
+export function staticBucketPolicy(bucketArn: string, distributionArn: string, tlsOnly: object): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
-      tlsOnly,
+      tlsOnly as PolicyStatement,
       {
         Sid: "AllowCloudFrontOriginAccessControl",
         Effect: "Allow",

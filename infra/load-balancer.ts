@@ -6,10 +6,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { physicalName } from "./naming";
+import { ORIGIN_VERIFY_HEADER } from "./secrets";
 import { standardTags, type TagContext } from "./tags";
-
-/** Header CloudFront adds to every origin request; its value is a generated secret. */
-export const ORIGIN_VERIFY_HEADER = "x-origin-verify";
 
 /** TLS 1.3 + 1.2 only. */
 export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";

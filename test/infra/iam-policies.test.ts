@@ -1,6 +1,7 @@
 /** The compute tier's IAM documents, as pure functions. */
 import { describe, expect, it } from "vitest";
-import { apiFunctionPolicy, proxyDbUserArn, serviceAssumeRolePolicy, staticBucketPolicy, tlsOnlyBucketStatement } from "../../infra/iam-policies";
+import { tlsOnlyStatement } from "../../infra/buckets";
+import { apiFunctionPolicy, proxyDbUserArn, serviceAssumeRolePolicy, staticBucketPolicy } from "../../infra/iam-policies";
 
 const TABLES = ["arn:aws:dynamodb:eu-west-1:123456789012:table/s", "arn:aws:dynamodb:eu-west-1:123456789012:table/c"];
 const SECRETS = ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:k-AbCdEf", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:t-AbCdEf"];
@@ -66,8 +67,8 @@ describe("trust and bucket policies", () => {
   it("static bucket: TLS-only deny, and GetObject for CloudFront only from the one distribution", () => {
     const bucket = "arn:aws:s3:::ecommerce-static-t1";
     const dist = "arn:aws:cloudfront::123456789012:distribution/E123";
-    const doc = staticBucketPolicy(bucket, dist);
-    expect(doc.Statement[0]).toEqual(tlsOnlyBucketStatement(bucket));
+    const doc = staticBucketPolicy(bucket, dist, tlsOnlyStatement(bucket));
+    expect(doc.Statement[0]).toEqual(tlsOnlyStatement(bucket));
     expect(doc.Statement[0]).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } }, Resource: [bucket, `${bucket}/*`] });
     expect(doc.Statement[1]).toEqual({
       Sid: "AllowCloudFrontOriginAccessControl",
