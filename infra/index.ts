@@ -13,6 +13,10 @@ import { Secrets } from "./secrets";
 import { Database } from "./database";
 import { EdgeGuard } from "./edge-guard";
 import { StaticSite, ensureWebBuild } from "./static-site";
+import { ApiFunction } from "./api-function";
+import { LoadBalancer } from "./load-balancer";
+import { RestApi } from "./rest-api";
+import { Cdn } from "./cdn";
 // ---- component imports (api-function, load-balancer, rest-api, cdn, edge-guard, monitoring, static-site) ----
 
 // ==== Config ====
@@ -48,10 +52,62 @@ const database = new Database("database", {
 });
 
 // ==== API function (infra-compute: ApiFunction) ====
+// The API's container image (arm64, by digest) in its VPC Lambda; migrations run once per image change.
+const apiFunction = new ApiFunction("api", {
+  environmentSuffix: suffix,
+  tags,
+  forceDelete: !config.isProd,
+  subnetIds: network.privateSubnetIds,
+  securityGroupIds: [network.functionSecurityGroupId],
+  dbProxyEndpoint: database.proxyEndpoint,
+  dbProxyReadEndpoint: database.proxyReadEndpoint,
+  dbProxyArn: database.proxyArn,
+  dbUser: database.databaseUser,
+  dbName: database.databaseName,
+  sessionsTableName: tables.sessionsTableName,
+  sessionsTableArn: tables.sessionsTableArn,
+  cacheTableName: tables.cacheTableName,
+  cacheTableArn: tables.cacheTableArn,
+  sessionKeySecretArn: secrets.sessionKeySecretArn,
+  adminTokenSecretArn: secrets.adminTokenSecretArn,
+  memoryMb: config.lambdaMemoryMb,
+  reservedConcurrency: config.lambdaReservedConcurrency,
+  provisionedConcurrency: config.lambdaProvisionedConcurrency,
+  provisionedConcurrencyMax: config.lambdaProvisionedConcurrencyMax,
+  // Migrations need the proxy target (which waits for the writer) in place.
+  migrationDependsOn: [database],
+});
 
 // ==== Load balancer (infra-compute: LoadBalancer) ====
+// Public ALB that forwards to the function only requests carrying CloudFront's origin secret.
+const loadBalancer = new LoadBalancer("alb", {
+  environmentSuffix: suffix,
+  tags,
+  vpcId: network.vpcId,
+  vpcCidr: network.vpcCidrBlock,
+  publicSubnetIds: network.publicSubnetIds,
+  logsBucketName: buckets.logsBucketName,
+  accessLogsDependsOn: [buckets.logsBucketPolicy],
+  certificateArn: config.certificateArn,
+  functionName: apiFunction.functionName,
+  functionQualifier: apiFunction.qualifier,
+  targetArn: apiFunction.targetArn,
+  originVerifySecret: secrets.originVerifySecret,
+  deletionProtection: config.isProd,
+});
 
 // ==== REST API (infra-compute: RestApi) ====
+// API Gateway for API clients: API key + usage plan throttle, proxying to the same function.
+const restApi = new RestApi("rest-api", {
+  environmentSuffix: suffix,
+  tags,
+  functionName: apiFunction.functionName,
+  functionQualifier: apiFunction.qualifier,
+  invokeArn: apiFunction.invokeArn,
+  stageName: config.apiStageName,
+  throttleRateLimit: config.apiThrottleRateLimit,
+  throttleBurstLimit: config.apiThrottleBurstLimit,
+});
 
 // ==== Edge guard (edge-monitoring: EdgeGuard) ====
 // Lambda@Edge viewer-request guard for CloudFront's /api/* (us-east-1; the signing key is built into its bundle).
@@ -68,6 +124,22 @@ const staticSite = new StaticSite("static-site", {
 });
 
 // ==== CDN (infra-compute: Cdn) ====
+// CloudFront: the static site by default (OAC), /api/* to the ALB behind the edge guard.
+const cdn = new Cdn("cdn", {
+  environmentSuffix: suffix,
+  tags,
+  staticBucketId: buckets.staticBucketId,
+  staticBucketArn: buckets.staticBucketArn,
+  staticBucketRegionalDomainName: buckets.staticBucketRegionalDomainName,
+  albDomainName: loadBalancer.dnsName,
+  // With a certificate the ALB redirects 80 -> 443; CloudFront then needs a DNS name matching it (docs/infra-compute.md).
+  albOriginHttps: config.certificateArn !== undefined,
+  originVerifySecret: secrets.originVerifySecret,
+  edgeGuardQualifiedArn: edgeGuard.qualifiedArn,
+  defaultViewerRequestFunctionArn: staticSite.spaRewriteFunctionArn,
+  defaultRootObject: staticSite.indexDocument,
+  priceClass: config.cloudfrontPriceClass,
+});
 
 // ==== Monitoring (edge-monitoring: Monitoring) ====
 
@@ -106,17 +178,37 @@ export const artifactsBucketName = buckets.artifactsBucketName;
 export const spaRewriteFunctionArn = staticSite.spaRewriteFunctionArn;
 export const staticSiteObjectCount = staticSite.objectKeys.length;
 
-// Secrets (ARNs only; the values stay in Secrets Manager)
+// Secrets: ARNs, plus the admin token as a Pulumi secret (encrypted in state, shown only with --show-secrets)
 export const sessionKeySecretArn = secrets.sessionKeySecretArn;
 export const adminTokenSecretArn = secrets.adminTokenSecretArn;
+/** For operators and the integration suite: the bearer token of /api/admin/* (API Gateway only). Secret. */
+export const adminToken = secrets.adminToken;
 
-// API function (infra-compute): lambdaFunctionArn, ecrRepositoryUrl
+// API function (infra-compute)
+export const lambdaFunctionName = apiFunction.functionName;
+export const lambdaFunctionArn = apiFunction.functionArn;
+export const lambdaInvokeTargetArn = apiFunction.targetArn;
+export const lambdaLogGroupName = apiFunction.logGroupName;
+export const ecrRepositoryUrl = apiFunction.repositoryUrl;
+export const apiImageDigest = apiFunction.imageDigest;
 
-// Load balancer (infra-compute): albDnsName, albSecurityGroupId
+// Load balancer (infra-compute)
+export const albDnsName = loadBalancer.dnsName;
+export const albArn = loadBalancer.albArn;
+export const albSecurityGroupId = loadBalancer.securityGroupId;
+export const albTargetGroupArn = loadBalancer.targetGroupArn;
 
-// REST API (infra-compute): apiUrl, apiKeyId, apiKeyValue (secret), apiGatewayStage
+// REST API (infra-compute)
+export const apiUrl = restApi.invokeUrl;
+export const apiGatewayId = restApi.restApiId;
+export const apiGatewayStage = restApi.stageName;
+export const apiKeyId = restApi.apiKeyId;
+export const apiKeyValue = restApi.apiKeyValue;
 
-// CDN (infra-compute): cloudfrontDomainName, cloudfrontDistributionId
+// CDN (infra-compute)
+export const cloudfrontDomainName = cdn.domainName;
+export const cloudfrontDistributionId = cdn.distributionId;
+export const cloudfrontUrl = cdn.domainName.apply((domain) => `https://${domain}`);
 
 // Edge guard / monitoring (edge-monitoring): dashboardName, alarmTopicArn, alarmTopicName
 export const edgeGuardFunctionName = edgeGuard.functionName;
