@@ -12,6 +12,7 @@ import { Buckets } from "./buckets";
 import { Secrets } from "./secrets";
 import { Database } from "./database";
 import { EdgeGuard } from "./edge-guard";
+import { Monitoring } from "./monitoring";
 import { StaticSite, ensureWebBuild } from "./static-site";
 import { ApiFunction } from "./api-function";
 import { LoadBalancer } from "./load-balancer";
@@ -142,6 +143,22 @@ const cdn = new Cdn("cdn", {
 });
 
 // ==== Monitoring (edge-monitoring: Monitoring) ====
+// Alarm topic (+ optional e-mail), the platform dashboard and its alarms.
+const monitoring = new Monitoring("monitoring", {
+  environmentSuffix: suffix,
+  tags,
+  isProd: config.isProd,
+  alarmEmail: config.alarmEmail,
+  dbMaxCapacityAcu: config.dbMaxCapacity,
+  resources: {
+    apiFunction: { functionName: apiFunction.functionName },
+    loadBalancer: { albArnSuffix: loadBalancer.albArnSuffix, targetGroupArnSuffix: loadBalancer.targetGroupArnSuffix },
+    restApi: { restApiName: restApi.restApiName, stageName: restApi.stageName },
+    database: { clusterIdentifier: database.clusterIdentifier },
+    proxy: { proxyName: database.proxyName },
+    tables: { tableNames: [tables.sessionsTableName, tables.cacheTableName] },
+  },
+});
 
 // ==== Exports ====
 // Network
@@ -213,3 +230,6 @@ export const cloudfrontUrl = cdn.domainName.apply((domain) => `https://${domain}
 // Edge guard / monitoring (edge-monitoring): dashboardName, alarmTopicArn, alarmTopicName
 export const edgeGuardFunctionName = edgeGuard.functionName;
 export const edgeGuardQualifiedArn = edgeGuard.qualifiedArn;
+export const dashboardName = monitoring.dashboardName;
+export const alarmTopicArn = monitoring.alarmTopicArn;
+export const alarmTopicName = monitoring.alarmTopicName;
