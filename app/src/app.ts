@@ -25,9 +25,9 @@ import { SessionConflictError, SessionStore } from "./session/session-store";
 export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface AppLogger {
-  info(message: string, ...extra: object[]): void;
-  warn(message: string, ...extra: object[]): void;
-  error(message: string, ...extra: object[]): void;
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+  error(message: string, ...extra: Record<string, unknown>[]): void;
 }
 
 export interface AppMetrics {

@@ -22,6 +22,8 @@ export interface LocalPostgres {
   /** A connection URL for a database on this server. */
   url(database?: string): string;
   createDatabase(name: string): Promise<void>;
+  /** Starts the server again after stop() (persistent data only). */
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -62,7 +64,7 @@ export async function startPostgres(options: { dataDir: string; port: number; pe
     }
   };
   await createDatabase(LOCAL_DB_NAME);
-  return { port: pgPort, url, createDatabase, stop: () => server.stop() };
+  return { port: pgPort, url, createDatabase, start: () => server.start(), stop: () => server.stop() };
 }
 
 async function ensureTraversable(dir: string): Promise<void> {

@@ -30,11 +30,11 @@ export class ShopClient {
     const sid = setCookie ? /(?:^|,\s*)sid=([^;]+)/.exec(setCookie)?.[1] : undefined;
     if (sid) this.cookie = `sid=${sid}`;
     const text = await res.text();
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
-      parsed = undefined;
+      // not JSON: callers look at `text`
     }
     return { status: res.status, headers: res.headers, body: parsed, text };
   }

@@ -3,8 +3,7 @@
  * dir, own port), its own dynalite, the schema migrated and the tables created,
  * and the app built on top exactly as the local server and Lambda build it.
  */
-import { mkdtempSync } from "node:fs";
-import { chmodSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createApp, type AppDeps } from "../../../app/src/app";
@@ -30,11 +29,16 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startStack(overrides: Partial<AppDeps> = {}): Promise<TestStack> {
+export interface StackOptions {
+  /** Keep data on disk so the stores can be stopped and started again (outage tests). */
+  restartable?: boolean;
+}
+
+export async function startStack(overrides: Partial<AppDeps> = {}, options: StackOptions = {}): Promise<TestStack> {
   const base = mkdtempSync(path.join(os.tmpdir(), "shop-app-test-"));
   chmodSync(base, 0o755);
-  const postgres = await startPostgres({ dataDir: path.join(base, "pg"), port: await freePort(54320, 54339), persistent: false });
-  const dynamo = await startDynalite({ port: await freePort(8000, 8009) });
+  const postgres = await startPostgres({ dataDir: path.join(base, "pg"), port: await freePort(54320, 54339), persistent: !!options.restartable });
+  const dynamo = await startDynalite({ port: await freePort(8000, 8009), dataPath: options.restartable ? path.join(base, "dynamo") : undefined });
   await createTables(dynamo.endpoint, TABLES);
   const database = createDatabase({ kind: "url", url: postgres.url() }, { kind: "url", url: postgres.url() }, { max: 20 });
   await runMigrations(database.writer);
@@ -62,6 +66,7 @@ export async function startStack(overrides: Partial<AppDeps> = {}): Promise<Test
       await database.end().catch(() => {});
       await dynamo.stop().catch(() => {});
       await postgres.stop();
+      rmSync(base, { recursive: true, force: true });
     },
   };
 }

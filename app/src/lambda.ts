@@ -1,0 +1,85 @@
+/**
+ * The Lambda entry: one handler for ALB and API Gateway REST proxy events and
+ * for the deploy-time migration event `{"shopAction":"migrate"}`.
+ *
+ * Configuration is read when the handler is created (module load = cold
+ * start); secrets, pools and clients are created on the first invocation and
+ * reused by every later one in the container (retried if creating them failed).
+ */
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { Tracer } from "@aws-lambda-powertools/tracer";
+import type { Context } from "aws-lambda";
+import { createApp } from "./app";
+import { loadConfig } from "./config";
+import { runMigrations } from "./db/migrations";
+import { createProxyHandler, isAlbEvent, isRestEvent, type ProxyEvent, type ProxyResult } from "./http/lambda-events";
+import { createRuntime, type Runtime } from "./runtime/runtime";
+
+export interface MigrationEvent {
+  shopAction: "migrate";
+}
+
+export interface MigrationResponse {
+  ok: true;
+  applied: string[];
+}
+
+export function isMigrationEvent(event: unknown): event is MigrationEvent {
+  return typeof event === "object" && event !== null && (event as MigrationEvent).shopAction === "migrate";
+}
+
+type Handler = (event: unknown, context?: Partial<Context>) => Promise<ProxyResult | MigrationResponse>;
+
+export interface LambdaHandler extends Handler {
+  /** Closes pools and clients (tests and `npm run invoke`; Lambda simply freezes the container). */
+  close(): Promise<void>;
+}
+
+export function createLambdaHandler(env: Record<string, string | undefined> = process.env): LambdaHandler {
+  const config = loadConfig(env);
+  const logger = new Logger({ serviceName: config.serviceName, logLevel: config.logLevel as "INFO" });
+  const metrics = new Metrics({ namespace: config.metricsNamespace, serviceName: config.serviceName });
+  const tracer = new Tracer({ serviceName: config.serviceName, enabled: config.mode === "aws" && !!env.AWS_LAMBDA_FUNCTION_NAME });
+
+  let ready: Promise<{ runtime: Runtime; proxy: ReturnType<typeof createProxyHandler> }> | undefined;
+  const init = () =>
+    (ready ??= createRuntime(config, {
+      logger,
+      metrics: { addMetric: (name, _unit, value) => metrics.addMetric(name, MetricUnit.Count, value) },
+      instrument: (client) => tracer.captureAWSv3Client(client) ?? client,
+    }).then(
+      (runtime) => ({ runtime, proxy: createProxyHandler(createApp(runtime.deps)) }),
+      (err: unknown) => {
+        ready = undefined;
+        throw err;
+      },
+    ));
+
+  const handler = (async (event: unknown, context: Partial<Context> = {}) => {
+    if (context.awsRequestId) logger.addContext(context as Context);
+    metrics.captureColdStartMetric();
+    try {
+      const { runtime, proxy } = await init();
+      if (isMigrationEvent(event)) {
+        const { applied } = await runMigrations(runtime.database.writer);
+        logger.info("migrations run", { applied });
+        return { ok: true, applied } satisfies MigrationResponse;
+      }
+      if (!isAlbEvent(event) && !isRestEvent(event)) {
+        throw new Error("unsupported event: expected an ALB or API Gateway REST proxy event, or {\"shopAction\":\"migrate\"}");
+      }
+      const result = await proxy(event as ProxyEvent, context as Context);
+      metrics.addMetric(result.statusCode >= 500 ? "ServerErrors" : "Requests", MetricUnit.Count, 1);
+      return result;
+    } finally {
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+    }
+  }) as LambdaHandler;
+  handler.close = async () => {
+    const current = ready;
+    ready = undefined;
+    if (current) await (await current).runtime.close();
+  };
+  return handler;
+}
