@@ -27,15 +27,12 @@ export function serviceAssumeRolePolicy(...services: string[]): PolicyDocument {
   };
 }
 
-/** DynamoDB actions the API performs on its two tables (sessions + carts, cache); nothing broader. */
-export const API_TABLE_ACTIONS = [
-  "dynamodb:GetItem",
-  "dynamodb:PutItem",
-  "dynamodb:UpdateItem",
-  "dynamodb:DeleteItem",
-  "dynamodb:Query",
-  "dynamodb:ConditionCheckItem",
-] as const;
+/**
+ * DynamoDB actions the API performs on its two tables (sessions + carts, cache): single-item
+ * reads and writes by key (app/src/session, app/src/catalog/cache.ts). No Query, Scan or batch:
+ * add an action here only together with the code that needs it.
+ */
+export const API_TABLE_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"] as const;
 
 /** X-Ray's segment APIs do not support resource-level permissions: "*" is the only valid resource. */
 export const XRAY_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"] as const;

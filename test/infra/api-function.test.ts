@@ -141,7 +141,7 @@ describe("ApiFunction (defaults: no provisioned concurrency)", () => {
   it("inline policy names exact actions on exact ARNs; the only '*' resource is X-Ray's", () => {
     const policy = JSON.parse(oneOfType("aws:iam/rolePolicy:RolePolicy").inputs.policy);
     const bySid = Object.fromEntries(policy.Statement.map((s: any) => [s.Sid, s]));
-    expect(bySid.Tables.Action).toEqual(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"]);
+    expect(bySid.Tables.Action).toEqual(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]);
     expect(bySid.Tables.Resource).toEqual([SESSIONS_ARN, CACHE_ARN]);
     expect(bySid.DatabaseViaProxy).toMatchObject({ Action: "rds-db:connect", Resource: `arn:aws:rds-db:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:dbuser:prx-0123456789abcdef0/shop_app` });
     expect(bySid.Secrets).toMatchObject({ Action: "secretsmanager:GetSecretValue", Resource: [SESSION_KEY_ARN, ADMIN_TOKEN_ARN] });
