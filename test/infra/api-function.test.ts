@@ -117,6 +117,16 @@ describe("ApiFunction (defaults: no provisioned concurrency)", () => {
     });
   });
 
+  it("the API's own config loader accepts the function's environment (AWS mode, IAM auth through both proxy endpoints)", async () => {
+    const { loadConfig } = await import("../../app/src/config");
+    const env = { ...oneOfType(FUNCTION).inputs.environment.variables, AWS_REGION: MOCK_REGION };
+    const config: any = loadConfig(env);
+    expect(config.mode).toBe("aws");
+    expect(config.db.writer).toMatchObject({ kind: "iam", host: env.DB_PROXY_ENDPOINT, user: "shop_app", database: "shop", port: 5432 });
+    expect(config.db.reader.host).toBe(env.DB_PROXY_READ_ENDPOINT);
+    expect(config.dynamo).toEqual({ sessionsTable: "ecommerce-sessions-t1", cacheTable: "ecommerce-cache-t1" });
+  });
+
   it("log group /aws/lambda/<name> keeps 30 days, is created before the function and receives its logs", () => {
     const logGroup = oneOfType("aws:cloudwatch/logGroup:LogGroup");
     const fn = oneOfType(FUNCTION);
