@@ -1,0 +1,84 @@
+/** Helpers for stack policies: finding resources and the references between them. */
+import type { PolicyResource } from "@pulumi/policy";
+
+/** `aws:lb/targetGroup:TargetGroup` -> `aws.lb.TargetGroup`, for messages. */
+export function typeLabel(type: string): string {
+  const [pkg, mod, cls] = type.split(":");
+  if (!mod || !cls) return type;
+  const module = mod.split("/")[0];
+  return module && module !== "index" ? `${pkg}.${module}.${cls}` : `${pkg}.${cls}`;
+}
+
+/** `aws.lb.TargetGroup "api-tg"`: how messages name a resource. */
+export function label(r: { type: string; name: string }): string {
+  return `${typeLabel(r.type)} "${r.name}"`;
+}
+
+export function ofType(resources: readonly PolicyResource[], type: string): PolicyResource[] {
+  return resources.filter((r) => r.type === type);
+}
+
+/** String leaves of a value (for matching ids, ARNs and names across resources). */
+export function stringLeaves(value: unknown, out: string[] = []): string[] {
+  if (typeof value === "string") out.push(value);
+  else if (Array.isArray(value)) for (const v of value) stringLeaves(v, out);
+  else if (value && typeof value === "object") for (const v of Object.values(value)) stringLeaves(v, out);
+  return out;
+}
+
+/** Values other resources use to point at `r`: its ARN, name, bucket, id... (whichever it has). */
+export function identities(r: PolicyResource): Set<string> {
+  const ids = new Set<string>();
+  for (const key of ["id", "arn", "name", "bucket", "qualifiedArn", "clusterIdentifier", "identifier"]) {
+    const v = r.props[key];
+    if (typeof v === "string" && v.length > 0) ids.add(v);
+  }
+  return ids;
+}
+
+/**
+ * True if `from` refers to `to` through one of `props` (or any property when omitted):
+ * by the engine's property dependencies, or by holding one of its identities as a value.
+ */
+export function refersTo(from: PolicyResource, to: PolicyResource, props?: readonly string[]): boolean {
+  const keys = props ?? Object.keys(from.propertyDependencies);
+  for (const k of keys) {
+    if ((from.propertyDependencies[k] ?? []).some((d) => d.urn === to.urn)) return true;
+  }
+  const ids = identities(to);
+  if (ids.size === 0) return false;
+  const values = props ? props.flatMap((k) => stringLeaves(from.props[k])) : stringLeaves(from.props);
+  return values.some((v) => ids.has(v));
+}
+
+/** Every resource `r` depends on, directly or transitively (dependsOn, property dependencies, parents' dependencies excluded). */
+export function transitiveDependencies(r: PolicyResource): Set<PolicyResource> {
+  const seen = new Set<PolicyResource>();
+  const queue: PolicyResource[] = [r];
+  while (queue.length > 0) {
+    const cur = queue.pop()!;
+    const next = [...cur.dependencies, ...Object.values(cur.propertyDependencies).flat()];
+    for (const d of next) {
+      if (!seen.has(d)) {
+        seen.add(d);
+        queue.push(d);
+      }
+    }
+  }
+  return seen;
+}
+
+/** Parses a JSON document that may arrive as a string or as an object. */
+export function parseJsonDocument(value: unknown): { ok: true; value: unknown } | { ok: false; error: string } {
+  if (typeof value !== "string") return { ok: true, value };
+  try {
+    return { ok: true, value: JSON.parse(value) };
+  } catch (e) {
+    return { ok: false, error: (e as Error).message };
+  }
+}
+
+export function asArray<T>(v: T | T[] | undefined | null): T[] {
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) ? v : [v];
+}

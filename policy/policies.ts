@@ -1,0 +1,40 @@
+/**
+ * Every policy of the pack, without constructing the PolicyPack (which would start the
+ * analyzer's gRPC server): tests and the offline runner import this list; index.ts serves it.
+ */
+import type { Policies } from "@pulumi/policy";
+import { apigatewayPolicies } from "./rules/apigateway";
+import { capacityPolicies } from "./rules/capacity";
+import { databasePolicies } from "./rules/database";
+import { dynamodbPolicies } from "./rules/dynamodb";
+import { edgePolicies } from "./rules/edge";
+import { iamPolicies } from "./rules/iam";
+import { lambdaPolicies } from "./rules/lambda";
+import { loadBalancerPolicies } from "./rules/loadbalancer";
+import { monitoringPolicies } from "./rules/monitoring";
+import { namingPolicies } from "./rules/naming";
+import { networkPolicies } from "./rules/network";
+import { registrySecretsPolicies } from "./rules/registry-secrets";
+import { storagePolicies } from "./rules/storage";
+import { tracingPolicies } from "./rules/tracing";
+
+export const PACK_NAME = "ecommerce-platform-preflight";
+
+export const policies: Policies = [
+  ...namingPolicies,
+  ...lambdaPolicies,
+  ...edgePolicies,
+  ...databasePolicies,
+  ...dynamodbPolicies,
+  ...monitoringPolicies,
+  ...apigatewayPolicies,
+  ...loadBalancerPolicies,
+  ...storagePolicies,
+  ...networkPolicies,
+  ...iamPolicies,
+  ...registrySecretsPolicies,
+  ...tracingPolicies,
+  ...capacityPolicies,
+];
+
+export { waivedFindings } from "./lib/waivers";

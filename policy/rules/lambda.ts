@@ -1,0 +1,73 @@
+/** Lambda function limits, container-image packaging and the account memory quota. */
+import * as aws from "@pulumi/aws";
+import { validateResourceOfType } from "@pulumi/policy";
+import { resourcePolicy } from "../lib/define";
+import { label } from "../lib/stack";
+
+/** Lambda's documented bounds. */
+export const LAMBDA_LIMITS = { memoryMin: 128, memoryMax: 10240, timeoutMax: 900, ephemeralMin: 512, ephemeralMax: 10240 } as const;
+/** Memory many accounts are capped at until a quota increase. */
+export const DEFAULT_ACCOUNT_MEMORY_CAP_MB = 3008;
+const DIGEST = /@sha256:[a-f0-9]{64}$/;
+
+export const lambdaFunctionLimits = resourcePolicy({
+  name: "lambda-function-limits",
+  description: "Lambda memory, timeout, ephemeral storage and reserved concurrency must be within the service's bounds.",
+  enforcementLevel: "mandatory",
+  validateResource: validateResourceOfType(aws.lambda.Function, (fn, args, report) => {
+    const l = LAMBDA_LIMITS;
+    if (fn.memorySize !== undefined && (!Number.isInteger(fn.memorySize) || fn.memorySize < l.memoryMin || fn.memorySize > l.memoryMax)) {
+      report(`${label(args)}: memorySize ${fn.memorySize} MB is outside ${l.memoryMin}..${l.memoryMax} MB.`);
+    }
+    if (fn.timeout !== undefined && (!Number.isInteger(fn.timeout) || fn.timeout < 1 || fn.timeout > l.timeoutMax)) {
+      report(`${label(args)}: timeout ${fn.timeout} s is outside 1..${l.timeoutMax} s.`);
+    }
+    const eph = fn.ephemeralStorage?.size;
+    if (eph !== undefined && (eph < l.ephemeralMin || eph > l.ephemeralMax)) {
+      report(`${label(args)}: ephemeralStorage.size ${eph} MB is outside ${l.ephemeralMin}..${l.ephemeralMax} MB.`);
+    }
+    const rc = fn.reservedConcurrentExecutions;
+    if (rc !== undefined && (!Number.isInteger(rc) || rc < -1)) {
+      report(`${label(args)}: reservedConcurrentExecutions ${rc} must be -1 (unreserved) or an integer >= 0.`);
+    }
+  }),
+});
+
+export const lambdaImagePackage = resourcePolicy({
+  name: "lambda-image-package",
+  description:
+    "A container-image Lambda takes no handler, runtime or layers, names its architecture, and pins its image by digest (a tag fails the first deploy and never updates).",
+  enforcementLevel: "mandatory",
+  validateResource: validateResourceOfType(aws.lambda.Function, (fn, args, report) => {
+    if (fn.packageType !== "Image") {
+      if (fn.imageUri !== undefined) report(`${label(args)}: imageUri is set but packageType is "${fn.packageType ?? "Zip"}"; set packageType "Image".`);
+      return;
+    }
+    for (const prop of ["handler", "runtime"] as const) {
+      if (fn[prop] !== undefined) report(`${label(args)}: ${prop} "${fn[prop]}" must not be set on an Image function (the image's CMD and base image decide it).`);
+    }
+    if ((fn.layers ?? []).length > 0) report(`${label(args)}: layers are not supported on an Image function (${fn.layers!.length} given).`);
+    if (typeof fn.imageUri !== "string" || !DIGEST.test(fn.imageUri)) {
+      report(`${label(args)}: imageUri "${fn.imageUri ?? ""}" must be pinned by digest (repository@sha256:<64 hex>), not a tag.`);
+    }
+    const arch = fn.architectures ?? [];
+    if (arch.length !== 1) {
+      report(`${label(args)}: architectures must name exactly one of x86_64 or arm64 to match the image's platform (given: ${JSON.stringify(arch)}).`);
+    }
+  }),
+});
+
+export const lambdaMemoryQuota = resourcePolicy({
+  name: "lambda-memory-quota",
+  description: `Many accounts cap Lambda memory at ${DEFAULT_ACCOUNT_MEMORY_CAP_MB} MB until a quota increase; more fails there at deploy time.`,
+  enforcementLevel: "advisory",
+  validateResource: validateResourceOfType(aws.lambda.Function, (fn, args, report) => {
+    if ((fn.memorySize ?? 128) > DEFAULT_ACCOUNT_MEMORY_CAP_MB) {
+      report(
+        `${label(args)}: memorySize ${fn.memorySize} MB exceeds ${DEFAULT_ACCOUNT_MEMORY_CAP_MB} MB; confirm the account's Lambda memory quota or use <= ${DEFAULT_ACCOUNT_MEMORY_CAP_MB}.`,
+      );
+    }
+  }),
+});
+
+export const lambdaPolicies = [lambdaFunctionLimits, lambdaImagePackage, lambdaMemoryQuota];

@@ -1,0 +1,92 @@
+/** Preflight end to end: run the program under mocks, evaluate the pack, collect waivers. */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { PACK_NAME, policies, waivedFindings } from "../../policy/policies";
+import { parseWaivers, type WaivedFinding, type Waiver } from "../../policy/lib/waivers";
+import { analyze, type PolicyPackConfig, type Violation } from "./analyze";
+import { runProgram, type ProgramOptions } from "./program";
+
+export const POLICY_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../policy");
+
+export interface PreflightOptions extends ProgramOptions {
+  /** Policy pack config file (the `--policy-pack-config` JSON); default policy/config/<project>.json if present. */
+  policyConfigFile?: string;
+}
+
+export interface PreflightResult {
+  project: string;
+  stack: string;
+  programDir: string;
+  policyConfigFile?: string;
+  resourceCount: number;
+  policyCount: number;
+  /** Types and names of the recorded resources, by URN (for grouping the report). */
+  resources: Record<string, { type: string; name: string }>;
+  violations: Violation[];
+  waived: WaivedFinding[];
+  /** Waivers in the config that matched no finding: stale, or misspelled. */
+  unusedWaivers: { policy: string; waiver: Waiver }[];
+  skippedSecrets: string[];
+  mandatory: number;
+  advisory: number;
+  passed: boolean;
+}
+
+function packVersion(): string {
+  return (JSON.parse(readFileSync(path.join(POLICY_DIR, "package.json"), "utf8")) as { version: string }).version;
+}
+
+export function loadPolicyConfig(file: string): PolicyPackConfig {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as PolicyPackConfig;
+  } catch (e) {
+    throw new Error(`cannot read policy config ${file}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+export async function preflight(opts: PreflightOptions): Promise<PreflightResult> {
+  const run = await runProgram(opts);
+  const configFile = opts.policyConfigFile ?? [path.join(POLICY_DIR, "config", `${run.project}.json`)].find((f) => existsSync(f));
+  const config = configFile ? loadPolicyConfig(configFile) : {};
+
+  waivedFindings.length = 0;
+  const violations = await analyze({
+    packName: PACK_NAME,
+    packVersion: packVersion(),
+    policies,
+    config,
+    resources: run.resources,
+    defaultProvider: (pkg) =>
+      pkg === "aws"
+        ? { type: "pulumi:providers:aws", name: "default", urn: `urn:pulumi:${run.stack}::${run.project}::pulumi:providers:aws::default`, props: { region: run.environment.region } }
+        : undefined,
+  });
+  const waived = [...waivedFindings];
+  waivedFindings.length = 0;
+
+  const unusedWaivers: PreflightResult["unusedWaivers"] = [];
+  for (const [policy, entry] of Object.entries(config)) {
+    if (typeof entry !== "object" || !entry) continue;
+    for (const w of parseWaivers(policy, entry)) {
+      if (!waived.some((f) => f.policy === policy && f.waiver.resource === w.resource)) unusedWaivers.push({ policy, waiver: w });
+    }
+  }
+
+  const mandatory = violations.filter((v) => v.level === "mandatory").length;
+  return {
+    project: run.project,
+    stack: run.stack,
+    programDir: path.resolve(opts.programDir),
+    ...(configFile ? { policyConfigFile: configFile } : {}),
+    resourceCount: run.resources.length,
+    policyCount: policies.length,
+    resources: Object.fromEntries(run.resources.map((r) => [r.urn, { type: r.type, name: r.name }])),
+    violations,
+    waived,
+    unusedWaivers,
+    skippedSecrets: run.skippedSecrets,
+    mandatory,
+    advisory: violations.length - mandatory,
+    passed: mandatory === 0,
+  };
+}
