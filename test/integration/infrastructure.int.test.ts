@@ -88,6 +88,15 @@ function awsSuite(outputs: AwsStackOutputs, source: string): void {
       expect(response.status, response.body).toBe(403);
     });
 
+    it("API Gateway reaches the admin API, which still requires its bearer token (401 without it)", async () => {
+      const response = await request(joinUrl(outputs.apiUrl, "/api/admin/products/INT-TEST"), {
+        method: "PUT",
+        headers: { "x-api-key": outputs.apiKeyValue, "content-type": "application/json" },
+        body: JSON.stringify({ name: "x", priceCents: 1, stock: 1 }),
+      });
+      expectContractError(response, 401, "unauthorized");
+    });
+
     it("API Gateway serves the catalog with the API key", async () => {
       expectProductPage(await request(joinUrl(outputs.apiUrl, "/api/products?limit=5"), { headers: { "x-api-key": outputs.apiKeyValue } }));
     });
