@@ -86,6 +86,11 @@ export function createApp(deps: AppDeps): Hono {
 
   const app = new Hono();
 
+  // The contract's media type names the charset; Hono's c.json() does not.
+  app.use("*", async (c, next) => {
+    await next();
+    if (c.res.headers.get("content-type") === "application/json") c.res.headers.set("content-type", "application/json; charset=utf-8");
+  });
   app.use(
     "*",
     bodyLimit({

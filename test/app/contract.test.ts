@@ -25,7 +25,7 @@ function expectError(res: { status: number; body: any; headers: Headers }, statu
   expect(res.status).toBe(status);
   expect(res.body).toEqual({ error: { code, message: expect.any(String) } });
   expect(res.body.error.message.length).toBeGreaterThan(0);
-  expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+  expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
 }
 
 beforeAll(async () => {
@@ -42,6 +42,7 @@ describe("GET /health", () => {
     const res = await admin().get("/health");
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: "ok" });
+    expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
   });
 });
 

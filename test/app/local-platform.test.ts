@@ -1,0 +1,111 @@
+/**
+ * `npm start` and `npm run invoke` as a user runs them: the platform starts on
+ * embedded PostgreSQL + dynalite, loads the demo catalog, prints `ready:`,
+ * writes the outputs file, answers over HTTP, lets `invoke` use its stores,
+ * and on SIGTERM stops everything (no PostgreSQL left, files removed).
+ * `invoke` without a running platform starts and stops the stores itself.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "./support/ports";
+
+const ROOT = path.resolve(__dirname, "../..");
+const TSX = path.join(ROOT, "node_modules/.bin/tsx");
+let dataDir: string;
+let child: ChildProcess | undefined;
+let env: NodeJS.ProcessEnv;
+let baseUrl: string;
+
+function postgresRunningFor(dir: string): boolean {
+  const ps = spawnSync("ps", ["-eo", "args"], { encoding: "utf8" });
+  return ps.stdout.split("\n").some((line) => line.includes("bin/postgres") && line.includes(dir));
+}
+
+function invoke(eventFile: string) {
+  return spawnSync(TSX, ["scripts/local/invoke.ts", eventFile], { cwd: ROOT, env, encoding: "utf8", timeout: 90_000 });
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), "shop-local-platform-test-"));
+  chmodSync(dataDir, 0o755);
+  const port = await freePort(3000, 3009);
+  env = { ...process.env, PORT: String(port), PG_PORT: String(await freePort(54320, 54339)), LOCAL_DATA_DIR: dataDir, ADMIN_TOKEN: "platform-test-token", LOG_LEVEL: "WARN" };
+  baseUrl = `http://127.0.0.1:${port}`;
+});
+
+afterAll(() => {
+  if (child && child.exitCode === null) child.kill("SIGKILL");
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("npm start", () => {
+  it("serves the demo shop, shares its stores with invoke, and stops cleanly on SIGTERM", async () => {
+    child = spawn(TSX, ["scripts/local/start.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stderr!.on("data", (chunk) => (stderr += chunk));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ready line; stderr:\n${stderr}`)), 90_000);
+      child!.stdout!.on("data", (chunk) => {
+        stdout += chunk;
+        if (stdout.includes(`ready: ${baseUrl}`)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child!.once("exit", (code) => reject(new Error(`exited early (${code}); stderr:\n${stderr}`)));
+    });
+    expect(stdout).toContain("platform-test-token");
+
+    const outputs = JSON.parse(readFileSync(path.join(dataDir, "stack-outputs.json"), "utf8"));
+    expect(outputs).toEqual({ platform: "local", baseUrl, adminToken: "platform-test-token" });
+
+    expect(await (await fetch(`${baseUrl}/health`)).json()).toEqual({ status: "ok" });
+    const catalog = (await (await fetch(`${baseUrl}/api/products?limit=100`)).json()) as { items: { category: string }[] };
+    expect(catalog.items.length).toBeGreaterThanOrEqual(50);
+    expect(new Set(catalog.items.map((p) => p.category)).size).toBeGreaterThanOrEqual(5);
+
+    // An admin write through HTTP is visible to invoke: same stores.
+    const put = await fetch(`${baseUrl}/api/admin/products/COF-001`, {
+      method: "PUT",
+      headers: { authorization: "Bearer platform-test-token", "content-type": "application/json" },
+      body: JSON.stringify({ name: "Changed by the test", priceCents: 4242, stock: 3, category: "coffee" }),
+    });
+    expect(put.status).toBe(200);
+    const invoked = invoke("events/alb-get-product-multivalue.json");
+    expect(invoked.status, invoked.stderr).toBe(0);
+    const result = JSON.parse(invoked.stdout);
+    expect(result).toMatchObject({ statusCode: 200, statusDescription: "200 OK" });
+    expect(JSON.parse(result.body)).toMatchObject({ sku: "COF-001", name: "Changed by the test", priceCents: 4242 });
+
+    const exited = new Promise<number | null>((resolve) => child!.once("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(existsSync(path.join(dataDir, "stack-outputs.json"))).toBe(false);
+    expect(existsSync(path.join(dataDir, "platform.json"))).toBe(false);
+    expect(postgresRunningFor(dataDir)).toBe(false);
+  });
+});
+
+describe("npm run invoke without a running platform", () => {
+  it("starts the stores, prints the response JSON only on stdout, and stops them", () => {
+    const invoked = invoke("events/rest-get-product.json");
+    expect(invoked.status, invoked.stderr).toBe(0);
+    const result = JSON.parse(invoked.stdout);
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toMatchObject({ sku: "TEA-001" });
+    expect(postgresRunningFor(dataDir)).toBe(false);
+
+    const migrate = invoke("events/migrate.json");
+    expect(JSON.parse(migrate.stdout)).toEqual({ ok: true, applied: [] });
+  });
+
+  it("fails with a usage message when no event file is given", () => {
+    const res = spawnSync(TSX, ["scripts/local/invoke.ts"], { cwd: ROOT, env, encoding: "utf8" });
+    expect(res.status).toBe(2);
+    expect(res.stderr).toContain("usage: npm run invoke -- <event.json>");
+  });
+});
