@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { dashboardBodyProblems } from "../../policy/lib/dashboard";
 import {
   DYNAMODB_OPERATIONS,
   alarmDefinitions,
@@ -43,6 +44,10 @@ describe("dashboard body (pure)", () => {
   it("is valid CloudWatch dashboard JSON: region on every metric widget, name/value dimensions, allowed options, 24-column grid", () => {
     expect(validateDashboardBody(JSON.parse(JSON.stringify(body)))).toEqual([]);
     for (const widget of metricWidgets) expect(widget.properties.region).toBe("eu-west-1");
+  });
+
+  it("passes the policy pack's independent dashboard check too (what `pulumi preview --policy-pack policy` enforces)", () => {
+    expect(dashboardBodyProblems(JSON.stringify(body))).toEqual([]);
   });
 
   it("never puts dimensions inside the render options (the seed's defect)", () => {
