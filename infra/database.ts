@@ -115,7 +115,8 @@ export class Database extends pulumi.ComponentResource {
         deletionWindowInDays: args.isProd ? 30 : 7,
         tags: tags(keyName),
       },
-      parent,
+      // A retained prod cluster must keep its key.
+      { parent: this, retainOnDelete: args.isProd },
     );
     new aws.kms.Alias(`${name}-key`, { name: checkName("kmsAlias", `alias/${keyName}`), targetKeyId: key.keyId }, parent);
 
@@ -218,7 +219,7 @@ export class Database extends pulumi.ComponentResource {
           performanceInsightsRetentionPeriod: 7,
           tags: tags(identifier),
         },
-        { parent: this, dependsOn },
+        { parent: this, dependsOn, retainOnDelete: args.isProd },
       );
     };
     // The first instance Aurora creates becomes the writer: readers wait for it.
@@ -236,7 +237,7 @@ export class Database extends pulumi.ComponentResource {
         recoveryWindowInDays: recoveryWindowDays(args.isProd),
         tags: tags(secretName),
       },
-      parent,
+      { parent: this, retainOnDelete: args.isProd },
     );
     const secretVersion = new aws.secretsmanager.SecretVersion(
       `${name}-master`,

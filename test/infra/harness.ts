@@ -20,6 +20,8 @@ export interface RegisteredResource {
   state: Record<string, any>;
   /** URNs this resource was registered as depending on (dependsOn plus inputs from other resources). */
   dependencies: string[];
+  /** The `retainOnDelete` resource option (Pulumi forgets instead of deleting on destroy). */
+  retainOnDelete: boolean;
 }
 
 /** Managed CloudFront policy ids, as AWS documents them. */
@@ -181,7 +183,8 @@ export async function installMocks(config: Record<string, string>, opts: { proje
         const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) };
         const id = `${args.name}-id`;
         const dependencies = currentRegistration?.getDependenciesList() ?? [];
-        registered.push({ type: args.type, name: args.name, id, inputs: args.inputs, state, dependencies });
+        const retainOnDelete = currentRegistration?.getRetainondelete?.() ?? false;
+        registered.push({ type: args.type, name: args.name, id, inputs: args.inputs, state, dependencies, retainOnDelete });
         return { id, state };
       },
       call(args: pulumi.runtime.MockCallArgs) {
@@ -198,7 +201,7 @@ export async function installMocks(config: Record<string, string>, opts: { proje
 }
 
 /** The registration request being handled; the mock monitor calls newResource synchronously from it. */
-let currentRegistration: { getDependenciesList(): string[] } | undefined;
+let currentRegistration: { getDependenciesList(): string[]; getRetainondelete?(): boolean | undefined } | undefined;
 
 /** Wraps the mock monitor so each recorded resource carries the dependencies it was registered with. */
 function captureDependencies(): void {

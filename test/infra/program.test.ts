@@ -272,7 +272,8 @@ describe("program: dev stack", () => {
     }
   });
 
-  it("dev stack tears down cleanly: no deletion protection, no final snapshot, forceDestroy buckets, no secret recovery window", () => {
+  it("dev stack tears down cleanly: nothing retained, no deletion protection, no final snapshot, forceDestroy buckets, no secret recovery window", () => {
+    expect(resources.filter((r) => r.retainOnDelete).map((r) => r.name)).toEqual([]);
     const cluster = oneOfType("aws:rds/cluster:Cluster").inputs;
     expect(cluster.deletionProtection).toBe(false);
     expect(cluster.skipFinalSnapshot).toBe(true);
@@ -333,6 +334,19 @@ describe("program: prod stack (provisioned concurrency, alarm e-mail, ALB certif
     for (const b of ofType("aws:s3/bucket:Bucket")) expect(b.inputs.forceDestroy).toBe(false);
     for (const r of ofType("aws:ecr/repository:Repository")) expect(r.inputs.forceDelete ?? false).toBe(false);
     for (const s of ofType("aws:secretsmanager/secret:Secret")) expect(s.inputs.recoveryWindowInDays).toBeGreaterThanOrEqual(7);
+  });
+
+  it("prod data stores survive a destroy: Pulumi retains Aurora (cluster, instances, key, secret), the tables and the buckets", () => {
+    const kept = [
+      ...ofType("aws:rds/cluster:Cluster"),
+      ...ofType("aws:rds/clusterInstance:ClusterInstance"),
+      ...ofType("aws:kms/key:Key").filter((k) => k.state.arn === oneOfType("aws:rds/cluster:Cluster").inputs.kmsKeyId),
+      ...ofType("aws:secretsmanager/secret:Secret").filter((s) => s.inputs.name.includes("aurora-master")),
+      ...ofType("aws:dynamodb/table:Table"),
+      ...ofType("aws:s3/bucket:Bucket"),
+    ];
+    expect(kept).toHaveLength(1 + 3 + 1 + 1 + 2 + 3);
+    for (const r of kept) expect(r.retainOnDelete, `${r.type} ${r.name}`).toBe(true);
   });
 
   it("one NAT gateway per AZ by default", () => {
