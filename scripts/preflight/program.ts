@@ -167,22 +167,28 @@ function record(req: RegisterRequest, resp: RegisterResponse): RecordedResource 
   return r;
 }
 
-/** Runs the program under mocks and returns what it registered. Throws if the program fails. */
-export async function runProgram(opts: ProgramOptions): Promise<ProgramRun> {
-  const programDir = path.resolve(opts.programDir);
-  const { name: project, main } = readProject(programDir);
-  const stack = opts.stack ?? "dev";
-  const { config: fileConfig, skippedSecrets } = readStackConfig(programDir, project, stack);
-  const config = { ...fileConfig };
-  for (const [k, v] of Object.entries(opts.config ?? {})) config[qualify(k, project)] = v;
-  const environment: MockEnvironment = { ...DEFAULT_ENVIRONMENT, region: config["aws:region"] ?? DEFAULT_ENVIRONMENT.region };
+export interface MockRunOptions {
+  project: string;
+  stack: string;
+  /** Fully qualified config (`project:key`, `aws:region`). */
+  config: Record<string, string>;
+  /** Directory from which to resolve @pulumi/pulumi (the program's own copy). */
+  resolveFrom: string;
+}
 
-  const programRequire = createRequire(path.join(programDir, "package.json"));
+/**
+ * Runs `body` (which creates resources) as a Pulumi stack under mocks and returns what it registered.
+ * Throws if the body or any registration fails.
+ */
+export async function runUnderMocks(opts: MockRunOptions, body: () => Promise<void>): Promise<{ environment: MockEnvironment; resources: RecordedResource[] }> {
+  const { project, stack, config } = opts;
+  const environment: MockEnvironment = { ...DEFAULT_ENVIRONMENT, region: config["aws:region"] ?? DEFAULT_ENVIRONMENT.region };
+  const programRequire = createRequire(path.join(path.resolve(opts.resolveFrom), "package.json"));
   let pulumiEntry: string;
   try {
     pulumiEntry = programRequire.resolve("@pulumi/pulumi");
   } catch {
-    throw new Error(`cannot resolve @pulumi/pulumi from ${programDir}; install the program's dependencies first (npm install)`);
+    throw new Error(`cannot resolve @pulumi/pulumi from ${opts.resolveFrom}; install the program's dependencies first (npm install)`);
   }
   const sdkRequire = createRequire(pulumiEntry);
   const pulumi = sdkRequire(pulumiEntry) as typeof import("@pulumi/pulumi");
@@ -231,9 +237,7 @@ export async function runProgram(opts: ProgramOptions): Promise<ProgramRun> {
 
   try {
     await stackModule.runInPulumiStack(async () => {
-      const mod = (await import(pathToFileURL(main).href)) as { default?: unknown };
-      // `export = async () => {...}` programs build their resources when called; stack outputs are not needed here.
-      if (typeof mod.default === "function") await (mod.default as () => unknown)();
+      await body();
       return {};
     });
     if (settings.waitForRPCs) await settings.waitForRPCs();
@@ -245,5 +249,21 @@ export async function runProgram(opts: ProgramOptions): Promise<ProgramRun> {
   if (failures.length > 0) {
     throw new Error(`the program failed under mocks:\n${failures.map((f) => `  - ${f.message}`).join("\n")}`);
   }
+  return { environment, resources };
+}
+
+/** Runs the program in `programDir` under mocks and returns what it registered. Throws if the program fails. */
+export async function runProgram(opts: ProgramOptions): Promise<ProgramRun> {
+  const programDir = path.resolve(opts.programDir);
+  const { name: project, main } = readProject(programDir);
+  const stack = opts.stack ?? "dev";
+  const { config: fileConfig, skippedSecrets } = readStackConfig(programDir, project, stack);
+  const config = { ...fileConfig };
+  for (const [k, v] of Object.entries(opts.config ?? {})) config[qualify(k, project)] = v;
+  const { environment, resources } = await runUnderMocks({ project, stack, config, resolveFrom: programDir }, async () => {
+    const mod = (await import(pathToFileURL(main).href)) as { default?: unknown };
+    // `export = async () => {...}` programs build their resources when called; stack outputs are not needed here.
+    if (typeof mod.default === "function") await (mod.default as () => unknown)();
+  });
   return { project, stack, config, environment, resources, skippedSecrets };
 }

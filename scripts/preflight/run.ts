@@ -4,7 +4,7 @@ import path from "node:path";
 import { PACK_NAME, policies, waivedFindings } from "../../policy/policies";
 import { parseWaivers, type WaivedFinding, type Waiver } from "../../policy/lib/waivers";
 import { analyze, type PolicyPackConfig, type Violation } from "./analyze";
-import { runProgram, type ProgramOptions } from "./program";
+import { runProgram, type ProgramOptions, type RecordedResource } from "./program";
 
 export const POLICY_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../policy");
 
@@ -44,34 +44,42 @@ export function loadPolicyConfig(file: string): PolicyPackConfig {
   }
 }
 
-export async function preflight(opts: PreflightOptions): Promise<PreflightResult> {
-  const run = await runProgram(opts);
-  const configFile = opts.policyConfigFile ?? [path.join(POLICY_DIR, "config", `${run.project}.json`)].find((f) => existsSync(f));
-  const config = configFile ? loadPolicyConfig(configFile) : {};
+export interface Evaluation {
+  violations: Violation[];
+  waived: WaivedFinding[];
+  unusedWaivers: { policy: string; waiver: Waiver }[];
+}
 
+/** Evaluates the pack over recorded resources with a policy config, as `pulumi preview --policy-pack` would. */
+export async function evaluatePack(input: { resources: RecordedResource[]; project: string; stack: string; region: string; config: PolicyPackConfig }): Promise<Evaluation> {
+  const { project, stack, region, config } = input;
   waivedFindings.length = 0;
   const violations = await analyze({
     packName: PACK_NAME,
     packVersion: packVersion(),
     policies,
     config,
-    resources: run.resources,
+    resources: input.resources,
     defaultProvider: (pkg) =>
-      pkg === "aws"
-        ? { type: "pulumi:providers:aws", name: "default", urn: `urn:pulumi:${run.stack}::${run.project}::pulumi:providers:aws::default`, props: { region: run.environment.region } }
-        : undefined,
+      pkg === "aws" ? { type: "pulumi:providers:aws", name: "default", urn: `urn:pulumi:${stack}::${project}::pulumi:providers:aws::default`, props: { region } } : undefined,
   });
   const waived = [...waivedFindings];
   waivedFindings.length = 0;
-
-  const unusedWaivers: PreflightResult["unusedWaivers"] = [];
+  const unusedWaivers: Evaluation["unusedWaivers"] = [];
   for (const [policy, entry] of Object.entries(config)) {
     if (typeof entry !== "object" || !entry) continue;
     for (const w of parseWaivers(policy, entry)) {
       if (!waived.some((f) => f.policy === policy && f.waiver.resource === w.resource)) unusedWaivers.push({ policy, waiver: w });
     }
   }
+  return { violations, waived, unusedWaivers };
+}
 
+export async function preflight(opts: PreflightOptions): Promise<PreflightResult> {
+  const run = await runProgram(opts);
+  const configFile = opts.policyConfigFile ?? [path.join(POLICY_DIR, "config", `${run.project}.json`)].find((f) => existsSync(f));
+  const config = configFile ? loadPolicyConfig(configFile) : {};
+  const { violations, waived, unusedWaivers } = await evaluatePack({ resources: run.resources, project: run.project, stack: run.stack, region: run.environment.region, config });
   const mandatory = violations.filter((v) => v.level === "mandatory").length;
   return {
     project: run.project,

@@ -1,0 +1,161 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { check, details } from "./check";
+
+const DIGEST = "sha256:" + "ab".repeat(32);
+const assumeLambda = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } }] });
+const assumeEdge = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: ["lambda.amazonaws.com", "edgelambda.amazonaws.com"] } }],
+});
+
+function imageFunction(name: string, extra: Partial<aws.lambda.FunctionArgs> = {}) {
+  return new aws.lambda.Function(name, {
+    name,
+    role: "arn:aws:iam::123456789012:role/r",
+    packageType: "Image",
+    imageUri: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop@${DIGEST}`,
+    architectures: ["arm64"],
+    memorySize: 1024,
+    timeout: 30,
+    tracingConfig: { mode: "Active" },
+    ...extra,
+  });
+}
+
+describe("lambda-function-limits (mandatory)", () => {
+  it("rejects memory, timeout and ephemeral storage outside Lambda's bounds", async () => {
+    const e = await check(() => {
+      imageFunction("too-big", { memorySize: 10241, timeout: 901, ephemeralStorage: { size: 256 } });
+    });
+    const d = details("lambda-function-limits", e);
+    expect(d).toContain('aws.lambda.Function "too-big": memorySize 10241 MB is outside 128..10240 MB.');
+    expect(d).toContain('aws.lambda.Function "too-big": timeout 901 s is outside 1..900 s.');
+    expect(d).toContain('aws.lambda.Function "too-big": ephemeralStorage.size 256 MB is outside 512..10240 MB.');
+    expect(e.violations.find((v) => v.policy === "lambda-function-limits")!.level).toBe("mandatory");
+  });
+  it("accepts a function within bounds", async () => {
+    const e = await check(() => {
+      imageFunction("fine");
+    });
+    expect(details("lambda-function-limits", e)).toEqual([]);
+  });
+});
+
+describe("lambda-image-package (mandatory)", () => {
+  it("rejects handler/runtime/layers, a tag instead of a digest and a missing architecture", async () => {
+    const e = await check(() => {
+      new aws.lambda.Function("tagged", {
+        role: "arn:aws:iam::123456789012:role/r",
+        packageType: "Image",
+        imageUri: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop:latest",
+        handler: "index.handler",
+        runtime: "nodejs22.x",
+        layers: ["arn:aws:lambda:eu-west-1:123456789012:layer:l:1"],
+      });
+    });
+    const d = details("lambda-image-package", e);
+    expect(d).toHaveLength(5);
+    expect(d.some((m) => m.includes('handler "index.handler" must not be set'))).toBe(true);
+    expect(d.some((m) => m.includes('runtime "nodejs22.x" must not be set'))).toBe(true);
+    expect(d.some((m) => m.includes("layers are not supported"))).toBe(true);
+    expect(d.some((m) => m.includes('imageUri "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop:latest" must be pinned by digest'))).toBe(true);
+    expect(d.some((m) => m.includes("architectures must name exactly one"))).toBe(true);
+  });
+  it("accepts an image pinned by digest with its architecture", async () => {
+    expect(details("lambda-image-package", await check(() => void imageFunction("pinned")))).toEqual([]);
+  });
+});
+
+describe("lambda-memory-quota (advisory)", () => {
+  it("flags memory above 3008 MB, the default account cap", async () => {
+    const e = await check(() => void imageFunction("seed", { memorySize: 3072 }));
+    const v = e.violations.filter((x) => x.policy === "lambda-memory-quota");
+    expect(v).toHaveLength(1);
+    expect(v[0]!.level).toBe("advisory");
+    expect(v[0]!.detail).toContain("memorySize 3072 MB exceeds 3008 MB");
+  });
+  it("accepts 3008 MB", async () => {
+    expect(details("lambda-memory-quota", await check(() => void imageFunction("ok", { memorySize: 3008 })))).toEqual([]);
+  });
+});
+
+function edgeProgram(fn: Partial<aws.lambda.FunctionArgs>, opts: { eventType?: string; useUnqualifiedArn?: boolean; trust?: string } = {}) {
+  return () => {
+    const role = new aws.iam.Role("edge-role", { assumeRolePolicy: opts.trust ?? assumeEdge });
+    const f = new aws.lambda.Function("guard", {
+      role: role.arn,
+      runtime: "nodejs22.x",
+      handler: "index.handler",
+      code: new pulumi.asset.AssetArchive({}),
+      region: "us-east-1",
+      publish: true,
+      memorySize: 128,
+      timeout: 5,
+      ...fn,
+    });
+    new aws.cloudfront.Distribution("cdn", {
+      enabled: true,
+      origins: [{ domainName: "example.com", originId: "o", customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] } }],
+      defaultCacheBehavior: {
+        targetOriginId: "o",
+        viewerProtocolPolicy: "redirect-to-https",
+        allowedMethods: ["GET", "HEAD"],
+        cachedMethods: ["GET", "HEAD"],
+        lambdaFunctionAssociations: [{ eventType: opts.eventType ?? "viewer-request", lambdaArn: opts.useUnqualifiedArn ? f.arn : f.qualifiedArn }],
+      },
+      restrictions: { geoRestriction: { restrictionType: "none" } },
+      viewerCertificate: { cloudfrontDefaultCertificate: true },
+    });
+  };
+}
+
+describe("lambda-edge-constraints (mandatory, stack)", () => {
+  it("catches every Lambda@Edge restriction on a function associated with a distribution", async () => {
+    const e = await check(
+      edgeProgram(
+        {
+          region: "eu-west-1",
+          publish: false,
+          architectures: ["arm64"],
+          environment: { variables: { KEY: "v" } },
+          vpcConfig: { subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"] },
+          layers: ["arn:aws:lambda:us-east-1:123456789012:layer:l:1"],
+          reservedConcurrentExecutions: 5,
+          memorySize: 256,
+          timeout: 10,
+        },
+        { trust: assumeLambda, useUnqualifiedArn: true },
+      ),
+    );
+    const d = details("lambda-edge-constraints", e);
+    const expected = [
+      "must reference a numbered version",
+      "memorySize 256 MB exceeds 128 MB allowed for viewer-request",
+      "timeout 10 s exceeds 5 s allowed for viewer-request",
+      "region is eu-west-1; Lambda@Edge functions must be created in us-east-1",
+      "publish must be true",
+      'architectures ["arm64"]; Lambda@Edge supports only x86_64',
+      "environment variables are not allowed",
+      "vpcConfig is not allowed",
+      "layers are not allowed",
+      "reservedConcurrentExecutions 5 is not allowed",
+      "must trust edgelambda.amazonaws.com",
+    ];
+    for (const fragment of expected) expect(d.some((m) => m.includes(fragment)), fragment).toBe(true);
+    expect(d).toHaveLength(expected.length);
+  });
+  it("uses the provider's region when the function sets none", async () => {
+    const e = await check(edgeProgram({ region: undefined }), { region: "eu-central-1" });
+    expect(details("lambda-edge-constraints", e)).toEqual(['aws.lambda.Function "guard": region is eu-central-1; Lambda@Edge functions must be created in us-east-1.']);
+  });
+  it("allows origin triggers more memory and time than viewer triggers", async () => {
+    const e = await check(edgeProgram({ memorySize: 512, timeout: 30 }, { eventType: "origin-request" }));
+    expect(details("lambda-edge-constraints", e)).toEqual([]);
+  });
+  it("accepts a published x86_64 zip function in us-east-1 whose role trusts edgelambda", async () => {
+    const e = await check(edgeProgram({}));
+    expect(details("lambda-edge-constraints", e)).toEqual([]);
+  });
+});
