@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { newSessionId, sidCookieValue } from "../../app/src/session/sid-cookie";
 import { EdgeGuard, edgeGuardCode, edgeGuardLogsPolicy } from "../../infra/edge-guard";
 import { REQUIRED_TAG_KEYS } from "../../infra/tags";
 import { viewerRequest } from "../edge/events";
-import { MOCK_ACCOUNT_ID, installMocks, oneOfType, registered, resolve, settle } from "./harness";
+import { MOCK_ACCOUNT_ID, installMocks, ofType, oneOfType, registered, resolve, settle, unsecret } from "./harness";
 
 const SIGNING_KEY = "infra-test-signing-key-0123456789abcdef";
 const TAGS = { environmentSuffix: "test1", project: "ecommerce-platform", costCenter: "engineering", owner: "platform-team" };
@@ -99,6 +99,43 @@ describe("EdgeGuard component (Lambda@Edge viewer-request guard)", () => {
     for (const type of ["aws:lambda/function:Function", "aws:iam/role:Role"]) {
       const tags = oneOfType(type).inputs.tags;
       for (const key of REQUIRED_TAG_KEYS) expect(tags[key], `${type} ${key}`).toBeTruthy();
+    }
+  });
+});
+
+describe("EdgeGuard in the whole program", () => {
+  beforeAll(async () => {
+    await installMocks({ environmentSuffix: "wire1", "aws:region": "eu-west-1" });
+    vi.resetModules();
+    await import("../../infra/index");
+    await settle();
+  });
+
+  it("is the viewer-request function of CloudFront's /api/* behaviour, by qualified ARN", () => {
+    const edgeFn = registered.find((r) => r.type === "aws:lambda/function:Function" && r.inputs.region === "us-east-1")!;
+    const distribution = oneOfType("aws:cloudfront/distribution:Distribution").inputs;
+    const api = distribution.orderedCacheBehaviors.find((b: any) => b.pathPattern === "/api/*");
+    expect(api.lambdaFunctionAssociations).toEqual([expect.objectContaining({ eventType: "viewer-request", lambdaArn: edgeFn.state.qualifiedArn })]);
+  });
+
+  it("verifies cookies signed with the key the API reads from Secrets Manager, and no other key", async () => {
+    const versions = ofType("aws:secretsmanager/secretVersion:SecretVersion");
+    const secretValue = (base: string) => unsecret<string>(versions.find((v) => v.name.endsWith(base))!.inputs.secretString);
+    const apiKey = secretValue("session-key");
+    const otherKey = secretValue("admin-token");
+    expect(apiKey).toBeTruthy();
+
+    const edgeFn = registered.find((r) => r.type === "aws:lambda/function:Function" && r.inputs.region === "us-east-1")!;
+    const source: string = await (await unsecret(edgeFn.inputs.code).assets)["index.js"].text;
+    const dir = mkdtempSync(path.join(tmpdir(), "edge-wire-"));
+    try {
+      writeFileSync(path.join(dir, "index.js"), source);
+      const { handler } = createRequire(path.join(dir, "x.js"))("./index.js");
+      const withCookie = (key: string) => handler(viewerRequest({ uri: "/api/cart", cookies: [`sid=${sidCookieValue(newSessionId(), key)}`] }));
+      expect((await withCookie(apiKey)).status).toBeUndefined();
+      expect((await withCookie(otherKey)).status).toBe("401");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

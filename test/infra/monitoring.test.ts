@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { validateDashboardBody } from "../../infra/dashboard";
 import { Monitoring, alarmTopicKeyPolicy } from "../../infra/monitoring";
 import { REQUIRED_TAG_KEYS } from "../../infra/tags";
@@ -118,5 +118,53 @@ describe("Monitoring component, partial stack without e-mail", () => {
     expect(ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs.name).sort()).toEqual(["ecommerce-lambda-errors-mon2", "ecommerce-lambda-throttles-mon2"]);
     const body = JSON.parse(oneOfType("aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody);
     expect(body.widgets.filter((w: any) => w.type === "metric").every((w: any) => w.properties.region === "us-west-2")).toBe(true);
+  });
+});
+
+describe("Monitoring in the whole program", () => {
+  let body: any;
+  const rowsOf = (namespace: string, metric: string): string[][] =>
+    body.widgets
+      .filter((w: any) => w.type === "metric")
+      .flatMap((w: any) => w.properties.metrics)
+      .filter((row: any[]) => row[0] === namespace && row[1] === metric)
+      .map((row: any[]) => row.filter((part) => typeof part === "string").slice(2));
+
+  beforeAll(async () => {
+    await installMocks({ environmentSuffix: "wire2", "aws:region": "eu-west-1", alarmEmail: "oncall@example.com", dbMaxCapacity: "8" });
+    vi.resetModules();
+    await import("../../infra/index");
+    await settle();
+    body = JSON.parse(oneOfType("aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody);
+  });
+
+  it("watches the resources the program actually creates (names and ARN suffixes as registered)", () => {
+    const apiFn = registered.find((r) => r.type === "aws:lambda/function:Function" && r.inputs.packageType === "Image")!;
+    const alb = oneOfType("aws:lb/loadBalancer:LoadBalancer").state;
+    const tg = oneOfType("aws:lb/targetGroup:TargetGroup").state;
+    const restApi = oneOfType("aws:apigateway/restApi:RestApi").inputs;
+    const stage = oneOfType("aws:apigateway/stage:Stage").inputs;
+    const cluster = oneOfType("aws:rds/cluster:Cluster").inputs;
+    const proxy = oneOfType("aws:rds/proxy:Proxy").inputs;
+    const tables = ofType("aws:dynamodb/table:Table").map((t) => t.inputs.name).sort();
+
+    expect(rowsOf("AWS/Lambda", "Errors")).toEqual([["FunctionName", apiFn.inputs.name]]);
+    expect(rowsOf("AWS/ApplicationELB", "UnHealthyHostCount")).toEqual([["TargetGroup", tg.arnSuffix, "LoadBalancer", alb.arnSuffix]]);
+    expect(rowsOf("AWS/ApiGateway", "5XXError")).toEqual([["ApiName", restApi.name, "Stage", stage.stageName]]);
+    expect(rowsOf("AWS/RDS", "CPUUtilization")).toEqual([["DBClusterIdentifier", cluster.clusterIdentifier]]);
+    expect(rowsOf("AWS/RDS", "ClientConnections")).toEqual([["ProxyName", proxy.name]]);
+    const dashboardTables = [...new Set(rowsOf("AWS/DynamoDB", "ConsumedReadCapacityUnits").map((dims) => dims[1]))].sort();
+    expect(dashboardTables).toEqual(tables);
+    expect(tables).toHaveLength(2);
+  });
+
+  it("points the alarms at the same resources, sizes the connections alarm from dbMaxCapacity, and mails the configured address", () => {
+    const byKey = Object.fromEntries(ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => [a.inputs.name.replace(/^ecommerce-|-wire2$/g, ""), a.inputs]));
+    expect(Object.keys(byKey).sort()).toEqual(["alb-unhealthy-hosts", "api-5xx", "db-connections", "lambda-errors", "lambda-throttles"]);
+    expect(byKey["db-connections"].dimensions).toEqual({ DBClusterIdentifier: oneOfType("aws:rds/cluster:Cluster").inputs.clusterIdentifier });
+    expect(byKey["db-connections"].threshold).toBe(1441); // 80% of LEAST(8 ACU x 2 GiB / 9531392, 5000) = 1802
+    const topic = registered.find((r) => r.type === "aws:sns/topic:Topic" && r.inputs.name === "ecommerce-alarms-wire2")!;
+    for (const alarm of Object.values(byKey)) expect(alarm.alarmActions).toEqual([topic.state.arn]);
+    expect(oneOfType("aws:sns/topicSubscription:TopicSubscription").inputs).toMatchObject({ protocol: "email", endpoint: "oncall@example.com" });
   });
 });
