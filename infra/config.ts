@@ -154,6 +154,13 @@ export interface ParseOptions {
 
 /** Validates raw stack config into a PlatformConfig (without the secret dbPassword, which loadConfig adds). */
 export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<PlatformConfig, "dbPassword"> {
+  // A misspelt key would otherwise be ignored silently and its default used.
+  const known: readonly string[] = CONFIG_KEYS;
+  for (const key of Object.keys(raw)) {
+    if (!key.includes(":") && !known.includes(key)) {
+      throw new ConfigError(key, `is not a setting of this program; allowed keys: ${CONFIG_KEYS.join(", ")}`);
+    }
+  }
   const environmentSuffix = present(raw, "environmentSuffix");
   if (environmentSuffix === undefined) {
     throw new ConfigError(
@@ -265,9 +272,13 @@ function secretKeysFromEnvironment(): string[] | undefined {
 export function loadConfig(): PlatformConfig {
   const cfg = new pulumi.Config(PROJECT_NAME);
   const raw: Record<string, string | undefined> = {};
+  const prefix = `${PROJECT_NAME}:`;
+  for (const fullKey of Object.keys(pulumi.runtime.allConfig())) {
+    if (fullKey.startsWith(prefix)) raw[fullKey.slice(prefix.length)] = undefined; // so unknown keys are reported
+  }
   for (const key of CONFIG_KEYS) {
     // dbPassword is only ever read as a secret; parseConfig just needs to know it is set.
-    raw[key] = key === "dbPassword" ? (pulumi.runtime.getConfig(`${PROJECT_NAME}:dbPassword`) === undefined ? undefined : "set") : cfg.get(key);
+    raw[key] = key === "dbPassword" ? (pulumi.runtime.getConfig(`${prefix}dbPassword`) === undefined ? undefined : "set") : cfg.get(key);
   }
   raw["aws:region"] = new pulumi.Config("aws").get("region");
   const parsed = parseConfig(raw, { secretKeys: secretKeysFromEnvironment() });

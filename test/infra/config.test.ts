@@ -2,9 +2,12 @@
  * Issue 2 item 10 (config): one module reads and validates the stack config; a bad or
  * missing value fails with a message naming the key and what is allowed.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, parseConfig, parseIpv4Cidr, type RawConfig } from "../../infra/config";
+import YAML from "yaml";
+import { ConfigError, PROJECT_NAME, loadConfig, parseConfig, parseIpv4Cidr, type RawConfig } from "../../infra/config";
 import { resolve } from "./harness";
 
 const base: RawConfig = { environmentSuffix: "dev" };
@@ -168,6 +171,38 @@ describe("config: a bad or missing value names the key and what is allowed", () 
   });
 });
 
+describe("config: unknown keys", () => {
+  it("a misspelt key is refused instead of silently falling back to a default", () => {
+    expect(() => parse({ natGateway: "single" })).toThrow(/ecommerce-platform:natGateway is not a setting of this program; allowed keys: environmentSuffix, /);
+  });
+});
+
+describe("config: the committed project files", () => {
+  const root = path.resolve(__dirname, "../..");
+
+  it("Pulumi.yaml names the project ecommerce-platform, runs on nodejs, and main points at infra/index.ts", () => {
+    const project = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8"));
+    expect(project.name).toBe(PROJECT_NAME);
+    expect(project.runtime.name).toBe("nodejs");
+    expect(project.main).toBe("infra/index.ts");
+    expect(fs.existsSync(path.join(root, project.main))).toBe(true);
+  });
+
+  it("Pulumi.dev.yaml is a valid stack config with no secrets in it", () => {
+    const stack = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8"));
+    const raw: Record<string, string> = {};
+    for (const [key, value] of Object.entries<unknown>(stack.config)) {
+      expect(typeof value, `${key} must be a plain string (a secure: value would be a committed secret)`).toBe("string");
+      raw[key.startsWith(`${PROJECT_NAME}:`) ? key.slice(PROJECT_NAME.length + 1) : key] = value as string;
+    }
+    expect(Object.keys(raw)).not.toContain("dbPassword");
+    const c = parseConfig(raw);
+    expect(c.environmentSuffix).toBe("dev");
+    expect(c.isProd).toBe(false);
+    expect(c.region).toBeTruthy();
+  });
+});
+
 describe("config: loadConfig over pulumi.Config", () => {
   it("reads the stack's keys and returns dbPassword only as a Pulumi secret", async () => {
     pulumi.runtime.setAllConfig(
@@ -186,6 +221,11 @@ describe("config: loadConfig over pulumi.Config", () => {
     expect(c.dbPassword).toBeDefined();
     expect(await pulumi.isSecret(c.dbPassword!)).toBe(true);
     expect(await resolve(c.dbPassword!)).toBe("s3cretpassw0rd");
+  });
+
+  it("reports a misspelt key found in the stack config", () => {
+    pulumi.runtime.setAllConfig({ "ecommerce-platform:environmentSuffix": "qa1", "ecommerce-platform:dbMaxCapacty": "8" });
+    expect(() => loadConfig()).toThrow(/ecommerce-platform:dbMaxCapacty is not a setting of this program/);
   });
 
   it("fails before any resource exists when a key is invalid", () => {
