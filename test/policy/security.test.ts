@@ -100,7 +100,7 @@ describe("iam-least-privilege (advisory)", () => {
       new aws.iam.RolePolicy("fn-policy", { role: role.id, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) });
       new aws.iam.RolePolicyAttachment("admin", { role: role.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
     });
-    expect(details("iam-least-privilege", e)).toEqual([
+    expect(details("iam-least-privilege", e).sort()).toEqual([
       'aws.iam.RolePolicy "fn-policy": policy Statement[0] allows wildcard actions *; list the specific actions.',
       'aws.iam.RolePolicyAttachment "admin": attaches the managed policy AdministratorAccess; grant specific actions instead.',
     ]);
@@ -147,9 +147,9 @@ describe("xray-tracing (advisory, stack)", () => {
       new aws.lambda.Function("fn", { role: "arn:aws:iam::1:role/r", packageType: "Image", imageUri: `r@sha256:${"d".repeat(64)}`, architectures: ["arm64"], ...(on ? { tracingConfig: { mode: "Active" } } : {}) });
       new aws.apigateway.Stage("stage", { restApi: "abc", deployment: "dep", stageName: "prod", xrayTracingEnabled: on });
     };
-    expect(details("xray-tracing", await check(program(false)))).toEqual([
-      'aws.lambda.Function "fn": tracingConfig.mode is unset (PassThrough); set "Active".',
+    expect(details("xray-tracing", await check(program(false))).sort()).toEqual([
       'aws.apigateway.Stage "stage": xrayTracingEnabled is not true.',
+      'aws.lambda.Function "fn": tracingConfig.mode is unset (PassThrough); set "Active".',
     ]);
     expect(details("xray-tracing", await check(program(true)))).toEqual([]);
   });

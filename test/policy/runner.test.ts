@@ -1,0 +1,113 @@
+/**
+ * The offline runner end to end: a program with planted deploy-time errors is caught error
+ * by error; the CLI's exit codes, --json, --config and --policy-config behave as documented.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+import { formatReport } from "../../scripts/preflight/report";
+import { preflight, type PreflightResult } from "../../scripts/preflight/run";
+
+const ROOT = path.resolve(__dirname, "../..");
+const BAD = path.join(ROOT, "test/fixtures/bad-program");
+const GOOD = path.join(ROOT, "test/fixtures/good-program");
+
+/** Every error planted in test/fixtures/bad-program/index.ts: where it is, which policy catches it, how the message says it. */
+const PLANTED: { id: number; resource: string; policy: string; level: "mandatory" | "advisory"; says: string }[] = [
+  { id: 1, resource: "assets", policy: "aws-name-limits", level: "mandatory", says: 'bucket "Shop_Assets" has characters or a shape AWS rejects' },
+  { id: 2, resource: "assets", policy: "s3-public-access-block", level: "advisory", says: "no aws.s3.BucketPublicAccessBlock targets this bucket" },
+  { id: 3, resource: "api", policy: "lambda-image-package", level: "mandatory", says: "shop-api:latest\" must be pinned by digest" },
+  { id: 4, resource: "api", policy: "lambda-memory-quota", level: "advisory", says: "memorySize 3072 MB exceeds 3008 MB" },
+  { id: 5, resource: "api-tg", policy: "aws-name-limits", level: "mandatory", says: 'name "ecommerce-api-lambda-targets-prod" is 33 characters; the limit is 32' },
+  { id: 6, resource: "api-tg", policy: "lb-health-check-timing", level: "mandatory", says: "healthCheck.interval 5 s must be greater than healthCheck.timeout 5 s" },
+  { id: 7, resource: "api-attach", policy: "alb-lambda-permission-before-attachment", level: "mandatory", says: 'must depend on aws.lambda.Permission "alb-invoke"' },
+  { id: 8, resource: "sessions", policy: "dynamodb-attributes-keys-only", level: "mandatory", says: 'attribute "expiresAt" is declared but it is the TTL attribute' },
+  { id: 9, resource: "ops", policy: "cloudwatch-dashboard-body", level: "mandatory", says: 'render option "dimensions"' },
+  { id: 9, resource: "ops", policy: "cloudwatch-dashboard-body", level: "mandatory", says: "has no properties.region" },
+  { id: 10, resource: "errors", policy: "cloudwatch-alarm-limits", level: "mandatory", says: "period 45 s is not allowed" },
+  { id: 11, resource: "api-access", policy: "log-retention-allowed", level: "mandatory", says: "retentionInDays 10 is not accepted" },
+  { id: 12, resource: "edge-guard", policy: "lambda-edge-constraints", level: "mandatory", says: 'architectures ["arm64"]; Lambda@Edge supports only x86_64' },
+  { id: 12, resource: "edge-guard", policy: "lambda-edge-constraints", level: "mandatory", says: "environment variables are not allowed at the edge" },
+  { id: 12, resource: "edge-guard", policy: "lambda-edge-constraints", level: "mandatory", says: "publish must be true" },
+  { id: 12, resource: "edge-guard", policy: "lambda-edge-constraints", level: "mandatory", says: "region is eu-west-1; Lambda@Edge functions must be created in us-east-1" },
+  { id: 12, resource: "edge-guard", policy: "lambda-edge-constraints", level: "mandatory", says: "must trust edgelambda.amazonaws.com" },
+  { id: 12, resource: "cdn", policy: "lambda-edge-constraints", level: "mandatory", says: "must reference a numbered version" },
+  { id: 13, resource: "deploy", policy: "apigateway-deployment-triggers", level: "mandatory", says: "triggers is empty" },
+  { id: 14, resource: "prod", policy: "apigateway-account-logging-role", level: "mandatory", says: "no aws.apigateway.Account with cloudwatchRoleArn" },
+  { id: 15, resource: "db", policy: "aws-name-limits", level: "mandatory", says: 'clusterIdentifier "shop_db"' },
+  { id: 16, resource: "db", policy: "aurora-serverless-v2", level: "mandatory", says: "minCapacity 0.75 ACU must be in 0..256 in steps of 0.5" },
+  { id: 17, resource: "db-proxy", policy: "rds-proxy-configuration", level: "mandatory", says: "vpcSubnetIds has 1 subnet(s)" },
+];
+
+let result: PreflightResult;
+beforeAll(async () => {
+  result = await preflight({ programDir: BAD });
+});
+
+describe("preflight on a program with planted deploy-time errors", () => {
+  it.each(PLANTED.map((p) => [`PLANTED-${p.id} ${p.policy} on ${p.resource}: ${p.says}`, p] as const))("catches %s", (_title, p) => {
+    const found = result.violations.filter((v) => v.policy === p.policy && v.urn && result.resources[v.urn]?.name === p.resource && v.detail.includes(p.says));
+    expect(found, JSON.stringify(result.violations.filter((v) => v.policy === p.policy).map((v) => v.detail))).toHaveLength(1);
+    expect(found[0]!.level).toBe(p.level);
+  });
+  it("reports nothing mandatory beyond the planted errors, and fails", () => {
+    expect(result.mandatory).toBe(PLANTED.filter((p) => p.level === "mandatory").length);
+    expect(result.passed).toBe(false);
+    expect(result.project).toBe("preflight-bad-program");
+    expect(result.skippedSecrets).toEqual(["preflight-bad-program:dbPassword"]);
+  });
+  it("groups the report by resource and ends with a summary line", () => {
+    const text = formatReport(result);
+    const tgAt = text.indexOf('aws.lb.TargetGroup "api-tg"');
+    expect(tgAt).toBeGreaterThan(0);
+    expect(text.slice(tgAt).split("\n").slice(1, 3).every((l) => l.includes("x mandatory"))).toBe(true);
+    expect(text.trim().split("\n").at(-1)).toBe(
+      `FAIL: ${result.mandatory} mandatory, ${result.advisory} advisory, 0 waived across ${new Set(result.violations.map((v) => v.urn)).size} resource(s) - mandatory violations are what AWS would reject at deploy time`,
+    );
+  });
+});
+
+const run = promisify(execFile);
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "scripts/preflight.ts", ...args], { cwd: ROOT, maxBuffer: 16 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe("npm run preflight (CLI)", () => {
+  it("exits 1 with --json on mandatory violations, and --config overrides stack config", async () => {
+    const r = await cli("--program", BAD, "--json", "--config", "apiMemoryMb=2048");
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout) as PreflightResult;
+    expect(json.mandatory).toBe(result.mandatory);
+    expect(json.violations.some((v) => v.policy === "lambda-memory-quota")).toBe(false);
+    expect(json.violations.some((v) => v.policy === "lambda-image-package")).toBe(true);
+  });
+  it("exits 0 on a clean program, and applies waivers from --policy-config", async () => {
+    const clean = await cli("--program", GOOD);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout.trim().split("\n").at(-1)).toBe("PASS: 0 mandatory, 0 advisory, 0 waived across 0 resource(s)");
+    const dir = mkdtempSync(path.join(tmpdir(), "preflight-"));
+    const cfg = path.join(dir, "policy.json");
+    writeFileSync(cfg, JSON.stringify({ "aws-name-limits": "advisory", "lambda-memory-quota": { waivers: [{ resource: "api", reason: "quota raised to 10240 MB in this account" }] } }));
+    const r = await cli("--program", BAD, "--policy-config", cfg, "--config", "apiMemoryMb=3072");
+    expect(r.stdout).toContain("~ [lambda-memory-quota] api: quota raised to 10240 MB in this account");
+    expect(r.stdout).toContain("! advisory   [aws-name-limits]");
+    expect(r.code).toBe(1);
+  });
+  it("exits 2 naming the problem for a directory without Pulumi.yaml or a bad argument", async () => {
+    const missing = await cli("--program", path.join(ROOT, "test"));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`preflight: no Pulumi.yaml in ${path.join(ROOT, "test")}`);
+    const bad = await cli("--config", "novalue");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--config expects key=value, got "novalue"');
+  });
+});
