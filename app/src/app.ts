@@ -10,7 +10,7 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type pg from "pg";
 import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { CartService } from "./cart/cart-service";
 import { CatalogCache } from "./catalog/cache";
 import { Catalog } from "./catalog/catalog";

@@ -1,5 +1,5 @@
 /** The Product shape of the contract and its validation rules (shared by routes and seed). */
-import { z } from "zod";
+import * as z from "zod";
 
 export interface Product {
   sku: string;

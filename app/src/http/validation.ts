@@ -1,6 +1,6 @@
 /** Request parsing at the edge of a route: JSON bodies, query strings and headers through zod. */
 import type { Context } from "hono";
-import type { z } from "zod";
+import type * as z from "zod";
 import { badRequest, validationFailed } from "./errors";
 
 function describe(error: z.ZodError, where: string): string {

@@ -1,0 +1,113 @@
+/**
+ * The Lambda image's contents: app/Dockerfile's shape (arm64 Node 22 Lambda
+ * base, only the bundle copied, the handler CMD) and the bundle itself - built
+ * with esbuild and imported by plain Node (no TypeScript loader), answering an
+ * ALB event against real stores the way the Lambda runtime would call it.
+ */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundle, type BundleResult } from "../../scripts/bundle";
+import { seedDemoCatalog } from "../../scripts/local/demo-catalog";
+import { ADMIN_TOKEN, SIGNING_KEY, startStack, TABLES, type TestStack } from "./support/stack";
+
+const ROOT = path.resolve(__dirname, "../..");
+const dockerfile = readFileSync(path.join(ROOT, "app/Dockerfile"), "utf8");
+const instructions = dockerfile
+  .split("\n")
+  .map((line) => line.trim())
+  .filter((line) => line && !line.startsWith("#"));
+
+describe("app/Dockerfile", () => {
+  const froms = instructions.filter((line) => line.startsWith("FROM "));
+
+  it("builds on the Node 22 image and ships on the AWS Lambda Node.js 22 base, both arm64", () => {
+    expect(froms).toHaveLength(2);
+    expect(froms[0]).toBe("FROM --platform=linux/arm64 public.ecr.aws/docker/library/node:22 AS build");
+    expect(froms[1]).toBe("FROM --platform=linux/arm64 public.ecr.aws/lambda/nodejs:22");
+  });
+
+  it("installs from the lockfile and bundles in the build stage", () => {
+    const build = instructions.slice(0, instructions.indexOf(froms[1]!));
+    expect(build).toContain("RUN npm ci --ignore-scripts --no-audit --no-fund");
+    expect(build).toContain("RUN npm run bundle");
+  });
+
+  it("copies only the bundle into the runtime image and runs index.handler", () => {
+    const runtime = instructions.slice(instructions.indexOf(froms[1]!) + 1);
+    expect(runtime).toEqual(["COPY --from=build /src/dist/app/index.mjs ${LAMBDA_TASK_ROOT}/index.mjs", 'CMD ["index.handler"]']);
+  });
+
+  it("copies build inputs that exist and that .dockerignore lets into the context", () => {
+    const ignore = readFileSync(path.join(ROOT, ".dockerignore"), "utf8");
+    const sources = instructions
+      .filter((line) => line.startsWith("COPY ") && !line.includes("--from="))
+      .flatMap((line) => line.split(/\s+/).slice(1, -1));
+    expect(sources.length).toBeGreaterThan(0);
+    for (const source of sources) {
+      expect(existsSync(path.join(ROOT, source)), source).toBe(true);
+      expect(ignore, source).toMatch(new RegExp(`^!${source.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(/\\*\\*)?$`, "m"));
+    }
+  });
+});
+
+describe("the bundle", () => {
+  let stack: TestStack;
+  let outDir: string;
+  let result: BundleResult;
+
+  beforeAll(async () => {
+    outDir = mkdtempSync(path.join(os.tmpdir(), "shop-bundle-"));
+    [stack, result] = await Promise.all([startStack(), bundle({ outfile: path.join(outDir, "index.mjs"), root: ROOT })]);
+    await seedDemoCatalog(stack.database.writer);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it("is one ESM file with the createRequire banner and pg-native left out", () => {
+    const code = readFileSync(result.outfile, "utf8");
+    expect(code.startsWith("import { createRequire as __shopCreateRequire } from 'node:module';")).toBe(true);
+    expect(code).toContain('"pg-native"');
+    expect(result.bytes).toBeGreaterThan(0);
+    expect(result.gzipBytes).toBeLessThan(result.bytes);
+  });
+
+  it("answers an ALB event when imported by plain Node, like the Lambda runtime", async () => {
+    const runner = path.join(outDir, "run.mjs");
+    writeFileSync(
+      runner,
+      `const { handler } = await import(${JSON.stringify(result.outfile)});
+       const event = JSON.parse(process.argv[2]);
+       const res = await handler(event, { awsRequestId: "bundle-test" });
+       process.stderr.write("RESULT " + JSON.stringify(res) + "\\n");
+       process.exit(0);`,
+    );
+    const event = readFileSync(path.join(ROOT, "events/alb-get-product-multivalue.json"), "utf8");
+    // Asynchronous: dynalite runs in this process and must keep answering.
+    const child = await promisify(execFile)(process.execPath, [runner, event], {
+      encoding: "utf8",
+      timeout: 60_000,
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: stack.postgres.url(),
+        DYNAMODB_ENDPOINT: stack.dynamo.endpoint,
+        SESSIONS_TABLE: TABLES.sessions,
+        CACHE_TABLE: TABLES.cache,
+        SESSION_SIGNING_KEY: SIGNING_KEY,
+        ADMIN_TOKEN,
+        LOG_LEVEL: "WARN",
+        POWERTOOLS_METRICS_DISABLED: "true",
+      },
+    });
+    const line = child.stderr.split("\n").find((l) => l.startsWith("RESULT "));
+    expect(line, child.stderr).toBeDefined();
+    const response = JSON.parse(line!.slice("RESULT ".length));
+    expect(response).toMatchObject({ statusCode: 200, statusDescription: "200 OK" });
+    expect(JSON.parse(response.body)).toMatchObject({ sku: "COF-001" });
+  });
+});
