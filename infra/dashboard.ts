@@ -17,7 +17,12 @@ export interface MonitoredResources<T = string> {
   database?: { clusterIdentifier: T };
   proxy?: { proxyName: T };
   tables?: { tableNames: T[] };
+  /** CloudFront publishes its metrics in us-east-1 only (dimension Region=Global), whatever the stack's region. */
+  cdn?: { distributionId: T };
 }
+
+/** The only region CloudFront's metrics live in. */
+export const CLOUDFRONT_METRICS_REGION = "us-east-1";
 
 // ---------------------------------------------------------------------------
 // Dashboard body
@@ -91,6 +96,8 @@ interface WidgetSpec {
   title: string;
   stat: string;
   metrics: MetricRow[];
+  /** Overrides the dashboard's region (CloudFront). */
+  region?: string;
 }
 
 interface Section {
@@ -127,6 +134,25 @@ function sections(r: MonitoredResources): Section[] {
           title: "Concurrent executions (max)",
           stat: "Maximum",
           metrics: [metric("AWS/Lambda", "ConcurrentExecutions", fn, { label: "concurrent" })],
+        },
+      ],
+    });
+  }
+
+  if (r.cdn) {
+    const cf: Dimensions = [["DistributionId", r.cdn.distributionId], ["Region", "Global"]];
+    out.push({
+      heading: `CloudFront \`${r.cdn.distributionId}\` (metrics in ${CLOUDFRONT_METRICS_REGION})`,
+      widgets: [
+        { title: "Requests", stat: "Sum", region: CLOUDFRONT_METRICS_REGION, metrics: [metric("AWS/CloudFront", "Requests", cf, { label: "requests" })] },
+        {
+          title: "Error rates (%)",
+          stat: "Average",
+          region: CLOUDFRONT_METRICS_REGION,
+          metrics: [
+            metric("AWS/CloudFront", "4xxErrorRate", cf, { label: "4xx (incl. edge guard 401/403)", color: "#ff7f0e" }),
+            metric("AWS/CloudFront", "5xxErrorRate", cf, { label: "5xx", color: "#d62728" }),
+          ],
         },
       ],
     });
@@ -274,7 +300,7 @@ export function dashboardBody(resources: MonitoredResources, region: string): Da
         y,
         width: METRIC_WIDTH,
         height: METRIC_HEIGHT,
-        properties: { title: spec.title, region, view: "timeSeries", stacked: false, period: DEFAULT_PERIOD, stat: spec.stat, metrics: spec.metrics },
+        properties: { title: spec.title, region: spec.region ?? region, view: "timeSeries", stacked: false, period: DEFAULT_PERIOD, stat: spec.stat, metrics: spec.metrics },
       });
     });
     y += METRIC_HEIGHT;

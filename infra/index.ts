@@ -157,6 +157,7 @@ const monitoring = new Monitoring("monitoring", {
     database: { clusterIdentifier: database.clusterIdentifier },
     proxy: { proxyName: database.proxyName },
     tables: { tableNames: [tables.sessionsTableName, tables.cacheTableName] },
+    cdn: { distributionId: cdn.distributionId },
   },
 });
 

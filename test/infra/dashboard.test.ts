@@ -20,6 +20,7 @@ const ALL: MonitoredResources = {
   database: { clusterIdentifier: "ecommerce-aurora-dev1" },
   proxy: { proxyName: "ecommerce-proxy-dev1" },
   tables: { tableNames: ["ecommerce-sessions-dev1", "ecommerce-cache-dev1"] },
+  cdn: { distributionId: "EDFDVBD6EXAMPLE" },
 };
 
 const body = dashboardBody(ALL, "eu-west-1");
@@ -43,7 +44,10 @@ function find(namespace: string, name: string): { dims: Record<string, string>; 
 describe("dashboard body (pure)", () => {
   it("is valid CloudWatch dashboard JSON: region on every metric widget, name/value dimensions, allowed options, 24-column grid", () => {
     expect(validateDashboardBody(JSON.parse(JSON.stringify(body)))).toEqual([]);
-    for (const widget of metricWidgets) expect(widget.properties.region).toBe("eu-west-1");
+    for (const widget of metricWidgets) {
+      const cloudfront = widget.properties.metrics.every((row) => row[0] === "AWS/CloudFront");
+      expect(widget.properties.region).toBe(cloudfront ? "us-east-1" : "eu-west-1");
+    }
   });
 
   it("passes the policy pack's independent dashboard check too (what `pulumi preview --policy-pack policy` enforces)", () => {
@@ -109,6 +113,15 @@ describe("dashboard body (pure)", () => {
         expect(ops, `${table} ${name}`).toEqual([...DYNAMODB_OPERATIONS]);
       }
     }
+  });
+
+  it("covers CloudFront (requests, 4xx and 5xx rates by DistributionId + Region=Global) in us-east-1, where its metrics live", () => {
+    for (const name of ["Requests", "4xxErrorRate", "5xxErrorRate"]) {
+      expect(find("AWS/CloudFront", name).map((f) => f.dims), name).toEqual([{ DistributionId: "EDFDVBD6EXAMPLE", Region: "Global" }]);
+    }
+    const cloudfrontWidgets = metricWidgets.filter((w) => w.properties.metrics.some((row) => row[0] === "AWS/CloudFront"));
+    expect(cloudfrontWidgets.length).toBeGreaterThan(0);
+    for (const w of cloudfrontWidgets) expect(w.properties.region).toBe("us-east-1");
   });
 
   it("leaves off the services it was not given, and refuses an empty dashboard", () => {

@@ -156,6 +156,8 @@ describe("Monitoring in the whole program", () => {
     const dashboardTables = [...new Set(rowsOf("AWS/DynamoDB", "ConsumedReadCapacityUnits").map((dims) => dims[1]))].sort();
     expect(dashboardTables).toEqual(tables);
     expect(tables).toHaveLength(2);
+    const distribution = oneOfType("aws:cloudfront/distribution:Distribution");
+    expect(rowsOf("AWS/CloudFront", "5xxErrorRate")).toEqual([["DistributionId", distribution.id, "Region", "Global"]]);
   });
 
   it("points the alarms at the same resources, sizes the connections alarm from dbMaxCapacity, and mails the configured address", () => {
