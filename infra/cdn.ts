@@ -17,6 +17,8 @@ export type PriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
 export const STATIC_ORIGIN_ID = "static-bucket";
 export const ALB_ORIGIN_ID = "api-alb";
 export const API_PATH_PATTERN = "/api/*";
+/** The API's liveness/readiness route, also served through the CDN for uptime checks. */
+export const HEALTH_PATH = "/health";
 export const ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"];
 export const READ_METHODS = ["GET", "HEAD", "OPTIONS"];
 export const CACHED_METHODS = ["GET", "HEAD"];
@@ -149,6 +151,18 @@ export class Cdn extends pulumi.ComponentResource {
           originRequestPolicyId: allViewerExceptHostId,
           responseHeadersPolicyId: securityHeaders.id,
           lambdaFunctionAssociations: [{ eventType: "viewer-request", lambdaArn: args.edgeGuardQualifiedArn, includeBody: false }],
+        },
+        {
+          // Read-only and cookie-free: no edge guard needed, never cached (it reports live state).
+          pathPattern: HEALTH_PATH,
+          targetOriginId: ALB_ORIGIN_ID,
+          viewerProtocolPolicy: "redirect-to-https",
+          allowedMethods: READ_METHODS,
+          cachedMethods: CACHED_METHODS,
+          compress: true,
+          cachePolicyId: cachingDisabledId,
+          originRequestPolicyId: allViewerExceptHostId,
+          responseHeadersPolicyId: securityHeaders.id,
         },
       ],
       restrictions: { geoRestriction: { restrictionType: "none", locations: [] } },

@@ -85,7 +85,20 @@ describe("Cdn", () => {
       originRequestPolicyId: MANAGED_POLICY_IDS["Managed-AllViewerExceptHostHeader"],
     });
     expect([...api.allowedMethods].sort()).toEqual(["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]);
-    expect(distribution().orderedCacheBehaviors).toHaveLength(1);
+  });
+
+  it("/health also reaches the API through the CDN: read-only, never cached, after /api/* in precedence", () => {
+    const behaviors = distribution().orderedCacheBehaviors;
+    expect(behaviors.map((b: any) => b.pathPattern)).toEqual(["/api/*", "/health"]);
+    const health = behaviors[1];
+    expect(health).toMatchObject({
+      targetOriginId: behaviors[0].targetOriginId,
+      viewerProtocolPolicy: "redirect-to-https",
+      allowedMethods: ["GET", "HEAD", "OPTIONS"],
+      cachePolicyId: MANAGED_POLICY_IDS["Managed-CachingDisabled"],
+      responseHeadersPolicyId: oneOfType("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy").id,
+    });
+    expect(health.lambdaFunctionAssociations ?? []).toEqual([]);
   });
 
   it("/api/* runs the Lambda@Edge guard on viewer-request by its qualified (versioned) ARN, without the body", () => {
@@ -95,7 +108,7 @@ describe("Cdn", () => {
     expect(distribution().defaultCacheBehavior.lambdaFunctionAssociations ?? []).toEqual([]);
   });
 
-  it("both behaviors carry the security headers policy: HSTS 1 year + subdomains + preload, nosniff, DENY, strict-origin-when-cross-origin", () => {
+  it("every behavior carries the security headers policy: HSTS 1 year + subdomains + preload, nosniff, DENY, strict-origin-when-cross-origin", () => {
     const policy = oneOfType("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy");
     const h = policy.inputs.securityHeadersConfig;
     expect(h.strictTransportSecurity).toEqual({ accessControlMaxAgeSec: 31_536_000, includeSubdomains: true, preload: true, override: true });
@@ -103,7 +116,7 @@ describe("Cdn", () => {
     expect(h.frameOptions).toEqual({ frameOption: "DENY", override: true });
     expect(h.referrerPolicy).toEqual({ referrerPolicy: "strict-origin-when-cross-origin", override: true });
     expect(distribution().defaultCacheBehavior.responseHeadersPolicyId).toBe(policy.id);
-    expect(distribution().orderedCacheBehaviors[0].responseHeadersPolicyId).toBe(policy.id);
+    for (const behavior of distribution().orderedCacheBehaviors) expect(behavior.responseHeadersPolicyId).toBe(policy.id);
   });
 
   it("HTTP/2 and HTTP/3, configured price class, default certificate, no geo restriction, no logging unless asked", () => {
