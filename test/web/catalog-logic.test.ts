@@ -3,7 +3,7 @@ import type { ListProductsQuery, Product, ProductPage } from "../../web/src/api"
 import { ApiError, NetworkError } from "../../web/src/api";
 import { hueFor, initials, productArtSvg } from "../../web/src/art";
 import { discoverCategories } from "../../web/src/categories";
-import { errorMessage, maxOrderable, nextQuantity, stockLabel } from "../../web/src/messages";
+import { categoryLabel, errorMessage, maxOrderable, nextQuantity, stockLabel } from "../../web/src/messages";
 import { parseQuantity } from "../../web/src/views/cart";
 
 const product = (sku: string, category: string): Product => ({ sku, name: sku, description: "", category, priceCents: 100, currency: "USD", stock: 5 });
@@ -85,5 +85,12 @@ describe("generated product pictures", () => {
     const svg = productArtSvg("X", "<script>alert(1)</script> & co");
     expect(svg).not.toContain("<script>");
     expect(svg).toContain(">SC</text>");
+  });
+});
+
+describe("category names", () => {
+  it("are shown capitalised", () => {
+    expect(categoryLabel("coffee")).toBe("Coffee");
+    expect(categoryLabel("")).toBe("");
   });
 });

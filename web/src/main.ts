@@ -9,6 +9,7 @@ import { discoverCategories } from "./categories";
 import { CheckoutAttempts } from "./checkout";
 import { CartStore, type AppContext } from "./context";
 import { h, replaceChildren } from "./dom";
+import { categoryLabel } from "./messages";
 import { matchRoute, shouldHandleClick, type Route } from "./router";
 import { cartView } from "./views/cart";
 import { catalogView } from "./views/catalog";
@@ -72,7 +73,7 @@ cart.subscribe(() => {
 function titleFor(route: Route): string {
   switch (route.name) {
     case "catalog":
-      return route.category ? `${route.category} · ${SHOP_NAME}` : SHOP_NAME;
+      return route.category ? `${categoryLabel(route.category)} · ${SHOP_NAME}` : SHOP_NAME;
     case "product":
       return `Product · ${SHOP_NAME}`;
     case "cart":

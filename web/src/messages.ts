@@ -7,6 +7,11 @@ import { ApiError, NetworkError } from "./api";
 /** Largest quantity the contract accepts on a cart line. */
 export const MAX_LINE_QUANTITY = 99;
 
+/** Categories are stored lowercase ("coffee"); shown capitalised ("Coffee"). */
+export function categoryLabel(category: string): string {
+  return category.charAt(0).toLocaleUpperCase() + category.slice(1);
+}
+
 export function stockLabel(stock: number): string {
   if (stock <= 0) return "Out of stock";
   if (stock <= 5) return `Only ${stock} left`;

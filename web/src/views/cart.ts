@@ -41,6 +41,7 @@ export function cartView(ctx: AppContext): HTMLElement {
     }
 
     input.addEventListener("change", () => {
+      if (input.disabled) return; // an update is already on its way
       const quantity = parseQuantity(input.value);
       if (quantity === null) {
         error.textContent = `Enter a whole number from 0 to ${MAX_LINE_QUANTITY} (0 removes the item).`;
@@ -52,6 +53,10 @@ export function cartView(ctx: AppContext): HTMLElement {
       error.hidden = true;
       input.removeAttribute("aria-invalid");
       if (quantity !== line.quantity) void update(quantity);
+    });
+    // Enter applies the new quantity at once (the field is not inside a form).
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") input.dispatchEvent(new Event("change"));
     });
     remove.addEventListener("click", () => void update(0));
 

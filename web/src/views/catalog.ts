@@ -2,8 +2,8 @@
 import type { Product } from "../api";
 import { productArtUrl } from "../art";
 import type { AppContext } from "../context";
-import { h, replaceChildren, srOnly } from "../dom";
-import { errorMessage, nextQuantity, stockLabel } from "../messages";
+import { h, replaceChildren } from "../dom";
+import { categoryLabel, errorMessage, nextQuantity, stockLabel } from "../messages";
 import { formatPrice } from "../money";
 import { hrefFor } from "../router";
 import { alertBox, loading, pageHeading } from "./shared";
@@ -12,11 +12,9 @@ export const PAGE_SIZE = 12;
 
 export function productCard(ctx: AppContext, product: Product): HTMLLIElement {
   const href = hrefFor({ name: "product", sku: product.sku });
-  const addButton = h(
-    "button",
-    { type: "button", class: "button", disabled: product.stock <= 0 },
-    product.stock > 0 ? ["Add ", srOnly(`${product.name} `), "to cart"] : ["Sold out", srOnly(`: ${product.name}`)],
-  );
+  const label = product.stock > 0 ? "Add to cart" : "Sold out";
+  // The accessible name says which product, and starts with the visible label (WCAG "label in name").
+  const addButton = h("button", { type: "button", class: "button", disabled: product.stock <= 0, "aria-label": `${label}: ${product.name}` }, label);
   addButton.addEventListener("click", async () => {
     addButton.disabled = true;
     try {
@@ -46,7 +44,7 @@ function categoryNav(ctx: AppContext, selected: string | null): HTMLElement {
   const link = (label: string, category: string | null) =>
     h("li", null, h("a", { href: hrefFor({ name: "catalog", category }), "aria-current": category === selected ? "page" : null }, label));
   ctx.categories().then(
-    (categories) => replaceChildren(nav, h("ul", null, link("All", null), categories.map((c) => link(c, c)))),
+    (categories) => replaceChildren(nav, h("ul", null, link("All", null), categories.map((c) => link(categoryLabel(c), c)))),
     () => replaceChildren(nav, h("ul", null, link("All", null))),
   );
   return nav;
@@ -84,5 +82,5 @@ export function catalogView(ctx: AppContext, category: string | null): HTMLEleme
 
   more.addEventListener("click", () => void loadPage(false));
   void loadPage(true);
-  return h("div", { class: "catalog" }, pageHeading(category ?? "All products"), categoryNav(ctx, category), feedback, grid, status, more);
+  return h("div", { class: "catalog" }, pageHeading(category ? categoryLabel(category) : "All products"), categoryNav(ctx, category), feedback, grid, status, more);
 }

@@ -3,7 +3,7 @@ import { ApiError, type Product } from "../api";
 import { productArtUrl } from "../art";
 import type { AppContext } from "../context";
 import { h, replaceChildren } from "../dom";
-import { errorMessage, maxOrderable, nextQuantity, stockLabel } from "../messages";
+import { categoryLabel, errorMessage, maxOrderable, nextQuantity, stockLabel } from "../messages";
 import { formatPrice } from "../money";
 import { hrefFor } from "../router";
 import { alertBox, loading, pageHeading } from "./shared";
@@ -59,7 +59,7 @@ function productDetails(ctx: AppContext, product: Product, heading: HTMLHeadingE
       h("p", { class: `stock${max === 0 ? " stock-out" : ""}` }, stockLabel(product.stock)),
       product.description ? h("p", { class: "description" }, product.description) : null,
       product.category
-        ? h("p", null, "Category: ", h("a", { href: hrefFor({ name: "catalog", category: product.category }) }, product.category))
+        ? h("p", null, "Category: ", h("a", { href: hrefFor({ name: "catalog", category: product.category }) }, categoryLabel(product.category)))
         : null,
       form,
       h("p", null, h("a", { href: "/cart" }, "Go to your cart")),

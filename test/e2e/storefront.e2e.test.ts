@@ -1,0 +1,293 @@
+/// <reference lib="dom" />
+/**
+ * The shopper's path through the storefront, in real headless Chromium against the local
+ * platform (same page, same API, real PostgreSQL and DynamoDB protocol):
+ * browse and filter the catalog, load more, add two products, edit the cart, check out,
+ * see the confirmation; an out-of-stock checkout shows the error and keeps the cart; a
+ * checkout whose answer is lost retries with the same Idempotency-Key and places one order.
+ * Screenshots go to test-results/e2e/.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import * as path from "node:path";
+import pg from "pg";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, type Browser } from "./browser";
+import { REPO_ROOT, startLocalPlatform, type LocalPlatform } from "./platform";
+
+const SCREENSHOTS = path.join(REPO_ROOT, "test-results", "e2e");
+
+interface ProductJson {
+  sku: string;
+  name: string;
+  description: string;
+  category: string;
+  priceCents: number;
+  currency: string;
+  stock: number;
+}
+
+let platform: LocalPlatform;
+let browser: Browser;
+let page: Page;
+
+async function shot(name: string, target: Page = page): Promise<void> {
+  await target.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Calls the API from outside the browser (its own session), e.g. to read stock. */
+async function api<T>(method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const response = await fetch(platform.baseUrl + urlPath, {
+    method,
+    headers: { "content-type": "application/json", ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${urlPath}: ${response.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+const getProduct = (sku: string) => api<ProductJson>("GET", `/api/products/${sku}`);
+
+/** Stock as PostgreSQL has it now (the catalog API may serve a cached copy for a few seconds). */
+async function stockInDatabase(sku: string): Promise<number> {
+  const client = new pg.Client({ connectionString: platform.databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ stock: number }>("SELECT stock FROM products WHERE sku = $1", [sku]);
+    return rows[0]!.stock;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Sets a product's stock through the admin API (the rest of the product unchanged). */
+async function setStock(sku: string, stock: number): Promise<void> {
+  const { name, description, category, priceCents, currency } = await getProduct(sku);
+  await api("PUT", `/api/admin/products/${sku}`, { name, description, category, priceCents, currency, stock }, { authorization: `Bearer ${platform.adminToken}` });
+}
+
+/** The session's cart as the server has it, read with the browser's own cookie. */
+interface CartJson {
+  items: { sku: string; quantity: number }[];
+  totalCents: number;
+}
+function browserCart(): Promise<CartJson> {
+  return page.evaluate(async () => (await (await fetch("/api/cart")).json()) as CartJson);
+}
+
+const cartBadge = () => page.locator("#cart-count");
+const heading = () => page.getByRole("heading", { level: 1 });
+
+/** Adds `quantity` of a product from its page. */
+async function addFromProductPage(sku: string, quantity: number): Promise<void> {
+  await page.goto(`${platform.baseUrl}/products/${sku}`);
+  await expect.poll(() => page.locator(".product-detail").count()).toBe(1);
+  await page.getByLabel("Quantity").fill(String(quantity));
+  await page.getByRole("button", { name: "Add to cart" }).click();
+  await page.getByRole("status").filter({ hasText: "to your cart" }).waitFor();
+}
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  // The platform serves web/dist: build the current page first.
+  execFileSync("npm", ["run", "build:web", "--silent"], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  platform = await startLocalPlatform();
+  browser = await launchChromium();
+  page = await browser.context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.stop();
+});
+
+describe("storefront in Chromium against the local platform", () => {
+  it("shows the catalog with categories and loads more with the cursor", async () => {
+    await page.goto(platform.baseUrl + "/");
+    await expect.poll(() => heading().textContent()).toBe("All products");
+    const cards = page.locator(".product-card");
+    await expect.poll(() => cards.count()).toBe(12);
+    await expect.poll(() => page.locator(".categories a").allTextContents()).toEqual(expect.arrayContaining(["All", "Coffee", "Tea", "Mugs"]));
+    // Prices come from integer cents through Intl.NumberFormat.
+    expect(await cards.first().locator(".price").textContent()).toMatch(/^\$\d+\.\d{2}$/);
+    // Every picture has alt text (empty on cards, where the name follows as the link).
+    expect(await page.locator("img:not([alt])").count()).toBe(0);
+
+    await page.getByRole("button", { name: "Load more products" }).click();
+    await expect.poll(() => cards.count()).toBe(24);
+    // Keyboard focus lands on the first newly loaded product.
+    expect(await page.evaluate(() => document.activeElement?.closest(".product-card") === document.querySelectorAll(".product-card")[12])).toBe(true);
+    const skus = await cards.evaluateAll((els) => els.map((e) => e.getAttribute("data-sku")));
+    expect(new Set(skus).size).toBe(24);
+    await shot("01-catalog");
+
+    await page.locator(".categories").getByRole("link", { name: "Tea" }).click();
+    await expect.poll(() => heading().textContent()).toBe("Tea");
+    expect(page.url()).toBe(`${platform.baseUrl}/?category=tea`);
+    await expect.poll(() => cards.count()).toBe(10);
+    expect((await cards.evaluateAll((els) => els.map((e) => e.getAttribute("data-sku")))).every((sku) => sku!.startsWith("TEA-"))).toBe(true);
+    // Moving to a page moves focus to its heading.
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("H1");
+  });
+
+  it("adds two products (from a product page and from a card) and edits the cart", async () => {
+    await page.locator(".product-card").first().getByRole("link").click();
+    await expect.poll(() => page.url()).toMatch(/\/products\/TEA-\d{3}$/);
+    const firstSku = page.url().split("/").pop()!;
+    const first = await getProduct(firstSku);
+    await expect.poll(() => heading().textContent()).toBe(first.name);
+    expect(await page.getByRole("img", { name: `Illustration for ${first.name}` }).count()).toBe(1);
+    await page.getByLabel("Quantity").fill("2");
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await expect.poll(() => cartBadge().textContent()).toBe("2");
+    await shot("02-product");
+
+    await page.goBack();
+    await page.locator(".categories").getByRole("link", { name: "Coffee" }).click();
+    await expect.poll(() => page.locator(".product-card").count()).toBe(10);
+    const coffee = page.locator(".product-card").nth(1);
+    const secondSku = (await coffee.getAttribute("data-sku"))!;
+    const second = await getProduct(secondSku);
+    await coffee.getByRole("button", { name: `Add to cart: ${second.name}` }).click();
+    await expect.poll(() => cartBadge().textContent()).toBe("3");
+
+    await page.getByRole("link", { name: /^Cart, 3 items$/ }).click();
+    await expect.poll(() => heading().textContent()).toBe("Your cart");
+    await expect.poll(() => page.locator(".cart-line").count()).toBe(2);
+    // Change a quantity: the line and the total follow the server's cart.
+    await page.getByLabel(`Quantity of ${second.name}`).fill("3");
+    await page.getByLabel(`Quantity of ${second.name}`).press("Enter");
+    await expect.poll(() => cartBadge().textContent()).toBe("5");
+    const expectedTotal = 2 * first.priceCents + 3 * second.priceCents;
+    expect((await browserCart()).totalCents).toBe(expectedTotal);
+    await expect.poll(() => page.getByTestId("total").textContent()).toBe(new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(expectedTotal / 100));
+
+    // Add a third product and remove it again.
+    await addFromProductPage("MUG-001", 1);
+    await page.goto(platform.baseUrl + "/cart");
+    await expect.poll(() => page.locator(".cart-line").count()).toBe(3);
+    await page.getByRole("button", { name: /^Remove .*Stoneware Mug/ }).click();
+    await expect.poll(() => page.locator(".cart-line").count()).toBe(2);
+    expect((await browserCart()).items.map((l) => l.sku).sort()).toEqual([firstSku, secondSku].sort());
+    await shot("03-cart");
+  });
+
+  it("checks out and shows the confirmation from GET /api/orders/{id}", async () => {
+    const before = await browserCart();
+    const stockBefore = await Promise.all(before.items.map((l) => stockInDatabase(l.sku)));
+    await page.getByRole("link", { name: "Checkout" }).click();
+    await expect.poll(() => heading().textContent()).toBe("Checkout");
+    await page.getByRole("button", { name: "Place order" }).waitFor();
+
+    // A bad address is refused in the page, with the field marked and described.
+    await page.getByLabel("E-mail address").fill("not-an-address");
+    await page.getByRole("button", { name: "Place order" }).click();
+    expect(await page.getByLabel("E-mail address").getAttribute("aria-invalid")).toBe("true");
+    expect(await page.locator("#email-error").textContent()).toMatch(/e-mail address/);
+
+    await page.getByLabel("E-mail address").fill("shopper@example.com");
+    await page.getByRole("button", { name: "Place order" }).click();
+    await expect.poll(() => heading().textContent()).toBe("Thank you! Your order is confirmed");
+    const orderId = (await page.getByTestId("order-id").textContent())!;
+    expect(page.url()).toBe(`${platform.baseUrl}/orders/${encodeURIComponent(orderId)}`);
+    expect(await page.locator(".summary-line").count()).toBe(2);
+    expect(await page.locator(".order-facts").textContent()).toContain("shopper@example.com");
+    expect(await cartBadge().textContent()).toBe("0");
+    for (const [i, line] of before.items.entries()) {
+      expect(await stockInDatabase(line.sku)).toBe(stockBefore[i]! - line.quantity);
+    }
+    await shot("04-confirmation");
+
+    // The confirmation is a real URL: a reload shows the same order.
+    await page.reload();
+    await expect.poll(() => page.getByTestId("order-id").textContent()).toBe(orderId);
+  });
+
+  it("explains an out-of-stock checkout and leaves the cart intact", async () => {
+    await addFromProductPage("BRW-002", 3);
+    await addFromProductPage("SNK-001", 1);
+    await setStock("BRW-002", 1);
+
+    await page.goto(platform.baseUrl + "/checkout");
+    await page.getByLabel("E-mail address").fill("shopper@example.com");
+    await page.getByRole("button", { name: "Place order" }).click();
+    const alert = page.getByRole("alert");
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/don't have enough stock/);
+    expect(await alert.textContent()).toMatch(/cart is unchanged/);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("role"))).toBe("alert");
+    await expect.poll(() => page.locator('.summary-line[data-sku="BRW-002"] .line-note').textContent()).toBe("Only 1 left - you asked for 3");
+    expect(page.url()).toBe(`${platform.baseUrl}/checkout`);
+    await shot("05-out-of-stock");
+
+    // Nothing was taken: the cart and the stock are as they were.
+    expect((await browserCart()).items.map((l) => [l.sku, l.quantity]).sort()).toEqual([["BRW-002", 3], ["SNK-001", 1]]);
+    expect(await stockInDatabase("BRW-002")).toBe(1);
+    await page.getByRole("link", { name: "Change quantities in your cart" }).click();
+    await expect.poll(() => page.locator(".cart-line").count()).toBe(2);
+    expect(await cartBadge().textContent()).toBe("4");
+  });
+
+  it("retries a checkout whose answer was lost with the same Idempotency-Key and places one order", async () => {
+    // Make the order possible again: take the short line down to what is in stock.
+    await page.getByLabel("Quantity of Gooseneck Kettle").fill("1");
+    await page.getByLabel("Quantity of Gooseneck Kettle").press("Enter");
+    await expect.poll(() => cartBadge().textContent()).toBe("2");
+    const stockBefore = await stockInDatabase("SNK-001");
+
+    // The first POST reaches the server and places the order, but its answer never arrives.
+    const keys: string[] = [];
+    let lose = true;
+    await page.route("**/api/orders", async (route) => {
+      keys.push(route.request().headers()["idempotency-key"]!);
+      if (lose) {
+        lose = false;
+        await route.fetch();
+        await route.abort("connectionreset");
+      } else {
+        await route.continue();
+      }
+    });
+    await page.goto(platform.baseUrl + "/checkout");
+    await page.getByLabel("E-mail address").fill("retry@example.com");
+    await page.getByRole("button", { name: "Place order" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/not be placed twice/);
+    await page.getByRole("button", { name: "Try again" }).click();
+    await expect.poll(() => heading().textContent()).toBe("Thank you! Your order is confirmed");
+    await page.unroute("**/api/orders");
+
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+    // One order: stock went down once.
+    expect(await stockInDatabase("SNK-001")).toBe(stockBefore - 1);
+  });
+
+  it("serves deep links and unknown pages through the SPA fallback", async () => {
+    await page.goto(`${platform.baseUrl}/products/COF-001`);
+    await expect.poll(() => heading().textContent()).toBe((await getProduct("COF-001")).name);
+    await page.goto(`${platform.baseUrl}/products/NO-SUCH-SKU`);
+    await expect.poll(() => heading().textContent()).toBe("Product not found");
+    await page.goto(`${platform.baseUrl}/no/such/page`);
+    await expect.poll(() => heading().textContent()).toBe("Page not found");
+  });
+
+  it("is usable on a phone-width screen", async () => {
+    const phone = await browser.context.newPage();
+    try {
+      await phone.setViewportSize({ width: 375, height: 740 });
+      await phone.goto(platform.baseUrl + "/");
+      await expect.poll(() => phone.locator(".product-card").count()).toBe(12);
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      await phone.screenshot({ path: path.join(SCREENSHOTS, "06-phone-catalog.png") });
+      await phone.goto(platform.baseUrl + "/cart");
+      await phone.locator(".cart-page .empty, .cart-line").first().waitFor();
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      await shot("07-phone-cart", phone);
+    } finally {
+      await phone.close();
+    }
+  });
+});
