@@ -40,6 +40,14 @@ export function planSubnets(vpcCidr: string, azCount: number = AZ_COUNT): Subnet
   };
 }
 
+/** The first AZ_COUNT zones of the region, or an error saying the region has too few. */
+export function pickAvailabilityZones(names: string[]): string[] {
+  if (names.length < AZ_COUNT) {
+    throw new Error(`Network: the region offers ${names.length} availability zone(s) (${names.join(", ")}); ${AZ_COUNT} are needed`);
+  }
+  return names.slice(0, AZ_COUNT);
+}
+
 /** How many NAT gateways and which one each private route table uses. */
 export function natLayout(mode: NatGatewayMode, azCount: number = AZ_COUNT): { natCount: number; natForAz: number[] } {
   const natCount = mode === "single" ? 1 : azCount;
@@ -105,10 +113,9 @@ export class Network extends pulumi.ComponentResource {
     const parent = { parent: this };
 
     const plan = planSubnets(args.vpcCidr);
-    const azNames = aws.getAvailabilityZonesOutput({ state: "available" }, parent).names.apply((names) => {
-      if (names.length < AZ_COUNT) throw new Error(`Network: the region offers ${names.length} availability zones; ${AZ_COUNT} are needed`);
-      return names.slice(0, AZ_COUNT);
-    });
+    // Regular AZs only: Local and Wavelength Zones (opt-in) lack NAT gateways and most services.
+    const azs = aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent);
+    const azNames = azs.names.apply(pickAvailabilityZones);
     const region = aws.getRegionOutput({}, parent).region;
     const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
 

@@ -4,11 +4,18 @@
  * security group stripped, and the function security group.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { natLayout, planSubnets, type NetworkArgs, type Network } from "../../infra/network";
+import { natLayout, pickAvailabilityZones, planSubnets, type NetworkArgs, type Network } from "../../infra/network";
 import { parseIpv4Cidr } from "../../infra/config";
-import { MOCK_ACCOUNT_ID, MOCK_AZS, MOCK_REGION, installMocks, ofType, oneOfType, resolve, settle, type RegisteredResource } from "./harness";
+import { MOCK_ACCOUNT_ID, MOCK_AZS, MOCK_REGION, addCallMock, installMocks, ofType, oneOfType, resolve, settle, type RegisteredResource } from "./harness";
 
 const TAGS = { environmentSuffix: "t1", project: "ecommerce-platform", costCenter: "engineering", owner: "platform-team" };
+
+/** Arguments of every getAvailabilityZones call the program makes (the mock answers as the harness does). */
+const azQueries: Record<string, any>[] = [];
+addCallMock("aws:index/getAvailabilityZones:getAvailabilityZones", (args) => {
+  azQueries.push(args);
+  return { id: MOCK_REGION, names: MOCK_AZS, zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"] };
+});
 
 async function build(overrides: Partial<NetworkArgs> = {}): Promise<Network> {
   await installMocks({ environmentSuffix: "t1" });
@@ -51,6 +58,11 @@ describe("subnet plan (pure)", () => {
     expect(() => planSubnets("10.0.0.0/26")).toThrow(/\/24 or larger/);
   });
 
+  it("uses the first 3 availability zones and refuses a region with fewer", () => {
+    expect(pickAvailabilityZones(["a", "b", "c", "d"])).toEqual(["a", "b", "c"]);
+    expect(() => pickAvailabilityZones(["a", "b"])).toThrow(/offers 2 availability zone\(s\) \(a, b\); 3 are needed/);
+  });
+
   it("NAT layout: one per AZ by default, one shared when asked", () => {
     expect(natLayout("perAz")).toEqual({ natCount: 3, natForAz: [0, 1, 2] });
     expect(natLayout("single")).toEqual({ natCount: 1, natForAz: [0, 0, 0] });
@@ -74,6 +86,8 @@ describe("Network (natGateways: perAz)", () => {
     const privates = byTier("private");
     expect(publics).toHaveLength(3);
     expect(privates).toHaveLength(3);
+    // Only available, regular zones: Local/Wavelength Zones (opt-in) have no NAT gateways.
+    expect(azQueries.at(-1)).toEqual({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] });
     expect(publics.map((s) => s.inputs.availabilityZone)).toEqual(MOCK_AZS);
     expect(privates.map((s) => s.inputs.availabilityZone)).toEqual(MOCK_AZS);
     expect(publics.map((s) => s.inputs.cidrBlock)).toEqual(planSubnets("10.20.0.0/16").publicCidrs);
