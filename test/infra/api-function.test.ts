@@ -2,6 +2,7 @@
  * ApiFunction under Pulumi mocks: what `pulumi up` would register for the API's
  * image, function, role, log group, provisioned concurrency and migrations.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MOCK_ACCOUNT_ID, MOCK_REGION, dependsOn, installMocks, isSecret, unsecret, ofType, oneOfType, resolve, settle } from "./harness";
@@ -75,6 +76,18 @@ describe("ApiFunction (defaults: no provisioned concurrency)", () => {
     // The registry credentials are a secret output (never in plain state).
     expect(isSecret(image.inputs.registries)).toBe(true);
     expect(unsecret(image.inputs.registries)).toEqual([{ address: repoUrl, username: "AWS", password: "mock-ecr-password" }]);
+  });
+
+  it("the Dockerfile the image builds exists, ends in an arm64 Lambda base with CMD index.handler, and the context excludes node_modules", () => {
+    const image = oneOfType("docker-build:index:Image").inputs;
+    const dockerfile = fs.readFileSync(image.dockerfile.location, "utf8");
+    const stages = dockerfile.split("\n").filter((line) => /^FROM\s/i.test(line));
+    expect(stages.at(-1)).toMatch(/^FROM --platform=linux\/arm64 public\.ecr\.aws\/lambda\/nodejs:\d+/);
+    expect(dockerfile).toMatch(/^CMD \["index\.handler"\]\s*$/m);
+    // buildx reads <context>/.dockerignore: without it the whole repository (node_modules too) is sent and hashed.
+    const ignore = fs.readFileSync(path.join(image.context.location, ".dockerignore"), "utf8").split("\n").map((l) => l.trim());
+    expect(ignore.includes("*") || ignore.includes("node_modules") || ignore.includes("node_modules/")).toBe(true);
+    expect(ignore).not.toContain("!node_modules");
   });
 
   it("function runs the image by digest, never by tag", () => {
