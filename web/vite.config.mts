@@ -3,8 +3,8 @@
  * local platform serves at `/` and the Pulumi program (infra/static-site.ts) uploads
  * to the static bucket. Hashed files land under dist/assets/ (cached for a year).
  *
- * `npx vite --config web/vite.config.ts` runs a dev server that proxies the API to the
- * local platform (`npm start`); SHOP_API_URL overrides where it is.
+ * `npx vite --config web/vite.config.mts` runs a dev server (port WEB_DEV_PORT, default 5173)
+ * that proxies the API to the local platform (`npm start`); SHOP_API_URL overrides where it is.
  */
 import { defineConfig } from "vite";
 import { fileURLToPath } from "node:url";
@@ -23,7 +23,7 @@ export default defineConfig({
   },
   server: {
     host: "127.0.0.1",
-    port: 5173,
+    port: Number(process.env.WEB_DEV_PORT ?? 5173),
     strictPort: true,
     proxy: {
       "/api": { target: apiTarget, changeOrigin: false },
