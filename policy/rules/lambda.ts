@@ -1,8 +1,8 @@
 /** Lambda function limits, container-image packaging and the account memory quota. */
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType } from "@pulumi/policy";
-import { resourcePolicy } from "../lib/define";
-import { label } from "../lib/stack";
+import { resourcePolicy, stackPolicy } from "../lib/define";
+import { asArray, label, ofType, refersTo } from "../lib/stack";
 
 /** Lambda's documented bounds. */
 export const LAMBDA_LIMITS = { memoryMin: 128, memoryMax: 10240, timeoutMax: 900, ephemeralMin: 512, ephemeralMax: 10240 } as const;
@@ -70,4 +70,31 @@ export const lambdaMemoryQuota = resourcePolicy({
   }),
 });
 
-export const lambdaPolicies = [lambdaFunctionLimits, lambdaImagePackage, lambdaMemoryQuota];
+/** docker-build platform for each Lambda architecture. */
+export const LAMBDA_PLATFORMS: Record<string, string> = { arm64: "linux/arm64", x86_64: "linux/amd64" };
+
+export const lambdaImagePlatform = stackPolicy({
+  name: "lambda-image-platform",
+  description:
+    "An image built in the stack for a Lambda function is single-platform (Lambda rejects a multi-platform index) and that platform matches the function's architecture (else the function cannot start).",
+  enforcementLevel: "mandatory",
+  validateStack: (args, report) => {
+    const images = ofType(args.resources, "docker-build:index:Image");
+    if (images.length === 0) return args.notApplicable("no docker-build images");
+    for (const fn of ofType(args.resources, "aws:lambda/function:Function")) {
+      if (fn.props.packageType !== "Image") continue;
+      const image = images.find((i) => refersTo(fn, i, ["imageUri"]));
+      if (!image) continue;
+      const platforms = asArray<string>(image.props.platforms);
+      const arch = asArray<string>(fn.props.architectures)[0] ?? "x86_64";
+      const want = LAMBDA_PLATFORMS[arch];
+      if (platforms.length !== 1) {
+        report(`${label(image)}: builds ${platforms.length === 0 ? "the builder's default platform" : `${platforms.length} platforms (${platforms.join(", ")})`} for ${label(fn)}; set platforms to exactly ["${want}"].`, image.urn);
+      } else if (platforms[0] !== want) {
+        report(`${label(image)}: builds ${platforms[0]} but ${label(fn)} runs on ${arch}; set platforms ["${want}"] or architectures to match.`, image.urn);
+      }
+    }
+  },
+});
+
+export const lambdaPolicies = [lambdaFunctionLimits, lambdaImagePackage, lambdaImagePlatform, lambdaMemoryQuota];

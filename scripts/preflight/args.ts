@@ -15,7 +15,7 @@ on every resource and exits 1 on any mandatory violation (2 if the program or ar
   --program <dir>        Pulumi project directory (default: the current directory)
   --stack <name>         stack name; its Pulumi.<stack>.yaml config is read (default: dev)
   --config key=value     stack config override, repeatable (key without namespace = project's)
-  --policy-config <file> policy pack config (waivers, enforcement levels); default policy/config/<project>.json
+  --policy-config <file> policy pack config (waivers, enforcement levels); default policy/config/<project>.<stack>.json
   --json                 print the result as JSON`;
 
 export function parseArgs(argv: readonly string[]): CliArgs {

@@ -9,7 +9,7 @@ import { runProgram, type ProgramOptions, type RecordedResource } from "./progra
 export const POLICY_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../policy");
 
 export interface PreflightOptions extends ProgramOptions {
-  /** Policy pack config file (the `--policy-pack-config` JSON); default policy/config/<project>.json if present. */
+  /** Policy pack config file (the `--policy-pack-config` JSON); default policy/config/<project>.<stack>.json or <project>.json if present. */
   policyConfigFile?: string;
 }
 
@@ -75,9 +75,14 @@ export async function evaluatePack(input: { resources: RecordedResource[]; proje
   return { violations, waived, unusedWaivers };
 }
 
+/** The pack config this repository keeps for a project's stack: policy/config/<project>.<stack>.json, else <project>.json. */
+export function defaultPolicyConfigFile(project: string, stack: string): string | undefined {
+  return [`${project}.${stack}.json`, `${project}.json`].map((f) => path.join(POLICY_DIR, "config", f)).find((f) => existsSync(f));
+}
+
 export async function preflight(opts: PreflightOptions): Promise<PreflightResult> {
   const run = await runProgram(opts);
-  const configFile = opts.policyConfigFile ?? [path.join(POLICY_DIR, "config", `${run.project}.json`)].find((f) => existsSync(f));
+  const configFile = opts.policyConfigFile ?? defaultPolicyConfigFile(run.project, run.stack);
   const config = configFile ? loadPolicyConfig(configFile) : {};
   const { violations, waived, unusedWaivers } = await evaluatePack({ resources: run.resources, project: run.project, stack: run.stack, region: run.environment.region, config });
   const mandatory = violations.filter((v) => v.level === "mandatory").length;

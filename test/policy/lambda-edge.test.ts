@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { check, details } from "./check";
@@ -65,6 +66,32 @@ describe("lambda-image-package (mandatory)", () => {
   });
   it("accepts an image pinned by digest with its architecture", async () => {
     expect(details("lambda-image-package", await check(() => void imageFunction("pinned")))).toEqual([]);
+  });
+});
+
+function imageBuild(platforms: string[] | undefined, architectures: string[]) {
+  return () => {
+    const image = new dockerBuild.Image("api-image", {
+      context: { location: "." },
+      push: true,
+      tags: ["123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop:latest"],
+      ...(platforms ? { platforms: platforms as dockerBuild.Platform[] } : {}),
+    });
+    imageFunction("api", { imageUri: image.ref, architectures });
+  };
+}
+
+describe("lambda-image-platform (mandatory, stack)", () => {
+  it("rejects a multi-platform build and a platform that does not match the architecture", async () => {
+    expect(details("lambda-image-platform", await check(imageBuild(["linux/arm64", "linux/amd64"], ["arm64"])))).toEqual([
+      'docker-build.Image "api-image": builds 2 platforms (linux/arm64, linux/amd64) for aws.lambda.Function "api"; set platforms to exactly ["linux/arm64"].',
+    ]);
+    expect(details("lambda-image-platform", await check(imageBuild(["linux/amd64"], ["arm64"])))).toEqual([
+      'docker-build.Image "api-image": builds linux/amd64 but aws.lambda.Function "api" runs on arm64; set platforms ["linux/arm64"] or architectures to match.',
+    ]);
+  });
+  it("accepts one platform matching the function", async () => {
+    expect(details("lambda-image-platform", await check(imageBuild(["linux/arm64"], ["arm64"])))).toEqual([]);
   });
 });
 
