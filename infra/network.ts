@@ -7,7 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { parseIpv4Cidr, type NatGatewayMode } from "./config";
-import { physicalName } from "./naming";
+import { checkName, physicalName } from "./naming";
 import { standardTags, type TagContext } from "./tags";
 
 export const AZ_COUNT = 3;
@@ -64,6 +64,35 @@ export function flowLogPolicyDocument(logGroupArn: string): object {
         Effect: "Allow",
         Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
         Resource: [logGroupArn, `${logGroupArn}:*`],
+      },
+    ],
+  };
+}
+
+/**
+ * Key policy for the flow-log group's KMS key: the account administers it (IAM decides who),
+ * and CloudWatch Logs may use it only for this one log group (encryption-context condition).
+ */
+export function flowLogKeyPolicy(partition: string, region: string, accountId: string, logGroupName: string): object {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AccountAdministersKey",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      {
+        Sid: "CloudWatchLogsUsesKeyForFlowLogs",
+        Effect: "Allow",
+        Principal: { Service: `logs.${region}.amazonaws.com` },
+        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        Resource: "*",
+        Condition: {
+          ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupName}` },
+        },
       },
     ],
   };
@@ -213,12 +242,31 @@ export class Network extends pulumi.ComponentResource {
       );
     }
 
-    // Flow logs: every packet decision, kept a week, written by a role that can only write there.
+    // Flow logs: every packet decision, kept a week, encrypted with a key only this log group
+    // may use, written by a role that can only write there.
+    const flowLogGroupName = checkName("logGroup", `/aws/vpc/${physicalName("logGroup", "vpc-flow-logs", suffix)}`);
+    const partition = aws.getPartitionOutput({}, parent).partition;
+    const flowLogKeyName = physicalName("generic", "flow-logs-key", suffix);
+    const flowLogKey = new aws.kms.Key(
+      `${name}-flow-logs`,
+      {
+        description: `Encrypts the VPC flow log group ${flowLogGroupName}`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 7,
+        policy: pulumi
+          .all([partition, region, accountId])
+          .apply(([p, r, acct]) => JSON.stringify(flowLogKeyPolicy(p, r, acct, flowLogGroupName))),
+        tags: tags(flowLogKeyName),
+      },
+      parent,
+    );
+    new aws.kms.Alias(`${name}-flow-logs`, { name: checkName("kmsAlias", `alias/${flowLogKeyName}`), targetKeyId: flowLogKey.keyId }, parent);
     const flowLogGroup = new aws.cloudwatch.LogGroup(
       `${name}-flow-logs`,
       {
-        name: `/aws/vpc/${physicalName("logGroup", "vpc-flow-logs", suffix)}`,
+        name: flowLogGroupName,
         retentionInDays: FLOW_LOG_RETENTION_DAYS,
+        kmsKeyId: flowLogKey.arn,
         tags: tags(physicalName("logGroup", "vpc-flow-logs", suffix)),
       },
       parent,

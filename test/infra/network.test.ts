@@ -144,6 +144,21 @@ describe("Network (natGateways: perAz)", () => {
     expect(await resolve(network.flowLogGroupName)).toBe(group.inputs.name);
   });
 
+  it("the flow-log group is encrypted with a rotating KMS key that CloudWatch Logs may use for that group only", () => {
+    const group = oneOfType("aws:cloudwatch/logGroup:LogGroup");
+    const key = oneOfType("aws:kms/key:Key");
+    expect(group.inputs.kmsKeyId).toBe(key.state.arn);
+    expect(key.inputs.enableKeyRotation).toBe(true);
+    const policy = JSON.parse(key.inputs.policy);
+    const logs = policy.Statement.find((s: any) => s.Principal.Service === `logs.${MOCK_REGION}.amazonaws.com`);
+    expect(logs.Condition.ArnEquals["kms:EncryptionContext:aws:logs:arn"]).toBe(
+      `arn:aws:logs:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:log-group:${group.inputs.name}`,
+    );
+    expect(logs.Action).not.toContain("kms:*");
+    // The only other statement lets the account (IAM) administer the key.
+    expect(policy.Statement.filter((s: any) => s !== logs).map((s: any) => s.Principal)).toEqual([{ AWS: `arn:aws:iam::${MOCK_ACCOUNT_ID}:root` }]);
+  });
+
   it("the flow-log role is least privilege: trusted by vpc-flow-logs for this account, writing only to its log group", () => {
     const role = oneOfType("aws:iam/role:Role");
     const trust = JSON.parse(role.inputs.assumeRolePolicy);
