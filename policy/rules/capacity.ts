@@ -68,4 +68,27 @@ export const apiCapacityLittlesLaw = stackPolicy({
   },
 });
 
-export const capacityPolicies = [apiCapacityLittlesLaw];
+/** Lambda keeps this many executions unreserved in every account; reservations may not eat into them. */
+export const MIN_UNRESERVED_CONCURRENCY = 100;
+
+export const lambdaReservedConcurrencyPool = stackPolicy({
+  name: "lambda-reserved-concurrency-pool",
+  description: `Reserved concurrency across the stack must leave ${MIN_UNRESERVED_CONCURRENCY} executions unreserved in the account (else PutFunctionConcurrency fails at deploy time); set accountConcurrency to the account's quota.`,
+  enforcementLevel: "advisory",
+  config: {
+    accountConcurrency: { type: "integer", minimum: 1, default: DEFAULT_ACCOUNT_CONCURRENCY, description: "The account's Lambda concurrency quota in the region." },
+  },
+  validateStack: (args, report) => {
+    const fns = ofType(args.resources, "aws:lambda/function:Function").filter((f) => typeof f.props.reservedConcurrentExecutions === "number" && f.props.reservedConcurrentExecutions > 0);
+    if (fns.length === 0) return args.notApplicable("no reserved concurrency");
+    const quota = args.getConfig<CapacityConfig>().accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY;
+    const total = fns.reduce((sum, f) => sum + (f.props.reservedConcurrentExecutions as number), 0);
+    const available = quota - MIN_UNRESERVED_CONCURRENCY;
+    if (total > available) {
+      const list = fns.map((f) => `${label(f)} ${f.props.reservedConcurrentExecutions}`).join(", ");
+      report(`the stack reserves ${total} concurrent executions (${list}); an account quota of ${quota} allows at most ${available} (${MIN_UNRESERVED_CONCURRENCY} must stay unreserved). Request a quota increase or reserve less.`);
+    }
+  },
+});
+
+export const capacityPolicies = [apiCapacityLittlesLaw, lambdaReservedConcurrencyPool];

@@ -208,6 +208,19 @@ describe("api-capacity-littles-law (advisory, stack)", () => {
   });
 });
 
+describe("lambda-reserved-concurrency-pool (advisory, stack)", () => {
+  it("flags reservations that leave fewer than 100 unreserved executions under the configured quota", async () => {
+    const e = await check(restApi({ reserved: 10 }), { config: { "lambda-reserved-concurrency-pool": { accountConcurrency: 100 } } });
+    expect(details("lambda-reserved-concurrency-pool", e)).toEqual([
+      'the stack reserves 10 concurrent executions (aws.lambda.Function "api-fn" 10); an account quota of 100 allows at most 0 (100 must stay unreserved). Request a quota increase or reserve less.',
+    ]);
+    expect(e.violations.find((v) => v.policy === "lambda-reserved-concurrency-pool")!.urn).toBeUndefined();
+  });
+  it("accepts them under the default 1,000 quota", async () => {
+    expect(details("lambda-reserved-concurrency-pool", await check(restApi({ reserved: 900 })))).toEqual([]);
+  });
+});
+
 function albLambda(o: { permission?: "none" | "unordered" | "ordered"; interval?: number; timeout?: number; multiValue?: boolean }) {
   return () => {
     const fn = new aws.lambda.Function("api-fn", { role: "arn:aws:iam::1:role/r", packageType: "Image", imageUri: `r@sha256:${"c".repeat(64)}`, architectures: ["arm64"] });

@@ -2,6 +2,8 @@
  * The pack's configuration as the engine applies it: waivers with reasons, enforcement-level
  * overrides, schema defaults, and loud errors for config that names nothing real.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import * as aws from "@pulumi/aws";
 import { describe, expect, it } from "vitest";
 import { policies } from "../../policy/policies";
@@ -29,6 +31,11 @@ describe("the pack", () => {
       expect(["mandatory", "advisory"], p.name).toContain(p.enforcementLevel);
       expect(p.configSchema?.properties.waivers, p.name).toBeDefined();
     }
+  });
+  it("is documented: docs/preflight.md lists every policy with its level", () => {
+    const doc = readFileSync(path.resolve(__dirname, "../../docs/preflight.md"), "utf8");
+    for (const p of policies) expect(doc, p.name).toContain(`| \`${p.name}\` | ${p.enforcementLevel} |`);
+    expect(doc).toContain(`${policies.length} policies`);
   });
   it("reports through the analyzer: message = description, newline, finding", async () => {
     const e = await check(bigFunction);
