@@ -180,12 +180,17 @@ describe("config: unknown keys", () => {
 describe("config: the committed project files", () => {
   const root = path.resolve(__dirname, "../..");
 
-  it("Pulumi.yaml names the project ecommerce-platform, runs on nodejs, and main points at infra/index.ts", () => {
+  it("Pulumi.yaml names the project ecommerce-platform and runs infra/index.ts (package.json main) from the root, where tsconfig.json is", () => {
     const project = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8"));
     expect(project.name).toBe(PROJECT_NAME);
     expect(project.runtime.name).toBe("nodejs");
-    expect(project.main).toBe("infra/index.ts");
-    expect(fs.existsSync(path.join(root, project.main))).toBe(true);
+    // A file `main` would run the program with its directory as cwd (no tsconfig.json there).
+    expect(project.main).toBeUndefined();
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+    expect(pkg.main).toBe("infra/index.ts");
+    expect(pkg.type).toBeUndefined(); // CommonJS, as Pulumi's ts-node and tsconfig.json expect
+    expect(fs.existsSync(path.join(root, pkg.main))).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(root, "tsconfig.json"), "utf8")).compilerOptions.module).toBe("commonjs");
   });
 
   it("Pulumi.dev.yaml is a valid stack config with no secrets in it", () => {
