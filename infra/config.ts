@@ -197,6 +197,12 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
     2000,
     `an integer >= lambdaProvisionedConcurrency (${lambdaProvisionedConcurrency}), at most 2000`,
   );
+  if (lambdaProvisionedConcurrency === 0 && lambdaProvisionedConcurrencyMax > 0) {
+    throw new ConfigError(
+      "lambdaProvisionedConcurrencyMax",
+      `(${lambdaProvisionedConcurrencyMax}) is set while lambdaProvisionedConcurrency is 0 (off); allowed: set lambdaProvisionedConcurrency > 0 too, or unset it`,
+    );
+  }
   if (lambdaReservedConcurrency >= 0 && lambdaProvisionedConcurrencyMax > lambdaReservedConcurrency) {
     // Provisioned executions come out of the reserved pool; AWS rejects more provisioned than reserved.
     throw new ConfigError(

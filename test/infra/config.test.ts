@@ -134,6 +134,9 @@ describe("config: a bad or missing value names the key and what is allowed", () 
       /an integer >= lambdaProvisionedConcurrency \(5\)/,
     ));
 
+  it("lambdaProvisionedConcurrencyMax without provisioned concurrency is refused (it would do nothing)", () =>
+    expectRejected({ lambdaProvisionedConcurrencyMax: "4" }, "lambdaProvisionedConcurrencyMax", /set lambdaProvisionedConcurrency > 0 too/));
+
   it("provisioned concurrency cannot exceed the reserved concurrency", () =>
     expectRejected({ lambdaProvisionedConcurrency: "6" }, "lambdaProvisionedConcurrencyMax", /exceeds lambdaReservedConcurrency \(10\)/));
 
