@@ -6,7 +6,6 @@
  * The Cdn component associates the function with its default (S3) behavior as a
  * viewer-request function and sets defaultRootObject "index.html".
  */
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
@@ -14,10 +13,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { physicalName } from "./naming";
 import { standardTags, type TagContext } from "./tags";
 
-/** Where the page's sources and build live. */
-export const REPO_ROOT = path.resolve(__dirname, "..");
-export const WEB_DIR = path.join(REPO_ROOT, "web");
-export const WEB_DIST_DIR = path.join(WEB_DIR, "dist");
+// Building web/dist (when missing or stale) lives with the other web scripts; the program calls it.
+export { ensureWebBuild, WEB_DIST_DIR } from "../scripts/web/build";
 
 /** The document CloudFront serves for "/" and for every client-side route. */
 export const INDEX_DOCUMENT = "index.html";
@@ -111,56 +108,6 @@ export function spaRewriteFunctionCode(siteKeys: readonly string[]): string {
 
 /** CloudFront Functions accept at most 10 KB of code. */
 export const CLOUDFRONT_FUNCTION_MAX_BYTES = 10_240;
-
-/** The most recently modified file under `target` (a file or folder), or null when there is none. */
-function newestFile(target: string): { file: string; mtimeMs: number } | null {
-  if (!fs.existsSync(target)) return null;
-  const stat = fs.statSync(target);
-  if (!stat.isDirectory()) return { file: target, mtimeMs: stat.mtimeMs };
-  let newest: { file: string; mtimeMs: number } | null = null;
-  for (const entry of fs.readdirSync(target)) {
-    const candidate = newestFile(path.join(target, entry));
-    if (candidate && (!newest || candidate.mtimeMs > newest.mtimeMs)) newest = candidate;
-  }
-  return newest;
-}
-
-/**
- * Why web/dist must be (re)built before it is uploaded, or null when it is current:
- * missing, or older than a source file (web/src, web/public, index.html, vite config).
- */
-export function webBuildStaleness(webDir: string, distDir: string): string | null {
-  const shown = (file: string) => path.relative(path.dirname(webDir), file);
-  const index = path.join(distDir, INDEX_DOCUMENT);
-  if (!fs.existsSync(index)) return `${shown(index)} does not exist`;
-  const built = fs.statSync(index).mtimeMs;
-  for (const source of ["src", "public", "index.html", "vite.config.mts"]) {
-    const newest = newestFile(path.join(webDir, source));
-    if (newest && newest.mtimeMs > built) return `${shown(newest.file)} changed after the last build`;
-  }
-  return null;
-}
-
-/**
- * Makes sure web/dist holds a build of the current sources, running `npm run build:web`
- * when it is missing or stale (so `pulumi up` never uploads an old page), and returns it.
- */
-export function ensureWebBuild(webDir = WEB_DIR, distDir = WEB_DIST_DIR): string {
-  const reason = webBuildStaleness(webDir, distDir);
-  if (reason) {
-    pulumi.log.info(`Building the storefront page (${reason}): npm run build:web`);
-    try {
-      // Build output goes to stderr so it never mixes with the program's stdout.
-      execFileSync("npm", ["run", "build:web", "--silent"], { cwd: REPO_ROOT, stdio: ["ignore", 2, 2] });
-    } catch (error) {
-      throw new Error(`The storefront page could not be built (npm run build:web failed): ${(error as Error).message}`, { cause: error });
-    }
-  }
-  if (!fs.existsSync(path.join(distDir, INDEX_DOCUMENT))) {
-    throw new Error(`The storefront build is missing ${path.join(distDir, INDEX_DOCUMENT)}; run \`npm run build:web\` and check its output.`);
-  }
-  return distDir;
-}
 
 export interface StaticSiteArgs {
   environmentSuffix: string;

@@ -7,12 +7,12 @@
  * checkout whose answer is lost retries with the same Idempotency-Key and places one order.
  * Screenshots go to test-results/e2e/.
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import pg from "pg";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureWebBuild } from "../../scripts/web/build";
 import { launchChromium, type Browser } from "./browser";
 import { REPO_ROOT, startLocalPlatform, type LocalPlatform } from "./platform";
 
@@ -91,8 +91,8 @@ async function addFromProductPage(sku: string, quantity: number): Promise<void> 
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  // The platform serves web/dist: build the current page first.
-  execFileSync("npm", ["run", "build:web", "--silent"], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  // The platform serves web/dist: (re)build it when it is older than the page's sources.
+  ensureWebBuild();
   platform = await startLocalPlatform();
   browser = await launchChromium();
   page = await browser.context.newPage();

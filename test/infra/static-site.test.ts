@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as vm from "node:vm";
@@ -9,11 +10,10 @@ import {
   StaticSite,
   cacheControlFor,
   contentTypeFor,
-  ensureWebBuild,
   listSiteFiles,
   spaRewriteFunctionCode,
-  webBuildStaleness,
 } from "../../infra/static-site";
+import { ensureWebBuild, webBuildStaleness, withFileLock } from "../../scripts/web/build";
 import { REQUIRED_TAG_KEYS } from "../../infra/tags";
 import { MOCK_ACCOUNT_ID, dependsOn, installMocks, ofType, oneOfType, resolve, settle } from "./harness";
 
@@ -169,6 +169,42 @@ describe("static site helpers", () => {
     utimesSync(path.join(web, "src/main.ts"), new Date(), new Date(Date.now() + 1000));
     expect(webBuildStaleness(web, dist)).toMatch(/src.main\.ts changed after the last build/);
     expect(webBuildStaleness(web, path.join(web, "nodist"))).toMatch(/does not exist/);
+  });
+});
+
+describe("one build at a time (parallel test files, concurrent previews)", () => {
+  it("serialises holders of the build lock across processes", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "static-site-lock-"));
+    tempDirs.push(dir);
+    const log = path.join(dir, "log");
+    const lock = path.join(dir, "build.lock");
+    const holder = (id: string) => `
+      const fs = require("node:fs");
+      const { withFileLock } = require(${JSON.stringify(path.resolve(__dirname, "../../scripts/web/build.ts"))});
+      withFileLock(${JSON.stringify(lock)}, () => {
+        fs.appendFileSync(${JSON.stringify(log)}, "start ${id}\\n");
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+        fs.appendFileSync(${JSON.stringify(log)}, "end ${id}\\n");
+      });`;
+    const run = (id: string) =>
+      new Promise<number | null>((resolve) => spawn(process.execPath, ["--require", "tsx/cjs", "-e", holder(id)], { stdio: "inherit" }).on("exit", resolve));
+    expect(await Promise.all([run("a"), run("b"), run("c")])).toEqual([0, 0, 0]);
+    const lines = readFileSync(log, "utf8").trim().split("\n");
+    expect(lines).toHaveLength(6);
+    for (let i = 0; i < 6; i += 2) expect(lines[i + 1]).toBe(lines[i]!.replace("start", "end"));
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it("takes over a lock left by a process that died, and releases it when the build throws", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "static-site-lock-"));
+    tempDirs.push(dir);
+    const lock = path.join(dir, "build.lock");
+    writeFileSync(lock, "");
+    const old = new Date(Date.now() - 10 * 60_000);
+    utimesSync(lock, old, old);
+    expect(withFileLock(lock, () => "built")).toBe("built");
+    expect(() => withFileLock(lock, () => { throw new Error("vite failed"); })).toThrow("vite failed");
+    expect(existsSync(lock)).toBe(false);
   });
 });
 
