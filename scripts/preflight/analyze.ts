@@ -36,7 +36,7 @@ interface AnalyzeDiagnostic {
   getDescription(): string;
   getEnforcementlevel(): number;
 }
-interface AnalyzeResponse {
+export interface AnalyzeResponse {
   getDiagnosticsList(): AnalyzeDiagnostic[];
 }
 
@@ -58,7 +58,7 @@ export type PolicyPackConfig = Record<string, Level | ({ enforcementLevel?: Leve
 
 const LEVELS: Level[] = ["advisory", "mandatory", "remediate", "disabled"];
 
-interface ResolvedConfig {
+export interface ResolvedConfig {
   level?: Level;
   properties: Record<string, unknown>;
 }
@@ -175,7 +175,74 @@ function levelName(n: number): "advisory" | "mandatory" {
   return entry?.[0] === "MANDATORY" || entry?.[0] === "REMEDIATE" ? "mandatory" : "advisory";
 }
 
-function toViolations(resp: AnalyzeResponse, descriptions: Map<string, string>, urn?: string): Violation[] {
+export interface AnalyzeInput {
+  packName: string;
+  packVersion: string;
+  policies: Policies;
+  config?: PolicyPackConfig;
+  resources: RecordedResource[];
+  /** Provider of resources that name none (the engine's default provider for the package). */
+  defaultProvider?: (pkg: string) => ProviderInfo | undefined;
+}
+
+/** The engine's requests for a set of resources: one AnalyzeRequest each, one AnalyzeStackRequest. */
+export interface EngineRequests {
+  perResource: { urn: string; request: unknown }[];
+  stack: unknown;
+}
+
+export function engineRequests(resources: RecordedResource[], defaultProvider?: AnalyzeInput["defaultProvider"]): EngineRequests {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const providerOf = (r: RecordedResource): ProviderInfo | undefined => {
+    if (r.providerRef) {
+      const urn = r.providerRef.slice(0, r.providerRef.lastIndexOf("::"));
+      const p = byUrn.get(urn);
+      if (p) return { type: p.type, urn: p.urn, name: p.name, props: p.inputs };
+    }
+    if (!r.custom || r.type.startsWith("pulumi:providers:")) return undefined;
+    return defaultProvider?.(r.type.split(":")[0]!);
+  };
+
+  const perResource = resources.map((r) => {
+    const request = new proto.AnalyzeRequest!();
+    request.setType!(r.type);
+    request.setName!(r.name);
+    request.setUrn!(r.urn);
+    request.setProperties!(struct(r.inputs));
+    request.setOptions!(options(r));
+    const provider = providerOf(r);
+    if (provider) request.setProvider!(providerProto(provider));
+    return { urn: r.urn, request };
+  });
+
+  const stack = new proto.AnalyzeStackRequest!();
+  stack.setResourcesList!(
+    resources.map((r) => {
+      const m = new proto.AnalyzerResource!();
+      m.setType!(r.type);
+      m.setName!(r.name);
+      m.setUrn!(r.urn);
+      m.setProperties!(struct(r.outputs));
+      m.setOptions!(options(r));
+      if (r.parent) m.setParent!(r.parent);
+      m.setDependenciesList!(r.dependencies);
+      const deps = m.getPropertydependenciesMap!() as { set(k: string, v: unknown): void };
+      for (const [k, urns] of Object.entries(r.propertyDependencies)) {
+        const pd = new proto.AnalyzerPropertyDependencies!();
+        pd.setUrnsList!(urns);
+        deps.set(k, pd);
+      }
+      const provider = providerOf(r);
+      if (provider) m.setProvider!(providerProto(provider));
+      return m;
+    }),
+  );
+  return { perResource, stack };
+}
+
+/** Converts an analyzer response to violations (resource diagnostics carry no URN: the engine adds the resource's). */
+export function toViolations(resp: AnalyzeResponse, policies: Policies, urn?: string): Violation[] {
+  const descriptions = new Map(policies.map((p) => [p.name, p.description]));
   return resp.getDiagnosticsList().map((d) => {
     const description = descriptions.get(d.getPolicyname()) ?? d.getDescription();
     const message = d.getMessage();
@@ -187,69 +254,14 @@ function toViolations(resp: AnalyzeResponse, descriptions: Map<string, string>, 
   });
 }
 
-export interface AnalyzeInput {
-  packName: string;
-  packVersion: string;
-  policies: Policies;
-  config?: PolicyPackConfig;
-  resources: RecordedResource[];
-  /** Provider of resources that name none (the engine's default provider for the package). */
-  defaultProvider?: (pkg: string) => ProviderInfo | undefined;
-}
-
 /** Runs Analyze on every resource and AnalyzeStack once, as `pulumi preview --policy-pack` does. */
 export async function analyze(input: AnalyzeInput): Promise<Violation[]> {
   const configured = configurePolicies(input.policies, resolveConfig(input.policies, input.config ?? {}));
   const analyzeRpc = server.makeAnalyzeRpcFun(input.packName, input.packVersion, "advisory", configured);
   const analyzeStackRpc = server.makeAnalyzeStackRpcFun(input.packName, input.packVersion, "advisory", configured);
-  const descriptions = new Map(input.policies.map((p) => [p.name, p.description]));
-  const byUrn = new Map(input.resources.map((r) => [r.urn, r]));
-
-  const providerOf = (r: RecordedResource): ProviderInfo | undefined => {
-    if (r.providerRef) {
-      const urn = r.providerRef.slice(0, r.providerRef.lastIndexOf("::"));
-      const p = byUrn.get(urn);
-      if (p) return { type: p.type, urn: p.urn, name: p.name, props: p.inputs };
-    }
-    if (!r.custom || r.type.startsWith("pulumi:providers:")) return undefined;
-    return input.defaultProvider?.(r.type.split(":")[0]!);
-  };
-
+  const requests = engineRequests(input.resources, input.defaultProvider);
   const violations: Violation[] = [];
-  for (const r of input.resources) {
-    const request = new proto.AnalyzeRequest!();
-    request.setType!(r.type);
-    request.setName!(r.name);
-    request.setUrn!(r.urn);
-    request.setProperties!(struct(r.inputs));
-    request.setOptions!(options(r));
-    const provider = providerOf(r);
-    if (provider) request.setProvider!(providerProto(provider));
-    violations.push(...toViolations(await call(analyzeRpc, request), descriptions, r.urn));
-  }
-
-  const stackRequest = new proto.AnalyzeStackRequest!();
-  stackRequest.setResourcesList!(
-    input.resources.map((r) => {
-      const m = new proto.AnalyzerResource!();
-      m.setType!(r.type);
-      m.setName!(r.name);
-      m.setUrn!(r.urn);
-      m.setProperties!(struct(r.outputs));
-      m.setOptions!(options(r));
-      if (r.parent) m.setParent!(r.parent);
-      m.setDependenciesList!(r.dependencies);
-      const deps = (m.getPropertydependenciesMap!() as { set(k: string, v: unknown): void });
-      for (const [k, urns] of Object.entries(r.propertyDependencies)) {
-        const pd = new proto.AnalyzerPropertyDependencies!();
-        pd.setUrnsList!(urns);
-        deps.set(k, pd);
-      }
-      const provider = providerOf(r);
-      if (provider) m.setProvider!(providerProto(provider));
-      return m;
-    }),
-  );
-  violations.push(...toViolations(await call(analyzeStackRpc, stackRequest), descriptions));
+  for (const { urn, request } of requests.perResource) violations.push(...toViolations(await call(analyzeRpc, request), input.policies, urn));
+  violations.push(...toViolations(await call(analyzeStackRpc, requests.stack), input.policies));
   return violations;
 }

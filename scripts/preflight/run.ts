@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { PACK_NAME, policies, waivedFindings } from "../../policy/policies";
 import { parseWaivers, type WaivedFinding, type Waiver } from "../../policy/lib/waivers";
-import { analyze, type PolicyPackConfig, type Violation } from "./analyze";
+import { analyze, type PolicyPackConfig, type ProviderInfo, type Violation } from "./analyze";
 import { runProgram, type ProgramOptions, type RecordedResource } from "./program";
 
 export const POLICY_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../policy");
@@ -44,6 +44,12 @@ export function loadPolicyConfig(file: string): PolicyPackConfig {
   }
 }
 
+/** The engine's default provider per package (only AWS is modelled: its region matters to policies). */
+export function defaultProviders(project: string, stack: string, region: string): (pkg: string) => ProviderInfo | undefined {
+  return (pkg) =>
+    pkg === "aws" ? { type: "pulumi:providers:aws", name: "default", urn: `urn:pulumi:${stack}::${project}::pulumi:providers:aws::default`, props: { region } } : undefined;
+}
+
 export interface Evaluation {
   violations: Violation[];
   waived: WaivedFinding[];
@@ -60,8 +66,7 @@ export async function evaluatePack(input: { resources: RecordedResource[]; proje
     policies,
     config,
     resources: input.resources,
-    defaultProvider: (pkg) =>
-      pkg === "aws" ? { type: "pulumi:providers:aws", name: "default", urn: `urn:pulumi:${stack}::${project}::pulumi:providers:aws::default`, props: { region } } : undefined,
+    defaultProvider: defaultProviders(project, stack, region),
   });
   const waived = [...waivedFindings];
   waivedFindings.length = 0;
