@@ -7,7 +7,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { ConfigError, PROJECT_NAME, loadConfig, parseConfig, parseIpv4Cidr, type RawConfig } from "../../infra/config";
+import { CONFIG_KEYS, ConfigError, PROJECT_NAME, loadConfig, parseConfig, parseIpv4Cidr, type RawConfig } from "../../infra/config";
 import { resolve } from "./harness";
 
 const base: RawConfig = { environmentSuffix: "dev" };
@@ -208,6 +208,14 @@ describe("config: the committed project files", () => {
     expect(c.environmentSuffix).toBe("dev");
     expect(c.isProd).toBe(false);
     expect(c.region).toBeTruthy();
+  });
+});
+
+describe("config: documentation", () => {
+  it("docs/infra.md documents every config key the program reads", () => {
+    const docs = fs.readFileSync(path.resolve(__dirname, "../../docs/infra.md"), "utf8");
+    const undocumented = CONFIG_KEYS.filter((key) => !new RegExp(`^\\|[^\\n]*\`${key}\``, "m").test(docs));
+    expect(undocumented).toEqual([]);
   });
 });
 
