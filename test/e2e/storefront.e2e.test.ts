@@ -274,6 +274,32 @@ describe("storefront in Chromium against the local platform", () => {
     await expect.poll(() => heading().textContent()).toBe("Page not found");
   });
 
+  it("works with the keyboard alone: skip link, add to cart, place an order with Enter", async () => {
+    await page.goto(platform.baseUrl + "/");
+    await expect.poll(() => page.locator(".product-card").count()).toBe(12);
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("main");
+    // Tab through the category links to the first product's button and press it.
+    let focused = "";
+    for (let i = 0; i < 30 && !focused.startsWith("Add to cart"); i++) {
+      await page.keyboard.press("Tab");
+      focused = await page.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? "");
+    }
+    expect(focused).toMatch(/^Add to cart: /);
+    const badgeBefore = Number(await cartBadge().textContent());
+    await page.keyboard.press("Enter");
+    await expect.poll(() => cartBadge().textContent()).toBe(String(badgeBefore + 1));
+
+    await page.goto(platform.baseUrl + "/checkout");
+    await page.getByLabel("E-mail address").focus();
+    await page.keyboard.type("keys@example.com");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => heading().textContent()).toBe("Thank you! Your order is confirmed");
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("H1");
+  });
+
   it("is usable on a phone-width screen", async () => {
     const phone = await browser.context.newPage();
     try {
@@ -282,8 +308,10 @@ describe("storefront in Chromium against the local platform", () => {
       await expect.poll(() => phone.locator(".product-card").count()).toBe(12);
       expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
       await phone.screenshot({ path: path.join(SCREENSHOTS, "06-phone-catalog.png") });
+      await phone.locator(".product-card").first().getByRole("button", { name: /^Add to cart/ }).click();
+      await expect.poll(() => phone.locator("#cart-count").textContent()).not.toBe("0");
       await phone.goto(platform.baseUrl + "/cart");
-      await phone.locator(".cart-page .empty, .cart-line").first().waitFor();
+      await phone.locator(".cart-line").first().waitFor();
       expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
       await shot("07-phone-cart", phone);
     } finally {

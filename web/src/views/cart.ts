@@ -35,6 +35,7 @@ export function cartView(ctx: AppContext): HTMLElement {
         ctx.notify(quantity === 0 ? `Removed ${line.name} from your cart.` : `${line.name}: quantity ${quantity}.`);
       } catch (err) {
         ctx.notify(errorMessage(err, "cart"), "error");
+        input.value = String(line.quantity); // show what the server still has
         input.disabled = false;
         remove.disabled = false;
       }

@@ -12,7 +12,7 @@ export function orderView(ctx: AppContext, id: string): HTMLElement {
     (order) => {
       const confirmed = order.status === "confirmed";
       heading.textContent = confirmed ? "Thank you! Your order is confirmed" : `Order ${order.status}`;
-      document.title = `Order ${order.id} · Demo Shop`;
+      if (heading.isConnected) document.title = `Order ${order.id} · Demo Shop`;
       replaceChildren(
         body,
         h(

@@ -10,7 +10,8 @@ import { alertBox, loading, pageHeading } from "./shared";
 
 function productDetails(ctx: AppContext, product: Product, heading: HTMLHeadingElement): HTMLElement {
   heading.textContent = product.name;
-  document.title = `${product.name} · Demo Shop`;
+  // Only while this page is still the one shown (the shopper may have moved on).
+  if (heading.isConnected) document.title = `${product.name} · Demo Shop`;
   const max = maxOrderable(product.stock);
   const quantity = h("input", { id: "quantity", name: "quantity", type: "number", inputmode: "numeric", min: 1, max: Math.max(1, max), step: 1, value: 1, required: true, disabled: max === 0 });
   const quantityError = h("p", { id: "quantity-error", class: "field-error", hidden: true });
