@@ -8,6 +8,7 @@ import { timingSafeEqual, createHash } from "node:crypto";
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type pg from "pg";
 import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
@@ -86,16 +87,11 @@ export function createApp(deps: AppDeps): Hono {
 
   const app = new Hono();
 
-  // The contract's media type names the charset; Hono's c.json() does not.
-  app.use("*", async (c, next) => {
-    await next();
-    if (c.res.headers.get("content-type") === "application/json") c.res.headers.set("content-type", "application/json; charset=utf-8");
-  });
   app.use(
     "*",
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json(errorBody("payload_too_large", `request body exceeds ${MAX_BODY_BYTES} bytes`), 413),
+      onError: (c) => json(c, errorBody("payload_too_large", `request body exceeds ${MAX_BODY_BYTES} bytes`), 413),
     }),
   );
   // Session and admin responses are per-client: never let a shared cache keep them.
@@ -114,33 +110,33 @@ export function createApp(deps: AppDeps): Hono {
     const names = Object.keys(probes);
     const settled = await Promise.allSettled(names.map((name) => withTimeout(probes[name]!, 2_000)));
     const failed = names.filter((_, i) => settled[i]!.status === "rejected");
-    if (failed.length === 0) return c.json({ status: "ok" });
+    if (failed.length === 0) return json(c, { status: "ok" });
     logger.warn("health check failed", { failed });
     throw unavailable(failed.join(", "));
   });
 
   app.get("/api/products", async (c) => {
     const query = parseWith(listQuerySchema, c.req.query(), "query");
-    return c.json(await catalog.listProducts(query));
+    return json(c, await catalog.listProducts(query));
   });
 
   app.get("/api/products/:sku", async (c) => {
     const sku = c.req.param("sku");
     const product = SKU_PATTERN.test(sku) ? await catalog.getProduct(sku) : null;
     if (!product) throw notFound(`no product with SKU ${sku}`);
-    return c.json(product);
+    return json(c, product);
   });
 
-  app.get("/api/cart", async (c) => c.json(await carts.view(session(c))));
+  app.get("/api/cart", async (c) => json(c, await carts.view(session(c))));
 
   app.put("/api/cart/items/:sku", async (c) => {
     const sku = c.req.param("sku");
     const { quantity } = await jsonBody(c, cartItemBodySchema);
     if (!SKU_PATTERN.test(sku)) throw notFound(`no product with SKU ${sku}`);
-    return c.json(await carts.setItem(session(c), sku, quantity));
+    return json(c, await carts.setItem(session(c), sku, quantity));
   });
 
-  app.delete("/api/cart/items/:sku", async (c) => c.json(await carts.removeItem(session(c), c.req.param("sku"))));
+  app.delete("/api/cart/items/:sku", async (c) => json(c, await carts.removeItem(session(c), c.req.param("sku"))));
 
   app.post("/api/orders", async (c) => {
     const idempotencyKey = parseWith(idempotencyKeySchema, c.req.header("idempotency-key") ?? "", "Idempotency-Key");
@@ -152,13 +148,13 @@ export function createApp(deps: AppDeps): Hono {
     );
     if (result.replayed) c.header("idempotent-replayed", "true");
     else deps.metrics?.addMetric("OrdersPlaced", "Count", 1);
-    return c.json(result.body as object, result.status as 201);
+    return json(c, result.body, result.status as ContentfulStatusCode);
   });
 
   app.get("/api/orders/:id", async (c) => {
     const order = await orderForSession(deps.db.writer, c.req.param("id"), session(c));
     if (!order) throw notFound("no such order for this session");
-    return c.json(order);
+    return json(c, order);
   });
 
   app.put("/api/admin/products/:sku", async (c) => {
@@ -167,10 +163,10 @@ export function createApp(deps: AppDeps): Hono {
     if (!token || !timingSafeEqual(digest(token), adminTokenDigest)) throw unauthorized();
     const sku = parseWith(skuSchema, c.req.param("sku"), "sku");
     const input = await jsonBody(c, productInputSchema);
-    return c.json(await catalog.putProduct(sku, input));
+    return json(c, await catalog.putProduct(sku, input));
   });
 
-  app.notFound((c) => c.json(errorBody("not_found", `no route ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
+  app.notFound((c) => json(c, errorBody("not_found", `no route ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
 
   app.onError((err, c) => {
     const apiError = toApiError(err);
@@ -179,15 +175,22 @@ export function createApp(deps: AppDeps): Hono {
       log.call(logger, `${c.req.method} ${new URL(c.req.url).pathname} failed`, { code: apiError.code, error: describeError(err) });
     }
     for (const [name, value] of Object.entries(apiError.headers)) c.header(name, value);
-    return c.json(errorBody(apiError.code, apiError.message), apiError.status as 400);
+    return json(c, errorBody(apiError.code, apiError.message), apiError.status as ContentfulStatusCode);
   });
 
   return app;
 }
 
 async function noStore(c: Context, next: () => Promise<void>): Promise<void> {
+  c.header("cache-control", "no-store"); // before the response exists: no copy of it is made
   await next();
-  c.header("cache-control", "no-store");
+}
+
+/** The contract's media type names the charset, which Hono's c.json() default does not. */
+const JSON_HEADERS = { "Content-Type": "application/json; charset=utf-8" };
+
+function json(c: Context, body: unknown, status: ContentfulStatusCode = 200): Response {
+  return c.json(body as object, status, JSON_HEADERS);
 }
 
 function toApiError(err: unknown): ApiError {

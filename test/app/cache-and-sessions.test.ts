@@ -34,6 +34,7 @@ describe("CatalogCache", () => {
     const load = async () => ({ n: ++loads });
     expect(await cache.getOrLoad("k1", load)).toEqual({ n: 1 });
     expect(await cache.getOrLoad("k1", load)).toEqual({ n: 1 }); // memory
+    await cache.settled();
     const stored = await doc.send(new GetCommand({ TableName: TABLES.cache, Key: { pk: "k1" } }));
     expect(stored.Item).toMatchObject({ pk: "k1", expiresAt: Math.floor(now / 1000) + 30 });
 
@@ -68,6 +69,7 @@ describe("CatalogCache", () => {
     await cache.getOrLoad("lru-b", async () => "b");
     await cache.getOrLoad("lru-a", async () => "a2"); // touch a
     await cache.getOrLoad("lru-c", async () => "c"); // evicts b from memory
+    await cache.settled();
     // b is gone from memory; the table still has it.
     await doc.send(new PutCommand({ TableName: TABLES.cache, Item: { pk: "lru-b", value: JSON.stringify("b-from-table"), expiresAt: Math.floor(now / 1000) + 30 } }));
     expect(await cache.getOrLoad("lru-b", async () => "reloaded")).toBe("b-from-table");

@@ -34,6 +34,7 @@ const VERSION_KEY = "catalog#version";
 
 export class CatalogCache {
   private readonly local = new Map<string, LocalEntry>();
+  private readonly writes = new Set<Promise<void>>();
   private readonly maxEntries: number;
   private readonly now: () => number;
 
@@ -58,9 +59,16 @@ export class CatalogCache {
     const value = await load();
     if (value !== null) {
       this.localSet(key, value);
-      await this.sharedPut(key, value);
+      // Not awaited: the answer does not depend on the shared copy being written.
+      const write = this.sharedPut(key, value).finally(() => this.writes.delete(write));
+      this.writes.add(write);
     }
     return value;
+  }
+
+  /** Resolves when background writes to the cache table have finished. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.writes]);
   }
 
   /** The current catalog version (list pages are cached under it). */
@@ -77,6 +85,8 @@ export class CatalogCache {
 
   /** After a product write: drop its entry and orphan every cached list page, locally and in the table. */
   async invalidateProduct(sku: string): Promise<void> {
+    // A background write of the old value must not land after the delete.
+    await this.settled();
     this.local.clear();
     const { doc, table } = this.options;
     await dynamoCall(() => doc.send(new DeleteCommand({ TableName: table, Key: { pk: CatalogCache.productKey(sku) } })));

@@ -9,7 +9,6 @@
  * bundle file needed in the image).
  */
 import pg from "pg";
-import { Signer } from "@aws-sdk/rds-signer";
 import type { PgTarget } from "../config";
 
 export interface Database {
@@ -35,7 +34,12 @@ export function poolConfig(target: PgTarget, options: PoolOptions): pg.PoolConfi
     allowExitOnIdle: true,
   };
   if (target.kind === "url") return { ...common, connectionString: target.url };
-  const signer = new Signer({ hostname: target.host, port: target.port, username: target.user, region: target.region });
+  // Loaded on first use: only AWS mode needs the signer (and its credential chain).
+  let signer: Promise<{ getAuthToken(): Promise<string> }> | undefined;
+  const getSigner = () =>
+    (signer ??= import("@aws-sdk/rds-signer").then(
+      ({ Signer }) => new Signer({ hostname: target.host, port: target.port, username: target.user, region: target.region }),
+    ));
   return {
     ...common,
     host: target.host,
@@ -43,7 +47,7 @@ export function poolConfig(target: PgTarget, options: PoolOptions): pg.PoolConfi
     database: target.database,
     user: target.user,
     // An async password: pg calls it for every new connection, so tokens never go stale.
-    password: () => signer.getAuthToken(),
+    password: async () => (await getSigner()).getAuthToken(),
     ssl: { rejectUnauthorized: true },
   };
 }
@@ -68,12 +72,15 @@ export function createDatabase(writer: PgTarget, reader: PgTarget, options: Pool
   };
 }
 
-/** Runs `work` in a transaction on one client from the pool; rolls back on any error. */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` in a transaction on one client from the pool; rolls back on any error.
+ * `begin` may add settings to the BEGIN round trip (e.g. "BEGIN; SET LOCAL lock_timeout = '10s'").
+ */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, begin = "BEGIN"): Promise<T> {
   const client = await pool.connect();
   let broken = false;
   try {
-    await client.query("BEGIN");
+    await client.query(begin);
     const result = await work(client);
     await client.query("COMMIT");
     return result;

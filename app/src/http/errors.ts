@@ -91,7 +91,8 @@ export function outageOf(err: unknown): "database" | "dynamodb" | null {
     if (code && NETWORK_CODES.has(code)) return "dynamodb";
     return null;
   }
-  if (code && (/^08/.test(code) || /^57P0/.test(code) || /^53/.test(code))) return "database";
+  // 08: connection, 57P0x: shutdown, 53: resources, 55P03: lock wait timed out (retry later).
+  if (code && (/^08/.test(code) || /^57P0/.test(code) || /^53/.test(code) || code === "55P03")) return "database";
   if (code && NETWORK_CODES.has(code)) return "database";
   if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed/i.test(message)) {
     return "database";

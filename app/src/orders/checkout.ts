@@ -33,8 +33,12 @@ export interface CheckoutResult {
   replayed: boolean;
 }
 
-/** How long a duplicate waits for an in-flight first request before 409 idempotency_in_progress. */
-export const IDEMPOTENCY_WAIT = "10s";
+/**
+ * How long a statement waits for a row lock: a duplicate waiting for an in-flight
+ * first request gets 409 idempotency_in_progress after it; a stock row locked
+ * that long means trouble, answered 503 (retry).
+ */
+export const LOCK_WAIT = "10s";
 
 /** A stable hash of what the client asked for (the validated body), to tell "same request" from "different". */
 export function requestHash(body: { email: string }): string {
@@ -54,7 +58,6 @@ export async function checkout(
   const { cart } = await deps.sessions.load(request.sessionId);
 
   const result = await inTransaction(deps.writer, async (client) => {
-    await client.query(`SET LOCAL lock_timeout = '${IDEMPOTENCY_WAIT}'`);
     let claimed: boolean;
     try {
       claimed = await claimIdempotencyKey(client, request.sessionId, request.idempotencyKey, hash);
@@ -64,7 +67,6 @@ export async function checkout(
       }
       throw err;
     }
-    await client.query("SET LOCAL lock_timeout = DEFAULT");
 
     if (!claimed) {
       const record = await readIdempotencyRecord(client, request.sessionId, request.idempotencyKey);
@@ -107,7 +109,7 @@ export async function checkout(
     });
     await completeIdempotencyRecord(client, request.sessionId, request.idempotencyKey, 201, order);
     return { status: 201, body: order as unknown, replayed: false };
-  });
+  }, `BEGIN; SET LOCAL lock_timeout = '${LOCK_WAIT}'`);
 
   if (!result.replayed) {
     const ordered = new Map(cart.map((line) => [line.sku, line.quantity]));

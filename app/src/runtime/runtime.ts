@@ -2,8 +2,8 @@
  * Builds the app's dependencies from the configuration: pools, the DynamoDB
  * client, secrets. Used once per process (Lambda container or local server).
  */
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AppConfig } from "../config";
 import type { AppDeps, AppLogger, AppMetrics } from "../app";
 import { createDatabase, type Database } from "../db/pool";
@@ -26,8 +26,10 @@ export interface RuntimeHooks {
 
 export async function createRuntime(config: AppConfig, hooks: RuntimeHooks = {}): Promise<Runtime> {
   const instrument = hooks.instrument ?? (<T>(client: T) => client);
+  // Loaded only when a secret lives in Secrets Manager (AWS mode).
   let secretsClient: SecretsManagerClient | undefined;
-  const secrets = () => (secretsClient ??= instrument(new SecretsManagerClient({ region: config.region })));
+  const secrets = async () =>
+    (secretsClient ??= instrument(new (await import("@aws-sdk/client-secrets-manager")).SecretsManagerClient({ region: config.region })));
   const [sessionSigningKey, adminToken] = await Promise.all([
     resolveSecret(config.sessionSigningKey, secrets, "session signing key"),
     resolveSecret(config.adminToken, secrets, "admin token"),
@@ -50,6 +52,7 @@ export async function createRuntime(config: AppConfig, hooks: RuntimeHooks = {})
     logger: hooks.logger,
     metrics: hooks.metrics,
   };
+  warmUp(database, doc, config.dynamo.cacheTable);
   return {
     deps,
     database,
@@ -60,4 +63,20 @@ export async function createRuntime(config: AppConfig, hooks: RuntimeHooks = {})
       secretsClient?.destroy();
     },
   };
+}
+
+/**
+ * Opens a database connection and initialises the DynamoDB client (credentials,
+ * endpoint, socket) in the background, so the first request does not pay for
+ * them one after the other. Failures are ignored: requests report outages.
+ */
+function warmUp(database: Database, doc: DynamoDBDocumentClient, cacheTable: string): void {
+  const pools = new Set([database.writer, database.reader]);
+  for (const pool of pools) {
+    pool.connect().then(
+      (client) => client.release(),
+      () => {},
+    );
+  }
+  doc.send(new GetCommand({ TableName: cacheTable, Key: { pk: "warmup#probe" } })).catch(() => {});
 }

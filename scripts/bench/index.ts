@@ -1,0 +1,268 @@
+/**
+ * `npm run bench [-- <name>]`: figures for the API, each against a baseline
+ * measured in the same run, printed (never asserted). Benchmarks:
+ *   bundle     Lambda bundle size, minified and gzip (aim: < 1 MiB minified)
+ *   coldstart  process start -> first answered GET /api/products/{sku}, vs a bare
+ *              Hono app's first answered GET /health (aim: ratio < 2)
+ *   reads      requests/s of a cached GET /api/products/{sku} vs bare Hono GET /health
+ *              (aim: ratio > 0.5)
+ *   checkout   checkouts/s with 50 concurrent clients on the local PostgreSQL
+ * The shop and the baseline run as separate Node processes from esbuild bundles
+ * built the same way, so both pay the same loader costs.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { build } from "esbuild";
+import { runMigrations } from "../../app/src/db/migrations";
+import { bundle, formatBytes } from "../bundle";
+import { seedDemoCatalog } from "../local/demo-catalog";
+import { createTables, startDynalite, startPostgres, type LocalDynamo, type LocalPostgres } from "../local/stores";
+import { load, request } from "./http-load";
+import pg from "pg";
+
+const ROOT = path.resolve(__dirname, "../..");
+const TABLES = { sessions: "bench-sessions", cache: "bench-cache" };
+const ADMIN_TOKEN = "bench-admin-token";
+
+interface Context {
+  work: string;
+  postgres: LocalPostgres;
+  dynamo: LocalDynamo;
+  shopScript: string;
+  bareScript: string;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function bundleServer(entry: string, outfile: string): Promise<string> {
+  await build({
+    entryPoints: [path.join(ROOT, entry)],
+    outfile,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node22",
+    minify: true,
+    external: ["pg-native"],
+    mainFields: ["module", "main"],
+    banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
+    logLevel: "warning",
+  });
+  return outfile;
+}
+
+interface Server {
+  child: ChildProcess;
+  base: string;
+  coldStartMs: number;
+}
+
+/** Spawns a server and polls `probe` until it answers 200: the cold start. */
+async function launch(script: string, probe: string, env: Record<string, string>): Promise<Server> {
+  const port = await freePort();
+  const agent = new http.Agent({ keepAlive: false });
+  const start = performance.now();
+  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? "", ...env, PORT: String(port) }, stdio: ["ignore", "ignore", "inherit"] });
+  const base = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
+    try {
+      const res = await request(agent, base + probe);
+      if (res.status === 200) break;
+      throw new Error(`${probe} answered ${res.status}: ${res.body}`);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ECONNREFUSED") throw err;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+  return { child, base, coldStartMs: performance.now() - start };
+}
+
+async function stop(server: Server): Promise<void> {
+  const exited = new Promise((resolve) => server.child.once("exit", resolve));
+  server.child.kill("SIGTERM");
+  await exited;
+}
+
+function shopEnv(ctx: Context): Record<string, string> {
+  return {
+    DATABASE_URL: ctx.postgres.url(),
+    DYNAMODB_ENDPOINT: ctx.dynamo.endpoint,
+    SESSIONS_TABLE: TABLES.sessions,
+    CACHE_TABLE: TABLES.cache,
+    SESSION_SIGNING_KEY: "bench-signing-key",
+    ADMIN_TOKEN,
+    LOG_LEVEL: "ERROR",
+    DB_POOL_MAX: "20",
+  };
+}
+
+async function benchBundle(): Promise<void> {
+  const out = mkdtempSync(path.join(os.tmpdir(), "shop-bench-bundle-"));
+  try {
+    const result = await bundle({ outfile: path.join(out, "index.mjs"), root: ROOT });
+    console.log(`bundle     ${formatBytes(result.bytes)} minified, ${formatBytes(result.gzipBytes)} gzip; ${fmt((result.bytes / (1024 * 1024)) * 100, 0)}% of the 1 MiB aim`);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+async function benchColdStart(ctx: Context): Promise<void> {
+  const runs = 5;
+  const shop: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    // Alternate, so drift on a shared machine hits both alike.
+    const b = await launch(ctx.bareScript, "/health", {});
+    bare.push(b.coldStartMs);
+    await stop(b);
+    const s = await launch(ctx.shopScript, "/api/products/COF-001", shopEnv(ctx));
+    shop.push(s.coldStartMs);
+    await stop(s);
+  }
+  const ratio = median(shop) / median(bare);
+  console.log(
+    `coldstart  shop ${fmt(median(shop), 0)} ms vs bare Hono ${fmt(median(bare), 0)} ms (median of ${runs}): ratio ${fmt(ratio, 2)}x (aim < 2x)`,
+  );
+}
+
+async function benchReads(ctx: Context): Promise<void> {
+  const total = 20_000;
+  const concurrency = 16;
+  const shop = await launch(ctx.shopScript, "/api/products/COF-001", shopEnv(ctx));
+  const bare = await launch(ctx.bareScript, "/health", {});
+  try {
+    await load(shop.base + "/api/products/COF-001", 2_000, concurrency); // warm-up (JIT, cache)
+    await load(bare.base + "/health", 2_000, concurrency);
+    const bareResult = await load(bare.base + "/health", total, concurrency);
+    const shopResult = await load(shop.base + "/api/products/COF-001", total, concurrency);
+    const ratio = shopResult.perSecond / bareResult.perSecond;
+    console.log(
+      `reads      cached GET /api/products/{sku} ${fmt(shopResult.perSecond, 0)} req/s vs bare Hono GET /health ${fmt(bareResult.perSecond, 0)} req/s ` +
+        `(${total} requests, ${concurrency} in flight, loopback): ratio ${fmt(ratio, 2)} (aim > 0.5)` +
+        (shopResult.failures + bareResult.failures ? `; ${shopResult.failures + bareResult.failures} non-200` : ""),
+    );
+  } finally {
+    await stop(shop);
+    await stop(bare);
+  }
+}
+
+async function benchCheckout(ctx: Context): Promise<void> {
+  const clients = 50;
+  const perClient = 20;
+  const shop = await launch(ctx.shopScript, "/health", shopEnv(ctx));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+  try {
+    const skus = ["BENCH-1", "BENCH-2", "BENCH-3", "BENCH-4", "BENCH-5"];
+    for (const sku of skus) {
+      const res = await request(agent, `${shop.base}/api/admin/products/${sku}`, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ name: sku, priceCents: 1000, stock: 1_000_000 }),
+      });
+      if (res.status !== 200) throw new Error(`admin PUT ${sku}: ${res.status} ${res.body}`);
+    }
+    let orders = 0;
+    let failures = 0;
+    let orderMs = 0;
+    const start = performance.now();
+    await Promise.all(
+      Array.from({ length: clients }, async (_, c) => {
+        let cookie = "";
+        for (let i = 0; i < perClient; i++) {
+          // Every client competes for the same few product rows: the contended case.
+          const sku = skus[(c + i) % skus.length]!;
+          const put = await request(agent, `${shop.base}/api/cart/items/${sku}`, {
+            method: "PUT",
+            headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) },
+            body: JSON.stringify({ quantity: 1 }),
+          });
+          const setCookie = put.headers["set-cookie"]?.[0];
+          if (setCookie) cookie = setCookie.split(";")[0]!;
+          const t = performance.now();
+          const order = await request(agent, `${shop.base}/api/orders`, {
+            method: "POST",
+            headers: { "content-type": "application/json", cookie, "idempotency-key": `bench-${c}-${i}` },
+            body: JSON.stringify({ email: `bench${c}@example.com` }),
+          });
+          orderMs += performance.now() - t;
+          if (order.status === 201) orders++;
+          else failures++;
+        }
+      }),
+    );
+    const seconds = (performance.now() - start) / 1000;
+    console.log(
+      `checkout   ${fmt(orders / seconds, 0)} checkouts/s with ${clients} concurrent clients (${orders} orders in ${fmt(seconds, 1)} s, each a cart PUT + order POST; ` +
+        `mean POST /api/orders ${fmt(orderMs / (orders + failures), 1)} ms)` +
+        (failures ? `; ${failures} failed` : ""),
+    );
+  } finally {
+    agent.destroy();
+    await stop(shop);
+  }
+}
+
+const BENCHES = ["bundle", "coldstart", "reads", "checkout"] as const;
+type BenchName = (typeof BENCHES)[number];
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2).filter((a) => a !== "--");
+  for (const name of wanted) {
+    if (!BENCHES.includes(name as BenchName)) {
+      console.error(`unknown benchmark "${name}"; choose from: ${BENCHES.join(", ")}`);
+      process.exit(2);
+    }
+  }
+  const selected = (wanted.length ? wanted : BENCHES) as BenchName[];
+  console.log(`node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "unknown"}); figures vary with machine load`);
+  if (selected.includes("bundle")) await benchBundle();
+  const needsStores = selected.some((n) => n !== "bundle");
+  if (!needsStores) return;
+
+  const work = mkdtempSync(path.join(os.tmpdir(), "shop-bench-"));
+  chmodSync(work, 0o755);
+  const postgres = await startPostgres({ dataDir: path.join(work, "pg"), port: await freePort(), persistent: false });
+  const dynamo = await startDynalite({ port: 0 });
+  try {
+    await createTables(dynamo.endpoint, TABLES);
+    const pool = new pg.Pool({ connectionString: postgres.url(), max: 2 });
+    await runMigrations(pool);
+    await seedDemoCatalog(pool);
+    await pool.end();
+    const [shopScript, bareScript] = await Promise.all([
+      bundleServer("scripts/bench/shop-server.ts", path.join(work, "shop-server.mjs")),
+      bundleServer("scripts/bench/bare-server.ts", path.join(work, "bare-server.mjs")),
+    ]);
+    const ctx: Context = { work, postgres, dynamo, shopScript, bareScript };
+    if (selected.includes("coldstart")) await benchColdStart(ctx);
+    if (selected.includes("reads")) await benchReads(ctx);
+    if (selected.includes("checkout")) await benchCheckout(ctx);
+  } finally {
+    await dynamo.stop();
+    await postgres.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
