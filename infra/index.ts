@@ -18,7 +18,6 @@ import { ApiFunction } from "./api-function";
 import { LoadBalancer } from "./load-balancer";
 import { RestApi } from "./rest-api";
 import { Cdn } from "./cdn";
-// ---- component imports (api-function, load-balancer, rest-api, cdn, edge-guard, monitoring, static-site) ----
 
 // ==== Config ====
 const config = loadConfig();
@@ -228,7 +227,7 @@ export const cloudfrontDomainName = cdn.domainName;
 export const cloudfrontDistributionId = cdn.distributionId;
 export const cloudfrontUrl = cdn.domainName.apply((domain) => `https://${domain}`);
 
-// Edge guard / monitoring (edge-monitoring): dashboardName, alarmTopicArn, alarmTopicName
+// Edge guard and monitoring (edge-monitoring)
 export const edgeGuardFunctionName = edgeGuard.functionName;
 export const edgeGuardQualifiedArn = edgeGuard.qualifiedArn;
 export const dashboardName = monitoring.dashboardName;
