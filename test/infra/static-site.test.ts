@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, w
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as vm from "node:vm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   CLOUDFRONT_FUNCTION_MAX_BYTES,
   IMMUTABLE_CACHE_CONTROL,
@@ -222,3 +222,24 @@ describe("the real storefront build", () => {
     expect(runViewerRequest(spaRewriteFunctionCode(keys), `/${code[0]}`).uri).toBe(`/${code[0]}`);
   });
 });
+
+describe("the page in the whole program (infra/index.ts under mocks)", () => {
+  it("uploads the build to the static bucket and CloudFront serves index.html for / and for client-side routes", async () => {
+    vi.resetModules();
+    await installMocks({ environmentSuffix: "web1" });
+    const program = await import("../../infra/index");
+    await settle();
+
+    const staticBucket = ofType("aws:s3/bucket:Bucket").find((b) => b.inputs.bucket.includes("static"))!;
+    const objects = ofType("aws:s3/bucketObjectv2:BucketObjectv2");
+    expect(objects.map((o) => o.inputs.key)).toContain("index.html");
+    for (const o of objects) expect(o.inputs.bucket).toBe(staticBucket.inputs.bucket);
+
+    const spaFunction = oneOfType("aws:cloudfront/function:Function");
+    const distribution = oneOfType("aws:cloudfront/distribution:Distribution").inputs;
+    expect(distribution.defaultRootObject).toBe("index.html");
+    expect(distribution.defaultCacheBehavior.functionAssociations).toEqual([{ eventType: "viewer-request", functionArn: spaFunction.state.arn }]);
+    expect(await resolve((program as Record<string, any>).spaRewriteFunctionArn)).toBe(spaFunction.state.arn);
+  });
+});
+
