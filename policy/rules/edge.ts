@@ -2,14 +2,15 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { stackPolicy } from "../lib/define";
 import { edgeAssociations } from "../lib/edge";
+import { estimatedZipBytes } from "../lib/package-size";
 import { asArray, label, ofType, parseJsonDocument, refersTo } from "../lib/stack";
 
-/** Per event type: the most memory (MB) and time (s) CloudFront allows. */
-export const EDGE_LIMITS: Record<string, { memory: number; timeout: number }> = {
-  "viewer-request": { memory: 128, timeout: 5 },
-  "viewer-response": { memory: 128, timeout: 5 },
-  "origin-request": { memory: 10240, timeout: 30 },
-  "origin-response": { memory: 10240, timeout: 30 },
+/** Per event type: the most memory (MB), time (s) and zipped package (bytes) CloudFront allows. */
+export const EDGE_LIMITS: Record<string, { memory: number; timeout: number; packageBytes: number }> = {
+  "viewer-request": { memory: 128, timeout: 5, packageBytes: 1024 * 1024 },
+  "viewer-response": { memory: 128, timeout: 5, packageBytes: 1024 * 1024 },
+  "origin-request": { memory: 10240, timeout: 30, packageBytes: 50 * 1024 * 1024 },
+  "origin-response": { memory: 10240, timeout: 30, packageBytes: 50 * 1024 * 1024 },
 };
 const EDGE_REGION = "us-east-1";
 
@@ -35,9 +36,9 @@ function trustedServices(role: PolicyResource): Set<string> {
 export const lambdaEdgeConstraints = stackPolicy({
   name: "lambda-edge-constraints",
   description:
-    "A Lambda@Edge function must be in us-east-1, a published numbered version, a zip on x86_64, without environment, VPC, layers or reserved/provisioned concurrency, within the event type's memory and timeout, with a role that edgelambda.amazonaws.com can assume.",
+    "A Lambda@Edge function must be in us-east-1, a published numbered version, a zip on x86_64, without environment, VPC, layers or reserved/provisioned concurrency, within the event type's memory, timeout and package size, with a role that edgelambda.amazonaws.com can assume.",
   enforcementLevel: "mandatory",
-  validateStack: (args, report) => {
+  validateStack: async (args, report) => {
     const assocs = edgeAssociations(args.resources);
     if (assocs.length === 0) return args.notApplicable("no CloudFront Lambda@Edge associations");
     const roles = ofType(args.resources, "aws:iam/role:Role");
@@ -62,6 +63,10 @@ export const lambdaEdgeConstraints = stackPolicy({
         const timeout = f.timeout ?? 3;
         if (mem > limits.memory) report(`${fl}: memorySize ${mem} MB exceeds ${limits.memory} MB allowed for ${a.eventType} triggers.`, fn.urn);
         if (timeout > limits.timeout) report(`${fl}: timeout ${timeout} s exceeds ${limits.timeout} s allowed for ${a.eventType} triggers.`, fn.urn);
+        const bytes = await estimatedZipBytes(f.code);
+        if (bytes !== undefined && bytes > limits.packageBytes) {
+          report(`${fl}: code is about ${(bytes / 1024 / 1024).toFixed(2)} MB zipped; ${a.eventType} triggers allow ${limits.packageBytes / 1024 / 1024} MB.`, fn.urn);
+        }
       }
       if (checked.has(fn.urn)) continue;
       checked.add(fn.urn);

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { check, details } from "./check";
 
@@ -176,6 +177,13 @@ describe("lambda-edge-constraints (mandatory, stack)", () => {
   it("uses the provider's region when the function sets none", async () => {
     const e = await check(edgeProgram({ region: undefined }), { region: "eu-central-1" });
     expect(details("lambda-edge-constraints", e)).toEqual(['aws.lambda.Function "guard": region is eu-central-1; Lambda@Edge functions must be created in us-east-1.']);
+  });
+  it("rejects a viewer-trigger package over 1 MB zipped, which an origin trigger may have", async () => {
+    const bulky = new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(`exports.blob = "${randomBytes(1_200_000).toString("base64")}";`) });
+    const viewer = details("lambda-edge-constraints", await check(edgeProgram({ code: bulky })));
+    expect(viewer).toHaveLength(1);
+    expect(viewer[0]).toMatch(/^aws\.lambda\.Function "guard": code is about 1\.\d\d MB zipped; viewer-request triggers allow 1 MB\.$/);
+    expect(details("lambda-edge-constraints", await check(edgeProgram({ code: bulky, timeout: 5 }, { eventType: "origin-request" })))).toEqual([]);
   });
   it("allows origin triggers more memory and time than viewer triggers", async () => {
     const e = await check(edgeProgram({ memorySize: 512, timeout: 30 }, { eventType: "origin-request" }));
