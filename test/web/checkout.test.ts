@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError, createApi, NetworkError, type Order } from "../../web/src/api";
-import { CheckoutAttempts, isDefinitiveFailure, type KeyValueStore } from "../../web/src/checkout";
+import { CheckoutAttempts, isDefinitiveFailure, newIdempotencyKey, type KeyValueStore } from "../../web/src/checkout";
 
 const order = (id = "ord-1"): Order => ({ id, status: "confirmed", email: "a@example.com", items: [], totalCents: 0, currency: "USD", createdAt: "2026-01-01T00:00:00Z" });
 
@@ -111,3 +111,25 @@ describe("idempotency keys per checkout attempt", () => {
     expect(seen).toEqual(["uuid-1", "uuid-1"]);
   });
 });
+
+describe("idempotency key values", () => {
+  const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+  it("are random UUIDs, also where crypto.randomUUID is missing (plain HTTP)", () => {
+    // Only getRandomValues, as browsers offer outside secure contexts.
+    const insecure = { getRandomValues: crypto.getRandomValues.bind(crypto) };
+    const keys = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const key = newIdempotencyKey(insecure);
+      expect(key).toMatch(UUID_V4);
+      keys.add(key);
+    }
+    expect(keys.size).toBe(200);
+    expect(newIdempotencyKey()).toMatch(UUID_V4);
+  });
+
+  it("fit the contract's 1..128 characters", () => {
+    expect(newIdempotencyKey().length).toBe(36);
+  });
+});
+

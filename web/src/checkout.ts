@@ -43,12 +43,25 @@ export function isDefinitiveFailure(error: unknown): boolean {
   return false; // unknown failure: keep the key, a retry is always safe with it
 }
 
+/**
+ * A random UUID v4 for an Idempotency-Key. crypto.randomUUID exists only in secure
+ * contexts (HTTPS, localhost); over plain HTTP elsewhere, build one from getRandomValues.
+ */
+export function newIdempotencyKey(source: Pick<Crypto, "getRandomValues"> & { randomUUID?: () => string } = crypto): string {
+  if (typeof source.randomUUID === "function") return source.randomUUID();
+  const bytes = source.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40; // version 4
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // RFC 4122 variant
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 export class CheckoutAttempts {
   private pending: PendingAttempt | null;
 
   constructor(
     private readonly placeOrder: (email: string, idempotencyKey: string) => Promise<Order>,
-    private readonly newKey: () => string = () => crypto.randomUUID(),
+    private readonly newKey: () => string = () => newIdempotencyKey(),
     private readonly storage: KeyValueStore | null = null,
   ) {
     this.pending = this.load();
