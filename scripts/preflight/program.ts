@@ -209,7 +209,13 @@ export async function runUnderMocks(opts: MockRunOptions, body: () => Promise<vo
         return { id: mockId(args.type, args.name, args.inputs, outputs), state: outputs };
       },
       call(args) {
-        return answerCall(environment, args.token, args.inputs);
+        try {
+          return answerCall(environment, args.token, args.inputs);
+        } catch (e) {
+          // The SDK reports a failed invoke only as a serialization error of the property that used it; keep the cause.
+          failures.push(e as Error);
+          throw e;
+        }
       },
     },
     project,
@@ -247,7 +253,8 @@ export async function runUnderMocks(opts: MockRunOptions, body: () => Promise<vo
     process.off("unhandledRejection", onRejection);
   }
   if (failures.length > 0) {
-    throw new Error(`the program failed under mocks:\n${failures.map((f) => `  - ${f.message}`).join("\n")}`);
+    const messages = [...new Set(failures.map((f) => f.message))];
+    throw new Error(`the program failed under mocks:\n${messages.map((m) => `  - ${m}`).join("\n")}`);
   }
   return { environment, resources };
 }

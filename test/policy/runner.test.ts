@@ -102,10 +102,13 @@ describe("npm run preflight (CLI)", () => {
     expect(r.stdout).toContain("! advisory   [aws-name-limits]");
     expect(r.code).toBe(1);
   });
-  it("exits 2 naming the problem for a directory without Pulumi.yaml or a bad argument", async () => {
+  it("exits 2 naming the problem: no Pulumi.yaml, a data source it cannot answer, a bad argument", async () => {
     const missing = await cli("--program", path.join(ROOT, "test"));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`preflight: no Pulumi.yaml in ${path.join(ROOT, "test")}`);
+    const unknownCall = await cli("--program", path.join(ROOT, "test/fixtures/unknown-data-source"));
+    expect(unknownCall.code).toBe(2);
+    expect(unknownCall.stderr).toContain('preflight mock: no answer for data source "aws:ec2/getVpc:getVpc"');
     const bad = await cli("--config", "novalue");
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--config expects key=value, got "novalue"');
