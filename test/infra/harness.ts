@@ -189,8 +189,13 @@ export async function installMocks(config: Record<string, string>, opts: { proje
       },
       call(args: pulumi.runtime.MockCallArgs) {
         const handler = CALLS[args.token];
-        if (!handler) throw new Error(`mock not implemented: ${args.token}`);
-        return handler(args.inputs);
+        try {
+          if (!handler) throw new Error(`mock not implemented: ${args.token}`);
+          return handler(args.inputs);
+        } catch (error) {
+          // Pulumi rethrows invoke failures as new Error(err.details): carry the message there too.
+          throw Object.assign(error as Error, { details: (error as Error).message });
+        }
       },
     },
     project,
