@@ -6,6 +6,7 @@ import type { Policies } from "@pulumi/policy";
 import { apigatewayPolicies } from "./rules/apigateway";
 import { capacityPolicies } from "./rules/capacity";
 import { databasePolicies } from "./rules/database";
+import { deliveryPolicies } from "./rules/delivery";
 import { dynamodbPolicies } from "./rules/dynamodb";
 import { edgePolicies } from "./rules/edge";
 import { iamPolicies } from "./rules/iam";
@@ -29,6 +30,7 @@ export const policies: Policies = [
   ...monitoringPolicies,
   ...apigatewayPolicies,
   ...loadBalancerPolicies,
+  ...deliveryPolicies,
   ...storagePolicies,
   ...networkPolicies,
   ...iamPolicies,

@@ -1,0 +1,66 @@
+import * as aws from "@pulumi/aws";
+import { describe, expect, it } from "vitest";
+import { check, details } from "./check";
+
+interface Opts {
+  sse?: "AES256" | "aws:kms";
+  elbGrant?: boolean;
+  ownership?: "BucketOwnerEnforced" | "BucketOwnerPreferred" | "none";
+  certRegion?: string;
+}
+
+function program(o: Opts = {}) {
+  return () => {
+    const logs = new aws.s3.Bucket("logs", { bucket: "shop-logs-dev" });
+    new aws.s3.BucketServerSideEncryptionConfiguration("logs-sse", { bucket: logs.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: o.sse ?? "AES256" } }] });
+    if ((o.ownership ?? "BucketOwnerPreferred") !== "none") {
+      new aws.s3.BucketOwnershipControls("logs-ownership", { bucket: logs.id, rule: { objectOwnership: o.ownership ?? "BucketOwnerPreferred" } });
+    }
+    const statements: object[] = [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }];
+    if (o.elbGrant !== false) statements.push({ Effect: "Allow", Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, Action: "s3:PutObject", Resource: "*" });
+    new aws.s3.BucketPolicy("logs-policy", { bucket: logs.id, policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) });
+    new aws.lb.LoadBalancer("alb", { name: "shop-alb", subnets: ["a", "b"], accessLogs: { bucket: logs.bucket, enabled: true, prefix: "alb" } });
+    new aws.cloudfront.Distribution("cdn", {
+      enabled: true,
+      origins: [{ domainName: "example.com", originId: "o", customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] } }],
+      defaultCacheBehavior: { targetOriginId: "o", viewerProtocolPolicy: "redirect-to-https", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"] },
+      restrictions: { geoRestriction: { restrictionType: "none" } },
+      aliases: ["shop.example.com"],
+      viewerCertificate: { acmCertificateArn: `arn:aws:acm:${o.certRegion ?? "us-east-1"}:123456789012:certificate/abc`, sslSupportMethod: "sni-only" },
+      loggingConfig: { bucket: logs.bucketDomainName, prefix: "cdn/" },
+    });
+  };
+}
+
+describe("cloudfront-certificate-region (mandatory, stack)", () => {
+  it("rejects a certificate outside us-east-1 and accepts one from it", async () => {
+    expect(details("cloudfront-certificate-region", await check(program({ certRegion: "eu-west-1" })))).toEqual([
+      'aws.cloudfront.Distribution "cdn": viewerCertificate.acmCertificateArn is in eu-west-1; CloudFront only accepts ACM certificates from us-east-1.',
+    ]);
+    expect(details("cloudfront-certificate-region", await check(program()))).toEqual([]);
+  });
+});
+
+describe("alb-access-logs-bucket (mandatory, stack)", () => {
+  it("rejects an SSE-KMS log bucket and one without a policy for ELB log delivery", async () => {
+    expect(details("alb-access-logs-bucket", await check(program({ sse: "aws:kms", elbGrant: false })))).toEqual([
+      'aws.lb.LoadBalancer "alb": access-log bucket aws.s3.Bucket "logs" encrypts with aws:kms; ALB access logs need SSE-S3 (AES256).',
+      'aws.lb.LoadBalancer "alb": access-log bucket aws.s3.Bucket "logs" has no bucket policy granting logdelivery.elasticloadbalancing.amazonaws.com (or the region\'s ELB account) s3:PutObject.',
+    ]);
+  });
+  it("accepts an SSE-S3 bucket whose policy grants ELB log delivery", async () => {
+    expect(details("alb-access-logs-bucket", await check(program()))).toEqual([]);
+  });
+});
+
+describe("cloudfront-logs-bucket-acl (mandatory, stack)", () => {
+  it("rejects a log bucket with ACLs disabled, explicitly or by default", async () => {
+    expect(details("cloudfront-logs-bucket-acl", await check(program({ ownership: "BucketOwnerEnforced" })))).toEqual([
+      'aws.cloudfront.Distribution "cdn": log bucket aws.s3.Bucket "logs" has object ownership BucketOwnerEnforced; CloudFront standard logs need ACLs enabled (BucketOwnerPreferred).',
+    ]);
+    expect(details("cloudfront-logs-bucket-acl", await check(program({ ownership: "none" })))[0]).toContain("BucketOwnerEnforced (the default)");
+  });
+  it("accepts BucketOwnerPreferred", async () => {
+    expect(details("cloudfront-logs-bucket-acl", await check(program()))).toEqual([]);
+  });
+});
