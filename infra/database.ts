@@ -9,6 +9,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { logsKeyPolicy } from "./kms-policies";
 import { checkName, physicalName } from "./naming";
 import { recoveryWindowDays } from "./secrets";
 import { standardTags, type TagContext } from "./tags";
@@ -18,6 +19,8 @@ export const DB_NAME = "shop";
 export const DB_MASTER_USER = "shop_admin";
 export const DB_PORT = 5432;
 export const BACKUP_RETENTION_DAYS = 7;
+/** Retention of the exported PostgreSQL log (RDS would otherwise create it with no expiry). */
+export const DB_LOG_RETENTION_DAYS = 30;
 
 /** `arn:<partition>:rds-db:<region>:<account>:dbuser:<prx-id>/<user>` from the proxy ARN, for `rds-db:connect`. */
 export function proxyDbUserArn(proxyArn: string, dbUser: string): string {
@@ -105,14 +108,23 @@ export class Database extends pulumi.ComponentResource {
     const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
     const region = aws.getRegionOutput({}, parent).region;
 
-    // ---- Encryption key (storage, secret, Performance Insights) ----
+    const clusterId = physicalName("rdsCluster", "aurora", suffix);
+    // Where RDS exports the PostgreSQL log; created here first so it has a retention and encryption.
+    const postgresLogGroupName = checkName("logGroup", `/aws/rds/cluster/${clusterId}/postgresql`);
+    const partition = aws.getPartitionOutput({}, parent).partition;
+
+    // ---- Encryption key (storage, secret, Performance Insights, exported logs) ----
     const keyName = physicalName("generic", "aurora-key", suffix);
     const key = new aws.kms.Key(
       `${name}-key`,
       {
-        description: `Aurora storage and credentials for ${physicalName("rdsCluster", "aurora", suffix)}`,
+        description: `Aurora storage, credentials and logs for ${clusterId}`,
         enableKeyRotation: true,
         deletionWindowInDays: args.isProd ? 30 : 7,
+        // The account (IAM) administers the key as with the default policy; CloudWatch Logs may use it for the PostgreSQL log only.
+        policy: pulumi
+          .all([partition, region, accountId])
+          .apply(([p, r, acct]) => JSON.stringify(logsKeyPolicy(p, r, acct, [postgresLogGroupName]))),
         tags: tags(keyName),
       },
       // A retained prod cluster must keep its key.
@@ -168,7 +180,17 @@ export class Database extends pulumi.ComponentResource {
     );
     const masterPassword = pulumi.secret(args.masterPassword ?? generated.result);
 
-    const clusterId = physicalName("rdsCluster", "aurora", suffix);
+    const postgresLogGroup = new aws.cloudwatch.LogGroup(
+      `${name}-postgresql-log`,
+      {
+        name: postgresLogGroupName,
+        retentionInDays: DB_LOG_RETENTION_DAYS,
+        kmsKeyId: key.arn,
+        tags: tags(physicalName("logGroup", "aurora-postgresql-log", suffix)),
+      },
+      { parent: this, retainOnDelete: args.isProd },
+    );
+
     const cluster = new aws.rds.Cluster(
       `${name}-cluster`,
       {
@@ -196,7 +218,7 @@ export class Database extends pulumi.ComponentResource {
         finalSnapshotIdentifier: args.isProd ? `${clusterId}-final` : undefined,
         tags: tags(clusterId),
       },
-      { parent: this, retainOnDelete: args.isProd },
+      { parent: this, retainOnDelete: args.isProd, dependsOn: [postgresLogGroup] },
     );
 
     const instance = (role: string, promotionTier: number, dependsOn: pulumi.Resource[]) => {

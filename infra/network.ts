@@ -7,6 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { parseIpv4Cidr, type NatGatewayMode } from "./config";
+import { logsKeyPolicy } from "./kms-policies";
 import { checkName, physicalName } from "./naming";
 import { standardTags, type TagContext } from "./tags";
 
@@ -64,35 +65,6 @@ export function flowLogPolicyDocument(logGroupArn: string): object {
         Effect: "Allow",
         Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
         Resource: [logGroupArn, `${logGroupArn}:*`],
-      },
-    ],
-  };
-}
-
-/**
- * Key policy for the flow-log group's KMS key: the account administers it (IAM decides who),
- * and CloudWatch Logs may use it only for this one log group (encryption-context condition).
- */
-export function flowLogKeyPolicy(partition: string, region: string, accountId: string, logGroupName: string): object {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "AccountAdministersKey",
-        Effect: "Allow",
-        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-        Action: "kms:*",
-        Resource: "*",
-      },
-      {
-        Sid: "CloudWatchLogsUsesKeyForFlowLogs",
-        Effect: "Allow",
-        Principal: { Service: `logs.${region}.amazonaws.com` },
-        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-        Resource: "*",
-        Condition: {
-          ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupName}` },
-        },
       },
     ],
   };
@@ -255,7 +227,7 @@ export class Network extends pulumi.ComponentResource {
         deletionWindowInDays: 7,
         policy: pulumi
           .all([partition, region, accountId])
-          .apply(([p, r, acct]) => JSON.stringify(flowLogKeyPolicy(p, r, acct, flowLogGroupName))),
+          .apply(([p, r, acct]) => JSON.stringify(logsKeyPolicy(p, r, acct, [flowLogGroupName]))),
         tags: tags(flowLogKeyName),
       },
       parent,

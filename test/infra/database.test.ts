@@ -72,6 +72,21 @@ describe("Database (dev stack)", () => {
     expect(c.enabledCloudwatchLogsExports).toEqual(["postgresql"]);
   });
 
+  it("the exported PostgreSQL log goes to a log group created first, kept 30 days, encrypted with the cluster's key", () => {
+    const group = oneOfType("aws:cloudwatch/logGroup:LogGroup");
+    const key = oneOfType("aws:kms/key:Key");
+    expect(group.inputs.name).toBe("/aws/rds/cluster/ecommerce-aurora-t1/postgresql");
+    expect(group.inputs.retentionInDays).toBe(30);
+    expect(group.inputs.kmsKeyId).toBe(key.state.arn);
+    expect(dependsOn(oneOfType(CLUSTER), group)).toBe(true);
+    const policy = JSON.parse(key.inputs.policy);
+    const logs = policy.Statement.find((st: any) => st.Principal.Service === `logs.${MOCK_REGION}.amazonaws.com`);
+    expect(logs.Condition.ArnEquals["kms:EncryptionContext:aws:logs:arn"]).toBe(
+      `arn:aws:logs:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:log-group:${group.inputs.name}`,
+    );
+    expect(policy.Statement.filter((st: any) => st !== logs).map((st: any) => st.Principal)).toEqual([{ AWS: `arn:aws:iam::${MOCK_ACCOUNT_ID}:root` }]);
+  });
+
   it("dev stack: no deletion protection and no final snapshot, so teardown is clean", () => {
     const c = oneOfType(CLUSTER).inputs;
     expect(c.deletionProtection).toBe(false);

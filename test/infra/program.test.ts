@@ -336,16 +336,17 @@ describe("program: prod stack (provisioned concurrency, alarm e-mail, ALB certif
     for (const s of ofType("aws:secretsmanager/secret:Secret")) expect(s.inputs.recoveryWindowInDays).toBeGreaterThanOrEqual(7);
   });
 
-  it("prod data stores survive a destroy: Pulumi retains Aurora (cluster, instances, key, secret), the tables and the buckets", () => {
+  it("prod data stores survive a destroy: Pulumi retains Aurora (cluster, instances, key, log, secret), the tables and the buckets", () => {
     const kept = [
       ...ofType("aws:rds/cluster:Cluster"),
       ...ofType("aws:rds/clusterInstance:ClusterInstance"),
       ...ofType("aws:kms/key:Key").filter((k) => k.state.arn === oneOfType("aws:rds/cluster:Cluster").inputs.kmsKeyId),
+      ...ofType("aws:cloudwatch/logGroup:LogGroup").filter((g) => g.inputs.name.startsWith("/aws/rds/cluster/")),
       ...ofType("aws:secretsmanager/secret:Secret").filter((s) => s.inputs.name.includes("aurora-master")),
       ...ofType("aws:dynamodb/table:Table"),
       ...ofType("aws:s3/bucket:Bucket"),
     ];
-    expect(kept).toHaveLength(1 + 3 + 1 + 1 + 2 + 3);
+    expect(kept).toHaveLength(1 + 3 + 1 + 1 + 1 + 2 + 3);
     for (const r of kept) expect(r.retainOnDelete, `${r.type} ${r.name}`).toBe(true);
   });
 
