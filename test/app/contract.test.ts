@@ -80,6 +80,7 @@ describe("PUT /api/admin/products/{sku}", () => {
       [{ name: "x", priceCents: "100", stock: 1 }, "priceCents"],
       [{ name: "x", priceCents: 1, stock: -2 }, "stock"],
       [{ name: "", priceCents: 1, stock: 1 }, "name"],
+      [{ name: "nul\u0000byte", priceCents: 1, stock: 1 }, "name"],
       [{ name: "x", priceCents: 1, stock: 1, currency: "usd" }, "currency"],
       [{ name: "x", priceCents: 1, stock: 1, colour: "red" }, "colour"],
       [{ priceCents: 1, stock: 1 }, "name"],
