@@ -172,13 +172,15 @@ export class Database extends pulumi.ComponentResource {
     );
 
     // ---- Master credentials: generated unless the secret config overrides them ----
-    const generated = new random.RandomPassword(
-      `${name}-master-password`,
-      // Letters and digits only: RDS rejects '/', '@', '"' and spaces, and URLs need no escaping.
-      { length: 40, special: false, minLower: 4, minUpper: 4, minNumeric: 4 },
-      parent,
+    const masterPassword = pulumi.secret(
+      args.masterPassword ??
+        new random.RandomPassword(
+          `${name}-master-password`,
+          // Letters and digits only: RDS rejects '/', '@', '"' and spaces, and URLs need no escaping.
+          { length: 40, special: false, minLower: 4, minUpper: 4, minNumeric: 4 },
+          parent,
+        ).result,
     );
-    const masterPassword = pulumi.secret(args.masterPassword ?? generated.result);
 
     const postgresLogGroup = new aws.cloudwatch.LogGroup(
       `${name}-postgresql-log`,

@@ -234,6 +234,7 @@ describe("Database (prod stack, dbPassword from secret config)", () => {
   });
 
   it("the configured secret password overrides the generated one, and stays secret", () => {
+    expect(ofType("random:index/randomPassword:RandomPassword")).toHaveLength(0);
     const c = oneOfType(CLUSTER).inputs;
     expect(isSecret(c.masterPassword)).toBe(true);
     expect(unsecret(c.masterPassword)).toBe("Configured-Passw0rd");
