@@ -185,9 +185,13 @@ describe("sessions and GET /api/cart", () => {
     expect(res.headers.get("cache-control")).toBe("no-store");
   });
 
-  it("marks the cookie Secure when served over HTTPS", async () => {
-    const res = await new ShopClient(stack.app).get("/api/cart", { "x-forwarded-proto": "https" });
-    expect(res.headers.get("set-cookie")).toContain("; Secure");
+  it("marks the cookie Secure when served over HTTPS, including CloudFront -> ALB over HTTP", async () => {
+    const direct = await new ShopClient(stack.app).get("/api/cart", { "x-forwarded-proto": "https" });
+    expect(direct.headers.get("set-cookie")).toContain("; Secure");
+    const viaCdn = await new ShopClient(stack.app).get("/api/cart", { "x-forwarded-proto": "http", "cloudfront-forwarded-proto": "https" });
+    expect(viaCdn.headers.get("set-cookie")).toContain("; Secure");
+    const plain = await new ShopClient(stack.app).get("/api/cart", { "x-forwarded-proto": "http" });
+    expect(plain.headers.get("set-cookie")).not.toContain("Secure");
   });
 
   it("keeps the session for a valid cookie and starts a new one for a forged cookie", async () => {

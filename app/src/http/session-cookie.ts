@@ -6,9 +6,13 @@
 import type { Context } from "hono";
 import { newSessionId, readSidCookie, SID_COOKIE_NAME, sidCookieValue, verifySidCookie } from "../session/sid-cookie";
 
-/** True when the client reached us over HTTPS (directly or through ALB / API Gateway / CloudFront). */
+/**
+ * True when the client reached us over HTTPS. CloudFront's header names the
+ * viewer's protocol, so it wins over X-Forwarded-Proto, which names only the
+ * last hop (CloudFront -> ALB may be plain HTTP when the ALB has no certificate).
+ */
 export function servedOverHttps(c: Context): boolean {
-  const forwarded = c.req.header("x-forwarded-proto") ?? c.req.header("cloudfront-forwarded-proto");
+  const forwarded = c.req.header("cloudfront-forwarded-proto") ?? c.req.header("x-forwarded-proto");
   if (forwarded) return forwarded.split(",")[0]!.trim().toLowerCase() === "https";
   return new URL(c.req.url).protocol === "https:";
 }
