@@ -79,9 +79,24 @@ export function readProject(programDir: string): { name: string; main: string } 
   return { name: doc.name, main };
 }
 
+/** Config defaults declared in Pulumi.yaml (`config: key: value` or `key: { default: value }`). */
+export function readProjectConfig(programDir: string, project: string): Record<string, string> {
+  const file = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(programDir, f)).find((f) => existsSync(f));
+  const out: Record<string, string> = {};
+  if (!file) return out;
+  const doc = (parseYaml(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  for (const [rawKey, raw] of Object.entries(doc.config ?? {})) {
+    const isSpec = raw !== null && typeof raw === "object" && !Array.isArray(raw) && ("default" in raw || "type" in raw || "value" in raw);
+    const value = isSpec ? ((raw as { value?: unknown; default?: unknown }).value ?? (raw as { default?: unknown }).default) : raw;
+    if (value === undefined || value === null) continue;
+    out[qualify(rawKey, project)] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return out;
+}
+
 /** Reads Pulumi.<stack>.yaml's config as the strings the SDK sees; encrypted values are skipped and listed. */
 export function readStackConfig(programDir: string, project: string, stack: string): { config: Record<string, string>; skippedSecrets: string[] } {
-  const config: Record<string, string> = {};
+  const config: Record<string, string> = readProjectConfig(programDir, project);
   const skippedSecrets: string[] = [];
   const file = [`Pulumi.${stack}.yaml`, `Pulumi.${stack}.yml`].map((f) => path.join(programDir, f)).find((f) => existsSync(f));
   if (!file) return { config, skippedSecrets };

@@ -90,10 +90,15 @@ describe("npm run preflight (CLI)", () => {
     expect(json.violations.some((v) => v.policy === "lambda-memory-quota")).toBe(false);
     expect(json.violations.some((v) => v.policy === "lambda-image-package")).toBe(true);
   });
-  it("exits 0 on a clean program, and applies waivers from --policy-config", async () => {
+  it("exits 0 on a clean program (project config defaults from Pulumi.yaml), 1 when --config breaks it, and applies waivers from --policy-config", async () => {
     const clean = await cli("--program", GOOD);
     expect(clean.code).toBe(0);
     expect(clean.stdout.trim().split("\n").at(-1)).toBe("PASS: 0 mandatory, 0 advisory, 0 waived across 0 resource(s)");
+    const renamed = await cli("--program", GOOD, "--config", "bucketName=Not_A_Bucket", "--json");
+    expect(renamed.code).toBe(1);
+    expect((JSON.parse(renamed.stdout) as PreflightResult).violations.map((v) => v.detail)).toEqual([
+      'aws.s3.Bucket "site": bucket "Not_A_Bucket" has characters or a shape AWS rejects; allowed: lowercase letters, digits, \'.\' and \'-\', starting and ending with a letter or digit.',
+    ]);
     const dir = mkdtempSync(path.join(tmpdir(), "preflight-"));
     const cfg = path.join(dir, "policy.json");
     writeFileSync(cfg, JSON.stringify({ "aws-name-limits": "advisory", "lambda-memory-quota": { waivers: [{ resource: "api", reason: "quota raised to 10240 MB in this account" }] } }));
