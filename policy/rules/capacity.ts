@@ -44,7 +44,11 @@ export const apiCapacityLittlesLaw = stackPolicy({
     const accountConcurrency = cfg.accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY;
     const throttle = apiThrottle(args.resources);
     const integrations = ofType(args.resources, "aws:apigateway/integration:Integration");
-    const fns = ofType(args.resources, "aws:lambda/function:Function").filter((f) => integrations.some((i) => refersTo(i, f, ["uri"])));
+    const aliases = ofType(args.resources, "aws:lambda/alias:Alias");
+    // An integration reaches a function directly or through an alias (as it does with provisioned concurrency).
+    const fns = ofType(args.resources, "aws:lambda/function:Function").filter((f) =>
+      integrations.some((i) => refersTo(i, f, ["uri"]) || aliases.some((a) => refersTo(a, f, ["functionName"]) && refersTo(i, a, ["uri"]))),
+    );
     if (!throttle || fns.length === 0) return args.notApplicable("no API Gateway integration with a Lambda function in this stack");
     const provisioned = ofType(args.resources, "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig");
     for (const f of fns) {

@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { dashboardBodyProblems } from "../../policy/lib/dashboard";
 import { check, details } from "./check";
@@ -101,6 +102,7 @@ describe("log retention and encryption", () => {
 });
 
 interface ApiOpts {
+  viaAlias?: number;
   triggers?: Record<string, string>;
   account?: "none" | "unordered" | "ordered";
   rateLimit?: number;
@@ -122,13 +124,19 @@ function restApi(o: ApiOpts = {}) {
     const api = new aws.apigateway.RestApi("api", { name: "shop" });
     const proxy = new aws.apigateway.Resource("proxy", { restApi: api.id, parentId: api.rootResourceId, pathPart: "{proxy+}" });
     const method = new aws.apigateway.Method("any", { restApi: api.id, resourceId: proxy.id, httpMethod: "ANY", authorization: "NONE", apiKeyRequired: true });
+    let target: pulumi.Output<string> = fn.invokeArn;
+    if (o.viaAlias !== undefined) {
+      const alias = new aws.lambda.Alias("live", { name: "live", functionName: fn.name, functionVersion: "1" });
+      new aws.lambda.ProvisionedConcurrencyConfig("live-pc", { functionName: fn.name, qualifier: alias.name, provisionedConcurrentExecutions: o.viaAlias });
+      target = alias.invokeArn;
+    }
     const integration = new aws.apigateway.Integration("lambda", {
       restApi: api.id,
       resourceId: proxy.id,
       httpMethod: method.httpMethod,
       type: "AWS_PROXY",
       integrationHttpMethod: "POST",
-      uri: fn.invokeArn,
+      uri: target,
     });
     const deployment = new aws.apigateway.Deployment("deploy", { restApi: api.id, triggers: o.triggers ?? { redeploy: "hash-of-methods" } }, { dependsOn: [integration] });
     const logs = new aws.cloudwatch.LogGroup("access", { name: "api-access", retentionInDays: 30 });
@@ -196,6 +204,10 @@ describe("api-capacity-littles-law (advisory, stack)", () => {
         "(Little's law: requests/s = concurrency / seconds per request), but aws.apigateway.UsagePlan \"plan\" throttle admits 10000 req/s. " +
         "Serving 10000 req/s needs 1000 concurrent executions at 100 ms; raise the concurrency or lower the throttle to 100 req/s.",
     );
+  });
+  it("follows an integration through the function's alias and counts provisioned executions", async () => {
+    const e = await check(restApi({ viaAlias: 5 }));
+    expect(details("api-capacity-littles-law", e)[0]).toContain('aws.lambda.Function "api-fn": 10 reserved concurrent executions (5 of them provisioned) at 100 ms per request serve at most 100 req/s');
   });
   it("uses the configured expected duration", async () => {
     const e = await check(restApi({ reserved: 200 }), { config: { "api-capacity-littles-law": { expectedDurationMs: 20 } } });
