@@ -44,6 +44,8 @@ export interface AppDeps {
   cacheTtlSeconds: number;
   localCacheTtlSeconds: number;
   sessionTtlSeconds: number;
+  /** How long checkout waits for a row lock (default 10 s). */
+  lockWaitMs?: number;
   now?: () => number;
   logger?: AppLogger;
   metrics?: AppMetrics;
@@ -143,7 +145,7 @@ export function createApp(deps: AppDeps): Hono {
     const { email } = await jsonBody(c, orderBodySchema);
     const sessionId = session(c);
     const result = await checkout(
-      { writer: deps.db.writer, sessions, onCartClearFailed: (err) => logger.warn("order placed but cart not cleared", { error: String(err) }) },
+      { writer: deps.db.writer, sessions, lockWaitMs: deps.lockWaitMs, onCartClearFailed: (err) => logger.warn("order placed but cart not cleared", { error: String(err) }) },
       { sessionId, idempotencyKey, email },
     );
     if (result.replayed) c.header("idempotent-replayed", "true");

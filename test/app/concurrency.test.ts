@@ -20,7 +20,7 @@ async function stockOf(sku: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ lockWaitMs: 1_500 });
 });
 afterAll(() => stack?.stop());
 
@@ -74,5 +74,29 @@ describe("concurrent checkouts", () => {
     expect(await stockOf("DUP-1")).toBe(4);
     const { rows } = await stack.database.writer.query("SELECT id FROM orders WHERE email = 'd@example.com'");
     expect(rows).toHaveLength(1);
+  });
+
+  it("answer 409 idempotency_in_progress with retry-after while the first request holds the key, then go through", async () => {
+    await putProduct("HELD-1", 5);
+    const shopper = new ShopClient(stack.app);
+    await shopper.put("/api/cart/items/HELD-1", { quantity: 1 });
+    const sessionId = shopper.cookie!.slice("sid=".length).split(".")[0]!;
+    // Another transaction is mid-checkout with this key (uncommitted claim).
+    const holder = await stack.database.writer.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("INSERT INTO idempotency_records (scope, key, request_hash) VALUES ($1, 'held', 'x')", [sessionId]);
+      const waiting = await shopper.post("/api/orders", { email: "h@example.com" }, { "idempotency-key": "held" });
+      expect(waiting.status).toBe(409);
+      expect(waiting.body.error.code).toBe("idempotency_in_progress");
+      expect(Number(waiting.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(await stockOf("HELD-1")).toBe(5);
+    } finally {
+      await holder.query("ROLLBACK");
+      holder.release();
+    }
+    const retried = await shopper.post("/api/orders", { email: "h@example.com" }, { "idempotency-key": "held" });
+    expect(retried.status).toBe(201);
+    expect(await stockOf("HELD-1")).toBe(4);
   });
 });

@@ -17,7 +17,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { CartLineView } from "../cart/cart";
 import { inTransaction } from "../db/pool";
-import { ApiError, validationFailed } from "../http/errors";
+import { ApiError, RETRY_AFTER_SECONDS, validationFailed } from "../http/errors";
 import type { CartLine, SessionStore } from "../session/session-store";
 import { claimIdempotencyKey, completeIdempotencyRecord, insertOrder, readIdempotencyRecord } from "./order-repository";
 
@@ -34,11 +34,16 @@ export interface CheckoutResult {
 }
 
 /**
- * How long a statement waits for a row lock: a duplicate waiting for an in-flight
- * first request gets 409 idempotency_in_progress after it; a stock row locked
- * that long means trouble, answered 503 (retry).
+ * Default for how long a statement waits for a row lock: a duplicate waiting for
+ * an in-flight first request gets 409 idempotency_in_progress after it; a stock
+ * row locked that long means trouble, answered 503 (retry).
  */
-export const LOCK_WAIT = "10s";
+export const LOCK_WAIT_MS = 10_000;
+
+const inProgress = () =>
+  new ApiError(409, "idempotency_in_progress", "a request with this Idempotency-Key is still being processed; retry shortly", {
+    "retry-after": String(RETRY_AFTER_SECONDS),
+  });
 
 /** A stable hash of what the client asked for (the validated body), to tell "same request" from "different". */
 export function requestHash(body: { email: string }): string {
@@ -51,7 +56,7 @@ export function lockOrder(lines: readonly CartLine[]): CartLine[] {
 }
 
 export async function checkout(
-  deps: { writer: pg.Pool; sessions: SessionStore; onCartClearFailed?: (err: unknown) => void },
+  deps: { writer: pg.Pool; sessions: SessionStore; lockWaitMs?: number; onCartClearFailed?: (err: unknown) => void },
   request: CheckoutRequest,
 ): Promise<CheckoutResult> {
   const hash = requestHash({ email: request.email });
@@ -63,16 +68,14 @@ export async function checkout(
       claimed = await claimIdempotencyKey(client, request.sessionId, request.idempotencyKey, hash);
     } catch (err) {
       if ((err as { code?: string }).code === "55P03") {
-        throw new ApiError(409, "idempotency_in_progress", "a request with this Idempotency-Key is still being processed; retry shortly");
+        throw inProgress();
       }
       throw err;
     }
 
     if (!claimed) {
       const record = await readIdempotencyRecord(client, request.sessionId, request.idempotencyKey);
-      if (!record || record.statusCode === null) {
-        throw new ApiError(409, "idempotency_in_progress", "a request with this Idempotency-Key is still being processed; retry shortly");
-      }
+      if (!record || record.statusCode === null) throw inProgress();
       if (record.requestHash !== hash) {
         throw new ApiError(422, "idempotency_key_reused", "this Idempotency-Key was already used for a different request");
       }
@@ -109,7 +112,7 @@ export async function checkout(
     });
     await completeIdempotencyRecord(client, request.sessionId, request.idempotencyKey, 201, order);
     return { status: 201, body: order as unknown, replayed: false };
-  }, `BEGIN; SET LOCAL lock_timeout = '${LOCK_WAIT}'`);
+  }, `BEGIN; SET LOCAL lock_timeout = ${Math.max(1, Math.floor(deps.lockWaitMs ?? LOCK_WAIT_MS))}`);
 
   if (!result.replayed) {
     const ordered = new Map(cart.map((line) => [line.sku, line.quantity]));
