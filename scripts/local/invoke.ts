@@ -52,7 +52,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(`invoke failed: ${(err as Error).stack ?? String(err)}`);
+    console.error(`invoke failed: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   },
 );

@@ -66,6 +66,6 @@ ready: ${baseUrl}`);
 }
 
 main().catch((err: unknown) => {
-  console.error(`failed to start the local platform: ${(err as Error).stack ?? String(err)}`);
+  console.error(`failed to start the local platform: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

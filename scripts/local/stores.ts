@@ -37,6 +37,13 @@ export async function startPostgres(options: { dataDir: string; port: number; pe
   const dataDir = path.resolve(options.dataDir);
   await ensureTraversable(path.dirname(dataDir));
   const log = options.log ?? (() => {});
+  // The server's last lines explain a failed start (port taken, data folder in use).
+  const recent: string[] = [];
+  const remember = (line: string) => {
+    recent.push(line);
+    if (recent.length > 15) recent.shift();
+    log(line);
+  };
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -46,11 +53,19 @@ export async function startPostgres(options: { dataDir: string; port: number; pe
     createPostgresUser: true,
     // Durability is not the point of a local server; fast start/stop is.
     postgresFlags: ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200", "-c", "listen_addresses=127.0.0.1"],
-    onLog: (message) => log(String(message).trimEnd()),
-    onError: (message) => log(`[pg error] ${String(message)}`),
+    onLog: (message) => remember(String(message).trimEnd()),
+    onError: (message) => remember(`[pg error] ${String(message)}`),
   });
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) await server.initialise();
-  await server.start();
+  try {
+    await server.start();
+  } catch (err) {
+    throw new Error(
+      `PostgreSQL did not start on port ${options.port} with data in ${dataDir} ` +
+        `(port in use, or another server using that folder?). Its last lines:\n${recent.join("\n")}`,
+      { cause: err },
+    );
+  }
   const pgPort = options.port;
   const url = (database = LOCAL_DB_NAME) => `postgres://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${pgPort}/${database}`;
   const createDatabase = async (name: string) => {
