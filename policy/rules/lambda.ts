@@ -97,4 +97,43 @@ export const lambdaImagePlatform = stackPolicy({
   },
 });
 
-export const lambdaPolicies = [lambdaFunctionLimits, lambdaImagePackage, lambdaImagePlatform, lambdaMemoryQuota];
+export const lambdaProvisionedConcurrency = stackPolicy({
+  name: "lambda-provisioned-concurrency",
+  description:
+    "Provisioned concurrency targets an alias or numbered version (not $LATEST), stays within the function's reserved concurrency, and its auto scaling target is function:<name>:<qualifier> with dimension lambda:function:ProvisionedConcurrency.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, report) => {
+    const configs = ofType(args.resources, "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig");
+    const targets = ofType(args.resources, "aws:appautoscaling/target:Target").filter((t) => t.props.serviceNamespace === "lambda");
+    if (configs.length + targets.length === 0) return args.notApplicable("no provisioned concurrency");
+    const fns = ofType(args.resources, "aws:lambda/function:Function");
+    const reservedOf = (r: (typeof fns)[number], prop: string): number | undefined => {
+      const fn = fns.find((f) => refersTo(r, f, [prop]));
+      const rc = fn?.props.reservedConcurrentExecutions;
+      return typeof rc === "number" && rc >= 0 ? rc : undefined;
+    };
+    for (const c of configs) {
+      const l = label(c);
+      if (c.props.qualifier === "$LATEST") report(`${l}: qualifier $LATEST is not allowed; use an alias or a published version.`, c.urn);
+      const n = c.props.provisionedConcurrentExecutions;
+      if (!Number.isInteger(n) || n < 1) report(`${l}: provisionedConcurrentExecutions ${n} must be an integer >= 1.`, c.urn);
+      const reserved = reservedOf(c, "functionName");
+      if (reserved !== undefined && n > reserved) report(`${l}: ${n} provisioned executions exceed the function's reserved concurrency ${reserved}.`, c.urn);
+    }
+    for (const t of targets) {
+      const l = label(t);
+      const id = String(t.props.resourceId ?? "");
+      const m = /^function:([^:]+):([^:]+)$/.exec(id);
+      if (!m) report(`${l}: resourceId "${id}" must be function:<name>:<alias or version>.`, t.urn);
+      else if (m[2] === "$LATEST") report(`${l}: resourceId "${id}" targets $LATEST; provisioned concurrency needs an alias or version.`, t.urn);
+      if (t.props.scalableDimension !== "lambda:function:ProvisionedConcurrency") {
+        report(`${l}: scalableDimension "${t.props.scalableDimension}" must be "lambda:function:ProvisionedConcurrency".`, t.urn);
+      }
+      if (t.props.minCapacity > t.props.maxCapacity) report(`${l}: minCapacity ${t.props.minCapacity} exceeds maxCapacity ${t.props.maxCapacity}.`, t.urn);
+      const reserved = reservedOf(t, "resourceId");
+      if (reserved !== undefined && t.props.maxCapacity > reserved) report(`${l}: maxCapacity ${t.props.maxCapacity} exceeds the function's reserved concurrency ${reserved}.`, t.urn);
+    }
+  },
+});
+
+export const lambdaPolicies = [lambdaFunctionLimits, lambdaImagePackage, lambdaImagePlatform, lambdaMemoryQuota, lambdaProvisionedConcurrency];

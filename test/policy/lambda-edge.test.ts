@@ -109,6 +109,44 @@ describe("lambda-memory-quota (advisory)", () => {
   });
 });
 
+function provisioned(o: { qualifier?: string; executions?: number; resourceId?: string; dimension?: string; max?: number }) {
+  return () => {
+    const fn = imageFunction("api", { reservedConcurrentExecutions: 20, publish: true });
+    const alias = new aws.lambda.Alias("live", { name: "live", functionName: fn.name, functionVersion: fn.version });
+    new aws.lambda.ProvisionedConcurrencyConfig("warm", { functionName: fn.name, qualifier: o.qualifier ?? alias.name, provisionedConcurrentExecutions: o.executions ?? 5 });
+    new aws.appautoscaling.Target("scaling", {
+      serviceNamespace: "lambda",
+      resourceId: o.resourceId ?? pulumi.interpolate`function:${fn.name}:${alias.name}`,
+      scalableDimension: o.dimension ?? "lambda:function:ProvisionedConcurrency",
+      minCapacity: o.executions ?? 5,
+      maxCapacity: o.max ?? 10,
+    });
+  };
+}
+
+describe("lambda-provisioned-concurrency (mandatory, stack)", () => {
+  it("rejects $LATEST, more provisioned than reserved, a malformed scaling target and the wrong dimension", async () => {
+    const d = details(
+      "lambda-provisioned-concurrency",
+      await check(provisioned({ qualifier: "$LATEST", executions: 25, resourceId: "api:live", dimension: "lambda:function:Concurrency", max: 30 })),
+    );
+    expect(d.sort()).toEqual([
+      'aws.appautoscaling.Target "scaling": resourceId "api:live" must be function:<name>:<alias or version>.',
+      'aws.appautoscaling.Target "scaling": scalableDimension "lambda:function:Concurrency" must be "lambda:function:ProvisionedConcurrency".',
+      'aws.lambda.ProvisionedConcurrencyConfig "warm": 25 provisioned executions exceed the function\'s reserved concurrency 20.',
+      'aws.lambda.ProvisionedConcurrencyConfig "warm": qualifier $LATEST is not allowed; use an alias or a published version.',
+    ]);
+  });
+  it("rejects auto scaling beyond the reserved concurrency", async () => {
+    expect(details("lambda-provisioned-concurrency", await check(provisioned({ max: 30 })))).toEqual([
+      'aws.appautoscaling.Target "scaling": maxCapacity 30 exceeds the function\'s reserved concurrency 20.',
+    ]);
+  });
+  it("accepts an alias with 5 warm executions scaling to 10 within 20 reserved", async () => {
+    expect(details("lambda-provisioned-concurrency", await check(provisioned({})))).toEqual([]);
+  });
+});
+
 function edgeProgram(fn: Partial<aws.lambda.FunctionArgs>, opts: { eventType?: string; useUnqualifiedArn?: boolean; trust?: string } = {}) {
   return () => {
     const role = new aws.iam.Role("edge-role", { assumeRolePolicy: opts.trust ?? assumeEdge });
