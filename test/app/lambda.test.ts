@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLambdaHandler, type LambdaHandler } from "../../app/src/lambda";
 import { MIGRATIONS } from "../../app/src/db/migrations";
 import { seedDemoCatalog } from "../../scripts/local/demo-catalog";
-import { ADMIN_TOKEN, SIGNING_KEY, startStack, TABLES, type TestStack } from "./support/stack";
+import { SIGNING_KEY, startStack, TABLES, type TestStack } from "./support/stack";
 
 let stack: TestStack;
 let handler: LambdaHandler;
@@ -24,7 +24,7 @@ function handlerFor(databaseUrl: string): LambdaHandler {
     SESSIONS_TABLE: TABLES.sessions,
     CACHE_TABLE: TABLES.cache,
     SESSION_SIGNING_KEY: SIGNING_KEY,
-    ADMIN_TOKEN,
+    ADMIN_TOKEN: "local-admin-token", // the token the sample events carry
     LOG_LEVEL: "SILENT",
   });
   opened.push(h);
@@ -129,6 +129,21 @@ describe("API Gateway REST proxy events", () => {
     expect(put.statusCode).toBe(200);
     expect(put.multiValueHeaders?.["set-cookie"]?.[0]).toMatch(/^sid=/);
     expect(JSON.parse(put.body).items).toEqual([expect.objectContaining({ sku: "TEA-002", quantity: 1 })]);
+  });
+});
+
+describe("order and admin sample events", () => {
+  it("answers the order event for a fresh session with 409 cart_empty", async () => {
+    const result = (await handler(event("alb-post-order.json"))) as ALBResult;
+    expect(result.statusCode).toBe(409);
+    expect(result.statusDescription).toBe("409 Conflict");
+    expect(JSON.parse(result.body!).error.code).toBe("cart_empty");
+  });
+
+  it("applies the admin product event with the local admin token", async () => {
+    const result = (await handler(event("rest-admin-put-product.json"))) as APIGatewayProxyResult;
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toMatchObject({ sku: "DEMO-100", priceCents: 8999, category: "brewing" });
   });
 });
 
