@@ -1,6 +1,6 @@
 /** Finds the Lambda functions a CloudFront distribution runs at the edge. */
 import type { PolicyResource } from "@pulumi/policy";
-import { asArray, ofType } from "./stack";
+import { asArray, known, ofType } from "./stack";
 
 export const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 export const FUNCTION = "aws:lambda/function:Function";
@@ -30,8 +30,8 @@ function behaviors(d: PolicyResource): { prop: string; assocs: Assoc[] }[] {
 function functionFor(arn: string | undefined, fns: PolicyResource[], viaDeps: PolicyResource[]): PolicyResource | undefined {
   if (arn) {
     const byArn = fns.find((f) => {
-      const a = f.props.arn;
-      const q = f.props.qualifiedArn;
+      const a = known(() => f.props.arn);
+      const q = known(() => f.props.qualifiedArn);
       return (typeof q === "string" && q === arn) || (typeof a === "string" && (arn === a || arn.startsWith(`${a}:`)));
     });
     if (byArn) return byArn;
@@ -41,13 +41,15 @@ function functionFor(arn: string | undefined, fns: PolicyResource[], viaDeps: Po
 }
 
 export function edgeAssociations(resources: readonly PolicyResource[]): EdgeAssociation[] {
+  // lambdaArn is unknown during preview for a function created in the same update.
   const fns = ofType(resources, FUNCTION);
   const out: EdgeAssociation[] = [];
   for (const d of ofType(resources, DISTRIBUTION)) {
     for (const { prop, assocs } of behaviors(d)) {
       const viaDeps = (d.propertyDependencies[prop] ?? []).filter((r) => r.type === FUNCTION);
       for (const a of assocs) {
-        out.push({ distribution: d, eventType: a.eventType ?? "", lambdaArn: a.lambdaArn, fn: functionFor(a.lambdaArn, fns, viaDeps) });
+        const arn = known(() => a.lambdaArn);
+        out.push({ distribution: d, eventType: a.eventType ?? "", lambdaArn: arn, fn: functionFor(arn, fns, viaDeps) });
       }
     }
   }

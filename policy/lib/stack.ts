@@ -26,11 +26,24 @@ export function stringLeaves(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
-/** Values other resources use to point at `r`: its ARN, name, bucket, id... (whichever it has). */
+/**
+ * Reads a value that may be unknown during `pulumi preview`: the analyzer's proxy throws
+ * UnknownValueError on access, which here reads as undefined. Other errors propagate.
+ */
+export function known<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof Error && e.constructor.name === "UnknownValueError") return undefined;
+    throw e;
+  }
+}
+
+/** Values other resources use to point at `r`: its ARN, name, bucket, id... (whichever it has and is known). */
 export function identities(r: PolicyResource): Set<string> {
   const ids = new Set<string>();
   for (const key of ["id", "arn", "name", "bucket", "qualifiedArn", "clusterIdentifier", "identifier"]) {
-    const v = r.props[key];
+    const v = known(() => r.props[key]);
     if (typeof v === "string" && v.length > 0) ids.add(v);
   }
   return ids;
@@ -45,9 +58,11 @@ export function refersTo(from: PolicyResource, to: PolicyResource, props?: reado
   for (const k of keys) {
     if ((from.propertyDependencies[k] ?? []).some((d) => d.urn === to.urn)) return true;
   }
+  // No dependency: compare values. A value unknown during preview cannot have come from `to`
+  // (it would carry a dependency on it), so unknown reads as "does not refer".
   const ids = identities(to);
   if (ids.size === 0) return false;
-  const values = props ? props.flatMap((k) => stringLeaves(from.props[k])) : stringLeaves(from.props);
+  const values = props ? props.flatMap((k) => known(() => stringLeaves(from.props[k])) ?? []) : (known(() => stringLeaves(from.props)) ?? []);
   return values.some((v) => ids.has(v));
 }
 
