@@ -89,13 +89,13 @@ export function createApp(deps: AppDeps): Hono {
 
   const app = new Hono();
 
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => json(c, errorBody("payload_too_large", `request body exceeds ${MAX_BODY_BYTES} bytes`), 413),
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => json(c, errorBody("payload_too_large", `request body exceeds ${MAX_BODY_BYTES} bytes`), 413),
+  });
+  // GET and HEAD bodies are never read (and touching `body` makes the Node
+  // adapter build a full Request, which costs every catalog read).
+  app.use("*", (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next)));
   // Session and admin responses are per-client: never let a shared cache keep them.
   app.use("/api/cart/*", noStore);
   app.use("/api/cart", noStore);
