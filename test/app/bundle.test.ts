@@ -32,7 +32,7 @@ describe("app/Dockerfile", () => {
 
   it("installs from the lockfile and bundles in the build stage", () => {
     const build = instructions.slice(0, instructions.indexOf(froms[1]!));
-    expect(build).toContain("RUN npm ci --ignore-scripts --no-audit --no-fund");
+    expect(build).toContain("RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund");
     expect(build).toContain("RUN npm run bundle");
   });
 
