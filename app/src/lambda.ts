@@ -3,8 +3,9 @@
  * for the deploy-time migration event `{"shopAction":"migrate"}`.
  *
  * Configuration is read when the handler is created (module load = cold
- * start); secrets, pools and clients are created on the first invocation and
- * reused by every later one in the container (retried if creating them failed).
+ * start); secrets, pools and clients are created right then in the background,
+ * awaited by the first invocation and reused by every later one in the
+ * container (created again if that failed).
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
@@ -55,6 +56,10 @@ export function createLambdaHandler(env: Record<string, string | undefined> = pr
         throw err;
       },
     ));
+
+  // Start connecting now: in Lambda this runs in the init phase (full CPU, and ahead
+  // of time for provisioned concurrency). A failure is retried by the first invocation.
+  init().catch(() => {});
 
   const handler = (async (event: unknown, context: Partial<Context> = {}) => {
     if (context.awsRequestId) logger.addContext(context as Context);
