@@ -37,8 +37,13 @@ export interface StackOptions {
 export async function startStack(overrides: Partial<AppDeps> = {}, options: StackOptions = {}): Promise<TestStack> {
   const base = mkdtempSync(path.join(os.tmpdir(), "shop-app-test-"));
   chmodSync(base, 0o755);
-  const postgres = await startPostgres({ dataDir: path.join(base, "pg"), port: await freePort(54320, 54339), persistent: !!options.restartable });
-  const dynamo = await startDynalite({ port: await freePort(8000, 8009), dataPath: options.restartable ? path.join(base, "dynamo") : undefined });
+  // A port found free can be taken before we bind it (test files run in parallel): retry on another.
+  const postgres = await withRetries(async () =>
+    startPostgres({ dataDir: path.join(base, "pg"), port: await freePort(54320, 54339), persistent: !!options.restartable }),
+  );
+  const dynamo = await withRetries(async () =>
+    startDynalite({ port: await freePort(8000, 8009), dataPath: options.restartable ? path.join(base, "dynamo") : undefined }),
+  );
   await createTables(dynamo.endpoint, TABLES);
   const database = createDatabase({ kind: "url", url: postgres.url() }, { kind: "url", url: postgres.url() }, { max: 20 });
   await runMigrations(database.writer);
@@ -69,4 +74,14 @@ export async function startStack(overrides: Partial<AppDeps> = {}, options: Stac
       rmSync(base, { recursive: true, force: true });
     },
   };
+}
+
+async function withRetries<T>(start: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+    }
+  }
 }
