@@ -1,7 +1,7 @@
 /**
  * The API function: its ECR repository, the container image built from
  * app/Dockerfile and pushed there, the Lambda that runs it by digest inside the
- * VPC, its role and log group, optional provisioned concurrency on the `live`
+ * VPC, its role and KMS-encrypted log group, optional provisioned concurrency on the `live`
  * alias, and the deploy-time database migration.
  */
 import * as path from "node:path";
@@ -9,6 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import { LIVE_ALIAS, aliasScalingResourceId, provisionedConcurrencyPlan } from "./capacity";
+import { createEncryptedLogGroup } from "./encrypted-log-group";
 import { apiFunctionPolicy, proxyDbUserArn, serviceAssumeRolePolicy } from "./iam-policies";
 import { physicalName } from "./naming";
 import { standardTags, type TagContext } from "./tags";
@@ -133,11 +134,16 @@ export class ApiFunction extends pulumi.ComponentResource {
     // --- Logs and role.
     const functionName = physicalName("lambda", "api", suffix);
     const logGroupName = `/aws/lambda/${functionName}`;
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
-      name: logGroupName,
+    // Structured logs may carry customer data: a key only this log group may use, readable through IAM.
+    const logKeyName = physicalName("generic", "api-logs-key", suffix);
+    const { logGroup } = createEncryptedLogGroup(`${name}-logs`, {
+      logGroupName,
       retentionInDays: API_FUNCTION_DEFAULTS.logRetentionDays,
-      tags: tagsFor(logGroupName),
-    }, { parent: this });
+      keyName: logKeyName,
+      keyDescription: `Encrypts the API function's log group ${logGroupName}`,
+      keyTags: tagsFor(logKeyName),
+      logGroupTags: tagsFor(logGroupName),
+    }, this);
 
     const roleName = physicalName("iamRole", "api-fn", suffix);
     const role = new aws.iam.Role(`${name}-role`, {

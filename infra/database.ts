@@ -9,7 +9,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { logsKeyPolicy } from "./kms-policies";
+import { logsKeyPolicyJson } from "./encrypted-log-group";
 import { checkName, physicalName } from "./naming";
 import { recoveryWindowDays } from "./secrets";
 import { standardTags, type TagContext } from "./tags";
@@ -111,7 +111,6 @@ export class Database extends pulumi.ComponentResource {
     const clusterId = physicalName("rdsCluster", "aurora", suffix);
     // Where RDS exports the PostgreSQL log; created here first so it has a retention and encryption.
     const postgresLogGroupName = checkName("logGroup", `/aws/rds/cluster/${clusterId}/postgresql`);
-    const partition = aws.getPartitionOutput({}, parent).partition;
 
     // ---- Encryption key (storage, secret, Performance Insights, exported logs) ----
     const keyName = physicalName("generic", "aurora-key", suffix);
@@ -122,9 +121,7 @@ export class Database extends pulumi.ComponentResource {
         enableKeyRotation: true,
         deletionWindowInDays: args.isProd ? 30 : 7,
         // The account (IAM) administers the key as with the default policy; CloudWatch Logs may use it for the PostgreSQL log only.
-        policy: pulumi
-          .all([partition, region, accountId])
-          .apply(([p, r, acct]) => JSON.stringify(logsKeyPolicy(p, r, acct, [postgresLogGroupName]))),
+        policy: logsKeyPolicyJson([postgresLogGroupName], parent),
         tags: tags(keyName),
       },
       // A retained prod cluster must keep its key.

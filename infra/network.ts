@@ -7,8 +7,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { parseIpv4Cidr, type NatGatewayMode } from "./config";
-import { logsKeyPolicy } from "./kms-policies";
-import { checkName, physicalName } from "./naming";
+import { createEncryptedLogGroup } from "./encrypted-log-group";
+import { physicalName } from "./naming";
 import { standardTags, type TagContext } from "./tags";
 
 export const AZ_COUNT = 3;
@@ -216,32 +216,20 @@ export class Network extends pulumi.ComponentResource {
 
     // Flow logs: every packet decision, kept a week, encrypted with a key only this log group
     // may use, written by a role that can only write there.
-    const flowLogGroupName = checkName("logGroup", `/aws/vpc/${physicalName("logGroup", "vpc-flow-logs", suffix)}`);
-    const partition = aws.getPartitionOutput({}, parent).partition;
+    const flowLogBaseName = physicalName("logGroup", "vpc-flow-logs", suffix);
+    const flowLogGroupName = `/aws/vpc/${flowLogBaseName}`;
     const flowLogKeyName = physicalName("generic", "flow-logs-key", suffix);
-    const flowLogKey = new aws.kms.Key(
+    const { logGroup: flowLogGroup } = createEncryptedLogGroup(
       `${name}-flow-logs`,
       {
-        description: `Encrypts the VPC flow log group ${flowLogGroupName}`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 7,
-        policy: pulumi
-          .all([partition, region, accountId])
-          .apply(([p, r, acct]) => JSON.stringify(logsKeyPolicy(p, r, acct, [flowLogGroupName]))),
-        tags: tags(flowLogKeyName),
-      },
-      parent,
-    );
-    new aws.kms.Alias(`${name}-flow-logs`, { name: checkName("kmsAlias", `alias/${flowLogKeyName}`), targetKeyId: flowLogKey.keyId }, parent);
-    const flowLogGroup = new aws.cloudwatch.LogGroup(
-      `${name}-flow-logs`,
-      {
-        name: flowLogGroupName,
+        logGroupName: flowLogGroupName,
         retentionInDays: FLOW_LOG_RETENTION_DAYS,
-        kmsKeyId: flowLogKey.arn,
-        tags: tags(physicalName("logGroup", "vpc-flow-logs", suffix)),
+        keyName: flowLogKeyName,
+        keyDescription: `Encrypts the VPC flow log group ${flowLogGroupName}`,
+        keyTags: tags(flowLogKeyName),
+        logGroupTags: tags(flowLogBaseName),
       },
-      parent,
+      this,
     );
     const flowLogRoleName = physicalName("iamRole", "vpc-flow-logs", suffix);
     const flowLogRole = new aws.iam.Role(

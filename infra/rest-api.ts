@@ -1,11 +1,12 @@
 /**
  * The API Gateway REST API for API clients: everything proxied to the API
  * function, an API key required on every method, a usage plan throttling the
- * key, and access logs, metrics and X-Ray on the stage.
+ * key, and access logs (in a KMS-encrypted log group), metrics and X-Ray on the stage.
  */
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { createEncryptedLogGroup } from "./encrypted-log-group";
 import { serviceAssumeRolePolicy } from "./iam-policies";
 import { physicalName } from "./naming";
 import { standardTags, type TagContext } from "./tags";
@@ -153,12 +154,17 @@ export class RestApi extends pulumi.ComponentResource {
       cloudwatchRoleArn: cloudwatchRole.arn,
     }, { parent: this, dependsOn: [pushToLogs] });
 
+    // Access-log lines carry caller IPs and user agents: a key only this log group may use.
     const accessLogGroupName = `/aws/apigateway/${apiName}`;
-    const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, {
-      name: accessLogGroupName,
+    const accessLogKeyName = physicalName("generic", "api-access-logs-key", suffix);
+    const { logGroup: accessLogs } = createEncryptedLogGroup(`${name}-access-logs`, {
+      logGroupName: accessLogGroupName,
       retentionInDays: REST_API_DEFAULTS.logRetentionDays,
-      tags: tagsFor(accessLogGroupName),
-    }, { parent: this });
+      keyName: accessLogKeyName,
+      keyDescription: `Encrypts the API Gateway access log group ${accessLogGroupName}`,
+      keyTags: tagsFor(accessLogKeyName),
+      logGroupTags: tagsFor(accessLogGroupName),
+    }, this);
 
     const stage = new aws.apigateway.Stage(`${name}-stage`, {
       restApi: api.id,

@@ -149,6 +149,22 @@ describe("ApiFunction (defaults: no provisioned concurrency)", () => {
     expect(dependsOn(fn, logGroup)).toBe(true);
   });
 
+  it("log group is encrypted with its own rotating KMS key that CloudWatch Logs may use for that group only", () => {
+    const logGroup = oneOfType("aws:cloudwatch/logGroup:LogGroup");
+    const key = oneOfType("aws:kms/key:Key");
+    expect(logGroup.inputs.kmsKeyId).toBe(key.state.arn);
+    expect(dependsOn(logGroup, key)).toBe(true);
+    expect(key.inputs.enableKeyRotation).toBe(true);
+    expect(oneOfType("aws:kms/alias:Alias").inputs).toEqual({ name: "alias/ecommerce-api-logs-key-t1", targetKeyId: key.state.keyId });
+    const policy = JSON.parse(key.inputs.policy);
+    const logs = policy.Statement.find((s: any) => s.Principal.Service === `logs.${MOCK_REGION}.amazonaws.com`);
+    expect(logs.Condition).toEqual({
+      ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:log-group:/aws/lambda/ecommerce-api-t1` },
+    });
+    expect(logs.Action).not.toContain("kms:*");
+    expect(policy.Statement.filter((s: any) => s !== logs).map((s: any) => s.Principal)).toEqual([{ AWS: `arn:aws:iam::${MOCK_ACCOUNT_ID}:root` }]);
+  });
+
   it("role trusts only lambda.amazonaws.com and has the VPC access managed policy before the function exists", () => {
     const role = oneOfType("aws:iam/role:Role");
     expect(JSON.parse(role.inputs.assumeRolePolicy)).toEqual({
@@ -198,7 +214,7 @@ describe("ApiFunction (defaults: no provisioned concurrency)", () => {
   });
 
   it("every taggable resource carries the standard tags", () => {
-    for (const type of ["aws:ecr/repository:Repository", FUNCTION, "aws:iam/role:Role", "aws:cloudwatch/logGroup:LogGroup"]) {
+    for (const type of ["aws:ecr/repository:Repository", FUNCTION, "aws:iam/role:Role", "aws:cloudwatch/logGroup:LogGroup", "aws:kms/key:Key"]) {
       expect(Object.keys(oneOfType(type).inputs.tags).sort()).toEqual(["CostCenter", "Environment", "ManagedBy", "Name", "Owner", "Project"]);
     }
   });

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { checkName, type NameKind } from "../../infra/naming";
 import { REQUIRED_TAG_KEYS } from "../../infra/tags";
-import { installMocks, ofType, oneOfType, registered, resolve, settle, unsecret, type RegisteredResource } from "./harness";
+import { MOCK_ACCOUNT_ID, MOCK_REGION, installMocks, ofType, oneOfType, registered, resolve, settle, unsecret, type RegisteredResource } from "./harness";
 
 const AWS_SDK_DIR = path.resolve(__dirname, "../../node_modules/@pulumi/aws");
 
@@ -280,6 +280,25 @@ describe("program: dev stack", () => {
     for (const t of ofType("aws:dynamodb/table:Table")) expect(t.inputs.deletionProtectionEnabled).toBe(false);
     for (const b of ofType("aws:s3/bucket:Bucket")) expect(b.inputs.forceDestroy).toBe(true);
     for (const s of ofType("aws:secretsmanager/secret:Secret")) expect(s.inputs.recoveryWindowInDays).toBe(0);
+  });
+
+  it("every log group is encrypted with a customer KMS key whose policy lets CloudWatch Logs use it for that group", () => {
+    const groups = ofType("aws:cloudwatch/logGroup:LogGroup");
+    expect(groups.map((g) => g.inputs.name).sort()).toEqual([
+      "/aws/apigateway/ecommerce-api-dev42",
+      "/aws/lambda/ecommerce-api-dev42",
+      "/aws/rds/cluster/ecommerce-aurora-dev42/postgresql",
+      "/aws/vpc/ecommerce-vpc-flow-logs-dev42",
+    ]);
+    for (const group of groups) {
+      const key = ofType("aws:kms/key:Key").find((k) => k.state.arn === group.inputs.kmsKeyId);
+      expect(key, group.inputs.name).toBeDefined();
+      expect(key!.inputs.enableKeyRotation, group.inputs.name).toBe(true);
+      const logs = JSON.parse(key!.inputs.policy).Statement.find((s: any) => s.Principal.Service === `logs.${MOCK_REGION}.amazonaws.com`);
+      expect(logs.Condition.ArnEquals["kms:EncryptionContext:aws:logs:arn"], group.inputs.name).toBe(
+        `arn:aws:logs:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:log-group:${group.inputs.name}`,
+      );
+    }
   });
 
   it("no data store is public: no database instance publicly accessible, every bucket blocks public access", () => {

@@ -59,6 +59,23 @@ describe("RestApi with defaults", () => {
     expect(format).toMatchObject({ requestId: "$context.requestId", ip: "$context.identity.sourceIp", status: "$context.status", latency: "$context.responseLatency" });
   });
 
+  it("the access-log group is encrypted with its own rotating KMS key that CloudWatch Logs may use for that group only", () => {
+    const logGroup = oneOfType("aws:cloudwatch/logGroup:LogGroup");
+    const key = oneOfType("aws:kms/key:Key");
+    expect(logGroup.inputs.kmsKeyId).toBe(key.state.arn);
+    expect(dependsOn(logGroup, key)).toBe(true);
+    expect(key.inputs.enableKeyRotation).toBe(true);
+    expect(oneOfType("aws:kms/alias:Alias").inputs).toEqual({ name: "alias/ecommerce-api-access-logs-key-t1", targetKeyId: key.state.keyId });
+    const policy = JSON.parse(key.inputs.policy);
+    const logs = policy.Statement.find((s: any) => s.Principal.Service === `logs.${MOCK_REGION}.amazonaws.com`);
+    expect(logs.Condition).toEqual({
+      ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:log-group:/aws/apigateway/ecommerce-api-t1` },
+    });
+    expect(logs.Action).not.toContain("kms:*");
+    expect(policy.Statement.filter((s: any) => s !== logs).map((s: any) => s.Principal)).toEqual([{ AWS: `arn:aws:iam::${MOCK_ACCOUNT_ID}:root` }]);
+    expect(Object.keys(key.inputs.tags).sort()).toEqual(["CostCenter", "Environment", "ManagedBy", "Name", "Owner", "Project"]);
+  });
+
   it("metrics and INFO logging on every method, through the account-level CloudWatch role the stage waits for", () => {
     const settings = oneOfType("aws:apigateway/methodSettings:MethodSettings").inputs;
     expect(settings).toMatchObject({ methodPath: "*/*", stageName: "prod", settings: { metricsEnabled: true, loggingLevel: "INFO" } });
