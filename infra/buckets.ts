@@ -15,9 +15,20 @@ import { standardTags, type TagContext } from "./tags";
 export const ALB_LOG_PREFIX = "alb";
 
 /**
- * Elastic Load Balancing's log-delivery accounts for Regions that existed before
- * August 2022 (AWS "Enable access logs for your Application Load Balancer"). Newer
- * Regions only accept the log-delivery service principal, which is always granted too.
+ * Elastic Load Balancing's log-delivery account per Region, for Regions that existed before
+ * August 2022; Regions opened since accept only the log-delivery service principal, which
+ * is always granted too.
+ *
+ * Checked on 2026-11-25 against the map behind `aws.elb.getServiceAccount`
+ * (hashicorp/terraform-provider-aws, internal/service/elb/service_account_data_source.go,
+ * `accountIDPerRegionMap`), which follows AWS's "Enable access logs for your Application
+ * Load Balancer" (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html).
+ * All 24 ids kept here matched; the two China Regions were missing and are added.
+ *
+ * Why a map and not `aws.elb.getServiceAccount`: the data source holds this same map and
+ * fails with "unsupported AWS Region" everywhere else, i.e. in every Region opened since
+ * August 2022 (eu-central-2, ap-southeast-5, il-central-1, ...), so the stack could not
+ * deploy there; with the map those Regions get the service principal alone, as AWS asks.
  */
 export const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
   "us-east-1": "127311923021",
@@ -44,7 +55,16 @@ export const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
   "sa-east-1": "507241528517",
   "us-gov-west-1": "048591011584",
   "us-gov-east-1": "190560391635",
+  "cn-north-1": "638102146993",
+  "cn-northwest-1": "037604701340",
 };
+
+/** The partition (`aws`, `aws-cn`, `aws-us-gov`, ...) an ARN belongs to. */
+export function arnPartition(arn: string): string {
+  const m = /^arn:(aws[a-z-]*):/.exec(arn);
+  if (!m) throw new Error(`arnPartition: "${arn}" is not an ARN`);
+  return m[1]!;
+}
 
 /** Denies every request to the bucket or its objects that does not use TLS. */
 export function tlsOnlyStatement(bucketArn: string): Record<string, unknown> {
@@ -72,11 +92,11 @@ export function albLogDeliveryStatements(bucketArn: string, accountId: string, r
   ];
   const legacyAccount = ELB_LOG_DELIVERY_ACCOUNTS[region];
   if (legacyAccount) {
-    const partition = region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
     statements.push({
       Sid: "AlbLogDeliveryRegionalAccount",
       Effect: "Allow",
-      Principal: { AWS: `arn:${partition}:iam::${legacyAccount}:root` },
+      // The bucket's partition is the Region's (GovCloud and China have their own).
+      Principal: { AWS: `arn:${arnPartition(bucketArn)}:iam::${legacyAccount}:root` },
       Action: "s3:PutObject",
       Resource: resource,
     });

@@ -2,7 +2,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   ALB_LOG_PREFIX,
+  ELB_LOG_DELIVERY_ACCOUNTS,
   albLogDeliveryStatements,
+  arnPartition,
   bucketName,
   tlsOnlyStatement,
   type Buckets,
@@ -61,6 +63,27 @@ describe("bucket helpers (pure)", () => {
     }
     const newer = albLogDeliveryStatements("arn:aws:s3:::b", MOCK_ACCOUNT_ID, "ap-southeast-5");
     expect(newer.map((s) => s.Principal)).toEqual([{ Service: "logdelivery.elasticloadbalancing.amazonaws.com" }]);
+  });
+
+  it("ALB log delivery in GovCloud and China: the regional ELB account in the bucket's own partition", () => {
+    const gov = albLogDeliveryStatements("arn:aws-us-gov:s3:::b", MOCK_ACCOUNT_ID, "us-gov-west-1");
+    expect(gov.map((s) => s.Principal)).toContainEqual({ AWS: "arn:aws-us-gov:iam::048591011584:root" });
+    const china = albLogDeliveryStatements("arn:aws-cn:s3:::b", MOCK_ACCOUNT_ID, "cn-north-1");
+    expect(china.map((s) => s.Principal)).toContainEqual({ AWS: "arn:aws-cn:iam::638102146993:root" });
+    expect(china.every((s) => s.Resource === `arn:aws-cn:s3:::b/${ALB_LOG_PREFIX}/AWSLogs/${MOCK_ACCOUNT_ID}/*`)).toBe(true);
+    expect(() => arnPartition("bucket-name")).toThrow(/"bucket-name" is not an ARN/);
+  });
+
+  it("the regional ELB accounts cover the Regions older than August 2022 only; newer ones rely on the service principal", () => {
+    for (const [region, account] of Object.entries(ELB_LOG_DELIVERY_ACCOUNTS)) {
+      expect(account, region).toMatch(/^\d{12}$/);
+      expect(region).toMatch(/^[a-z]{2}(-gov)?-[a-z]+-\d$/);
+    }
+    expect(Object.keys(ELB_LOG_DELIVERY_ACCOUNTS)).toHaveLength(26);
+    // Opened since August 2022: aws.elb.getServiceAccount has no account for them either.
+    for (const region of ["eu-central-2", "eu-south-2", "ap-south-2", "ap-southeast-4", "ap-southeast-5", "me-central-1", "il-central-1", "ca-west-1", "mx-central-1"]) {
+      expect(ELB_LOG_DELIVERY_ACCOUNTS[region], region).toBeUndefined();
+    }
   });
 });
 
