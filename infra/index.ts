@@ -1,9 +1,7 @@
 /**
  * Composition root of the ecommerce-platform Pulumi program:
  * config -> components -> exports. Each component takes only the values it needs.
- *
- * Other engineers add their component's wiring in the marked sections below
- * (small, separate edits: an import, a construction block, export lines).
+
  */
 import { loadConfig } from "./config";
 import { Network } from "./network";
@@ -24,7 +22,7 @@ const config = loadConfig();
 const suffix = config.environmentSuffix;
 const tags = config.tags;
 
-// ==== Foundation (infra-core) ====
+// ==== Foundation ====
 const network = new Network("network", {
   environmentSuffix: suffix,
   tags,
@@ -51,7 +49,7 @@ const database = new Database("database", {
   masterPassword: config.dbPassword,
 });
 
-// ==== API function (infra-compute: ApiFunction) ====
+// ==== API function ====
 // The API's container image (arm64, by digest) in its VPC Lambda; migrations run once per image change.
 const apiFunction = new ApiFunction("api", {
   environmentSuffix: suffix,
@@ -78,7 +76,7 @@ const apiFunction = new ApiFunction("api", {
   migrationDependsOn: [database],
 });
 
-// ==== Load balancer (infra-compute: LoadBalancer) ====
+// ==== Load balancer ====
 // Public ALB that forwards to the function only requests carrying CloudFront's origin secret.
 const loadBalancer = new LoadBalancer("alb", {
   environmentSuffix: suffix,
@@ -96,7 +94,7 @@ const loadBalancer = new LoadBalancer("alb", {
   deletionProtection: config.isProd,
 });
 
-// ==== REST API (infra-compute: RestApi) ====
+// ==== REST API ====
 // API Gateway for API clients: API key + usage plan throttle, proxying to the same function.
 const restApi = new RestApi("rest-api", {
   environmentSuffix: suffix,
@@ -109,11 +107,11 @@ const restApi = new RestApi("rest-api", {
   throttleBurstLimit: config.apiThrottleBurstLimit,
 });
 
-// ==== Edge guard (edge-monitoring: EdgeGuard) ====
+// ==== Edge guard ====
 // Lambda@Edge viewer-request guard for CloudFront's /api/* (us-east-1; the signing key is built into its bundle).
 const edgeGuard = new EdgeGuard("edge-guard", { environmentSuffix: suffix, tags, sessionSigningKey: secrets.sessionSigningKey });
 
-// ==== Static site (storefront: StaticSite) ====
+// ==== Static site ====
 // The storefront page (web/dist, built here when missing or stale) in the static bucket,
 // plus the CloudFront Function that answers client-side routes with index.html.
 const staticSite = new StaticSite("static-site", {
@@ -123,7 +121,7 @@ const staticSite = new StaticSite("static-site", {
   distDir: ensureWebBuild(),
 });
 
-// ==== CDN (infra-compute: Cdn) ====
+// ==== CDN ====
 // CloudFront: the static site by default (OAC), /api/* to the ALB behind the edge guard.
 const cdn = new Cdn("cdn", {
   environmentSuffix: suffix,
@@ -141,7 +139,7 @@ const cdn = new Cdn("cdn", {
   priceClass: config.cloudfrontPriceClass,
 });
 
-// ==== Monitoring (edge-monitoring: Monitoring) ====
+// ==== Monitoring ====
 // Alarm topic (+ optional e-mail), the platform dashboard and its alarms.
 const monitoring = new Monitoring("monitoring", {
   environmentSuffix: suffix,
@@ -227,7 +225,7 @@ export const cloudfrontDomainName = cdn.domainName;
 export const cloudfrontDistributionId = cdn.distributionId;
 export const cloudfrontUrl = cdn.domainName.apply((domain) => `https://${domain}`);
 
-// Edge guard and monitoring (edge-monitoring)
+// Edge guard and monitoring
 export const edgeGuardFunctionName = edgeGuard.functionName;
 export const edgeGuardQualifiedArn = edgeGuard.qualifiedArn;
 export const dashboardName = monitoring.dashboardName;

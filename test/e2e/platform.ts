@@ -11,7 +11,7 @@ import * as path from "node:path";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
 
-/** Ports reserved for the storefront's tests (the API engineer's tests use others). */
+/** Ports reserved for the storefront's tests (the API tests use others, so both suites can run at once). */
 export const HTTP_PORTS = [3010, 3019] as const;
 export const PG_PORTS = [54340, 54349] as const;
 

@@ -5,10 +5,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { MOCK_ACCOUNT_ID, MOCK_REGION, dependsOn, installMocks, isSecret, unsecret, ofType, oneOfType, resolve, settle } from "./harness";
+import { MOCK_ACCOUNT_ID, MOCK_REGION, dependsOn, installMocks, isSecret, unsecret, ofType, oneOfType, resolve, settle, testTags } from "./harness";
 import type { ApiFunction, ApiFunctionArgs } from "../../infra/api-function";
 
-const TAGS = { environmentSuffix: "t1", project: "ecommerce-platform", costCenter: "engineering", owner: "platform-team" };
+const TAGS = testTags("t1");
 const PROXY_ARN = `arn:aws:rds:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:db-proxy:prx-0123456789abcdef0`;
 const SESSIONS_ARN = `arn:aws:dynamodb:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:table/ecommerce-sessions-t1`;
 const CACHE_ARN = `arn:aws:dynamodb:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:table/ecommerce-cache-t1`;

@@ -10,9 +10,9 @@ import {
   type Buckets,
   type BucketsArgs,
 } from "../../infra/buckets";
-import { MOCK_ACCOUNT_ID, MOCK_REGION, installMocks, ofType, resolve, settle, type RegisteredResource } from "./harness";
+import { MOCK_ACCOUNT_ID, MOCK_REGION, installMocks, ofType, resolve, settle, type RegisteredResource, testTags } from "./harness";
 
-const TAGS = { environmentSuffix: "t1", project: "ecommerce-platform", costCenter: "engineering", owner: "platform-team" };
+const TAGS = testTags("t1");
 const NAMES = {
   static: `ecommerce-static-${MOCK_ACCOUNT_ID}-t1`,
   logs: `ecommerce-logs-${MOCK_ACCOUNT_ID}-t1`,

@@ -1,10 +1,10 @@
 /** Cdn under Pulumi mocks: the CloudFront distribution and the static bucket policy. */
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { MANAGED_POLICY_IDS, MOCK_ACCOUNT_ID, MOCK_REGION, installMocks, isSecret, oneOfType, resolve, settle, unsecret } from "./harness";
+import { MANAGED_POLICY_IDS, MOCK_ACCOUNT_ID, MOCK_REGION, installMocks, isSecret, oneOfType, resolve, settle, unsecret, testTags } from "./harness";
 import type { Cdn, CdnArgs } from "../../infra/cdn";
 
-const TAGS = { environmentSuffix: "t1", project: "ecommerce-platform", costCenter: "engineering", owner: "platform-team" };
+const TAGS = testTags("t1");
 const BUCKET = "ecommerce-static-123456789012-t1";
 const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`;
 const ALB_DNS = `ecommerce-alb-t1-123.${MOCK_REGION}.elb.amazonaws.com`;

@@ -5,9 +5,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { proxyDbUserArn, type Database, type DatabaseArgs } from "../../infra/database";
-import { MOCK_ACCOUNT_ID, MOCK_REGION, dependsOn, installMocks, isSecret, ofType, oneOfType, resolve, settle, unsecret } from "./harness";
+import { MOCK_ACCOUNT_ID, MOCK_REGION, dependsOn, installMocks, isSecret, ofType, oneOfType, resolve, settle, unsecret, testTags } from "./harness";
 
-const TAGS = { environmentSuffix: "t1", project: "ecommerce-platform", costCenter: "engineering", owner: "platform-team" };
+const TAGS = testTags("t1");
 const PRIVATE_SUBNETS = ["subnet-p1", "subnet-p2", "subnet-p3"];
 const FUNCTION_SG = "sg-function";
 

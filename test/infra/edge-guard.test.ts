@@ -8,10 +8,10 @@ import { newSessionId, sidCookieValue } from "../../app/src/session/sid-cookie";
 import { EdgeGuard, edgeGuardCode, edgeGuardLogsPolicy } from "../../infra/edge-guard";
 import { REQUIRED_TAG_KEYS } from "../../infra/tags";
 import { viewerRequest } from "../edge/events";
-import { MOCK_ACCOUNT_ID, installMocks, ofType, oneOfType, registered, resolve, settle, unsecret } from "./harness";
+import { MOCK_ACCOUNT_ID, installMocks, ofType, oneOfType, registered, resolve, settle, unsecret, testTags } from "./harness";
 
 const SIGNING_KEY = "infra-test-signing-key-0123456789abcdef";
-const TAGS = { environmentSuffix: "test1", project: "ecommerce-platform", costCenter: "engineering", owner: "platform-team" };
+const TAGS = testTags("test1");
 
 let guard: EdgeGuard;
 

@@ -165,6 +165,11 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
   }
 }
 
+/** The tag context components get in tests: the config defaults, with a test suffix. */
+export function testTags(environmentSuffix: string): { environmentSuffix: string; project: string; costCenter: string; owner: string } {
+  return { environmentSuffix, project: "ecommerce-platform", costCenter: "engineering", owner: "platform-team" };
+}
+
 export const registered: RegisteredResource[] = [];
 
 /**

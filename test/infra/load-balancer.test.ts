@@ -1,9 +1,9 @@
 /** LoadBalancer under Pulumi mocks: the ALB in front of the API function. */
 import { beforeAll, describe, expect, it } from "vitest";
-import { MOCK_ACCOUNT_ID, MOCK_REGION, dependsOn, installMocks, isSecret, ofType, oneOfType, resolve, settle, unsecret } from "./harness";
+import { MOCK_ACCOUNT_ID, MOCK_REGION, dependsOn, installMocks, isSecret, ofType, oneOfType, resolve, settle, unsecret, testTags } from "./harness";
 import type { LoadBalancer, LoadBalancerArgs } from "../../infra/load-balancer";
 
-const TAGS = { environmentSuffix: "t1", project: "ecommerce-platform", costCenter: "engineering", owner: "platform-team" };
+const TAGS = testTags("t1");
 const FN_ARN = `arn:aws:lambda:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:function:ecommerce-api-t1`;
 const SECRET = "0123456789abcdefOriginSecretValue";
 const CERT = `arn:aws:acm:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:certificate/11111111-2222-3333-4444-555555555555`;

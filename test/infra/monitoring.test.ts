@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { validateDashboardBody } from "../../infra/dashboard";
 import { Monitoring, alarmTopicKeyPolicy } from "../../infra/monitoring";
 import { REQUIRED_TAG_KEYS } from "../../infra/tags";
-import { MOCK_ACCOUNT_ID, MOCK_REGION, installMocks, ofType, oneOfType, registered, resolve, settle } from "./harness";
+import { MOCK_ACCOUNT_ID, MOCK_REGION, installMocks, ofType, oneOfType, registered, resolve, settle, testTags } from "./harness";
 
-const TAGS = { environmentSuffix: "mon1", project: "ecommerce-platform", costCenter: "engineering", owner: "platform-team" };
+const TAGS = testTags("mon1");
 const RESOURCES = {
   apiFunction: { functionName: "ecommerce-api-mon1" },
   loadBalancer: { albArnSuffix: "app/ecommerce-alb-mon1/0123456789abcdef", targetGroupArnSuffix: "targetgroup/ecommerce-tg-mon1/0123456789abcdef" },

@@ -6,9 +6,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { natLayout, pickAvailabilityZones, planSubnets, type NetworkArgs, type Network } from "../../infra/network";
 import { parseIpv4Cidr } from "../../infra/config";
-import { MOCK_ACCOUNT_ID, MOCK_AZS, MOCK_REGION, addCallMock, installMocks, ofType, oneOfType, resolve, settle, type RegisteredResource } from "./harness";
+import { MOCK_ACCOUNT_ID, MOCK_AZS, MOCK_REGION, addCallMock, installMocks, ofType, oneOfType, resolve, settle, type RegisteredResource, testTags } from "./harness";
 
-const TAGS = { environmentSuffix: "t1", project: "ecommerce-platform", costCenter: "engineering", owner: "platform-team" };
+const TAGS = testTags("t1");
 
 /** Arguments of every getAvailabilityZones call the program makes (the mock answers as the harness does). */
 const azQueries: Record<string, any>[] = [];

@@ -1,11 +1,11 @@
 /** RestApi under Pulumi mocks: the API Gateway front door for API clients. */
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { MOCK_ACCOUNT_ID, MOCK_REGION, dependsOn, installMocks, ofType, oneOfType, resolve, settle } from "./harness";
+import { MOCK_ACCOUNT_ID, MOCK_REGION, dependsOn, installMocks, ofType, oneOfType, resolve, settle, testTags } from "./harness";
 import type { RestApi, RestApiArgs } from "../../infra/rest-api";
 import { accessLogFormat, deploymentTriggerHash, proxyRoutes } from "../../infra/rest-api";
 
-const TAGS = { environmentSuffix: "t1", project: "ecommerce-platform", costCenter: "engineering", owner: "platform-team" };
+const TAGS = testTags("t1");
 const FN_ARN = `arn:aws:lambda:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:function:ecommerce-api-t1`;
 const INVOKE_ARN = `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/${FN_ARN}/invocations`;
 

@@ -2,9 +2,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { recoveryWindowDays, type Secrets, type SecretsArgs } from "../../infra/secrets";
-import { MOCK_ACCOUNT_ID, MOCK_REGION, installMocks, isSecret, ofType, resolve, settle, unsecret } from "./harness";
+import { MOCK_ACCOUNT_ID, MOCK_REGION, installMocks, isSecret, ofType, resolve, settle, unsecret, testTags } from "./harness";
 
-const TAGS = { environmentSuffix: "t1", project: "ecommerce-platform", costCenter: "engineering", owner: "platform-team" };
+const TAGS = testTags("t1");
 
 async function build(overrides: Partial<SecretsArgs> = {}): Promise<Secrets> {
   await installMocks({ environmentSuffix: "t1" });

@@ -15,9 +15,9 @@ import {
 } from "../../infra/static-site";
 import { ensureWebBuild, webBuildStaleness, withFileLock } from "../../scripts/web/build";
 import { REQUIRED_TAG_KEYS } from "../../infra/tags";
-import { MOCK_ACCOUNT_ID, dependsOn, installMocks, ofType, oneOfType, resolve, settle } from "./harness";
+import { MOCK_ACCOUNT_ID, dependsOn, installMocks, ofType, oneOfType, resolve, settle, testTags } from "./harness";
 
-const TAGS = { environmentSuffix: "test1", project: "ecommerce-platform", costCenter: "engineering", owner: "platform-team" };
+const TAGS = testTags("test1");
 
 /** A build like Vite's: the page, hashed assets, files copied from public/. */
 const FIXTURE: Record<string, string> = {

@@ -1,9 +1,9 @@
 /** Issue 2 item 3 (tables) under Pulumi mocks. */
 import { describe, expect, it } from "vitest";
 import type { Tables, TablesArgs } from "../../infra/tables";
-import { MOCK_ACCOUNT_ID, MOCK_REGION, installMocks, ofType, resolve, settle } from "./harness";
+import { MOCK_ACCOUNT_ID, MOCK_REGION, installMocks, ofType, resolve, settle, testTags } from "./harness";
 
-const TAGS = { environmentSuffix: "t1", project: "ecommerce-platform", costCenter: "engineering", owner: "platform-team" };
+const TAGS = testTags("t1");
 
 async function build(overrides: Partial<TablesArgs> = {}): Promise<Tables> {
   await installMocks({ environmentSuffix: "t1" });
