@@ -11,11 +11,10 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type pg from "pg";
 import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import * as z from "zod";
 import { CartService } from "./cart/cart-service";
 import { CatalogCache } from "./catalog/cache";
 import { Catalog } from "./catalog/catalog";
-import { categorySchema, productInputSchema, SKU_PATTERN, skuSchema } from "./catalog/product";
+import { SKU_PATTERN } from "./catalog/product";
 import { ApiError, errorBody, notFound, outageOf, unauthorized, unavailable } from "./http/errors";
 import { sessionOf } from "./http/session-cookie";
 import { jsonBody, parseWith } from "./http/validation";
@@ -53,19 +52,9 @@ export interface AppDeps {
 
 const silentLogger: AppLogger = { info() {}, warn() {}, error() {} };
 
-const listQuerySchema = z.object({
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, "must be an integer 1..100")
-    .transform(Number)
-    .pipe(z.number().int().min(1, "must be an integer 1..100").max(100, "must be an integer 1..100"))
-    .default(20),
-  cursor: z.string().min(1).max(200).optional(),
-  category: categorySchema.optional(),
-});
-const cartItemBodySchema = z.strictObject({ quantity: z.number().int().min(0).max(99) });
-const orderBodySchema = z.strictObject({ email: z.email().max(254) });
-const idempotencyKeySchema = z.string().min(1, "is required (1..128 characters)").max(128, "must be at most 128 characters");
+/** zod and the request schemas, evaluated by the first request that validates input (see request-schemas.ts). */
+let schemas: Promise<typeof import("./http/request-schemas")> | undefined;
+const requestSchemas = () => (schemas ??= import("./http/request-schemas"));
 
 function digest(value: string): Buffer {
   return createHash("sha256").update(value).digest();
@@ -118,6 +107,7 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   app.get("/api/products", async (c) => {
+    const { listQuerySchema } = await requestSchemas();
     const query = parseWith(listQuerySchema, c.req.query(), "query");
     return json(c, await catalog.listProducts(query));
   });
@@ -133,6 +123,7 @@ export function createApp(deps: AppDeps): Hono {
 
   app.put("/api/cart/items/:sku", async (c) => {
     const sku = c.req.param("sku");
+    const { cartItemBodySchema } = await requestSchemas();
     const { quantity } = await jsonBody(c, cartItemBodySchema);
     if (!SKU_PATTERN.test(sku)) throw notFound(`no product with SKU ${sku}`);
     return json(c, await carts.setItem(session(c), sku, quantity));
@@ -141,6 +132,7 @@ export function createApp(deps: AppDeps): Hono {
   app.delete("/api/cart/items/:sku", async (c) => json(c, await carts.removeItem(session(c), c.req.param("sku"))));
 
   app.post("/api/orders", async (c) => {
+    const { idempotencyKeySchema, orderBodySchema } = await requestSchemas();
     const idempotencyKey = parseWith(idempotencyKeySchema, c.req.header("idempotency-key") ?? "", "Idempotency-Key");
     const { email } = await jsonBody(c, orderBodySchema);
     const sessionId = session(c);
@@ -163,6 +155,7 @@ export function createApp(deps: AppDeps): Hono {
     const header = c.req.header("authorization") ?? "";
     const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim() ?? "";
     if (!token || !timingSafeEqual(digest(token), adminTokenDigest)) throw unauthorized();
+    const { skuSchema, productInputSchema } = await requestSchemas();
     const sku = parseWith(skuSchema, c.req.param("sku"), "sku");
     const input = await jsonBody(c, productInputSchema);
     return json(c, await catalog.putProduct(sku, input));

@@ -18,8 +18,9 @@ import os from "node:os";
 import path from "node:path";
 import { build } from "esbuild";
 import { runMigrations } from "../../app/src/db/migrations";
-import { bundle, formatBytes } from "../bundle";
+import { bundle, bundleOptions, formatBytes } from "../bundle";
 import { seedDemoCatalog } from "../local/demo-catalog";
+import { silenceSdkNodeVersionWarning } from "../local/platform";
 import { createTables, startPostgres, type LocalDynamo, type LocalPostgres } from "../local/stores";
 import { load, request } from "./http-load";
 import pg from "pg";
@@ -70,20 +71,9 @@ async function startDynaliteProcess(): Promise<LocalDynamo> {
   };
 }
 
+/** A bench server bundled exactly like the Lambda bundle (same esbuild options). */
 async function bundleServer(entry: string, outfile: string): Promise<string> {
-  await build({
-    entryPoints: [path.join(ROOT, entry)],
-    outfile,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node22",
-    minify: true,
-    external: ["pg-native"],
-    mainFields: ["module", "main"],
-    banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
-    logLevel: "warning",
-  });
+  await build(bundleOptions(ROOT, entry, outfile));
   return outfile;
 }
 
@@ -130,6 +120,8 @@ function shopEnv(ctx: Context): Record<string, string> {
     ADMIN_TOKEN,
     LOG_LEVEL: "ERROR",
     DB_POOL_MAX: "20",
+    // Node 20 only: Lambda runs Node 22, where the SDK prints no such warning (a stderr write at the first client).
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   };
 }
 
@@ -245,6 +237,7 @@ const BENCHES = ["bundle", "coldstart", "reads", "checkout"] as const;
 type BenchName = (typeof BENCHES)[number];
 
 async function main(): Promise<void> {
+  silenceSdkNodeVersionWarning();
   const wanted = process.argv.slice(2).filter((a) => a !== "--");
   for (const name of wanted) {
     if (!BENCHES.includes(name as BenchName)) {

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { createLambdaHandler } from "../../app/src/lambda";
-import { runningPlatform, settingsFromEnv, startLocalStores, toApiEnv } from "./platform";
+import { runningPlatform, settingsFromEnv, silenceSdkNodeVersionWarning, startLocalStores, toApiEnv } from "./platform";
 
 async function main(): Promise<number> {
   const file = process.argv[2];
@@ -22,6 +22,7 @@ async function main(): Promise<number> {
     return 2;
   }
 
+  silenceSdkNodeVersionWarning();
   const settings = settingsFromEnv();
   const running = runningPlatform(settings.dataDir);
   const started = running ? undefined : await startLocalStores(settings);

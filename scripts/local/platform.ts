@@ -37,6 +37,18 @@ export interface LocalStoresInfo {
   adminToken: string;
 }
 
+/**
+ * On Node.js < 22 the AWS SDK warns at the first client that its releases after
+ * January 2027 need Node 22. Lambda runs Node 22; the local platform runs on the
+ * developer's Node (package.json engines: >= 20.19), where the warning says
+ * nothing to act on. This sets the SDK's documented switch
+ * (AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED, aws/aws-sdk-js-v3#7983)
+ * for this process, unless the developer set it already.
+ */
+export function silenceSdkNodeVersionWarning(env: Record<string, string | undefined> = process.env): void {
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+}
+
 export function settingsFromEnv(env: Record<string, string | undefined> = process.env): PlatformSettings {
   const int = (key: string, fallback: number) => {
     const raw = env[key];

@@ -10,7 +10,7 @@ import type { AppLogger } from "../../app/src/app";
 import { loadConfig } from "../../app/src/config";
 import { createRuntime, type Runtime } from "../../app/src/runtime/runtime";
 import { startServer } from "../../app/src/server";
-import { removePlatformFiles, settingsFromEnv, startLocalStores, toApiEnv, writePlatformFiles } from "./platform";
+import { removePlatformFiles, settingsFromEnv, silenceSdkNodeVersionWarning, startLocalStores, toApiEnv, writePlatformFiles } from "./platform";
 
 const consoleLogger: AppLogger = {
   info: (message, ...extra) => console.error(`[info] ${message}`, ...extra),
@@ -19,6 +19,7 @@ const consoleLogger: AppLogger = {
 };
 
 async function main(): Promise<void> {
+  silenceSdkNodeVersionWarning();
   const settings = settingsFromEnv();
   const port = Number(process.env.PORT || 3000);
   const stores = await startLocalStores(settings);

@@ -77,6 +77,15 @@ describe("the bundle", () => {
     expect(result.gzipBytes).toBeLessThan(result.bytes);
   });
 
+  it("carries only the environment link of the SDK's credential chain (Lambda passes credentials in the environment)", () => {
+    const code = readFileSync(result.outfile, "utf8");
+    expect(code).toContain("Unable to find environment variable credentials");
+    // Markers of the providers left out: web identity (STS), credential_process, SSO, container credentials.
+    for (const marker of ["AssumeRoleWithWebIdentity", "credential_process", "sso_start_url", "AWS_CONTAINER_CREDENTIALS_FULL_URI"]) {
+      expect(code, marker).not.toContain(marker);
+    }
+  });
+
   it("answers an ALB event when imported by plain Node, like the Lambda runtime", async () => {
     const runner = path.join(outDir, "run.mjs");
     writeFileSync(

@@ -1,0 +1,50 @@
+/**
+ * The zod schemas of request input (query strings, headers, JSON bodies).
+ *
+ * Loaded on first use (`requestSchemas()` in app.ts), not at cold start:
+ * evaluating zod and building these schemas costs a cold start several
+ * milliseconds, and the requests a cold container most often answers first -
+ * catalog reads by SKU, the cart, health - validate nothing with zod.
+ */
+import * as z from "zod";
+import { CATEGORY_PATTERN, CURRENCY_PATTERN, SKU_PATTERN } from "../catalog/product";
+
+export const skuSchema = z.string().regex(SKU_PATTERN, "SKU must be 1..64 characters of A-Z a-z 0-9 . _ -");
+export const categorySchema = z.string().regex(CATEGORY_PATTERN, "category must be 1..40 characters of a-z 0-9 -");
+export const currencySchema = z.string().regex(CURRENCY_PATTERN, "currency must be an ISO 4217 code such as USD");
+
+/** PostgreSQL text cannot hold NUL: refuse it as a client error rather than fail on insert. */
+const hasNoNul = (value: string) => !value.includes("\u0000");
+
+/** Body of PUT /api/admin/products/{sku}. */
+export const productInputSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200).refine(hasNoNul, "must not contain NUL characters"),
+  priceCents: z.number().int().min(0).max(100_000_000),
+  currency: currencySchema.default("USD"),
+  category: categorySchema.default("general"),
+  stock: z.number().int().min(0).max(1_000_000),
+  description: z.string().max(2000).refine(hasNoNul, "must not contain NUL characters").default(""),
+});
+
+export type ProductInput = z.infer<typeof productInputSchema>;
+
+/** Query of GET /api/products. */
+export const listQuerySchema = z.object({
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, "must be an integer 1..100")
+    .transform(Number)
+    .pipe(z.number().int().min(1, "must be an integer 1..100").max(100, "must be an integer 1..100"))
+    .default(20),
+  cursor: z.string().min(1).max(200).optional(),
+  category: categorySchema.optional(),
+});
+
+/** Body of PUT /api/cart/items/{sku}. */
+export const cartItemBodySchema = z.strictObject({ quantity: z.number().int().min(0).max(99) });
+
+/** Body of POST /api/orders. */
+export const orderBodySchema = z.strictObject({ email: z.email().max(254) });
+
+/** The Idempotency-Key header of POST /api/orders. */
+export const idempotencyKeySchema = z.string().min(1, "is required (1..128 characters)").max(128, "must be at most 128 characters");
