@@ -7,10 +7,12 @@
  *   reads      requests/s of a cached GET /api/products/{sku} vs bare Hono GET /health
  *              (aim: ratio > 0.5)
  *   checkout   checkouts/s with 50 concurrent clients on the local PostgreSQL
+ *   web        the storefront page's built sizes against its 50 KB gzip JavaScript budget
+ *   edge       the Lambda@Edge guard's bundle size and per-request cost
  * The shop and the baseline run as separate Node processes from esbuild bundles
  * built the same way, so both pay the same loader costs.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
@@ -233,7 +235,16 @@ async function benchCheckout(ctx: Context): Promise<void> {
   }
 }
 
-const BENCHES = ["bundle", "coldstart", "reads", "checkout"] as const;
+const BENCHES = ["bundle", "coldstart", "reads", "checkout", "web", "edge"] as const;
+
+/** Benchmarks that live with their own code and run as their own scripts. */
+const SCRIPT_BENCHES: Partial<Record<BenchName, string>> = { web: "scripts/web/sizes.ts", edge: "edge/bench.ts" };
+
+function runScriptBench(name: BenchName, script: string): void {
+  console.log(`\n${name} (${script})`);
+  const result = spawnSync(process.execPath, [require.resolve("tsx/cli"), path.join(ROOT, script)], { stdio: "inherit", cwd: ROOT });
+  if (result.status !== 0) throw new Error(`${script} exited with ${result.status}`);
+}
 type BenchName = (typeof BENCHES)[number];
 
 async function main(): Promise<void> {
@@ -248,7 +259,11 @@ async function main(): Promise<void> {
   const selected = (wanted.length ? wanted : BENCHES) as BenchName[];
   console.log(`node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "unknown"}); figures vary with machine load`);
   if (selected.includes("bundle")) await benchBundle();
-  const needsStores = selected.some((n) => n !== "bundle");
+  for (const name of selected) {
+    const script = SCRIPT_BENCHES[name];
+    if (script) runScriptBench(name, script);
+  }
+  const needsStores = selected.some((n) => n !== "bundle" && !SCRIPT_BENCHES[n]);
   if (!needsStores) return;
 
   const work = mkdtempSync(path.join(os.tmpdir(), "shop-bench-"));
