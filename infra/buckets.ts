@@ -160,6 +160,11 @@ export class Buckets extends pulumi.ComponentResource {
   public readonly artifactsBucketArn: pulumi.Output<string>;
   /** The logs bucket policy; the ALB's access-log setting must wait for it (AWS test-writes on enable). */
   public readonly logsBucketPolicy: aws.s3.BucketPolicy;
+  /**
+   * The static bucket's configuration chain (public access block ... lifecycle): the CDN's policy on
+   * that bucket must wait for it, or S3 answers 409 OperationAborted on the first deploy.
+   */
+  public readonly staticBucketConfigured: pulumi.Resource[];
 
   constructor(name: string, args: BucketsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("shop:buckets:Buckets", name, {}, opts);
@@ -167,6 +172,10 @@ export class Buckets extends pulumi.ComponentResource {
     const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
     const region = aws.getRegionOutput({}, parent).region;
 
+    // S3 rejects concurrent configuration calls on one bucket with 409 OperationAborted ("A conflicting
+    // conditional operation is currently in progress"), and the provider retries that only for some of
+    // them (not PutBucketPolicy or PutBucketVersioning): each bucket's settings go on one after another,
+    // public access block first, and every policy on a bucket waits for the whole chain (`configured`).
     const bucket = (base: string, lifecycle: aws.types.input.s3.BucketLifecycleConfigurationRule[]) => {
       const id = `${name}-${base}`;
       const b = new aws.s3.Bucket(
@@ -178,27 +187,40 @@ export class Buckets extends pulumi.ComponentResource {
         },
         { parent: this, retainOnDelete: args.isProd },
       );
-      new aws.s3.BucketPublicAccessBlock(
+      const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
         id,
         { bucket: b.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
         parent,
       );
       // ACLs off everywhere: ALB log delivery works with BucketOwnerEnforced plus the bucket policy.
-      new aws.s3.BucketOwnershipControls(id, { bucket: b.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
+      const ownership = new aws.s3.BucketOwnershipControls(
+        id,
+        { bucket: b.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+        { parent: this, dependsOn: [publicAccessBlock] },
+      );
       // SSE-S3: the only encryption ALB access logs accept; CloudFront OAC reads it without a key policy.
-      new aws.s3.BucketServerSideEncryptionConfiguration(
+      const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
         id,
         { bucket: b.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-        parent,
+        { parent: this, dependsOn: [ownership] },
       );
-      const versioning = new aws.s3.BucketVersioning(id, { bucket: b.id, versioningConfiguration: { status: "Enabled" } }, parent);
-      new aws.s3.BucketLifecycleConfiguration(id, { bucket: b.id, rules: lifecycle }, { parent: this, dependsOn: [versioning] });
-      return b;
+      const versioning = new aws.s3.BucketVersioning(
+        id,
+        { bucket: b.id, versioningConfiguration: { status: "Enabled" } },
+        { parent: this, dependsOn: [encryption] },
+      );
+      const lifecycleConfiguration = new aws.s3.BucketLifecycleConfiguration(
+        id,
+        { bucket: b.id, rules: lifecycle },
+        { parent: this, dependsOn: [versioning] },
+      );
+      return { bucket: b, configured: [lifecycleConfiguration] as pulumi.Resource[] };
     };
 
-    const staticBucket = bucket("static", VERSIONED_BUCKET_LIFECYCLE_RULES);
-    const logsBucket = bucket("logs", LOGS_LIFECYCLE_RULES);
-    const artifactsBucket = bucket("artifacts", VERSIONED_BUCKET_LIFECYCLE_RULES);
+    const { bucket: staticBucket, configured: staticConfigured } = bucket("static", VERSIONED_BUCKET_LIFECYCLE_RULES);
+    const { bucket: logsBucket, configured: logsConfigured } = bucket("logs", LOGS_LIFECYCLE_RULES);
+    const { bucket: artifactsBucket, configured: artifactsConfigured } = bucket("artifacts", VERSIONED_BUCKET_LIFECYCLE_RULES);
+    this.staticBucketConfigured = staticConfigured;
 
     this.logsBucketPolicy = new aws.s3.BucketPolicy(
       `${name}-logs`,
@@ -208,12 +230,12 @@ export class Buckets extends pulumi.ComponentResource {
           .all([logsBucket.arn, accountId, region])
           .apply(([arn, acct, reg]) => policyDocument([tlsOnlyStatement(arn), ...albLogDeliveryStatements(arn, acct, reg)])),
       },
-      parent,
+      { parent: this, dependsOn: logsConfigured },
     );
     new aws.s3.BucketPolicy(
       `${name}-artifacts`,
       { bucket: artifactsBucket.id, policy: artifactsBucket.arn.apply((arn) => policyDocument([tlsOnlyStatement(arn)])) },
-      parent,
+      { parent: this, dependsOn: artifactsConfigured },
     );
 
     this.staticBucketName = staticBucket.bucket;

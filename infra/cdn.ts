@@ -47,6 +47,11 @@ export interface CdnArgs {
   staticBucketId: pulumi.Input<string>;
   staticBucketArn: pulumi.Input<string>;
   staticBucketRegionalDomainName: pulumi.Input<string>;
+  /**
+   * The static bucket's configuration (Buckets.staticBucketConfigured): the bucket policy written here
+   * waits for it, since S3 refuses concurrent configuration calls on one bucket (409 OperationAborted).
+   */
+  staticBucketPolicyDependsOn?: pulumi.Input<pulumi.Resource>[];
   /** The ALB's DNS name, or a DNS name pointing at it that matches its certificate when albOriginHttps. */
   albDomainName: pulumi.Input<string>;
   /** Reach the ALB over HTTPS on 443 (needs a certificate on the ALB matching albDomainName); else HTTP on 80. */
@@ -178,7 +183,7 @@ export class Cdn extends pulumi.ComponentResource {
       policy: pulumi
         .all([args.staticBucketArn, distribution.arn])
         .apply(([bucketArn, distributionArn]) => JSON.stringify(staticBucketPolicy(bucketArn, distributionArn, tlsOnlyStatement(bucketArn)))),
-    }, parent);
+    }, { parent: this, dependsOn: args.staticBucketPolicyDependsOn ?? [] });
 
     this.distributionId = distribution.id;
     this.distributionArn = distribution.arn;

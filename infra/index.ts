@@ -129,6 +129,7 @@ const cdn = new Cdn("cdn", {
   staticBucketId: buckets.staticBucketId,
   staticBucketArn: buckets.staticBucketArn,
   staticBucketRegionalDomainName: buckets.staticBucketRegionalDomainName,
+  staticBucketPolicyDependsOn: buckets.staticBucketConfigured,
   albDomainName: loadBalancer.dnsName,
   // With a certificate the ALB redirects 80 -> 443; CloudFront then needs a DNS name matching it (docs/infra-compute.md).
   albOriginHttps: config.certificateArn !== undefined,

@@ -10,7 +10,7 @@ import {
   type Buckets,
   type BucketsArgs,
 } from "../../infra/buckets";
-import { MOCK_ACCOUNT_ID, MOCK_REGION, installMocks, ofType, resolve, settle, type RegisteredResource, testTags } from "./harness";
+import { MOCK_ACCOUNT_ID, MOCK_REGION, dependsOn, installMocks, ofType, resolve, settle, type RegisteredResource, testTags } from "./harness";
 
 const TAGS = testTags("t1");
 const NAMES = {
@@ -149,6 +149,32 @@ describe("Buckets (dev stack)", () => {
 
     const artifacts = bucket(NAMES.artifacts);
     expect(policyOf(artifacts).Statement).toEqual([tlsOnlyStatement(artifacts.state.arn)]);
+  });
+
+  // S3 answers concurrent configuration calls on one bucket with 409 OperationAborted, and the provider
+  // does not retry PutBucketPolicy/PutBucketVersioning on it: the first deploy must not issue them at once.
+  it.each(Object.entries(NAMES))("%s bucket: its settings are applied one after another, public access block first", async (_, name) => {
+    const b = bucket(name);
+    const one = (type: string) => {
+      const found = forBucket(type, b);
+      expect(found).toHaveLength(1);
+      return found[0]!;
+    };
+    const chain = [
+      one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"),
+      one("aws:s3/bucketOwnershipControls:BucketOwnershipControls"),
+      one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"),
+      one("aws:s3/bucketVersioning:BucketVersioning"),
+      one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"),
+    ];
+    for (let i = 1; i < chain.length; i++) expect(dependsOn(chain[i]!, chain[i - 1]!), `${chain[i]!.type} waits for ${chain[i - 1]!.type}`).toBe(true);
+    for (const policy of forBucket("aws:s3/bucketPolicy:BucketPolicy", b)) expect(dependsOn(policy, chain[chain.length - 1]!)).toBe(true);
+  });
+
+  it("the static bucket's configuration chain is exposed for the CDN's policy to wait on", async () => {
+    const lifecycle = forBucket("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", bucket(NAMES.static))[0]!;
+    const urns = await Promise.all(buckets.staticBucketConfigured.map((r) => resolve(r.urn)));
+    expect(urns.some((urn) => urn.endsWith(`${lifecycle.type}::${lifecycle.name}`))).toBe(true);
   });
 
   it("the static bucket gets no policy here: the CDN writes it with the distribution's OAC condition", async () => {

@@ -77,6 +77,13 @@ describe("compute wiring: dev stack", () => {
     expect([...alb.inputs.subnets].sort()).toEqual(subnetIds("public").sort());
   });
 
+  it("the CDN's static bucket policy waits for that bucket's configuration chain (S3 409s concurrent calls)", () => {
+    const staticBucket = ofType("aws:s3/bucket:Bucket").find((b) => b.inputs.bucket.includes("-static-"))!;
+    const policy = ofType("aws:s3/bucketPolicy:BucketPolicy").find((p) => p.inputs.bucket === staticBucket.id)!;
+    const forStatic = (type: string) => ofType(type).find((r) => r.inputs.bucket === staticBucket.id)!;
+    expect(dependsOn(policy, forStatic("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"))).toBe(true);
+  });
+
   it("CloudFront sends the same generated origin secret the ALB rule requires", () => {
     const ruleValue = unsecret<any[]>(oneOfType("aws:lb/listenerRule:ListenerRule").inputs.conditions)[0].httpHeader.values[0];
     const albOrigin = unsecret<any[]>(oneOfType("aws:cloudfront/distribution:Distribution").inputs.origins).find((o) => o.customOriginConfig)!;
