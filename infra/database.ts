@@ -160,6 +160,22 @@ export class Database extends pulumi.ComponentResource {
     rule("ingress", "proxy-from-function", proxySg.id, args.functionSecurityGroupId, "From the API function");
     rule("egress", "proxy-to-db", proxySg.id, dbSg.id, "RDS Proxy to Aurora");
     rule("ingress", "db-from-proxy", dbSg.id, proxySg.id, "From the RDS Proxy");
+    // The proxy fetches its credentials from Secrets Manager through its own network interfaces in
+    // these subnets (NAT, like the function): without HTTPS egress its target never becomes
+    // AVAILABLE and every connection, the deploy-time migration's first, fails.
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-proxy-to-secrets-manager`,
+      {
+        securityGroupId: proxySg.id,
+        cidrIpv4: "0.0.0.0/0",
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        description: "RDS Proxy to Secrets Manager (HTTPS via NAT)",
+        tags: tags(physicalName("generic", "proxy-https-egress", suffix)),
+      },
+      parent,
+    );
 
     const subnetGroupName = physicalName("dbSubnetGroup", "aurora-subnets", suffix);
     const subnetGroup = new aws.rds.SubnetGroup(

@@ -200,13 +200,21 @@ describe("Database (dev stack)", () => {
       expect(r.inputs.cidrIpv4).toBeUndefined();
       expect(r.inputs.cidrIpv6).toBeUndefined();
     }
-    const egress = ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
+    const egress = ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => r.inputs.referencedSecurityGroupId !== undefined);
     expect(egress.map((r) => [r.inputs.securityGroupId, r.inputs.referencedSecurityGroupId]).sort()).toEqual(
       [
         [FUNCTION_SG, proxySg.id],
         [proxySg.id, dbSg.id],
       ].sort(),
     );
+  });
+
+  it("the proxy may reach Secrets Manager over HTTPS (it reads its credentials through its VPC interfaces); the database reaches nothing", () => {
+    const toWorld = ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => r.inputs.cidrIpv4 !== undefined || r.inputs.cidrIpv6 !== undefined);
+    expect(toWorld).toHaveLength(1);
+    expect(toWorld[0]!.inputs).toMatchObject({ securityGroupId: sg("proxy").id, cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 443, toPort: 443 });
+    expect(toWorld[0]!.inputs.tags).toBeDefined();
+    expect(ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => r.inputs.securityGroupId === sg("aurora").id)).toEqual([]);
   });
 
   it("exports what the API function needs: endpoints, database user and the rds-db:connect ARN", async () => {
