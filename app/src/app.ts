@@ -14,10 +14,9 @@ import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { CartService } from "./cart/cart-service";
 import { CatalogCache } from "./catalog/cache";
 import { Catalog } from "./catalog/catalog";
-import { SKU_PATTERN } from "./catalog/product";
 import { ApiError, errorBody, notFound, outageOf, unauthorized, unavailable } from "./http/errors";
 import { sessionOf } from "./http/session-cookie";
-import { jsonBody, parseWith } from "./http/validation";
+import { existingSkuParam, jsonBody, parseWith, queryWith } from "./http/validation";
 import { checkout } from "./orders/checkout";
 import { orderForSession } from "./orders/orders";
 import { SessionConflictError, SessionStore } from "./session/session-store";
@@ -108,13 +107,13 @@ export function createApp(deps: AppDeps): Hono {
 
   app.get("/api/products", async (c) => {
     const { listQuerySchema } = await requestSchemas();
-    const query = parseWith(listQuerySchema, c.req.query(), "query");
+    const query = queryWith(c, listQuerySchema);
     return json(c, await catalog.listProducts(query));
   });
 
   app.get("/api/products/:sku", async (c) => {
-    const sku = c.req.param("sku");
-    const product = SKU_PATTERN.test(sku) ? await catalog.getProduct(sku) : null;
+    const sku = existingSkuParam(c);
+    const product = await catalog.getProduct(sku);
     if (!product) throw notFound(`no product with SKU ${sku}`);
     return json(c, product);
   });
@@ -122,14 +121,16 @@ export function createApp(deps: AppDeps): Hono {
   app.get("/api/cart", async (c) => json(c, await carts.view(session(c))));
 
   app.put("/api/cart/items/:sku", async (c) => {
-    const sku = c.req.param("sku");
     const { cartItemBodySchema } = await requestSchemas();
     const { quantity } = await jsonBody(c, cartItemBodySchema);
-    if (!SKU_PATTERN.test(sku)) throw notFound(`no product with SKU ${sku}`);
+    const sku = existingSkuParam(c);
     return json(c, await carts.setItem(session(c), sku, quantity));
   });
 
-  app.delete("/api/cart/items/:sku", async (c) => json(c, await carts.removeItem(session(c), c.req.param("sku"))));
+  app.delete("/api/cart/items/:sku", async (c) => {
+    const sku = existingSkuParam(c);
+    return json(c, await carts.removeItem(session(c), sku));
+  });
 
   app.post("/api/orders", async (c) => {
     const { idempotencyKeySchema, orderBodySchema } = await requestSchemas();

@@ -4,10 +4,12 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { serve, type ServerType } from "@hono/node-server";
+import { createServer } from "node:http";
+import { getRequestListener, RequestError, type ServerType } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
 import { createApp, type AppDeps } from "./app";
+import { errorBody } from "./http/errors";
 
 export interface ServerOptions {
   port: number;
@@ -36,9 +38,27 @@ export function createServerApp(deps: AppDeps, staticDir?: string): Hono {
   return root;
 }
 
+/**
+ * A request the adapter cannot turn into a URL (`OPTIONS *`, a backslash in the
+ * path, a bad Host) never reaches the app; without this it would get an empty
+ * 400 (or 500), not the contract's error shape.
+ */
+function adapterError(err: unknown): Response {
+  const clientFault = err instanceof RequestError;
+  const body = clientFault ? errorBody("bad_request", `the request line or Host header is not usable: ${err.message}`) : errorBody("internal", "internal error");
+  return new Response(JSON.stringify(body), { status: clientFault ? 400 : 500, headers: { "content-type": "application/json; charset=utf-8" } });
+}
+
 export function startServer(deps: AppDeps, options: ServerOptions): Promise<ServerType> {
   const app = createServerApp(deps, options.staticDir);
-  return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: options.port, hostname: options.hostname ?? "127.0.0.1" }, () => resolve(server));
+  const hostname = options.hostname ?? "127.0.0.1";
+  // serve() does not pass an errorHandler through to the listener; build the same server by hand.
+  const server = createServer(getRequestListener(app.fetch, { hostname, errorHandler: adapterError }));
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, hostname, () => {
+      server.off("error", reject);
+      resolve(server);
+    });
   });
 }

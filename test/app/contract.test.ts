@@ -372,6 +372,10 @@ describe("request size", () => {
     expectError(await admin().request("PUT", "/api/admin/products/BIG-1", { body: big, headers: { ...adminHeaders(ADMIN_TOKEN), "content-type": "application/json" } }), 413, "payload_too_large");
     // Under the limit but over the description cap: a validation error, not 413.
     const under = JSON.stringify({ name: "x", priceCents: 1, stock: 1, description: "d".repeat(60 * 1024) });
-    expectError(await admin().request("PUT", "/api/admin/products/BIG-1", { body: under, headers: adminHeaders(ADMIN_TOKEN) }), 400, "validation_failed");
+    expectError(
+      await admin().request("PUT", "/api/admin/products/BIG-1", { body: under, headers: { ...adminHeaders(ADMIN_TOKEN), "content-type": "application/json" } }),
+      400,
+      "validation_failed",
+    );
   });
 });

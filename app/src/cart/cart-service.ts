@@ -29,6 +29,9 @@ export class CartService {
   }
 
   async removeItem(sessionId: string, sku: string): Promise<CartView> {
+    // Removing a line that is not there changes nothing: no write (and no session item for a new visitor).
+    const current = await this.sessions.load(sessionId);
+    if (!current.cart.some((line) => line.sku === sku)) return this.price(current.cart);
     const updated = await this.sessions.update(sessionId, (data) => ({ cart: setLineQuantity(data.cart, sku, 0) }));
     return this.price(updated.cart);
   }

@@ -13,17 +13,28 @@ export const skuSchema = z.string().regex(SKU_PATTERN, "SKU must be 1..64 charac
 export const categorySchema = z.string().regex(CATEGORY_PATTERN, "category must be 1..40 characters of a-z 0-9 -");
 export const currencySchema = z.string().regex(CURRENCY_PATTERN, "currency must be an ISO 4217 code such as USD");
 
-/** PostgreSQL text cannot hold NUL: refuse it as a client error rather than fail on insert. */
-const hasNoNul = (value: string) => !value.includes("\u0000");
+/**
+ * Stored text: PostgreSQL text cannot hold NUL, and a lone UTF-16 surrogate
+ * (valid in a JSON string escape) would be stored as U+FFFD - a silent change.
+ * Both are refused as client errors rather than failed or altered on insert.
+ */
+/** With the u flag a surrogate pair is one code point: only a lone half matches. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+const storableText = () =>
+  z
+    .string()
+    .refine((value) => !value.includes("\u0000"), "must not contain NUL characters")
+    .refine((value) => !LONE_SURROGATE.test(value), "must be well-formed Unicode (no lone surrogates)");
 
 /** Body of PUT /api/admin/products/{sku}. */
 export const productInputSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200).refine(hasNoNul, "must not contain NUL characters"),
+  name: storableText().trim().min(1).max(200),
   priceCents: z.number().int().min(0).max(100_000_000),
   currency: currencySchema.default("USD"),
   category: categorySchema.default("general"),
   stock: z.number().int().min(0).max(1_000_000),
-  description: z.string().max(2000).refine(hasNoNul, "must not contain NUL characters").default(""),
+  description: storableText().max(2000).default(""),
 });
 
 export type ProductInput = z.infer<typeof productInputSchema>;
@@ -46,5 +57,15 @@ export const cartItemBodySchema = z.strictObject({ quantity: z.number().int().mi
 /** Body of POST /api/orders. */
 export const orderBodySchema = z.strictObject({ email: z.email().max(254) });
 
-/** The Idempotency-Key header of POST /api/orders. */
-export const idempotencyKeySchema = z.string().min(1, "is required (1..128 characters)").max(128, "must be at most 128 characters");
+/**
+ * The Idempotency-Key header of POST /api/orders: 1..128 printable ASCII
+ * characters, not blank (the IETF Idempotency-Key draft makes it a structured
+ * string, which is printable ASCII; a header carrying other bytes has no one
+ * agreed text).
+ */
+export const idempotencyKeySchema = z
+  .string()
+  .min(1, "is required (1..128 characters)")
+  .max(128, "must be at most 128 characters")
+  .regex(/^[\x20-\x7e]+$/, "must be printable ASCII characters")
+  .refine((key) => key.trim() !== "", "must not be blank");
