@@ -4,7 +4,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { createServer } from "node:http";
+import { createServer, STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
 import { getRequestListener, RequestError, type ServerType } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
@@ -49,11 +50,34 @@ function adapterError(err: unknown): Response {
   return new Response(JSON.stringify(body), { status: clientFault ? 400 : 500, headers: { "content-type": "application/json; charset=utf-8" } });
 }
 
+/**
+ * A request Node's HTTP parser refuses (an unknown method, a bad Content-Length,
+ * headers over Node's 16 KiB limit) gets the contract's error shape too, instead
+ * of Node's bare status line. The connection is closed: its framing is unknown.
+ */
+function answerUnparsableRequest(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, message] =
+    err.code === "HPE_HEADER_OVERFLOW"
+      ? [431, "request headers are too large"]
+      : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? [408, "the request took too long to arrive"]
+        : [400, "the request could not be parsed as HTTP/1.1"];
+  const body = JSON.stringify(errorBody("bad_request", message));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
 export function startServer(deps: AppDeps, options: ServerOptions): Promise<ServerType> {
   const app = createServerApp(deps, options.staticDir);
   const hostname = options.hostname ?? "127.0.0.1";
   // serve() does not pass an errorHandler through to the listener; build the same server by hand.
   const server = createServer(getRequestListener(app.fetch, { hostname, errorHandler: adapterError }));
+  server.on("clientError", answerUnparsableRequest);
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, hostname, () => {

@@ -22,6 +22,7 @@
  * - DELETE of a SKU outside the SKU pattern is 404 (as PUT and GET).
  */
 import http from "node:http";
+import net from "node:net";
 import type { ServerType } from "@hono/node-server";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { ALBResult, APIGatewayProxyResult } from "aws-lambda";
@@ -88,6 +89,30 @@ function send(req: Req): Promise<Raw> {
       for (let i = 0; i < buf.length; i += 8192) r.write(buf.subarray(i, i + 8192));
     } else if (req.body !== undefined) r.write(req.body);
     r.end();
+  });
+}
+
+/** Bytes written to a socket as they are, for requests no HTTP client would send; the reply read until close. */
+function sendRaw(request: string): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, "127.0.0.1", () => socket.end(request));
+    const chunks: Buffer[] = [];
+    socket.on("data", (c: Buffer) => chunks.push(c));
+    socket.on("error", reject);
+    socket.on("close", () => {
+      const raw = Buffer.concat(chunks).toString("utf8");
+      const [head = "", text = ""] = raw.split("\r\n\r\n", 2);
+      const [statusLine = "", ...lines] = head.split("\r\n");
+      const headers: http.IncomingHttpHeaders = {};
+      for (const line of lines) headers[line.slice(0, line.indexOf(":")).toLowerCase()] = line.slice(line.indexOf(":") + 1).trim();
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = undefined;
+      }
+      resolve({ status: Number(statusLine.split(" ")[1]), headers, text, body });
+    });
   });
 }
 
@@ -648,6 +673,25 @@ describe("routes and methods", () => {
     await expectRefused({ method: "GET", path: "/api\\products" }, 400, "bad_request", "backslash");
   });
 
+  it("answers requests Node's HTTP parser refuses in the contract's shape too (400, 431 for oversized headers)", async () => {
+    const cases: [string, string, number][] = [
+      ["unknown method", "FOO /api/products HTTP/1.1\r\nHost: x\r\n\r\n", 400],
+      ["non-numeric Content-Length", "PUT /api/cart/items/BAD-A HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n{}", 400],
+      ["Content-Length and chunked (smuggling)", "PUT /api/cart/items/BAD-A HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400],
+      ["two different Content-Lengths", "PUT /api/cart/items/BAD-A HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}", 400],
+      ["a bare LF in a header", "GET /api/products HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n", 400],
+      ["a header line without a colon", "GET /api/products HTTP/1.1\r\nHost: x\r\nnot a header\r\n\r\n", 400],
+      ["an unsupported HTTP version", "GET /api/products HTTP/9.9\r\nHost: x\r\n\r\n", 400],
+      ["a Host with a space", "GET /api/products HTTP/1.1\r\nHost: a b\r\n\r\n", 400],
+      ["20 KiB of cookies", `GET /api/cart HTTP/1.1\r\nHost: x\r\nCookie: ${"c=".padEnd(20 * 1024, "x")}\r\n\r\n`, 431],
+    ];
+    for (const [label, request, status] of cases) {
+      const before = await snapshot();
+      expectError(await sendRaw(request), status, "bad_request", label);
+      expect(await snapshot(), label).toBe(before);
+    }
+  });
+
   it("answers HEAD like GET without a body, and 404 (JSON content type, no body) where GET would", async () => {
     const ok = await send({ method: "HEAD", path: "/api/products/BAD-A" });
     expect(ok.status).toBe(200);
@@ -859,6 +903,9 @@ describe("through the Lambda handler (ALB and API Gateway REST events)", () => {
       ["REST without httpMethod and path", { ...restBase, httpMethod: undefined, path: undefined }],
       ["REST with a null requestContext body", { ...restBase, path: null }],
       ["REST with multiValueHeaders not arrays", { ...restBase, multiValueHeaders: { cookie: "x" } }],
+      ["ALB with a body marked base64 that is not", { ...base, body: "!!not base64!!", isBase64Encoded: true }],
+      ["REST with a body marked base64 that is not", { ...restBase, body: "{\"quantity\":1}", isBase64Encoded: true }],
+      ["REST with isBase64Encoded a string", { ...restBase, isBase64Encoded: "yes" }],
     ];
     for (const [label, e] of broken) {
       const before = await snapshot();

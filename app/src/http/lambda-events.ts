@@ -50,6 +50,16 @@ function headerProblem(headers: unknown): string | null {
   return null;
 }
 
+/** The adapter decodes with atob, which throws (not a TypeError) on anything else. */
+function isBase64(body: string): boolean {
+  try {
+    atob(body);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** What makes a proxy event unreadable as an HTTP request, or null when it is readable. */
 export function proxyEventProblem(event: ProxyEvent): string | null {
   const e = event as unknown as Record<string, unknown>;
@@ -61,6 +71,7 @@ export function proxyEventProblem(event: ProxyEvent): string | null {
   if (!stringListMap(e.multiValueQueryStringParameters)) return "multiValueQueryStringParameters must map names to lists of strings";
   if (!absent(e.body) && typeof e.body !== "string") return "body must be a string or null";
   if (!absent(e.isBase64Encoded) && typeof e.isBase64Encoded !== "boolean") return "isBase64Encoded must be a boolean";
+  if (e.isBase64Encoded === true && typeof e.body === "string" && !isBase64(e.body)) return "body is marked base64 but is not";
   return headerProblem(e.headers) ?? headerProblem(e.multiValueHeaders);
 }
 
