@@ -906,6 +906,8 @@ describe("through the Lambda handler (ALB and API Gateway REST events)", () => {
       ["ALB with a body marked base64 that is not", { ...base, body: "!!not base64!!", isBase64Encoded: true }],
       ["REST with a body marked base64 that is not", { ...restBase, body: "{\"quantity\":1}", isBase64Encoded: true }],
       ["REST with isBase64Encoded a string", { ...restBase, isBase64Encoded: "yes" }],
+      ["ALB with nothing but its request context", { requestContext: { elb: { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/x/1" } } }],
+      ["REST with nothing but its request context", { requestContext: { resourcePath: "/{proxy+}" } }],
     ];
     for (const [label, e] of broken) {
       const before = await snapshot();
@@ -921,6 +923,14 @@ describe("through the Lambda handler (ALB and API Gateway REST events)", () => {
       expect(await snapshot(), `${label} changed state`).toBe(before);
     }
     const ok = (await handler(event("alb-health.json"))) as Result;
+    expect(ok.statusCode).toBe(200);
+  });
+
+  it("rejects an event that is no request at all with an invocation error, and the container keeps serving", async () => {
+    for (const e of [null, undefined, "GET /api/products", 42, [], {}, { requestContext: null }, { httpMethod: "GET", path: "/health" }, { shopAction: "drop" }]) {
+      await expect(handler(e), JSON.stringify(e)).rejects.toThrow(/unsupported event/);
+    }
+    const ok = (await handler({ ...event("rest-get-product.json"), path: "/api/products/BAD-A" })) as Result;
     expect(ok.statusCode).toBe(200);
   });
 });
