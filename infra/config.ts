@@ -40,6 +40,11 @@ export interface PlatformConfig {
   readonly cloudfrontPriceClass: CloudfrontPriceClass;
   readonly alarmEmail?: string;
   readonly certificateArn?: string;
+  /**
+   * With certificateArn: the DNS name (pointing at the ALB, covered by the certificate) CloudFront
+   * reaches the ALB by over HTTPS. The ALB's own *.elb.amazonaws.com name matches no ACM certificate.
+   */
+  readonly albDomainName?: string;
   /** Values for the standard tags (infra/tags.ts). */
   readonly tags: TagContext;
 }
@@ -74,6 +79,7 @@ export const CONFIG_KEYS = [
   "cloudfrontPriceClass",
   "alarmEmail",
   "certificateArn",
+  "albDomainName",
   "project",
   "costCenter",
   "owner",
@@ -146,6 +152,8 @@ function vpcCidr(raw: RawConfig): string {
 const SUFFIX_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,10}[a-z0-9])?$/;
 const TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/;
+/** A fully qualified DNS name: dot-separated labels of letters, digits and inner '-', at most 253 characters. */
+const DNS_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 
 export interface ParseOptions {
   /** Fully qualified keys Pulumi holds as secrets (PULUMI_CONFIG_SECRET_KEYS); when known, dbPassword must be one. */
@@ -231,6 +239,24 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
     }
   }
 
+  // With a certificate CloudFront talks HTTPS to the ALB and checks the certificate against the origin's
+  // name: without a name the certificate covers, every /api request would fail at CloudFront (502).
+  const albDomainName = matching(
+    raw,
+    "albDomainName",
+    DNS_NAME,
+    "a lowercase DNS name (e.g. api-origin.example.com) that points at the ALB and that certificateArn covers",
+  );
+  if (certificateArn && !albDomainName) {
+    throw new ConfigError(
+      "albDomainName",
+      "is required with certificateArn; allowed: the DNS name (pointing at the ALB) the certificate covers. CloudFront reaches the ALB over HTTPS by that name; the ALB's own *.elb.amazonaws.com name matches no ACM certificate",
+    );
+  }
+  if (albDomainName && !certificateArn) {
+    throw new ConfigError("albDomainName", "is set without certificateArn; allowed: only together with certificateArn (HTTPS from CloudFront to the ALB)");
+  }
+
   const tagValue = (key: string, fallback: string) =>
     matching(raw, key, TAG_VALUE_PATTERN, "1-256 letters, digits, spaces and _.:/=+-@ (an AWS tag value)", fallback)!;
 
@@ -254,6 +280,7 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
     cloudfrontPriceClass,
     alarmEmail,
     certificateArn,
+    albDomainName,
     tags: {
       environmentSuffix,
       project: tagValue("project", PROJECT_NAME),

@@ -130,8 +130,9 @@ const cdn = new Cdn("cdn", {
   staticBucketArn: buckets.staticBucketArn,
   staticBucketRegionalDomainName: buckets.staticBucketRegionalDomainName,
   staticBucketPolicyDependsOn: buckets.staticBucketConfigured,
-  albDomainName: loadBalancer.dnsName,
-  // With a certificate the ALB redirects 80 -> 443; CloudFront then needs a DNS name matching it (docs/infra-compute.md).
+  // With a certificate the ALB redirects 80 -> 443 and CloudFront reaches it over HTTPS by a name the
+  // certificate covers (config albDomainName, required with certificateArn); else by the ALB's DNS name over HTTP.
+  albDomainName: config.albDomainName ?? loadBalancer.dnsName,
   albOriginHttps: config.certificateArn !== undefined,
   originVerifySecret: secrets.originVerifySecret,
   edgeGuardQualifiedArn: edgeGuard.qualifiedArn,

@@ -7,6 +7,8 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { dependsOn, installMocks, ofType, oneOfType, resolve, settle, unsecret } from "./harness";
 
 const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab";
+/** The DNS name the certificate covers and that points at the ALB (the ALB's own name matches no certificate). */
+const ALB_NAME = "api-origin.shop.example.com";
 
 async function runProgram(config: Record<string, string>): Promise<Record<string, any>> {
   await installMocks({ "aws:region": "eu-west-1", ...config });
@@ -129,7 +131,7 @@ describe("compute wiring: dev stack", () => {
 
 describe("compute wiring: prod stack with provisioned concurrency and a certificate", () => {
   beforeAll(async () => {
-    await runProgram({ environmentSuffix: "wire2", environmentType: "prod", lambdaProvisionedConcurrency: "2", certificateArn: CERT });
+    await runProgram({ environmentSuffix: "wire2", environmentType: "prod", lambdaProvisionedConcurrency: "2", certificateArn: CERT, albDomainName: ALB_NAME });
   }, 120_000);
 
   it("ALB, API Gateway and migrations use the live alias", () => {
@@ -149,6 +151,8 @@ describe("compute wiring: prod stack with provisioned concurrency and a certific
     expect(listeners.find((l) => l.port === 80)?.defaultActions[0].type).toBe("redirect");
     const albOrigin = unsecret<any[]>(oneOfType("aws:cloudfront/distribution:Distribution").inputs.origins).find((o) => o.customOriginConfig)!;
     expect(albOrigin.customOriginConfig.originProtocolPolicy).toBe("https-only");
+    // TLS to the origin is verified against this name: it must be the configured one, not the ALB's *.elb name.
+    expect(albOrigin.domainName).toBe(ALB_NAME);
     expect(oneOfType("aws:lb/loadBalancer:LoadBalancer").inputs.enableDeletionProtection).toBe(true);
     expect(oneOfType("aws:ecr/repository:Repository").inputs.forceDelete).toBe(false);
   });

@@ -49,6 +49,7 @@ describe("config: defaults (seed values)", () => {
       cloudfrontPriceClass: "PriceClass_100",
       alarmEmail: undefined,
       certificateArn: undefined,
+      albDomainName: undefined,
       tags: { environmentSuffix: "dev", project: "ecommerce-platform", costCenter: "engineering", owner: "platform-team" },
     });
   });
@@ -70,6 +71,7 @@ describe("config: defaults (seed values)", () => {
       cloudfrontPriceClass: "PriceClass_All",
       alarmEmail: "ops@example.com",
       certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab",
+      albDomainName: "api-origin.shop.example.com",
       "aws:region": "eu-west-1",
       project: "shop",
       costCenter: "cc-42",
@@ -82,6 +84,7 @@ describe("config: defaults (seed values)", () => {
     expect(c.lambdaReservedConcurrency).toBe(-1);
     expect([c.lambdaProvisionedConcurrency, c.lambdaProvisionedConcurrencyMax]).toEqual([4, 8]);
     expect(c.certificateArn).toContain(":certificate/");
+    expect(c.albDomainName).toBe("api-origin.shop.example.com");
     expect(c.tags).toEqual({ environmentSuffix: "dev", project: "shop", costCenter: "cc-42", owner: "team@example.com" });
   });
 });
@@ -160,6 +163,16 @@ describe("config: a bad or missing value names the key and what is allowed", () 
       "certificateArn",
       /in the stack region \(eu-west-1\)/,
     );
+  });
+
+  // CloudFront checks the ALB's certificate against the origin name; the ALB's own name matches no certificate.
+  it("albDomainName is required with certificateArn, refused without it, and must be a DNS name", () => {
+    const cert = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab";
+    expectRejected({ certificateArn: cert }, "albDomainName", /is required with certificateArn/);
+    expectRejected({ albDomainName: "api-origin.example.com" }, "albDomainName", /only together with certificateArn/);
+    for (const bad of ["https://api.example.com", "api_origin.example.com", "localhost", "-api.example.com", "API.example.com"]) {
+      expectRejected({ certificateArn: cert, albDomainName: bad }, "albDomainName", /a lowercase DNS name/);
+    }
   });
 
   it.each([["project"], ["costCenter"], ["owner"]])("%s must be a valid AWS tag value", (key) =>

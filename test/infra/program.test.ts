@@ -325,6 +325,7 @@ describe("program: prod stack (provisioned concurrency, alarm e-mail, ALB certif
       lambdaProvisionedConcurrency: "2",
       alarmEmail: "ops@example.com",
       certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab",
+      albDomainName: "api-origin.prod.example.com",
     }));
   }, 120_000);
 
