@@ -16,7 +16,7 @@ import { CatalogCache } from "./catalog/cache";
 import { Catalog } from "./catalog/catalog";
 import { ApiError, errorBody, notFound, outageOf, unauthorized, unavailable } from "./http/errors";
 import { sessionOf } from "./http/session-cookie";
-import { existingSkuParam, jsonBody, parseWith, queryWith } from "./http/validation";
+import { existingSkuParam, jsonBody, parseWith, queryWith, excerpt } from "./http/validation";
 import { checkout } from "./orders/checkout";
 import { orderForSession } from "./orders/orders";
 import { SessionConflictError, SessionStore } from "./session/session-store";
@@ -162,7 +162,7 @@ export function createApp(deps: AppDeps): Hono {
     return json(c, await catalog.putProduct(sku, input));
   });
 
-  app.notFound((c) => json(c, errorBody("not_found", `no route ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
+  app.notFound((c) => json(c, errorBody("not_found", `no route ${c.req.method} ${excerpt(new URL(c.req.url).pathname, 200)}`), 404));
 
   app.onError((err, c) => {
     const apiError = toApiError(err);

@@ -303,6 +303,21 @@ describe("every JSON route", () => {
     }
   });
 
+  it("answers a body of thousands of junk keys, or one huge key, with a short message (no echo of the input)", async () => {
+    const junk = JSON.stringify(Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`junk${i}`, i])));
+    const hugeKey = `{"${"k".repeat(60000)}":1}`;
+    for (const route of JSON_ROUTES) {
+      for (const body of [junk, hugeKey]) {
+        const res = await expectRefused(route.req(body), 400, "validation_failed", `${route.name} junk keys`);
+        expect(res.body.error.message.length).toBeLessThan(2500);
+      }
+    }
+    const long = await expectRefused({ method: "GET", path: `/api/products/${LONG(3000)}` }, 404, "not_found");
+    expect(long.body.error.message.length).toBeLessThan(300);
+    const route = await expectRefused({ method: "GET", path: `/${LONG(4000)}` }, 404, "not_found");
+    expect(route.body.error.message.length).toBeLessThan(300);
+  });
+
   it("refuses deeply nested and prototype-polluting JSON with 400", async () => {
     for (const route of JSON_ROUTES) {
       await expectRefused(route.req("[".repeat(30000) + "]".repeat(30000)), 400, "validation_failed", `${route.name} deep array`);

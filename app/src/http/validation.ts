@@ -4,13 +4,26 @@ import type * as z from "zod";
 import { ApiError, badRequest, notFound, validationFailed } from "./errors";
 import { SKU_PATTERN } from "../catalog/product";
 
+/** Issues named in one error message, and characters per issue: a 64 KiB body of junk keys gets a short answer, not an echo. */
+const MAX_ISSUES = 10;
+const MAX_ISSUE_CHARS = 200;
+
 function describe(error: z.ZodError, where: string): string {
-  return error.issues
-    .map((issue) => {
-      const path = issue.path.length ? issue.path.join(".") : where;
-      return `${path}: ${issue.message}`;
-    })
-    .join("; ");
+  const named = error.issues.slice(0, MAX_ISSUES).map((issue) => {
+    const path = issue.path.length ? issue.path.join(".") : where;
+    return clip(`${path}: ${issue.message}`, MAX_ISSUE_CHARS);
+  });
+  const more = error.issues.length - named.length;
+  return named.join("; ") + (more > 0 ? `; and ${more} more` : "");
+}
+
+/** A client-supplied value as it may appear in an error message: cut short. */
+export function excerpt(value: string, max = 80): string {
+  return clip(value, max);
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}...` : text;
 }
 
 /** Parses `value` with `schema`, or throws 400 validation_failed naming each wrong field. */
@@ -37,7 +50,7 @@ export function queryWith<S extends z.ZodType>(c: Context, schema: S): z.infer<S
 /** A `{sku}` path segment of a route that reads or changes an existing product: one outside the pattern names no product. */
 export function existingSkuParam(c: Context): string {
   const sku = c.req.param("sku") ?? "";
-  if (!SKU_PATTERN.test(sku)) throw notFound(`no product with SKU ${sku}`);
+  if (!SKU_PATTERN.test(sku)) throw notFound(`no product with SKU ${excerpt(sku)}`);
   return sku;
 }
 
