@@ -898,6 +898,12 @@ describe("through the Lambda handler (ALB and API Gateway REST events)", () => {
         `${name} wrong token`,
       );
       await refusedByLambda(make({ path: "/api/products", httpMethod: "GET", body: null, queryStringParameters: { limit: "0" }, multiValueQueryStringParameters: { limit: ["0"] } }), 400, "validation_failed", `${name} limit=0`);
+      await refusedByLambda(
+        make({ path: "/api/products", httpMethod: "GET", body: null, queryStringParameters: { limit: "6" }, multiValueQueryStringParameters: { limit: ["5", "6"] } }),
+        400,
+        "validation_failed",
+        `${name} limit twice`,
+      );
     }
   });
 
