@@ -20,6 +20,30 @@ function isHalfStep(n: number): boolean {
   return Number.isInteger(n / ACU.step);
 }
 
+const SG = "aws:ec2/securityGroup:SecurityGroup";
+const SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
+const SG_EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+/** The port RDS Proxy reaches Secrets Manager on (through NAT or an interface VPC endpoint). */
+export const SECRETS_MANAGER_PORT = 443;
+
+/** True when a rule of this protocol and port range lets TCP `port` through. */
+function coversTcpPort(protocol: unknown, fromPort: unknown, toPort: unknown, port: number): boolean {
+  const proto = String(protocol ?? "").toLowerCase();
+  if (proto === "-1" || proto === "all") return true;
+  if (proto !== "tcp" && proto !== "6") return false;
+  return typeof fromPort === "number" && typeof toPort === "number" && fromPort <= port && port <= toPort;
+}
+
+/** True when the security group (inline or by a separate rule resource) allows TCP `port` egress to anywhere. */
+function allowsEgress(resources: readonly PolicyResource[], sg: PolicyResource, port: number): boolean {
+  if (asArray<Record<string, unknown>>(sg.props.egress).some((r) => coversTcpPort(r.protocol, r.fromPort, r.toPort, port))) return true;
+  const rules = ofType(resources, SG_RULE).filter((r) => r.props.type === "egress" && refersTo(r, sg, ["securityGroupId"]));
+  if (rules.some((r) => coversTcpPort(r.props.protocol, r.props.fromPort, r.props.toPort, port))) return true;
+  return ofType(resources, SG_EGRESS)
+    .filter((r) => refersTo(r, sg, ["securityGroupId"]))
+    .some((r) => coversTcpPort(r.props.ipProtocol, r.props.fromPort, r.props.toPort, port));
+}
+
 function clusterOf(instance: PolicyResource, clusters: PolicyResource[]): PolicyResource | undefined {
   return clusters.find((c) => refersTo(instance, c, ["clusterIdentifier"]));
 }
@@ -70,7 +94,7 @@ export const auroraServerlessV2 = stackPolicy({
 export const rdsProxyConfiguration = stackPolicy({
   name: "rds-proxy-configuration",
   description:
-    "RDS Proxy: a supported engine family, two or more subnets, Secrets Manager auth with a secret, a READ_ONLY endpoint only for an Aurora target, and the target registered after a cluster instance exists.",
+    "RDS Proxy: a supported engine family, two or more subnets, Secrets Manager auth with a secret, security groups that let it reach Secrets Manager (TCP 443 egress), a READ_ONLY endpoint only for an Aurora target, and the target registered after a cluster instance exists.",
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
     const proxies = ofType(args.resources, PROXY);
@@ -90,6 +114,16 @@ export const rdsProxyConfiguration = stackPolicy({
         if ((a.authScheme ?? "SECRETS") !== "SECRETS") report(`${l}: auths[${i}].authScheme "${a.authScheme}" must be "SECRETS".`, px.urn);
         if (typeof a.secretArn !== "string" || a.secretArn.length === 0) report(`${l}: auths[${i}] needs a secretArn (the database credentials in Secrets Manager).`, px.urn);
       });
+      // The proxy reads its secret through its own interfaces in these subnets: with no HTTPS egress
+      // (the provider drops AWS's default allow-all egress) its target never becomes available.
+      const sgIds = asArray(p.vpcSecurityGroupIds);
+      const sgs = ofType(args.resources, SG).filter((g) => refersTo(px, g, ["vpcSecurityGroupIds"]));
+      if (sgIds.length > 0 && sgs.length === sgIds.length && !sgs.some((g) => allowsEgress(args.resources, g, SECRETS_MANAGER_PORT))) {
+        report(
+          `${l}: its security group(s) ${sgs.map(label).join(", ")} allow no TCP ${SECRETS_MANAGER_PORT} egress; the proxy reads its Secrets Manager secret through them (NAT or a VPC endpoint), so its target would stay unavailable.`,
+          px.urn,
+        );
+      }
       const idle = p.idleClientTimeout;
       if (idle !== undefined && (idle < 1 || idle > 28800)) report(`${l}: idleClientTimeout ${idle} s is outside 1..28800.`, px.urn);
     }

@@ -93,6 +93,39 @@ describe("rds-proxy-configuration (mandatory, stack)", () => {
   });
 });
 
+describe("rds-proxy-configuration: the proxy must reach Secrets Manager (HTTPS egress)", () => {
+  const withProxyGroup = (egress: "none" | "db-only" | "https-rule" | "inline-all" | "https-legacy-rule") => () => {
+    const sg = new aws.ec2.SecurityGroup("proxy-sg", {
+      vpcId: "vpc-1",
+      ...(egress === "inline-all" ? { egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] } : {}),
+    });
+    const dbSg = new aws.ec2.SecurityGroup("db-sg", { vpcId: "vpc-1" });
+    if (egress !== "none" && egress !== "inline-all") {
+      new aws.vpc.SecurityGroupEgressRule("proxy-to-db", { securityGroupId: sg.id, referencedSecurityGroupId: dbSg.id, ipProtocol: "tcp", fromPort: 5432, toPort: 5432 });
+    }
+    if (egress === "https-rule") {
+      new aws.vpc.SecurityGroupEgressRule("proxy-https", { securityGroupId: sg.id, cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 443, toPort: 443 });
+    }
+    if (egress === "https-legacy-rule") {
+      new aws.ec2.SecurityGroupRule("proxy-https", { type: "egress", securityGroupId: sg.id, protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] });
+    }
+    database({ proxy: { vpcSecurityGroupIds: [sg.id] } })();
+  };
+  const MESSAGE =
+    'aws.rds.Proxy "proxy": its security group(s) aws.ec2.SecurityGroup "proxy-sg" allow no TCP 443 egress; the proxy reads its Secrets Manager secret through them (NAT or a VPC endpoint), so its target would stay unavailable.';
+
+  it("rejects a proxy whose security group only reaches the database (or nothing)", async () => {
+    expect(details("rds-proxy-configuration", await check(withProxyGroup("db-only")))).toEqual([MESSAGE]);
+    expect(details("rds-proxy-configuration", await check(withProxyGroup("none")))).toEqual([MESSAGE]);
+  });
+
+  it("accepts HTTPS egress as a vpc egress rule, a security group rule or inline allow-all", async () => {
+    for (const egress of ["https-rule", "https-legacy-rule", "inline-all"] as const) {
+      expect(details("rds-proxy-configuration", await check(withProxyGroup(egress))), egress).toEqual([]);
+    }
+  });
+});
+
 describe("database security (advisory)", () => {
   it("flags unencrypted storage, a public instance and a proxy without TLS", async () => {
     const e = await check(() => {
