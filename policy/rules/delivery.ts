@@ -1,7 +1,7 @@
 /** Where AWS services deliver: CloudFront certificates and logs, ALB access logs. Each fails the deploy when wrong. */
 import type { PolicyResource } from "@pulumi/policy";
 import { stackPolicy } from "../lib/define";
-import { asArray, label, ofType, parseJsonDocument, refersTo, stringLeaves } from "../lib/stack";
+import { asArray, known, label, ofType, parseJsonDocument, refersTo, stringLeaves } from "../lib/stack";
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
@@ -82,4 +82,31 @@ export const cloudfrontLogsBucketAcl = stackPolicy({
   },
 });
 
-export const deliveryPolicies = [cloudfrontCertificateRegion, albAccessLogsBucket, cloudfrontLogsBucketAcl];
+/** The names AWS assigns to load balancers: no certificate authority (ACM included) issues certificates for them. */
+const AWS_LOAD_BALANCER_NAME = /\.elb\.amazonaws\.com(\.cn)?\.?$/i;
+
+export const cloudfrontHttpsOriginName = stackPolicy({
+  name: "cloudfront-https-origin-name",
+  description:
+    "A CloudFront custom origin reached over HTTPS (https-only or match-viewer) must be named by a DNS name its certificate covers, not a load balancer's AWS-assigned *.elb.amazonaws.com name: CloudFront checks the origin's certificate against that name and answers every request with a 502.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, report) => {
+    const dists = ofType(args.resources, DISTRIBUTION);
+    if (dists.length === 0) return args.notApplicable("no CloudFront distributions");
+    for (const d of dists) {
+      const origins = known(() => asArray<Record<string, unknown>>(d.props.origins)) ?? [];
+      origins.forEach((o, i) => {
+        const protocol = (o.customOriginConfig as { originProtocolPolicy?: unknown } | undefined)?.originProtocolPolicy;
+        if (protocol !== "https-only" && protocol !== "match-viewer") return;
+        const name = known(() => o.domainName);
+        if (typeof name !== "string" || !AWS_LOAD_BALANCER_NAME.test(name)) return;
+        report(
+          `${label(d)}: origin "${String(o.originId)}" is reached over HTTPS (${protocol}) at ${name}, a load balancer's AWS-assigned name no certificate covers; CloudFront would answer 502. Use a DNS name that points at the load balancer and that its certificate covers.`,
+          d.urn,
+        );
+      });
+    }
+  },
+});
+
+export const deliveryPolicies = [cloudfrontCertificateRegion, cloudfrontHttpsOriginName, albAccessLogsBucket, cloudfrontLogsBucketAcl];

@@ -41,6 +41,38 @@ describe("cloudfront-certificate-region (mandatory, stack)", () => {
   });
 });
 
+describe("cloudfront-https-origin-name (mandatory, stack)", () => {
+  const cdnWithAlbOrigin = (protocol: "https-only" | "match-viewer" | "http-only", domain: "alb" | "custom") => () => {
+    const alb = new aws.lb.LoadBalancer("alb", { name: "shop-alb", subnets: ["a", "b"] });
+    new aws.cloudfront.Distribution("cdn", {
+      enabled: true,
+      origins: [
+        {
+          originId: "api",
+          domainName: domain === "alb" ? alb.dnsName : "api-origin.shop.example.com",
+          customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: protocol, originSslProtocols: ["TLSv1.2"] },
+        },
+      ],
+      defaultCacheBehavior: { targetOriginId: "api", viewerProtocolPolicy: "redirect-to-https", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"] },
+      restrictions: { geoRestriction: { restrictionType: "none" } },
+      viewerCertificate: { cloudfrontDefaultCertificate: true },
+    });
+  };
+
+  it("rejects HTTPS to a load balancer's own *.elb.amazonaws.com name (no certificate covers it)", async () => {
+    for (const protocol of ["https-only", "match-viewer"] as const) {
+      const d = details("cloudfront-https-origin-name", await check(cdnWithAlbOrigin(protocol, "alb")));
+      expect(d, protocol).toHaveLength(1);
+      expect(d[0]).toMatch(new RegExp(`^aws\\.cloudfront\\.Distribution "cdn": origin "api" is reached over HTTPS \\(${protocol}\\) at shop-alb-[0-9a-f]+\\.eu-west-1\\.elb\\.amazonaws\\.com, a load balancer's AWS-assigned name no certificate covers`));
+    }
+  });
+
+  it("accepts HTTPS to a custom DNS name, and plain HTTP to the load balancer's own name", async () => {
+    expect(details("cloudfront-https-origin-name", await check(cdnWithAlbOrigin("https-only", "custom")))).toEqual([]);
+    expect(details("cloudfront-https-origin-name", await check(cdnWithAlbOrigin("http-only", "alb")))).toEqual([]);
+  });
+});
+
 describe("alb-access-logs-bucket (mandatory, stack)", () => {
   it("rejects an SSE-KMS log bucket and one without a policy for ELB log delivery", async () => {
     expect(details("alb-access-logs-bucket", await check(program({ sse: "aws:kms", elbGrant: false })))).toEqual([
