@@ -95,7 +95,7 @@ export const cloudfrontHttpsOriginName = stackPolicy({
     if (dists.length === 0) return args.notApplicable("no CloudFront distributions");
     for (const d of dists) {
       const origins = known(() => asArray<Record<string, unknown>>(d.props.origins)) ?? [];
-      origins.forEach((o, i) => {
+      origins.forEach((o) => {
         const protocol = (o.customOriginConfig as { originProtocolPolicy?: unknown } | undefined)?.originProtocolPolicy;
         if (protocol !== "https-only" && protocol !== "match-viewer") return;
         const name = known(() => o.domainName);
