@@ -14,6 +14,7 @@ import type { Context } from "aws-lambda";
 import { createApp } from "./app";
 import { loadConfig } from "./config";
 import { runMigrations } from "./db/migrations";
+import { retryWhileDatabaseUnreachable } from "./db/retry";
 import { createProxyHandler, isAlbEvent, isRestEvent, type ProxyEvent, type ProxyResult } from "./http/lambda-events";
 import { createRuntime, type Runtime } from "./runtime/runtime";
 
@@ -29,6 +30,13 @@ export interface MigrationResponse {
 export function isMigrationEvent(event: unknown): event is MigrationEvent {
   return typeof event === "object" && event !== null && (event as MigrationEvent).shopAction === "migrate";
 }
+
+/**
+ * How long the migration event keeps retrying an unreachable database. The
+ * function's timeout is 30 s; RDS Proxy may still be connecting to a writer the
+ * deploy has just created.
+ */
+export const MIGRATION_RETRY = { budgetMs: 20_000, delayMs: 1_000 };
 
 type Handler = (event: unknown, context?: Partial<Context>) => Promise<ProxyResult | MigrationResponse>;
 
@@ -65,12 +73,15 @@ export function createLambdaHandler(env: Record<string, string | undefined> = pr
     if (context.awsRequestId) logger.addContext(context as Context);
     metrics.captureColdStartMetric();
     try {
-      const { runtime, proxy } = await init();
       if (isMigrationEvent(event)) {
-        const { applied } = await runMigrations(runtime.database.writer);
+        const { applied } = await retryWhileDatabaseUnreachable(async () => runMigrations((await init()).runtime.database.writer), {
+          ...MIGRATION_RETRY,
+          onRetry: (err, elapsedMs) => logger.warn("database unreachable; retrying the migration", { error: String(err), elapsedMs }),
+        });
         logger.info("migrations run", { applied });
         return { ok: true, applied } satisfies MigrationResponse;
       }
+      const { proxy } = await init();
       if (!isAlbEvent(event) && !isRestEvent(event)) {
         throw new Error("unsupported event: expected an ALB or API Gateway REST proxy event, or {\"shopAction\":\"migrate\"}");
       }

@@ -4,6 +4,9 @@
  * everything recovers once the store is back - without restarting the app.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runMigrations } from "../../app/src/db/migrations";
+import { retryWhileDatabaseUnreachable } from "../../app/src/db/retry";
+import { outageOf } from "../../app/src/http/errors";
 import { createTables, startDynalite } from "../../scripts/local/stores";
 import { adminHeaders, ShopClient } from "./support/client";
 import { ADMIN_TOKEN, startStack, TABLES, type TestStack } from "./support/stack";
@@ -65,5 +68,46 @@ describe("PostgreSQL stopped", () => {
     expect((await shopper.get("/api/products?limit=3")).status).toBe(200);
     const order = await shopper.post("/api/orders", { email: "o@example.com" }, { "idempotency-key": "pg-out" });
     expect(order.status).toBe(201);
+  });
+});
+
+describe("deploy-time migration while PostgreSQL is unreachable", () => {
+  it("retries until the database is back, then migrates", async () => {
+    await stack.postgres.stop();
+    const retriedAt: number[] = [];
+    const migrating = retryWhileDatabaseUnreachable(() => runMigrations(stack.database.writer), {
+      budgetMs: 60_000,
+      delayMs: 200,
+      onRetry: (_err, elapsedMs) => retriedAt.push(elapsedMs),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await stack.postgres.start();
+    await expect(migrating).resolves.toEqual({ applied: [] }); // the stack was migrated at start
+    expect(retriedAt.length).toBeGreaterThan(0);
+  });
+
+  it("gives up with the database's error once its budget is spent", async () => {
+    await stack.postgres.stop();
+    try {
+      const failed = await retryWhileDatabaseUnreachable(() => runMigrations(stack.database.writer), { budgetMs: 1_000, delayMs: 200 }).catch(
+        (err: unknown) => err,
+      );
+      expect(outageOf(failed)).toBe("database");
+    } finally {
+      await stack.postgres.start();
+    }
+  });
+
+  it("does not retry an error that is not an outage", async () => {
+    let attempts = 0;
+    const failing = retryWhileDatabaseUnreachable(
+      async () => {
+        attempts++;
+        throw Object.assign(new Error('relation "nope" does not exist'), { code: "42P01" });
+      },
+      { budgetMs: 10_000, delayMs: 100 },
+    );
+    await expect(failing).rejects.toThrow("nope");
+    expect(attempts).toBe(1);
   });
 });
