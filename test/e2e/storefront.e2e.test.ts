@@ -13,20 +13,12 @@ import pg from "pg";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureWebBuild } from "../../scripts/web/build";
+import type { Product } from "../../web/src/api";
 import { launchChromium, type Browser } from "./browser";
 import { REPO_ROOT, startLocalPlatform, type LocalPlatform } from "./platform";
 
 const SCREENSHOTS = path.join(REPO_ROOT, "test-results", "e2e");
 
-interface ProductJson {
-  sku: string;
-  name: string;
-  description: string;
-  category: string;
-  priceCents: number;
-  currency: string;
-  stock: number;
-}
 
 let platform: LocalPlatform;
 let browser: Browser;
@@ -48,7 +40,7 @@ async function api<T>(method: string, urlPath: string, body?: unknown, headers: 
   return JSON.parse(text) as T;
 }
 
-const getProduct = (sku: string) => api<ProductJson>("GET", `/api/products/${sku}`);
+const getProduct = (sku: string) => api<Product>("GET", `/api/products/${sku}`);
 
 /** Stock as PostgreSQL has it now (the catalog API may serve a cached copy for a few seconds). */
 async function stockInDatabase(sku: string): Promise<number> {
