@@ -1,6 +1,6 @@
 /**
  * The Lambda image's contents: app/Dockerfile's shape (arm64 Node 22 Lambda
- * base, only the bundle copied, the handler CMD) and the bundle itself - built
+ * base, only the bundle - entry and chunks - copied, the handler CMD) and the bundle itself - built
  * with esbuild and imported by plain Node (no TypeScript loader), answering an
  * ALB event against real stores the way the Lambda runtime would call it.
  */
@@ -37,9 +37,9 @@ describe("app/Dockerfile", () => {
     expect(build).toContain("RUN npm run bundle");
   });
 
-  it("copies only the bundle into the runtime image and runs index.handler", () => {
+  it("copies only the bundle (index.mjs and its chunks) into the runtime image and runs index.handler", () => {
     const runtime = instructions.slice(instructions.indexOf(froms[1]!) + 1);
-    expect(runtime).toEqual(["COPY --from=build /src/dist/app/index.mjs ${LAMBDA_TASK_ROOT}/index.mjs", 'CMD ["index.handler"]']);
+    expect(runtime).toEqual(["COPY --from=build /src/dist/app/ ${LAMBDA_TASK_ROOT}/", 'CMD ["index.handler"]']);
   });
 
   it("copies build inputs that exist and that .dockerignore lets into the context", () => {
@@ -69,17 +69,34 @@ describe("the bundle", () => {
     await stack?.stop();
     rmSync(outDir, { recursive: true, force: true });
   });
+  const allCode = () => result.files.map((file) => readFileSync(file, "utf8")).join("\n");
 
-  it("is one ESM file with the createRequire banner and pg-native left out", () => {
-    const code = readFileSync(result.outfile, "utf8");
-    expect(code.startsWith("import { createRequire as __shopCreateRequire } from 'node:module';")).toBe(true);
-    expect(code).toContain('"pg-native"');
+  it("is an ESM entry plus chunks (all in the entry's directory), each with the createRequire banner, pg-native left out", () => {
+    expect(result.files).toContain(result.outfile);
+    expect(result.files.length).toBeGreaterThan(1);
+    for (const file of result.files) {
+      expect(path.relative(outDir, file).startsWith(".."), file).toBe(false);
+      expect(readFileSync(file, "utf8").startsWith("import { createRequire as __shopCreateRequire } from 'node:module';"), file).toBe(true);
+    }
+    expect(allCode()).toContain('"pg-native"');
     expect(result.bytes).toBeGreaterThan(0);
     expect(result.gzipBytes).toBeLessThan(result.bytes);
   });
 
+  it("leaves code only dynamic imports reach (zod and the request schemas, Secrets Manager) out of the entry", () => {
+    const entry = readFileSync(result.outfile, "utf8");
+    const chunks = result.files.filter((file) => file !== result.outfile).map((file) => readFileSync(file, "utf8")).join("\n");
+    expect(result.startBytes).toBeGreaterThanOrEqual(readFileSync(result.outfile).length);
+    expect(result.startBytes).toBeLessThan(result.bytes);
+    // Texts only zod and the Secrets Manager client carry.
+    for (const marker of ["Invalid discriminator value", "secretsmanager"]) {
+      expect(entry, marker).not.toContain(marker);
+      expect(chunks, marker).toContain(marker);
+    }
+  });
+
   it("carries only the environment link of the SDK's credential chain (Lambda passes credentials in the environment)", () => {
-    const code = readFileSync(result.outfile, "utf8");
+    const code = allCode();
     expect(code).toContain("Unable to find environment variable credentials");
     // Markers of the providers left out: web identity (STS), credential_process, SSO, container credentials.
     for (const marker of ["AssumeRoleWithWebIdentity", "credential_process", "sso_start_url", "AWS_CONTAINER_CREDENTIALS_FULL_URI"]) {

@@ -1,11 +1,11 @@
 /**
  * The Lambda bundle's credential provider (app/src/runtime/lambda-credentials.ts,
- * aliased for @aws-sdk/credential-provider-node): the function role's
+ * aliased for @aws-sdk/credential-provider-node and @aws-sdk/credential-providers): the function role's
  * credentials as Lambda passes them in the environment, and a clear error
  * naming the environment when they are missing.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { credentialsTreatedAsExpired, credentialsWillNeedRefresh, defaultProvider } from "../../app/src/runtime/lambda-credentials";
+import { credentialsTreatedAsExpired, credentialsWillNeedRefresh, defaultProvider, fromNodeProviderChain } from "../../app/src/runtime/lambda-credentials";
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -20,6 +20,17 @@ describe("the bundle's default credential provider", () => {
       accessKeyId: "AKIDEXAMPLE",
       secretAccessKey: "secret-example",
       sessionToken: "session-example",
+    });
+  });
+
+  it("gives the RDS signer (fromNodeProviderChain) the same environment credentials", async () => {
+    vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIDSIGNER");
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "secret-signer");
+    vi.stubEnv("AWS_SESSION_TOKEN", "session-signer");
+    await expect(fromNodeProviderChain()()).resolves.toMatchObject({
+      accessKeyId: "AKIDSIGNER",
+      secretAccessKey: "secret-signer",
+      sessionToken: "session-signer",
     });
   });
 

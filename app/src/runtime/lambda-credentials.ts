@@ -12,7 +12,9 @@
  * CredentialsProviderError. Outside the bundle (tests, `npm start`) the real
  * chain is used; local mode passes fixed credentials to dynalite anyway.
  *
- * Exports the same names as the package it replaces.
+ * Exports the same names as the package it replaces. `@aws-sdk/credential-providers`
+ * is aliased here too, for its `fromNodeProviderChain` (all the RDS signer
+ * imports from it): its index would otherwise bring every provider back.
  */
 import { fromEnv } from "@aws-sdk/credential-provider-env";
 
@@ -28,3 +30,6 @@ export const credentialsWillNeedRefresh = (credentials?: Credentials): boolean =
 /** ...once they are within 5 minutes of it. */
 export const credentialsTreatedAsExpired = (credentials?: Credentials): boolean =>
   credentials?.expiration !== undefined && credentials.expiration.getTime() - Date.now() < 300_000;
+
+/** `@aws-sdk/credential-providers`' name for the default chain (the RDS signer's credentials). */
+export const fromNodeProviderChain = (init: FromEnvInit = {}): ReturnType<typeof fromEnv> => fromEnv(init);
