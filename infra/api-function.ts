@@ -11,6 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LIVE_ALIAS, aliasScalingResourceId, provisionedConcurrencyPlan } from "./capacity";
 import { createEncryptedLogGroup } from "./encrypted-log-group";
 import { apiFunctionPolicy, proxyDbUserArn, serviceAssumeRolePolicy } from "./iam-policies";
+import { projectPath, statefulOptions } from "./lifecycle";
 import { physicalName } from "./naming";
 import { standardTags, type TagContext } from "./tags";
 
@@ -21,9 +22,12 @@ export const REPOSITORY_ROOT = path.resolve(__dirname, "..");
 export const MIGRATE_EVENT = { shopAction: "migrate" } as const;
 
 export const API_FUNCTION_DEFAULTS = {
-  memoryMb: 3072,
+  // Deployable in a new account: memory within its 3008 MB cap, and no reservation (its concurrency
+  // quota of 10 leaves nothing to reserve: "decreases account's UnreservedConcurrentExecution below
+  // its minimum value of [10]").
+  memoryMb: 3008,
   timeoutSeconds: 30,
-  reservedConcurrency: 10,
+  reservedConcurrency: -1,
   logRetentionDays: 30,
   keepImages: 10,
   dbPort: 5432,
@@ -36,6 +40,8 @@ export interface ApiFunctionArgs {
   tags: TagContext;
   /** dev stacks: delete the repository with its images on destroy. */
   forceDelete: boolean;
+  /** prod: protect (and retain) the image repository and the log group with its key. */
+  isProd?: boolean;
   /** Private subnets the function runs in. */
   subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** The function's security group (the proxy's security group admits it). */
@@ -64,7 +70,12 @@ export interface ApiFunctionArgs {
   logLevel?: string;
   /** Resources that must exist before migrations run (e.g. the proxy target that waits for the writer). */
   migrationDependsOn?: pulumi.Input<pulumi.Resource>[];
-  /** Build context and Dockerfile; default: the repository root and app/Dockerfile. */
+  /**
+   * What identifies the database the migrations must reach (e.g. the cluster's resource id, new for a
+   * new or restored cluster): migrations run again whenever it or the image changes.
+   */
+  databaseIdentity?: pulumi.Input<string>;
+  /** Build context and Dockerfile (paths relative to the project directory); default: the repository root and app/Dockerfile. */
   buildContext?: string;
   dockerfile?: string;
 }
@@ -102,7 +113,7 @@ export class ApiFunction extends pulumi.ComponentResource {
       encryptionConfigurations: [{ encryptionType: "KMS" }],
       forceDelete: args.forceDelete,
       tags: tagsFor(repoName),
-    }, { parent: this });
+    }, { parent: this, ...statefulOptions(args.isProd ?? false) });
 
     new aws.ecr.LifecyclePolicy(`${name}-repo-lifecycle`, {
       repository: repository.name,
@@ -110,10 +121,13 @@ export class ApiFunction extends pulumi.ComponentResource {
     }, { parent: this });
 
     const registryAuth = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent: this });
-    const buildContext = args.buildContext ?? REPOSITORY_ROOT;
+    // Relative paths: docker-build diffs `context.location` as a string and the Dockerfile with
+    // reflect.DeepEqual (pulumi-docker-build provider/internal/image.go, Image.Diff), and resolves them
+    // against its working directory, the project directory (provider/internal/context.go,
+    // filepath.Abs). An absolute path would rebuild, redeploy and re-migrate from every other checkout.
     const image = new dockerBuild.Image(`${name}-image`, {
-      context: { location: buildContext },
-      dockerfile: { location: args.dockerfile ?? path.join(buildContext, "app", "Dockerfile") },
+      context: { location: args.buildContext ?? projectPath(REPOSITORY_ROOT) },
+      dockerfile: { location: args.dockerfile ?? projectPath(path.join(REPOSITORY_ROOT, "app", "Dockerfile")) },
       // Lambda runs one platform per function; a multi-platform index or an attestation
       // manifest list is rejected ("image manifest ... media type not supported").
       platforms: [dockerBuild.Platform.Linux_arm64],
@@ -143,6 +157,7 @@ export class ApiFunction extends pulumi.ComponentResource {
       keyDescription: `Encrypts the API function's log group ${logGroupName}`,
       keyTags: tagsFor(logKeyName),
       logGroupTags: tagsFor(logGroupName),
+      isProd: args.isProd,
     }, this);
 
     const roleName = physicalName("iamRole", "api-fn", suffix);
@@ -220,7 +235,12 @@ export class ApiFunction extends pulumi.ComponentResource {
         functionName: fn.name,
         qualifier: alias.name,
         provisionedConcurrentExecutions: provisioned.min,
-      }, { parent: this });
+      }, {
+        parent: this,
+        // Auto scaling moves the allocation between min and max; a `pulumi up --refresh` would read
+        // that value back and reset it to the minimum. The scaling target below owns it after creation.
+        ignoreChanges: ["provisionedConcurrentExecutions"],
+      });
       const scalingTarget = new aws.appautoscaling.Target(`${name}-scaling-target`, {
         serviceNamespace: "lambda",
         scalableDimension: "lambda:function:ProvisionedConcurrency",
@@ -242,12 +262,14 @@ export class ApiFunction extends pulumi.ComponentResource {
       }, { parent: this });
     }
 
-    // --- Migrations: invoke the function once per deploy that changes the image.
+    // --- Migrations: invoke the function whenever the image or the database is new. A restored or
+    // recreated cluster with the same image would otherwise get no migrations (the provider re-invokes
+    // only when `input` or `triggers` change).
     const migration = new aws.lambda.Invocation(`${name}-migrate`, {
       functionName: fn.name,
       qualifier: alias ? alias.name : undefined,
       input: JSON.stringify(MIGRATE_EVENT),
-      triggers: { imageDigest: image.digest },
+      triggers: migrationTriggers(image.digest, args.databaseIdentity),
     }, { parent: this, dependsOn: [...(args.migrationDependsOn ?? []), ...(alias ? [alias] : [])] });
 
     this.functionName = fn.name;
@@ -271,6 +293,11 @@ export class ApiFunction extends pulumi.ComponentResource {
       imageDigest: this.imageDigest,
     });
   }
+}
+
+/** What re-runs the deploy-time migration when it changes: the image digest and the database's identity. */
+export function migrationTriggers(imageDigest: pulumi.Input<string>, databaseIdentity?: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
+  return databaseIdentity === undefined ? { imageDigest } : { imageDigest, database: databaseIdentity };
 }
 
 /** ECR lifecycle policy keeping the newest `keep` images (tagged or not). */

@@ -8,6 +8,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { statefulOptions } from "./lifecycle";
 import { physicalName } from "./naming";
 import { standardTags, type TagContext } from "./tags";
 
@@ -143,7 +144,7 @@ export const VERSIONED_BUCKET_LIFECYCLE_RULES: aws.types.input.s3.BucketLifecycl
 export interface BucketsArgs {
   readonly environmentSuffix: string;
   readonly tags: TagContext;
-  /** Prod: no forceDestroy and Pulumi retains the buckets on destroy. */
+  /** Prod: no forceDestroy; the buckets and their settings are protected and retained. */
   readonly isProd: boolean;
 }
 
@@ -169,6 +170,9 @@ export class Buckets extends pulumi.ComponentResource {
   constructor(name: string, args: BucketsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("shop:buckets:Buckets", name, {}, opts);
     const parent = { parent: this };
+    // Prod: the buckets AND their settings are protected and retained. A retained bucket whose public
+    // access block, TLS-only policy or versioning were deleted on the way would survive unguarded.
+    const stateful = { parent: this, ...statefulOptions(args.isProd) };
     const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
     const region = aws.getRegionOutput({}, parent).region;
 
@@ -185,34 +189,34 @@ export class Buckets extends pulumi.ComponentResource {
           forceDestroy: !args.isProd,
           tags: standardTags(args.tags, physicalName("s3Bucket", base, args.environmentSuffix)),
         },
-        { parent: this, retainOnDelete: args.isProd },
+        stateful,
       );
       const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
         id,
         { bucket: b.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-        parent,
+        stateful,
       );
       // ACLs off everywhere: ALB log delivery works with BucketOwnerEnforced plus the bucket policy.
       const ownership = new aws.s3.BucketOwnershipControls(
         id,
         { bucket: b.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-        { parent: this, dependsOn: [publicAccessBlock] },
+        { ...stateful, dependsOn: [publicAccessBlock] },
       );
       // SSE-S3: the only encryption ALB access logs accept; CloudFront OAC reads it without a key policy.
       const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
         id,
         { bucket: b.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-        { parent: this, dependsOn: [ownership] },
+        { ...stateful, dependsOn: [ownership] },
       );
       const versioning = new aws.s3.BucketVersioning(
         id,
         { bucket: b.id, versioningConfiguration: { status: "Enabled" } },
-        { parent: this, dependsOn: [encryption] },
+        { ...stateful, dependsOn: [encryption] },
       );
       const lifecycleConfiguration = new aws.s3.BucketLifecycleConfiguration(
         id,
         { bucket: b.id, rules: lifecycle },
-        { parent: this, dependsOn: [versioning] },
+        { ...stateful, dependsOn: [versioning] },
       );
       return { bucket: b, configured: [lifecycleConfiguration] as pulumi.Resource[] };
     };
@@ -230,12 +234,12 @@ export class Buckets extends pulumi.ComponentResource {
           .all([logsBucket.arn, accountId, region])
           .apply(([arn, acct, reg]) => policyDocument([tlsOnlyStatement(arn), ...albLogDeliveryStatements(arn, acct, reg)])),
       },
-      { parent: this, dependsOn: logsConfigured },
+      { ...stateful, dependsOn: logsConfigured },
     );
     new aws.s3.BucketPolicy(
       `${name}-artifacts`,
       { bucket: artifactsBucket.id, policy: artifactsBucket.arn.apply((arn) => policyDocument([tlsOnlyStatement(arn)])) },
-      { parent: this, dependsOn: artifactsConfigured },
+      { ...stateful, dependsOn: artifactsConfigured },
     );
 
     this.staticBucketName = staticBucket.bucket;

@@ -8,6 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { tlsOnlyStatement } from "./buckets";
 import { staticBucketPolicy } from "./iam-policies";
+import { statefulOptions } from "./lifecycle";
 import { physicalName } from "./naming";
 import { ORIGIN_VERIFY_HEADER } from "./secrets";
 import { standardTags, type TagContext } from "./tags";
@@ -52,6 +53,8 @@ export interface CdnArgs {
    * waits for it, since S3 refuses concurrent configuration calls on one bucket (409 OperationAborted).
    */
   staticBucketPolicyDependsOn?: pulumi.Input<pulumi.Resource>[];
+  /** Prod: the static bucket's policy (TLS-only, OAC) is protected and retained with the bucket. */
+  isProd?: boolean;
   /** The ALB's DNS name, or a DNS name pointing at it that matches its certificate when albOriginHttps. */
   albDomainName: pulumi.Input<string>;
   /** Reach the ALB over HTTPS on 443 (needs a certificate on the ALB matching albDomainName); else HTTP on 80. */
@@ -183,7 +186,7 @@ export class Cdn extends pulumi.ComponentResource {
       policy: pulumi
         .all([args.staticBucketArn, distribution.arn])
         .apply(([bucketArn, distributionArn]) => JSON.stringify(staticBucketPolicy(bucketArn, distributionArn, tlsOnlyStatement(bucketArn)))),
-    }, { parent: this, dependsOn: args.staticBucketPolicyDependsOn ?? [] });
+    }, { parent: this, ...statefulOptions(args.isProd ?? false), dependsOn: args.staticBucketPolicyDependsOn ?? [] });
 
     this.distributionId = distribution.id;
     this.distributionArn = distribution.arn;

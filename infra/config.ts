@@ -13,6 +13,12 @@ export const PROJECT_NAME = "ecommerce-platform";
 
 export type EnvironmentType = "dev" | "prod";
 export type NatGatewayMode = "perAz" | "single";
+/**
+ * Who owns the region's API Gateway account settings (its CloudWatch role), a per-account, per-region
+ * singleton: `manage` = this stack sets them and leaves them in place on destroy; `existing` = another
+ * stack or the platform team already did, this stack touches nothing account-wide.
+ */
+export type ApiGatewayAccountSettings = "manage" | "existing";
 export type CloudfrontPriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
 
 export interface PlatformConfig {
@@ -23,6 +29,7 @@ export interface PlatformConfig {
   readonly region?: string;
   readonly vpcCidr: string;
   readonly natGateways: NatGatewayMode;
+  /** Aurora PostgreSQL major version ("16" or "17"); AWS picks and upgrades the minor. */
   readonly dbEngineVersion: string;
   readonly dbMinCapacity: number;
   readonly dbMaxCapacity: number;
@@ -35,6 +42,7 @@ export interface PlatformConfig {
   readonly lambdaProvisionedConcurrency: number;
   readonly lambdaProvisionedConcurrencyMax: number;
   readonly apiStageName: string;
+  readonly apiGatewayAccountSettings: ApiGatewayAccountSettings;
   readonly apiThrottleRateLimit: number;
   readonly apiThrottleBurstLimit: number;
   readonly cloudfrontPriceClass: CloudfrontPriceClass;
@@ -74,6 +82,7 @@ export const CONFIG_KEYS = [
   "lambdaProvisionedConcurrency",
   "lambdaProvisionedConcurrencyMax",
   "apiStageName",
+  "apiGatewayAccountSettings",
   "apiThrottleRateLimit",
   "apiThrottleBurstLimit",
   "cloudfrontPriceClass",
@@ -149,6 +158,26 @@ function vpcCidr(raw: RawConfig): string {
   return value;
 }
 
+/** Lambda memory every account allows without a quota increase. */
+export const DEFAULT_LAMBDA_MEMORY_MB = 3008;
+/** lambdaReservedConcurrency value meaning "draw from the account's unreserved pool". */
+export const UNRESERVED = -1;
+export const DB_ENGINE_MAJORS = ["16", "17"] as const;
+
+function dbMajorVersion(raw: RawConfig): string {
+  const key = "dbEngineVersion";
+  const value = present(raw, key) ?? "17";
+  if ((DB_ENGINE_MAJORS as readonly string[]).includes(value)) return value;
+  const minor = /^(1[67])\.\d{1,2}$/.exec(value);
+  if (minor) {
+    throw new ConfigError(
+      key,
+      `is "${value}", a minor version; allowed: the major only (${DB_ENGINE_MAJORS.join(", ")}), e.g. "${minor[1]}". AWS upgrades minors automatically and a pinned minor would then plan a downgrade that fails`,
+    );
+  }
+  throw new ConfigError(key, `is "${value}"; allowed: an Aurora PostgreSQL major version: ${DB_ENGINE_MAJORS.join(", ")}`);
+}
+
 const SUFFIX_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,10}[a-z0-9])?$/;
 const TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/;
@@ -183,7 +212,9 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
   const environmentType = oneOf<EnvironmentType>(raw, "environmentType", ["dev", "prod"], "dev");
   const natGateways = oneOf<NatGatewayMode>(raw, "natGateways", ["perAz", "single"], "perAz");
 
-  const dbEngineVersion = matching(raw, "dbEngineVersion", /^1[67]\.\d{1,2}$/, "an Aurora PostgreSQL 16.x or 17.x version (e.g. 17.4)", "17.4")!;
+  // The major only: AWS applies minor upgrades itself, and the provider keeps a major-only value
+  // in state when the cluster reports 17.x (see infra/database.ts), so those never show as a diff.
+  const dbEngineVersion = dbMajorVersion(raw);
   const dbMinCapacity = acu(raw, "dbMinCapacity", 0.5);
   const dbMaxCapacity = acu(raw, "dbMaxCapacity", 16);
   if (dbMinCapacity > dbMaxCapacity) {
@@ -194,8 +225,10 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
     throw new ConfigError("dbPassword", "is plain text; allowed: only a secret (`pulumi config set --secret dbPassword ...`) or unset");
   }
 
-  const lambdaMemoryMb = integer(raw, "lambdaMemoryMb", 3072, 128, 10240);
-  const lambdaReservedConcurrency = integer(raw, "lambdaReservedConcurrency", 10, -1, 1000, "an integer from 0 to 1000, or -1 for unreserved");
+  // New accounts cap Lambda memory at 3008 MB and concurrency at 10 (nothing can be reserved there):
+  // the defaults deploy in any account; reserving concurrency is an explicit choice.
+  const lambdaMemoryMb = integer(raw, "lambdaMemoryMb", DEFAULT_LAMBDA_MEMORY_MB, 128, 10240);
+  const lambdaReservedConcurrency = integer(raw, "lambdaReservedConcurrency", UNRESERVED, -1, 1000, "an integer from 0 to 1000, or -1 for unreserved");
   const lambdaProvisionedConcurrency = integer(raw, "lambdaProvisionedConcurrency", 0, 0, 1000, "0 (off) or a positive integer up to 1000");
   const lambdaProvisionedConcurrencyMax = integer(
     raw,
@@ -220,6 +253,7 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
   }
 
   const apiStageName = matching(raw, "apiStageName", /^[A-Za-z0-9_-]{1,128}$/, "1-128 letters, digits, '_' or '-'", "prod")!;
+  const apiGatewayAccountSettings = oneOf<ApiGatewayAccountSettings>(raw, "apiGatewayAccountSettings", ["manage", "existing"], "manage");
   const apiThrottleRateLimit = integer(raw, "apiThrottleRateLimit", 10000, 1, 1_000_000, "a positive integer");
   const apiThrottleBurstLimit = integer(raw, "apiThrottleBurstLimit", 5000, 1, 1_000_000, "a positive integer");
   const cloudfrontPriceClass = oneOf<CloudfrontPriceClass>(
@@ -275,6 +309,7 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
     lambdaProvisionedConcurrency,
     lambdaProvisionedConcurrencyMax,
     apiStageName,
+    apiGatewayAccountSettings,
     apiThrottleRateLimit,
     apiThrottleBurstLimit,
     cloudfrontPriceClass,

@@ -10,6 +10,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { logsKeyPolicyJson } from "./encrypted-log-group";
+import { statefulOptions } from "./lifecycle";
 import { checkName, physicalName } from "./naming";
 import { recoveryWindowDays } from "./secrets";
 import { standardTags, type TagContext } from "./tags";
@@ -70,6 +71,7 @@ export interface DatabaseArgs {
   readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** The API function's security group: the only source allowed into the proxy. */
   readonly functionSecurityGroupId: pulumi.Input<string>;
+  /** Aurora PostgreSQL major version ("16", "17"): AWS picks the minor and upgrades it. */
   readonly engineVersion: string;
   readonly minCapacity: number;
   readonly maxCapacity: number;
@@ -82,6 +84,8 @@ export interface DatabaseArgs {
 export class Database extends pulumi.ComponentResource {
   public readonly clusterIdentifier: pulumi.Output<string>;
   public readonly clusterArn: pulumi.Output<string>;
+  /** The cluster's immutable resource id: new for a new or restored cluster. */
+  public readonly clusterResourceId: pulumi.Output<string>;
   public readonly clusterEndpoint: pulumi.Output<string>;
   public readonly readerEndpoint: pulumi.Output<string>;
   public readonly proxyName: pulumi.Output<string>;
@@ -109,8 +113,12 @@ export class Database extends pulumi.ComponentResource {
     const region = aws.getRegionOutput({}, parent).region;
 
     const clusterId = physicalName("rdsCluster", "aurora", suffix);
+    const stateful = { parent: this, ...statefulOptions(args.isProd) };
     // Where RDS exports the PostgreSQL log; created here first so it has a retention and encryption.
     const postgresLogGroupName = checkName("logGroup", `/aws/rds/cluster/${clusterId}/postgresql`);
+    // Where RDS Proxy writes its log (it would create the group itself: no expiry, no key, left after destroy).
+    const proxyNameValue = physicalName("rdsProxy", "aurora-proxy", suffix);
+    const proxyLogGroupName = checkName("logGroup", `/aws/rds/proxy/${proxyNameValue}`);
 
     // ---- Encryption key (storage, secret, Performance Insights, exported logs) ----
     const keyName = physicalName("generic", "aurora-key", suffix);
@@ -121,11 +129,11 @@ export class Database extends pulumi.ComponentResource {
         enableKeyRotation: true,
         deletionWindowInDays: args.isProd ? 30 : 7,
         // The account (IAM) administers the key as with the default policy; CloudWatch Logs may use it for the PostgreSQL log only.
-        policy: logsKeyPolicyJson([postgresLogGroupName], parent),
+        policy: logsKeyPolicyJson([postgresLogGroupName, proxyLogGroupName], parent),
         tags: tags(keyName),
       },
       // A retained prod cluster must keep its key.
-      { parent: this, retainOnDelete: args.isProd },
+      stateful,
     );
     new aws.kms.Alias(`${name}-key`, { name: checkName("kmsAlias", `alias/${keyName}`), targetKeyId: key.keyId }, parent);
 
@@ -203,7 +211,17 @@ export class Database extends pulumi.ComponentResource {
         kmsKeyId: key.arn,
         tags: tags(physicalName("logGroup", "aurora-postgresql-log", suffix)),
       },
-      { parent: this, retainOnDelete: args.isProd },
+      stateful,
+    );
+    const proxyLogGroup = new aws.cloudwatch.LogGroup(
+      `${name}-proxy-log`,
+      {
+        name: proxyLogGroupName,
+        retentionInDays: DB_LOG_RETENTION_DAYS,
+        kmsKeyId: key.arn,
+        tags: tags(physicalName("logGroup", "aurora-proxy-log", suffix)),
+      },
+      stateful,
     );
 
     const cluster = new aws.rds.Cluster(
@@ -212,7 +230,14 @@ export class Database extends pulumi.ComponentResource {
         clusterIdentifier: clusterId,
         engine: aws.rds.EngineType.AuroraPostgresql,
         engineMode: aws.rds.EngineMode.Provisioned,
+        // The major only. AWS applies minor upgrades in the maintenance window; on read the provider keeps
+        // a configured "17" when the cluster reports "17.x" (terraform-provider-aws
+        // internal/service/rds/engine_version.go, compareActualEngineVersion: old+"." prefix of new), so
+        // no update ever plans a downgrade. A pinned "17.4" would be overwritten by "17.5" in state and
+        // the next `up` would plan 17.5 -> 17.4, which RDS refuses.
         engineVersion: args.engineVersion,
+        // A changed major in config (16 -> 17) is an in-place major upgrade; RDS refuses it without this flag.
+        allowMajorVersionUpgrade: true,
         databaseName: DB_NAME,
         masterUsername: DB_MASTER_USER,
         masterPassword,
@@ -233,7 +258,7 @@ export class Database extends pulumi.ComponentResource {
         finalSnapshotIdentifier: args.isProd ? `${clusterId}-final` : undefined,
         tags: tags(clusterId),
       },
-      { parent: this, retainOnDelete: args.isProd, dependsOn: [postgresLogGroup] },
+      { ...stateful, dependsOn: [postgresLogGroup] },
     );
 
     const instance = (role: string, promotionTier: number, dependsOn: pulumi.Resource[]) => {
@@ -245,7 +270,8 @@ export class Database extends pulumi.ComponentResource {
           clusterIdentifier: cluster.id,
           instanceClass: "db.serverless",
           engine: aws.rds.EngineType.AuroraPostgresql,
-          engineVersion: cluster.engineVersion,
+          // No engineVersion: instances run the cluster's, and a value here would have to follow every
+          // minor upgrade AWS applies and every major upgrade of the cluster.
           dbSubnetGroupName: subnetGroup.name,
           publiclyAccessible: false,
           promotionTier,
@@ -256,7 +282,7 @@ export class Database extends pulumi.ComponentResource {
           performanceInsightsRetentionPeriod: 7,
           tags: tags(identifier),
         },
-        { parent: this, dependsOn, retainOnDelete: args.isProd },
+        { ...stateful, dependsOn },
       );
     };
     // The first instance Aurora creates becomes the writer: readers wait for it.
@@ -274,7 +300,7 @@ export class Database extends pulumi.ComponentResource {
         recoveryWindowInDays: recoveryWindowDays(args.isProd),
         tags: tags(secretName),
       },
-      { parent: this, retainOnDelete: args.isProd },
+      stateful,
     );
     const secretVersion = new aws.secretsmanager.SecretVersion(
       `${name}-master`,
@@ -290,7 +316,8 @@ export class Database extends pulumi.ComponentResource {
           dbClusterIdentifier: cluster.clusterIdentifier,
         }),
       },
-      parent,
+      // A retained prod secret keeps its value.
+      stateful,
     );
 
     const proxyRoleName = physicalName("iamRole", "rds-proxy", suffix);
@@ -313,7 +340,6 @@ export class Database extends pulumi.ComponentResource {
     );
 
     // ---- RDS Proxy: TLS and IAM auth required; READ_ONLY endpoint for the readers ----
-    const proxyNameValue = physicalName("rdsProxy", "aurora-proxy", suffix);
     const proxy = new aws.rds.Proxy(
       `${name}-proxy`,
       {
@@ -336,7 +362,7 @@ export class Database extends pulumi.ComponentResource {
         ],
         tags: tags(proxyNameValue),
       },
-      { parent: this, dependsOn: [proxyPolicy, secretVersion] },
+      { parent: this, dependsOn: [proxyPolicy, secretVersion, proxyLogGroup] },
     );
     const targetGroup = new aws.rds.ProxyDefaultTargetGroup(
       `${name}-proxy`,
@@ -368,6 +394,7 @@ export class Database extends pulumi.ComponentResource {
 
     this.clusterIdentifier = cluster.clusterIdentifier;
     this.clusterArn = cluster.arn;
+    this.clusterResourceId = cluster.clusterResourceId;
     this.clusterEndpoint = cluster.endpoint;
     this.readerEndpoint = cluster.readerEndpoint;
     this.proxyName = proxy.name;

@@ -8,6 +8,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { buildEdgeGuard } from "../edge/build";
+import { createEncryptedLogGroup } from "./encrypted-log-group";
+import { instanceSuffix } from "./lifecycle";
 import { physicalName } from "./naming";
 import { standardTags, type TagContext } from "./tags";
 
@@ -19,6 +21,26 @@ export interface EdgeGuardArgs {
   tags: TagContext;
   /** The key the API signs `sid` cookies with (a secret; shared through Secrets Manager with the API). */
   sessionSigningKey: pulumi.Input<string>;
+  /** The stack's region: replicas serving viewers near it log there (besides us-east-1). */
+  stackRegion?: string;
+  /** Prod: the replica log groups and their keys are protected and retained. */
+  isProd?: boolean;
+}
+
+/** Days the replicas' logs are kept. */
+export const EDGE_LOG_RETENTION_DAYS = 30;
+
+/**
+ * Where replicas of `functionName` log: `/aws/lambda/us-east-1.<name>` in the region of the edge
+ * location that ran them (Lambda@Edge creates that group itself, with no expiry, when it is missing).
+ */
+export function edgeReplicaLogGroupName(functionName: string): string {
+  return `/aws/lambda/${EDGE_FUNCTION_REGION}.${functionName}`;
+}
+
+/** Regions whose replica log group the stack creates and manages: us-east-1 and the stack's own. */
+export function edgeLogRegions(stackRegion: string | undefined): string[] {
+  return [...new Set([EDGE_FUNCTION_REGION, ...(stackRegion ? [stackRegion] : [])])];
 }
 
 interface Statement {
@@ -75,7 +97,9 @@ export class EdgeGuard extends pulumi.ComponentResource {
   constructor(name: string, args: EdgeGuardArgs, opts?: pulumi.ComponentResourceOptions) {
     super("shop:edge:EdgeGuard", name, {}, opts);
 
-    const functionName = physicalName("lambda", "edge-guard", args.environmentSuffix);
+    // The name carries a random suffix: the function is kept on destroy and on replacement (below),
+    // so the next function of this stack must not collide with one CloudFront still holds.
+    const functionName = instanceSuffix(`${name}-name`, this).apply((unique) => physicalName("lambda", `edge-guard-${unique}`, args.environmentSuffix));
     const roleName = physicalName("iamRole", "edge-guard-role", args.environmentSuffix);
 
     const role = new aws.iam.Role(
@@ -97,13 +121,30 @@ export class EdgeGuard extends pulumi.ComponentResource {
         role: role.name,
         name: "edge-guard-logs",
         policy: pulumi
-          .all([partition.partition, identity.accountId])
-          .apply(([p, account]) => JSON.stringify(edgeGuardLogsPolicy(p, account, functionName))),
+          .all([partition.partition, identity.accountId, functionName])
+          .apply(([p, account, fnName]) => JSON.stringify(edgeGuardLogsPolicy(p, account, fnName))),
       },
       { parent: this },
     );
 
     const code = edgeGuardCode(args.sessionSigningKey);
+
+    // Replica log groups, created before the function so Lambda@Edge finds them instead of creating its
+    // own (no expiry, no key, left behind). Other regions' groups appear only if viewers are served from
+    // there; the cleanup command lists them.
+    const replicaLogs = edgeLogRegions(args.stackRegion).map((region) => {
+      const keyName = physicalName("generic", `edge-logs-key-${region}`, args.environmentSuffix);
+      return createEncryptedLogGroup(`${name}-replica-logs-${region}`, {
+        logGroupName: functionName.apply(edgeReplicaLogGroupName),
+        retentionInDays: EDGE_LOG_RETENTION_DAYS,
+        keyName,
+        keyDescription: `Encrypts the edge guard's replica logs in ${region}`,
+        keyTags: standardTags(args.tags, keyName),
+        logGroupTags: standardTags(args.tags, physicalName("logGroup", `edge-guard-replica-logs-${region}`, args.environmentSuffix)),
+        isProd: args.isProd,
+        region,
+      }, this).logGroup;
+    });
 
     const fn = new aws.lambda.Function(
       `${name}-function`,
@@ -120,11 +161,18 @@ export class EdgeGuard extends pulumi.ComponentResource {
         memorySize: 128,
         timeout: 5,
         publish: true,
-        tags: standardTags(args.tags, functionName),
+        tags: functionName.apply((n) => standardTags(args.tags, n)),
       },
-      // Lambda@Edge replicas can take hours to disappear after the distribution lets go
-      // of them; see docs/edge-monitoring.md for the teardown sequence.
-      { parent: this },
+      {
+        parent: this,
+        dependsOn: replicaLogs,
+        // Lambda refuses DeleteFunction while CloudFront replicas exist, for hours after the distribution
+        // let go of them ("Lambda was unable to delete ... because it is a replicated function";
+        // terraform-provider-aws#29646, pulumi/pulumi#11047), which would fail every `pulumi destroy`.
+        // Pulumi forgets the function instead; the README ("Life of a stack") gives the command that
+        // deletes it once the replicas are gone.
+        retainOnDelete: true,
+      },
     );
 
     this.qualifiedArn = fn.qualifiedArn;

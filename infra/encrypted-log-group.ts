@@ -14,6 +14,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { logsKeyPolicy } from "./kms-policies";
+import { statefulOptions } from "./lifecycle";
 import { checkName } from "./naming";
 import type { Tags } from "./tags";
 
@@ -24,18 +25,22 @@ export const LOG_KEY_DELETION_WINDOW_DAYS = 7;
  * The logs key policy as JSON for the stack's own partition, region and account,
  * naming the log groups CloudWatch Logs may encrypt with the key.
  */
-export function logsKeyPolicyJson(logGroupNames: string[], opts: pulumi.InvokeOutputOptions): pulumi.Output<string> {
+export function logsKeyPolicyJson(
+  logGroupNames: pulumi.Input<pulumi.Input<string>[]>,
+  opts: pulumi.InvokeOutputOptions,
+  region?: string,
+): pulumi.Output<string> {
   const partition = aws.getPartitionOutput({}, opts).partition;
-  const region = aws.getRegionOutput({}, opts).region;
+  const stackRegion = region ?? aws.getRegionOutput({}, opts).region;
   const accountId = aws.getCallerIdentityOutput({}, opts).accountId;
   return pulumi
-    .all([partition, region, accountId])
-    .apply(([p, r, acct]) => JSON.stringify(logsKeyPolicy(p, r, acct, logGroupNames)));
+    .all([partition, stackRegion, accountId, pulumi.output(logGroupNames)])
+    .apply(([p, r, acct, names]) => JSON.stringify(logsKeyPolicy(p, r, acct, names)));
 }
 
 export interface EncryptedLogGroupArgs {
-  /** The log group's name, e.g. `/aws/lambda/<function>`. */
-  readonly logGroupName: string;
+  /** The log group's name, e.g. `/aws/lambda/<function>` (checked against CloudWatch's limits when known here). */
+  readonly logGroupName: pulumi.Input<string>;
   /** One of CloudWatch Logs' allowed retention values. */
   readonly retentionInDays: number;
   /** The key's physical name: its alias is `alias/<keyName>`. */
@@ -45,6 +50,10 @@ export interface EncryptedLogGroupArgs {
   readonly logGroupTags: Tags;
   /** Days KMS waits before deleting the key after a destroy (7..30). */
   readonly keyDeletionWindowInDays?: number;
+  /** Prod: the key and the group are protected and retained (they hold the logs). */
+  readonly isProd?: boolean;
+  /** Region of the key and the group when not the stack's (per-resource region, @pulumi/aws v7). */
+  readonly region?: string;
 }
 
 export interface EncryptedLogGroup {
@@ -57,23 +66,26 @@ export interface EncryptedLogGroup {
  * `name` (one logical name per resource type) and parented to `parent`.
  */
 export function createEncryptedLogGroup(name: string, args: EncryptedLogGroupArgs, parent: pulumi.Resource): EncryptedLogGroup {
-  const logGroupName = checkName("logGroup", args.logGroupName);
+  const logGroupName = typeof args.logGroupName === "string" ? checkName("logGroup", args.logGroupName) : args.logGroupName;
+  const stateful = { parent, ...statefulOptions(args.isProd ?? false) };
+  const region = args.region === undefined ? {} : { region: args.region };
   const key = new aws.kms.Key(
     name,
     {
+      ...region,
       description: args.keyDescription,
       enableKeyRotation: true,
       deletionWindowInDays: args.keyDeletionWindowInDays ?? LOG_KEY_DELETION_WINDOW_DAYS,
-      policy: logsKeyPolicyJson([logGroupName], { parent }),
+      policy: logsKeyPolicyJson([logGroupName], { parent }, args.region),
       tags: args.keyTags,
     },
-    { parent },
+    stateful,
   );
-  new aws.kms.Alias(name, { name: checkName("kmsAlias", `alias/${args.keyName}`), targetKeyId: key.keyId }, { parent });
+  new aws.kms.Alias(name, { ...region, name: checkName("kmsAlias", `alias/${args.keyName}`), targetKeyId: key.keyId }, { parent });
   const logGroup = new aws.cloudwatch.LogGroup(
     name,
-    { name: logGroupName, retentionInDays: args.retentionInDays, kmsKeyId: key.arn, tags: args.logGroupTags },
-    { parent },
+    { ...region, name: logGroupName, retentionInDays: args.retentionInDays, kmsKeyId: key.arn, tags: args.logGroupTags },
+    stateful,
   );
   return { key, logGroup };
 }

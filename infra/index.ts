@@ -28,6 +28,7 @@ const network = new Network("network", {
   tags,
   vpcCidr: config.vpcCidr,
   natGateways: config.natGateways,
+  isProd: config.isProd,
 });
 
 const secrets = new Secrets("secrets", { environmentSuffix: suffix, tags, isProd: config.isProd });
@@ -55,6 +56,7 @@ const apiFunction = new ApiFunction("api", {
   environmentSuffix: suffix,
   tags,
   forceDelete: !config.isProd,
+  isProd: config.isProd,
   subnetIds: network.privateSubnetIds,
   securityGroupIds: [network.functionSecurityGroupId],
   dbProxyEndpoint: database.proxyEndpoint,
@@ -72,8 +74,10 @@ const apiFunction = new ApiFunction("api", {
   reservedConcurrency: config.lambdaReservedConcurrency,
   provisionedConcurrency: config.lambdaProvisionedConcurrency,
   provisionedConcurrencyMax: config.lambdaProvisionedConcurrencyMax,
-  // Migrations need the proxy target (which waits for the writer) in place.
+  // Migrations need the proxy target (which waits for the writer) in place, and run again for a new
+  // or restored cluster (a new resource id) as for a new image.
   migrationDependsOn: [database],
+  databaseIdentity: database.clusterResourceId,
 });
 
 // ==== Load balancer ====
@@ -105,11 +109,19 @@ const restApi = new RestApi("rest-api", {
   stageName: config.apiStageName,
   throttleRateLimit: config.apiThrottleRateLimit,
   throttleBurstLimit: config.apiThrottleBurstLimit,
+  accountSettings: config.apiGatewayAccountSettings,
+  isProd: config.isProd,
 });
 
 // ==== Edge guard ====
 // Lambda@Edge viewer-request guard for CloudFront's /api/* (us-east-1; the signing key is built into its bundle).
-const edgeGuard = new EdgeGuard("edge-guard", { environmentSuffix: suffix, tags, sessionSigningKey: secrets.sessionSigningKey });
+const edgeGuard = new EdgeGuard("edge-guard", {
+  environmentSuffix: suffix,
+  tags,
+  sessionSigningKey: secrets.sessionSigningKey,
+  stackRegion: config.region,
+  isProd: config.isProd,
+});
 
 // ==== Static site ====
 // The storefront page (web/dist, built here when missing or stale) in the static bucket,
@@ -130,6 +142,7 @@ const cdn = new Cdn("cdn", {
   staticBucketArn: buckets.staticBucketArn,
   staticBucketRegionalDomainName: buckets.staticBucketRegionalDomainName,
   staticBucketPolicyDependsOn: buckets.staticBucketConfigured,
+  isProd: config.isProd,
   // With a certificate the ALB redirects 80 -> 443 and CloudFront reaches it over HTTPS by a name the
   // certificate covers (config albDomainName, required with certificateArn); else by the ALB's DNS name over HTTP.
   albDomainName: config.albDomainName ?? loadBalancer.dnsName,

@@ -143,10 +143,13 @@ export class LoadBalancer extends pulumi.ComponentResource {
       sourceArn: targetGroup.arn,
     }, { parent: this });
 
+    // Switching provisioned concurrency on or off moves the target between the function and its alias,
+    // which replaces this attachment. A Lambda target group holds one function: registering the new
+    // target while the old is still registered fails, so the old one goes first (a few seconds of 5xx).
     new aws.lb.TargetGroupAttachment(`${name}-target`, {
       targetGroupArn: targetGroup.arn,
       targetId: args.targetArn,
-    }, { parent: this, dependsOn: [invokePermission] });
+    }, { parent: this, dependsOn: [invokePermission], deleteBeforeReplace: true });
 
     const forbidden = {
       type: "fixed-response",

@@ -93,6 +93,8 @@ export interface NetworkArgs {
   readonly tags: TagContext;
   readonly vpcCidr: string;
   readonly natGateways: NatGatewayMode;
+  /** Prod: the flow log group and its key are protected and retained. */
+  readonly isProd?: boolean;
 }
 
 export class Network extends pulumi.ComponentResource {
@@ -228,6 +230,7 @@ export class Network extends pulumi.ComponentResource {
         keyDescription: `Encrypts the VPC flow log group ${flowLogGroupName}`,
         keyTags: tags(flowLogKeyName),
         logGroupTags: tags(flowLogBaseName),
+        isProd: args.isProd,
       },
       this,
     );

@@ -7,7 +7,9 @@ import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createEncryptedLogGroup } from "./encrypted-log-group";
+import type { ApiGatewayAccountSettings } from "./config";
 import { serviceAssumeRolePolicy } from "./iam-policies";
+import { instanceSuffix } from "./lifecycle";
 import { physicalName } from "./naming";
 import { standardTags, type TagContext } from "./tags";
 
@@ -77,6 +79,18 @@ export interface RestApiArgs {
   stageName?: string;
   throttleRateLimit?: number;
   throttleBurstLimit?: number;
+  /**
+   * The region's API Gateway account settings (the CloudWatch role every API there logs through):
+   * `manage` (default) sets them and keeps them on destroy; `existing` relies on settings already in place.
+   */
+  accountSettings?: ApiGatewayAccountSettings;
+  /** Prod: the log groups and their keys are protected and retained. */
+  isProd?: boolean;
+}
+
+/** The log group API Gateway writes execution logs of a stage to (it creates it itself when missing). */
+export function executionLogGroupName(restApiId: string, stageName: string): string {
+  return `API-Gateway-Execution-Logs_${restApiId}/${stageName}`;
 }
 
 export class RestApi extends pulumi.ComponentResource {
@@ -90,6 +104,7 @@ export class RestApi extends pulumi.ComponentResource {
   public readonly apiKeyValue: pulumi.Output<string>;
   public readonly executionArn: pulumi.Output<string>;
   public readonly accessLogGroupName: pulumi.Output<string>;
+  public readonly executionLogGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: RestApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("shop:compute:RestApi", name, {}, opts);
@@ -140,19 +155,7 @@ export class RestApi extends pulumi.ComponentResource {
     }, { parent: this, dependsOn: methodsAndIntegrations });
 
     // Account-level (one per region): lets API Gateway write execution and access logs.
-    const cloudwatchRoleName = physicalName("iamRole", "apigw-logs", suffix);
-    const cloudwatchRole = new aws.iam.Role(`${name}-cloudwatch-role`, {
-      name: cloudwatchRoleName,
-      assumeRolePolicy: JSON.stringify(serviceAssumeRolePolicy("apigateway.amazonaws.com")),
-      tags: tagsFor(cloudwatchRoleName),
-    }, { parent: this });
-    const pushToLogs = new aws.iam.RolePolicyAttachment(`${name}-cloudwatch-push`, {
-      role: cloudwatchRole.name,
-      policyArn: aws.iam.ManagedPolicy.AmazonAPIGatewayPushToCloudWatchLogs,
-    }, { parent: this });
-    const account = new aws.apigateway.Account(`${name}-account`, {
-      cloudwatchRoleArn: cloudwatchRole.arn,
-    }, { parent: this, dependsOn: [pushToLogs] });
+    const account = args.accountSettings === "existing" ? undefined : this.accountSettings(name, suffix, tagsFor);
 
     // Access-log lines carry caller IPs and user agents: a key only this log group may use.
     const accessLogGroupName = `/aws/apigateway/${apiName}`;
@@ -164,7 +167,22 @@ export class RestApi extends pulumi.ComponentResource {
       keyDescription: `Encrypts the API Gateway access log group ${accessLogGroupName}`,
       keyTags: tagsFor(accessLogKeyName),
       logGroupTags: tagsFor(accessLogGroupName),
+      isProd: args.isProd,
     }, this);
+
+    // Execution logging (loggingLevel below) makes API Gateway create this group itself on the first
+    // request: no retention, no key, no tags, and left behind by destroy. Created here first instead.
+    const executionLogKeyName = physicalName("generic", "api-exec-logs-key", suffix);
+    const { logGroup: executionLogs } = createEncryptedLogGroup(`${name}-execution-logs`, {
+      logGroupName: api.id.apply((id) => executionLogGroupName(id, stageName)),
+      retentionInDays: REST_API_DEFAULTS.logRetentionDays,
+      keyName: executionLogKeyName,
+      keyDescription: `Encrypts the API Gateway execution logs of ${apiName}/${stageName}`,
+      keyTags: tagsFor(executionLogKeyName),
+      logGroupTags: tagsFor(`${apiName}-${stageName}-execution-logs`),
+      isProd: args.isProd,
+    }, this);
+    const loggingReady = [...(account ? [account] : []), executionLogs];
 
     const stage = new aws.apigateway.Stage(`${name}-stage`, {
       restApi: api.id,
@@ -173,14 +191,14 @@ export class RestApi extends pulumi.ComponentResource {
       xrayTracingEnabled: true,
       accessLogSettings: { destinationArn: accessLogs.arn, format: accessLogFormat() },
       tags: tagsFor(`${apiName}-${stageName}`),
-    }, { parent: this, dependsOn: [account] });
+    }, { parent: this, dependsOn: loggingReady });
 
     new aws.apigateway.MethodSettings(`${name}-method-settings`, {
       restApi: api.id,
       stageName: stage.stageName,
       methodPath: "*/*",
       settings: { metricsEnabled: true, loggingLevel: "INFO", dataTraceEnabled: false },
-    }, { parent: this, dependsOn: [account] });
+    }, { parent: this, dependsOn: loggingReady });
 
     const planName = physicalName("generic", "api-plan", suffix);
     const plan = new aws.apigateway.UsagePlan(`${name}-usage-plan`, {
@@ -225,6 +243,7 @@ export class RestApi extends pulumi.ComponentResource {
     this.apiKeyValue = pulumi.secret(apiKey.value);
     this.executionArn = api.executionArn;
     this.accessLogGroupName = accessLogs.name;
+    this.executionLogGroupName = executionLogs.name;
     this.registerOutputs({
       restApiId: this.restApiId,
       restApiName: this.restApiName,
@@ -234,5 +253,33 @@ export class RestApi extends pulumi.ComponentResource {
       apiKeyValue: this.apiKeyValue,
       executionArn: this.executionArn,
     });
+  }
+
+  /**
+   * The region's CloudWatch role setting for API Gateway, with its role. `aws.apigateway.Account` is one
+   * setting per account and region, and deleting it resets that setting for every API there: in
+   * @pulumi/aws v7 (terraform-provider-aws v6) the resource lost `reset_on_delete` and its Delete always
+   * clears `cloudwatchRoleArn` (internal/service/apigateway/account.go, Delete). So one
+   * stack's destroy would break the logging of every other stack in the region (hashicorp/terraform-provider-aws
+   * #42226: "always reset account settings upon destruction"). The setting and the
+   * role it points at are therefore kept on destroy (`retainOnDelete`); the role's name carries a random
+   * suffix so a later deploy with the same suffix creates a new one instead of colliding.
+   */
+  private accountSettings(name: string, suffix: string, tagsFor: (physical: string) => Record<string, string>): aws.apigateway.Account {
+    const retained = { parent: this, retainOnDelete: true };
+    const roleName = instanceSuffix(`${name}-cloudwatch-role`, this).apply((unique) => physicalName("iamRole", `apigw-logs-${unique}`, suffix));
+    const cloudwatchRole = new aws.iam.Role(`${name}-cloudwatch-role`, {
+      name: roleName,
+      description: "API Gateway's CloudWatch role for the region (kept on destroy: other stacks' APIs log through it)",
+      assumeRolePolicy: JSON.stringify(serviceAssumeRolePolicy("apigateway.amazonaws.com")),
+      tags: roleName.apply((n) => tagsFor(n)),
+    }, retained);
+    const pushToLogs = new aws.iam.RolePolicyAttachment(`${name}-cloudwatch-push`, {
+      role: cloudwatchRole.name,
+      policyArn: aws.iam.ManagedPolicy.AmazonAPIGatewayPushToCloudWatchLogs,
+    }, retained);
+    return new aws.apigateway.Account(`${name}-account`, {
+      cloudwatchRoleArn: cloudwatchRole.arn,
+    }, { ...retained, dependsOn: [pushToLogs] });
   }
 }

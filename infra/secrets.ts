@@ -7,6 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { statefulOptions } from "./lifecycle";
 import { physicalName } from "./naming";
 import { standardTags, type TagContext } from "./tags";
 
@@ -42,6 +43,7 @@ export class Secrets extends pulumi.ComponentResource {
     const generate = (base: string, length: number) =>
       new random.RandomPassword(`${name}-${base}`, { length, special: false, minLower: 4, minUpper: 4, minNumeric: 4 }, { parent: this });
 
+    const stateful = { parent: this, ...statefulOptions(args.isProd) };
     const store = (base: string, description: string, value: pulumi.Output<string>) => {
       const secretName = physicalName("secret", base, args.environmentSuffix);
       const secret = new aws.secretsmanager.Secret(
@@ -52,9 +54,9 @@ export class Secrets extends pulumi.ComponentResource {
           recoveryWindowInDays: recoveryWindowDays(args.isProd),
           tags: standardTags(args.tags, secretName),
         },
-        { parent: this },
+        stateful,
       );
-      new aws.secretsmanager.SecretVersion(`${name}-${base}`, { secretId: secret.id, secretString: value }, { parent: this });
+      new aws.secretsmanager.SecretVersion(`${name}-${base}`, { secretId: secret.id, secretString: value }, stateful);
       return secret;
     };
 

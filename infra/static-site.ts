@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { projectPath } from "./lifecycle";
 import { physicalName } from "./naming";
 import { standardTags, type TagContext } from "./tags";
 
@@ -142,7 +143,8 @@ export class StaticSite extends pulumi.ComponentResource {
         {
           bucket: args.bucketName,
           key,
-          source: new pulumi.asset.FileAsset(path.join(args.distDir, ...key.split("/"))),
+          // Relative to the project directory, so another checkout path registers the same source.
+          source: new pulumi.asset.FileAsset(projectPath(path.join(args.distDir, ...key.split("/")))),
           contentType: contentTypeFor(key),
           cacheControl: cacheControlFor(key),
           tags: uploadTags,

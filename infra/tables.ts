@@ -7,6 +7,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { statefulOptions } from "./lifecycle";
 import { physicalName } from "./naming";
 import { standardTags, type TagContext } from "./tags";
 
@@ -16,7 +17,7 @@ export const TABLE_TTL_ATTRIBUTE = "expiresAt";
 export interface TablesArgs {
   readonly environmentSuffix: string;
   readonly tags: TagContext;
-  /** Prod stacks: deletion protection on, and Pulumi retains the tables on destroy. */
+  /** Prod stacks: deletion protection on, and Pulumi protects and retains the tables. */
   readonly protect: boolean;
 }
 
@@ -45,7 +46,7 @@ export class Tables extends pulumi.ComponentResource {
           deletionProtectionEnabled: args.protect,
           tags: standardTags(args.tags, tableName),
         },
-        { parent: this, retainOnDelete: args.protect },
+        { parent: this, ...statefulOptions(args.protect) },
       );
     };
 

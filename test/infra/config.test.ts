@@ -36,14 +36,16 @@ describe("config: defaults (seed values)", () => {
       isProd: false,
       vpcCidr: "10.0.0.0/16",
       natGateways: "perAz",
-      dbEngineVersion: "17.4",
+      dbEngineVersion: "17",
       dbMinCapacity: 0.5,
       dbMaxCapacity: 16,
-      lambdaMemoryMb: 3072,
-      lambdaReservedConcurrency: 10,
+      // Deployable in a new account: memory within its 3008 MB cap, nothing reserved of its 10 executions.
+      lambdaMemoryMb: 3008,
+      lambdaReservedConcurrency: -1,
       lambdaProvisionedConcurrency: 0,
       lambdaProvisionedConcurrencyMax: 0,
       apiStageName: "prod",
+      apiGatewayAccountSettings: "manage",
       apiThrottleRateLimit: 10000,
       apiThrottleBurstLimit: 5000,
       cloudfrontPriceClass: "PriceClass_100",
@@ -59,13 +61,14 @@ describe("config: defaults (seed values)", () => {
       environmentType: "prod",
       vpcCidr: "172.20.0.0/20",
       natGateways: "single",
-      dbEngineVersion: "16.6",
+      dbEngineVersion: "16",
       dbMinCapacity: "1.5",
       dbMaxCapacity: "256",
-      lambdaMemoryMb: "3008",
+      lambdaMemoryMb: "3072",
       lambdaReservedConcurrency: "-1",
       lambdaProvisionedConcurrency: "4",
       apiStageName: "v1_live",
+      apiGatewayAccountSettings: "existing",
       apiThrottleRateLimit: "500",
       apiThrottleBurstLimit: "100",
       cloudfrontPriceClass: "PriceClass_All",
@@ -108,9 +111,16 @@ describe("config: a bad or missing value names the key and what is allowed", () 
     expectRejected({ vpcCidr: cidr }, "vpcCidr", /allowed: an IPv4 network CIDR with a prefix from \/16 to \/24/),
   );
 
-  it.each([["15.4"], ["18.1"], ["17"], ["latest"]])("dbEngineVersion %s is rejected", (v) =>
-    expectRejected({ dbEngineVersion: v }, "dbEngineVersion", /Aurora PostgreSQL 16\.x or 17\.x/),
+  it.each([["15"], ["18"], ["17.x"], ["latest"]])("dbEngineVersion %s is rejected", (v) =>
+    expectRejected({ dbEngineVersion: v }, "dbEngineVersion", /allowed: an Aurora PostgreSQL major version: 16, 17/),
   );
+
+  it.each([["17.4", "17"], ["16.6", "16"]])("a pinned minor dbEngineVersion %s is refused, pointing at the major %s (AWS upgrades minors itself)", (v, major) =>
+    expectRejected({ dbEngineVersion: v }, "dbEngineVersion", new RegExp(`a minor version; allowed: the major only \\(16, 17\\), e.g. "${major}"`)),
+  );
+
+  it("apiGatewayAccountSettings must be manage or existing", () =>
+    expectRejected({ apiGatewayAccountSettings: "none" }, "apiGatewayAccountSettings", /allowed: manage, existing/));
 
   it.each([["0"], ["0.25"], ["1.3"], ["257"], ["two"]])("dbMaxCapacity %s is rejected", (v) =>
     expectRejected({ dbMaxCapacity: v }, "dbMaxCapacity", /from 0\.5 to 256 in steps of 0\.5/),
@@ -141,7 +151,7 @@ describe("config: a bad or missing value names the key and what is allowed", () 
     expectRejected({ lambdaProvisionedConcurrencyMax: "4" }, "lambdaProvisionedConcurrencyMax", /set lambdaProvisionedConcurrency > 0 too/));
 
   it("provisioned concurrency cannot exceed the reserved concurrency", () =>
-    expectRejected({ lambdaProvisionedConcurrency: "6" }, "lambdaProvisionedConcurrencyMax", /exceeds lambdaReservedConcurrency \(10\)/));
+    expectRejected({ lambdaReservedConcurrency: "10", lambdaProvisionedConcurrency: "6" }, "lambdaProvisionedConcurrencyMax", /exceeds lambdaReservedConcurrency \(10\)/));
 
   it("apiStageName is limited to API Gateway's stage characters", () =>
     expectRejected({ apiStageName: "prod stage" }, "apiStageName", /1-128 letters, digits, '_' or '-'/));

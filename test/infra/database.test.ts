@@ -72,18 +72,25 @@ describe("Database (dev stack)", () => {
     expect(c.enabledCloudwatchLogsExports).toEqual(["postgresql"]);
   });
 
-  it("the exported PostgreSQL log goes to a log group created first, kept 30 days, encrypted with the cluster's key", () => {
-    const group = oneOfType("aws:cloudwatch/logGroup:LogGroup");
+  it("the exported PostgreSQL log and RDS Proxy's log go to log groups created first, kept 30 days, encrypted with the cluster's key", () => {
+    const byName = (n: string) => ofType("aws:cloudwatch/logGroup:LogGroup").find((g) => g.inputs.name === n)!;
+    const postgres = byName("/aws/rds/cluster/ecommerce-aurora-t1/postgresql");
+    // RDS Proxy would otherwise create /aws/rds/proxy/<name> itself: no expiry, no key, left after destroy.
+    const proxyLog = byName("/aws/rds/proxy/ecommerce-aurora-proxy-t1");
     const key = oneOfType("aws:kms/key:Key");
-    expect(group.inputs.name).toBe("/aws/rds/cluster/ecommerce-aurora-t1/postgresql");
-    expect(group.inputs.retentionInDays).toBe(30);
-    expect(group.inputs.kmsKeyId).toBe(key.state.arn);
-    expect(dependsOn(oneOfType(CLUSTER), group)).toBe(true);
+    expect(ofType("aws:cloudwatch/logGroup:LogGroup")).toHaveLength(2);
+    for (const group of [postgres, proxyLog]) {
+      expect(group.inputs.retentionInDays).toBe(30);
+      expect(group.inputs.kmsKeyId).toBe(key.state.arn);
+    }
+    expect(dependsOn(oneOfType(CLUSTER), postgres)).toBe(true);
+    expect(dependsOn(oneOfType("aws:rds/proxy:Proxy"), proxyLog)).toBe(true);
     const policy = JSON.parse(key.inputs.policy);
     const logs = policy.Statement.find((st: any) => st.Principal.Service === `logs.${MOCK_REGION}.amazonaws.com`);
-    expect(logs.Condition.ArnEquals["kms:EncryptionContext:aws:logs:arn"]).toBe(
-      `arn:aws:logs:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:log-group:${group.inputs.name}`,
-    );
+    expect(logs.Condition.ArnEquals["kms:EncryptionContext:aws:logs:arn"]).toEqual([
+      `arn:aws:logs:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:log-group:${postgres.inputs.name}`,
+      `arn:aws:logs:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:log-group:${proxyLog.inputs.name}`,
+    ]);
     expect(policy.Statement.filter((st: any) => st !== logs).map((st: any) => st.Principal)).toEqual([{ AWS: `arn:aws:iam::${MOCK_ACCOUNT_ID}:root` }]);
   });
 

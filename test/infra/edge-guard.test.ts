@@ -8,7 +8,7 @@ import { newSessionId, sidCookieValue } from "../../app/src/session/sid-cookie";
 import { EdgeGuard, edgeGuardCode, edgeGuardLogsPolicy } from "../../infra/edge-guard";
 import { REQUIRED_TAG_KEYS } from "../../infra/tags";
 import { viewerRequest } from "../edge/events";
-import { MOCK_ACCOUNT_ID, installMocks, ofType, oneOfType, registered, resolve, settle, unsecret, testTags } from "./harness";
+import { MOCK_ACCOUNT_ID, dependsOn, installMocks, ofType, oneOfType, registered, resolve, settle, unsecret, testTags } from "./harness";
 
 const SIGNING_KEY = "infra-test-signing-key-0123456789abcdef";
 const TAGS = testTags("test1");
@@ -17,7 +17,7 @@ let guard: EdgeGuard;
 
 beforeAll(async () => {
   await installMocks({ environmentSuffix: "test1" });
-  guard = new EdgeGuard("edge", { environmentSuffix: "test1", tags: TAGS, sessionSigningKey: pulumi.secret(SIGNING_KEY) });
+  guard = new EdgeGuard("edge", { environmentSuffix: "test1", tags: TAGS, sessionSigningKey: pulumi.secret(SIGNING_KEY), stackRegion: "eu-west-1" });
   await settle();
 });
 
@@ -32,7 +32,31 @@ describe("EdgeGuard component (Lambda@Edge viewer-request guard)", () => {
     expect(fn.memorySize).toBe(128);
     expect(fn.timeout).toBe(5);
     expect(fn.publish).toBe(true);
-    expect(fn.name).toBe("ecommerce-edge-guard-test1");
+    expect(fn.name).toBe("ecommerce-edge-guard-0a1b2c-test1");
+  });
+
+  it("is kept on destroy and on replacement (replicas block DeleteFunction for hours), under a name with a random suffix so the next one never collides", () => {
+    const fn = oneOfType("aws:lambda/function:Function");
+    expect(fn.retainOnDelete).toBe(true);
+    expect(oneOfType("random:index/randomId:RandomId").inputs.byteLength).toBe(3);
+    expect(fn.inputs.name).toMatch(/^ecommerce-edge-guard-[0-9a-f]{6}-test1$/);
+    // The role and everything else go on destroy as usual.
+    expect(registered.filter((r) => r.retainOnDelete).map((r) => r.type)).toEqual(["aws:lambda/function:Function"]);
+  });
+
+  it("creates the replicas' log groups (us-east-1 and the stack's region) before the function: 30 days, a key per region", () => {
+    const groups = ofType("aws:cloudwatch/logGroup:LogGroup");
+    expect(groups.map((g) => g.inputs.region).sort()).toEqual(["eu-west-1", "us-east-1"]);
+    for (const g of groups) {
+      expect(g.inputs.name).toBe("/aws/lambda/us-east-1.ecommerce-edge-guard-0a1b2c-test1");
+      expect(g.inputs.retentionInDays).toBe(30);
+      const key = ofType("aws:kms/key:Key").find((k) => k.state.arn === g.inputs.kmsKeyId && k.inputs.region === g.inputs.region)!;
+      const logs = JSON.parse(key.inputs.policy).Statement.find((s: any) => s.Principal.Service === `logs.${g.inputs.region}.amazonaws.com`);
+      expect(logs.Condition.ArnEquals["kms:EncryptionContext:aws:logs:arn"]).toBe(
+        `arn:aws:logs:${g.inputs.region}:${MOCK_ACCOUNT_ID}:log-group:/aws/lambda/us-east-1.ecommerce-edge-guard-0a1b2c-test1`,
+      );
+      expect(dependsOn(oneOfType("aws:lambda/function:Function"), g)).toBe(true);
+    }
   });
 
   it("uses nothing Lambda@Edge rejects: no environment, VPC, layers, reserved or provisioned concurrency, image", () => {
@@ -72,8 +96,8 @@ describe("EdgeGuard component (Lambda@Edge viewer-request guard)", () => {
   });
 
   it("exports the qualified (versioned) ARN in us-east-1 and the function name", async () => {
-    expect(await resolve(guard.qualifiedArn)).toBe(`arn:aws:lambda:us-east-1:${MOCK_ACCOUNT_ID}:function:ecommerce-edge-guard-test1:1`);
-    expect(await resolve(guard.functionName)).toBe("ecommerce-edge-guard-test1");
+    expect(await resolve(guard.qualifiedArn)).toBe(`arn:aws:lambda:us-east-1:${MOCK_ACCOUNT_ID}:function:ecommerce-edge-guard-0a1b2c-test1:1`);
+    expect(await resolve(guard.functionName)).toBe("ecommerce-edge-guard-0a1b2c-test1");
   });
 
   it("gives the function a role trusting both lambda.amazonaws.com and edgelambda.amazonaws.com", () => {
@@ -88,10 +112,10 @@ describe("EdgeGuard component (Lambda@Edge viewer-request guard)", () => {
 
   it("lets the role write logs only to its own log groups, in every region replicas run", () => {
     const policy = JSON.parse(oneOfType("aws:iam/rolePolicy:RolePolicy").inputs.policy);
-    expect(policy).toEqual(edgeGuardLogsPolicy("aws", MOCK_ACCOUNT_ID, "ecommerce-edge-guard-test1"));
+    expect(policy).toEqual(edgeGuardLogsPolicy("aws", MOCK_ACCOUNT_ID, "ecommerce-edge-guard-0a1b2c-test1"));
     const resources: string[] = policy.Statement[0].Resource;
-    expect(resources).toContain(`arn:aws:logs:*:${MOCK_ACCOUNT_ID}:log-group:/aws/lambda/us-east-1.ecommerce-edge-guard-test1:*`);
-    expect(resources.every((r) => r.includes("ecommerce-edge-guard-test1"))).toBe(true);
+    expect(resources).toContain(`arn:aws:logs:*:${MOCK_ACCOUNT_ID}:log-group:/aws/lambda/us-east-1.ecommerce-edge-guard-0a1b2c-test1:*`);
+    expect(resources.every((r) => r.includes("ecommerce-edge-guard-0a1b2c-test1"))).toBe(true);
     expect(policy.Statement[0].Action).toEqual(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]);
   });
 

@@ -22,6 +22,12 @@ export interface RegisteredResource {
   dependencies: string[];
   /** The `retainOnDelete` resource option (Pulumi forgets instead of deleting on destroy). */
   retainOnDelete: boolean;
+  /** The `protect` resource option (destroy and replacement refuse). */
+  protect: boolean;
+  /** The `ignoreChanges` resource option. */
+  ignoreChanges: string[];
+  /** The `deleteBeforeReplace` resource option. */
+  deleteBeforeReplace: boolean;
 }
 
 /** Managed CloudFront policy ids, as AWS documents them. */
@@ -158,6 +164,8 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
     case "random:index/randomPassword:RandomPassword":
     case "random:index/randomString:RandomString":
       return { result: "r".repeat(inputs.length ?? 32) };
+    case "random:index/randomId:RandomId":
+      return { hex: "0a1b2c".slice(0, 2 * (inputs.byteLength ?? 3)), b64Url: "Chss", b64Std: "Chss", dec: "662316" };
     case "random:index/randomBytes:RandomBytes":
       return { base64: Buffer.alloc(inputs.length ?? 32, 7).toString("base64"), hex: "07".repeat(inputs.length ?? 32) };
     default:
@@ -188,8 +196,19 @@ export async function installMocks(config: Record<string, string>, opts: { proje
         const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) };
         const id = `${args.name}-id`;
         const dependencies = currentRegistration?.getDependenciesList() ?? [];
-        const retainOnDelete = currentRegistration?.getRetainondelete?.() ?? false;
-        registered.push({ type: args.type, name: args.name, id, inputs: args.inputs, state, dependencies, retainOnDelete });
+        const reg = currentRegistration;
+        registered.push({
+          type: args.type,
+          name: args.name,
+          id,
+          inputs: args.inputs,
+          state,
+          dependencies,
+          retainOnDelete: reg?.getRetainondelete?.() ?? false,
+          protect: reg?.getProtect?.() ?? false,
+          ignoreChanges: reg?.getIgnorechangesList?.() ?? [],
+          deleteBeforeReplace: reg?.getDeletebeforereplace?.() ?? false,
+        });
         return { id, state };
       },
       call(args: pulumi.runtime.MockCallArgs) {
@@ -211,7 +230,15 @@ export async function installMocks(config: Record<string, string>, opts: { proje
 }
 
 /** The registration request being handled; the mock monitor calls newResource synchronously from it. */
-let currentRegistration: { getDependenciesList(): string[]; getRetainondelete?(): boolean | undefined } | undefined;
+let currentRegistration:
+  | {
+      getDependenciesList(): string[];
+      getRetainondelete?(): boolean | undefined;
+      getProtect?(): boolean | undefined;
+      getIgnorechangesList?(): string[];
+      getDeletebeforereplace?(): boolean;
+    }
+  | undefined;
 
 /** Wraps the mock monitor so each recorded resource carries the dependencies it was registered with. */
 function captureDependencies(): void {

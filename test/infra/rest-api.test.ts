@@ -17,6 +17,8 @@ async function build(overrides: Partial<RestApiArgs> = {}): Promise<RestApi> {
   return component;
 }
 
+const accessLogGroup = () => ofType("aws:cloudwatch/logGroup:LogGroup").find((g) => g.inputs.name === "/aws/apigateway/ecommerce-api-t1")!;
+
 describe("RestApi with defaults", () => {
   let component: RestApi;
   beforeAll(async () => {
@@ -52,7 +54,7 @@ describe("RestApi with defaults", () => {
   it("a separate `prod` stage has X-Ray on and JSON access logs to /aws/apigateway/<api name> kept 30 days", () => {
     const stage = oneOfType("aws:apigateway/stage:Stage");
     expect(stage.inputs).toMatchObject({ stageName: "prod", xrayTracingEnabled: true, deployment: "rest-deployment-id" });
-    const logGroup = oneOfType("aws:cloudwatch/logGroup:LogGroup");
+    const logGroup = accessLogGroup();
     expect(logGroup.inputs).toMatchObject({ name: "/aws/apigateway/ecommerce-api-t1", retentionInDays: 30 });
     expect(stage.inputs.accessLogSettings.destinationArn).toBe(logGroup.state.arn);
     const format = JSON.parse(stage.inputs.accessLogSettings.format);
@@ -60,12 +62,11 @@ describe("RestApi with defaults", () => {
   });
 
   it("the access-log group is encrypted with its own rotating KMS key that CloudWatch Logs may use for that group only", () => {
-    const logGroup = oneOfType("aws:cloudwatch/logGroup:LogGroup");
-    const key = oneOfType("aws:kms/key:Key");
-    expect(logGroup.inputs.kmsKeyId).toBe(key.state.arn);
+    const logGroup = accessLogGroup();
+    const key = ofType("aws:kms/key:Key").find((k) => k.state.arn === logGroup.inputs.kmsKeyId)!;
     expect(dependsOn(logGroup, key)).toBe(true);
     expect(key.inputs.enableKeyRotation).toBe(true);
-    expect(oneOfType("aws:kms/alias:Alias").inputs).toEqual({ name: "alias/ecommerce-api-access-logs-key-t1", targetKeyId: key.state.keyId });
+    expect(ofType("aws:kms/alias:Alias").map((a) => a.inputs)).toContainEqual({ name: "alias/ecommerce-api-access-logs-key-t1", targetKeyId: key.state.keyId });
     const policy = JSON.parse(key.inputs.policy);
     const logs = policy.Statement.find((s: any) => s.Principal.Service === `logs.${MOCK_REGION}.amazonaws.com`);
     expect(logs.Condition).toEqual({
@@ -84,6 +85,30 @@ describe("RestApi with defaults", () => {
     expect(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal).toEqual({ Service: "apigateway.amazonaws.com" });
     expect(oneOfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").inputs.policyArn).toBe("arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs");
     expect(dependsOn(oneOfType("aws:apigateway/stage:Stage"), account)).toBe(true);
+  });
+
+  it("execution logging goes to API-Gateway-Execution-Logs_<id>/<stage>, created by the stack before the stage: 30 days, its own key", () => {
+    // Without it API Gateway creates the group itself on the first request: no expiry, no key, left after destroy.
+    const group = ofType("aws:cloudwatch/logGroup:LogGroup").find((g) => g.inputs.name === "API-Gateway-Execution-Logs_rest-api-id/prod")!;
+    expect(group).toBeDefined();
+    expect(group.inputs.retentionInDays).toBe(30);
+    const key = ofType("aws:kms/key:Key").find((k) => k.state.arn === group.inputs.kmsKeyId)!;
+    const logs = JSON.parse(key.inputs.policy).Statement.find((s: any) => s.Principal.Service === `logs.${MOCK_REGION}.amazonaws.com`);
+    expect(logs.Condition.ArnEquals["kms:EncryptionContext:aws:logs:arn"]).toBe(
+      `arn:aws:logs:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:log-group:API-Gateway-Execution-Logs_rest-api-id/prod`,
+    );
+    expect(dependsOn(oneOfType("aws:apigateway/stage:Stage"), group)).toBe(true);
+    expect(dependsOn(oneOfType("aws:apigateway/methodSettings:MethodSettings"), group)).toBe(true);
+  });
+
+  it("the region-wide CloudWatch role setting and its role are kept on destroy (deleting the setting resets it for every stack), the role named with a random suffix", () => {
+    const account = oneOfType("aws:apigateway/account:Account");
+    const role = ofType("aws:iam/role:Role").find((r) => r.state.arn === account.inputs.cloudwatchRoleArn)!;
+    const attachment = oneOfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+    for (const r of [account, role, attachment]) expect(r.retainOnDelete, r.name).toBe(true);
+    expect(role.inputs.name).toBe("ecommerce-apigw-logs-0a1b2c-t1");
+    // Nothing else in the API is kept.
+    expect(ofType("aws:apigateway/restApi:RestApi")[0]!.retainOnDelete).toBe(false);
   });
 
   it("usage plan throttles at 10,000 req/s with a 5,000 burst on the named stage; one API key bound to it", () => {
@@ -128,6 +153,19 @@ describe("RestApi with config overrides and an alias", () => {
   it("integrates with and permits the alias", () => {
     for (const i of ofType("aws:apigateway/integration:Integration")) expect(i.inputs.uri).toMatch(/:live\/invocations$/);
     expect(oneOfType("aws:lambda/permission:Permission").inputs.qualifier).toBe("live");
+  });
+});
+
+describe("RestApi with accountSettings: existing", () => {
+  beforeAll(async () => {
+    await build({ accountSettings: "existing" });
+  });
+
+  it("touches nothing account-wide: no Account setting, no CloudWatch role; the stage still waits for its execution log group", () => {
+    expect(ofType("aws:apigateway/account:Account")).toHaveLength(0);
+    expect(ofType("aws:iam/role:Role")).toHaveLength(0);
+    const group = ofType("aws:cloudwatch/logGroup:LogGroup").find((g) => g.inputs.name.startsWith("API-Gateway-Execution-Logs_"))!;
+    expect(dependsOn(oneOfType("aws:apigateway/stage:Stage"), group)).toBe(true);
   });
 });
 
