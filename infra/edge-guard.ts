@@ -97,7 +97,7 @@ export class EdgeGuard extends pulumi.ComponentResource {
   constructor(name: string, args: EdgeGuardArgs, opts?: pulumi.ComponentResourceOptions) {
     super("shop:edge:EdgeGuard", name, {}, opts);
 
-    // The name carries a random suffix: the function is kept on destroy and on replacement (below),
+    // The name carries a random suffix: the function is left in place on destroy and on replacement (below),
     // so the next function of this stack must not collide with one CloudFront still holds.
     const functionName = instanceSuffix(`${name}-name`, this).apply((unique) => physicalName("lambda", `edge-guard-${unique}`, args.environmentSuffix));
     const roleName = physicalName("iamRole", "edge-guard-role", args.environmentSuffix);
@@ -162,17 +162,16 @@ export class EdgeGuard extends pulumi.ComponentResource {
         timeout: 5,
         publish: true,
         tags: functionName.apply((n) => standardTags(args.tags, n)),
-      },
-      {
-        parent: this,
-        dependsOn: replicaLogs,
         // Lambda refuses DeleteFunction while CloudFront replicas exist, for hours after the distribution
         // let go of them ("Lambda was unable to delete ... because it is a replicated function";
         // terraform-provider-aws#29646, pulumi/pulumi#11047), which would fail every `pulumi destroy`.
-        // Pulumi forgets the function instead; the README ("Life of a stack") gives the command that
-        // deletes it once the replicas are gone.
-        retainOnDelete: true,
+        // With skipDestroy the provider's Delete returns without calling DeleteFunction
+        // (terraform-provider-aws internal/service/lambda/function.go, resourceFunctionDelete: "Retaining
+        // Lambda Function"), on destroy and on replacement alike; unlike `retainOnDelete` the policy pack
+        // can see it. The README ("Life of a stack") gives the command that deletes it later.
+        skipDestroy: true,
       },
+      { parent: this, dependsOn: replicaLogs },
     );
 
     this.qualifiedArn = fn.qualifiedArn;

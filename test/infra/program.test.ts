@@ -282,10 +282,12 @@ describe("program: dev stack", () => {
   it("dev stack tears down cleanly: nothing protected, only the account-wide API Gateway setting and the edge function retained, no deletion protection, no final snapshot, forceDestroy buckets, no secret recovery window", () => {
     expect(resources.filter((r) => r.protect).map((r) => r.name)).toEqual([]);
     // Kept on purpose: the region's API Gateway CloudWatch role setting (deleting it would reset it for
-    // every stack there) and the Lambda@Edge function (its replicas block deletion for hours).
+    // every stack there); the Lambda@Edge function is left to a later cleanup (skipDestroy: its replicas
+    // block deletion for hours).
     expect(resources.filter((r) => r.retainOnDelete).map((r) => r.name).sort()).toEqual(
-      ["edge-guard-function", "rest-api-account", "rest-api-cloudwatch-push", "rest-api-cloudwatch-role"],
+      ["rest-api-account", "rest-api-cloudwatch-push", "rest-api-cloudwatch-role"],
     );
+    expect(resources.filter((r) => r.inputs.skipDestroy === true).map((r) => r.name)).toEqual(["edge-guard-function"]);
     const cluster = oneOfType("aws:rds/cluster:Cluster").inputs;
     expect(cluster.deletionProtection).toBe(false);
     expect(cluster.skipFinalSnapshot).toBe(true);
