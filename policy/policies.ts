@@ -11,6 +11,7 @@ import { dynamodbPolicies } from "./rules/dynamodb";
 import { edgePolicies } from "./rules/edge";
 import { iamPolicies } from "./rules/iam";
 import { lambdaPolicies } from "./rules/lambda";
+import { lifecyclePolicies } from "./rules/lifecycle";
 import { loadBalancerPolicies } from "./rules/loadbalancer";
 import { monitoringPolicies } from "./rules/monitoring";
 import { namingPolicies } from "./rules/naming";
@@ -37,6 +38,7 @@ export const policies: Policies = [
   ...registrySecretsPolicies,
   ...tracingPolicies,
   ...capacityPolicies,
+  ...lifecyclePolicies,
 ];
 
 export { waivedFindings } from "./lib/waivers";

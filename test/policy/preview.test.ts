@@ -44,8 +44,9 @@ describe("stack policies during preview (unknown ARNs)", () => {
       resource(TG, "tg-b", { name: "tg-b", targetType: "lambda", lambdaMultiValueHeadersEnabled: true }),
       perm("perm-a", "tg-a"),
       perm("perm-b", "tg-b"),
-      resource(ATT, "att-a", { targetGroupArn: UNKNOWN, targetId: UNKNOWN }, { targetGroupArn: [urn(TG, "tg-a")] }, [urn(PERM, "perm-a")]),
-      resource(ATT, "att-b", { targetGroupArn: UNKNOWN, targetId: UNKNOWN }, { targetGroupArn: [urn(TG, "tg-b")] }),
+      // deleteBeforeReplace: safe to replace (lambda-target-attachment-replacement finds Lambda groups by dependency too).
+      { ...resource(ATT, "att-a", { targetGroupArn: UNKNOWN, targetId: UNKNOWN }, { targetGroupArn: [urn(TG, "tg-a")] }, [urn(PERM, "perm-a")]), deleteBeforeReplace: true },
+      { ...resource(ATT, "att-b", { targetGroupArn: UNKNOWN, targetId: UNKNOWN }, { targetGroupArn: [urn(TG, "tg-b")] }), deleteBeforeReplace: true },
     ];
     const violations = await analyze({ packName: "p", packVersion: "0.0.0", policies, resources });
     expect(violations.filter((v) => v.message.includes("can't run"))).toEqual([]);
