@@ -2,7 +2,7 @@
  * Where the post-deploy suite finds the platform it checks, in this order:
  *   1. STACK_OUTPUTS_FILE: a JSON file (`pulumi stack output --json --show-secrets > f`, or the local format);
  *   2. the Pulumi CLI, if installed: `pulumi stack output --json --show-secrets` (stack: PULUMI_STACK or the selected one);
- *   3. `.local/stack-outputs.json`, written by the local platform (`npm start`) while it runs.
+ *   3. `<LOCAL_DATA_DIR or .local>/stack-outputs.json`, written by the local platform (`npm start`) while it runs.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -10,6 +10,11 @@ import * as path from "node:path";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const LOCAL_OUTPUTS_FILE = path.join(REPO_ROOT, ".local", "stack-outputs.json");
+
+/** Where the local platform writes its outputs: its data directory (LOCAL_DATA_DIR, default .local). */
+export function localOutputsFile(env: NodeJS.ProcessEnv = process.env): string {
+  return env.LOCAL_DATA_DIR ? path.join(path.resolve(REPO_ROOT, env.LOCAL_DATA_DIR), "stack-outputs.json") : LOCAL_OUTPUTS_FILE;
+}
 
 /** Outputs of a deployed stack that the suite uses. */
 export interface AwsStackOutputs {
@@ -70,7 +75,7 @@ function readPulumiOutputs(env: NodeJS.ProcessEnv): unknown | undefined {
   }
 }
 
-export function findTarget(env: NodeJS.ProcessEnv = process.env, localFile: string = LOCAL_OUTPUTS_FILE): Target {
+export function findTarget(env: NodeJS.ProcessEnv = process.env, localFile: string = localOutputsFile(env)): Target {
   if (env.STACK_OUTPUTS_FILE) {
     const file = path.resolve(env.STACK_OUTPUTS_FILE);
     if (!existsSync(file)) throw new Error(`STACK_OUTPUTS_FILE=${env.STACK_OUTPUTS_FILE} does not exist`);
@@ -84,6 +89,6 @@ export function findTarget(env: NodeJS.ProcessEnv = process.env, localFile: stri
   return {
     kind: "none",
     reason:
-      "no stack outputs found: set STACK_OUTPUTS_FILE, deploy a stack and install the Pulumi CLI, or run the local platform (`npm start`, which writes .local/stack-outputs.json)",
+      `no stack outputs found: set STACK_OUTPUTS_FILE, deploy a stack and install the Pulumi CLI, or run the local platform (\`npm start\`, which writes ${path.relative(REPO_ROOT, localFile) || localFile})`,
   };
 }
