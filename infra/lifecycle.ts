@@ -1,6 +1,11 @@
 /**
  * Resource options and paths that decide how a stack lives through a second `pulumi up`, updates
  * and `pulumi destroy`. Pure helpers: components call them so each rule is written once.
+ *
+ * Fixed physical names (every resource here sets its name) do not collide on a replace-forcing change:
+ * the AWS provider replaces a resource whose autonamed property the program set delete-before-replace
+ * (pulumi-terraform-bridge pkg/tfbridge/schema.go, nameRequiresDeleteBeforeReplace). Resources kept
+ * after their stack (below) get a random name suffix instead, since they are never deleted.
  */
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
