@@ -21,7 +21,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { CartLineView } from "../cart/cart";
-import { inTransaction } from "../db/pool";
+import { beginWithTimeouts, inTransaction } from "../db/pool";
 import { ApiError, RETRY_AFTER_SECONDS, validationFailed } from "../http/errors";
 import type { CartLine, SessionStore } from "../session/session-store";
 import { claimCart, claimIdempotencyKey, completeIdempotencyRecord, insertOrder, readIdempotencyRecord } from "./order-repository";
@@ -42,9 +42,11 @@ export interface CheckoutResult {
 /**
  * Default for how long a statement waits for a row lock: a duplicate waiting for
  * an in-flight first request gets 409 idempotency_in_progress after it; a stock
- * row locked that long means trouble, answered 503 (retry).
+ * row locked that long means trouble, answered 503 (retry). Always below the
+ * statement and query timeouts (db/pool.ts serverTimeouts), so the server's
+ * lock timeout is the one that fires.
  */
-export const LOCK_WAIT_MS = 10_000;
+export const LOCK_WAIT_MS = 5_000;
 
 const inProgress = () =>
   new ApiError(409, "idempotency_in_progress", "a request with this Idempotency-Key is still being processed; retry shortly", {
@@ -144,7 +146,7 @@ export async function checkout(
     });
     await completeIdempotencyRecord(client, request.sessionId, request.idempotencyKey, 201, order);
     return { status: 201, body: order as unknown, replayed: false };
-  }, `BEGIN; SET LOCAL lock_timeout = ${Math.max(1, Math.floor(deps.lockWaitMs ?? LOCK_WAIT_MS))}`);
+  }, beginWithTimeouts(deps.writer, deps.lockWaitMs ?? LOCK_WAIT_MS));
 
   let result: CheckoutResult;
   try {
