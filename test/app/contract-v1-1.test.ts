@@ -299,6 +299,41 @@ describe("fresh stock on GET /api/products/{sku}", () => {
   });
 });
 
+describe("a read running during an admin write", () => {
+  it("cannot put the old product back in any cache layer", async () => {
+    await putProduct("RACE-1", { name: "R", priceCents: 100, stock: 10 });
+    // A reader whose next query reads the old row, then answers only after the write below has finished.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let read!: () => void;
+    const readDone = new Promise<void>((resolve) => (read = resolve));
+    let armed = true;
+    const pool = stack.database.reader;
+    const reader = {
+      query: async (...args: Parameters<typeof pool.query>) => {
+        const result = await (pool.query as (...a: unknown[]) => Promise<unknown>)(...args);
+        if (armed) {
+          armed = false;
+          read();
+          await gate;
+        }
+        return result;
+      },
+    } as unknown as typeof pool;
+    const app = createApp({ ...stack.deps, db: { writer: stack.database.writer, reader } });
+    const client = new ShopClient(app);
+    const slowRead = client.get("/api/products/RACE-1");
+    await readDone; // the old row has been read
+    const write = await client.put("/api/admin/products/RACE-1", { name: "R", priceCents: 500, stock: 10 }, auth);
+    expect(write.status).toBe(200);
+    release();
+    expect((await slowRead).body.priceCents).toBe(100); // it answers what it read
+    await new Promise((resolve) => setTimeout(resolve, 300)); // any background cache write lands
+    expect((await client.get("/api/products/RACE-1")).body.priceCents).toBe(500); // this container
+    expect((await new ShopClient(createApp(stack.deps)).get("/api/products/RACE-1")).body.priceCents).toBe(500); // another container
+  });
+});
+
 describe("carts", () => {
   it("applies every one of many concurrent writes of one session, in one container and across containers, never 503", async () => {
     for (let i = 0; i < 12; i++) await putProduct(`CW-${i}`, { name: `C${i}`, priceCents: 10, stock: 99 });
