@@ -73,6 +73,13 @@ describe("GET /api/products?q= (search)", () => {
     const byCategory = await admin().get("/api/products?q=garden");
     expect(byCategory.body.items.map((p: { sku: string }) => p.sku)).toContain("SRCH-4"); // category home-garden
     expect((await admin().get("/api/products?q=nosuchword")).body).toEqual({ items: [], nextCursor: null });
+    // Stemmed, and query syntax is plain text: no operator reaches PostgreSQL.
+    expect((await admin().get("/api/products?q=mugs")).body.items.map((p: { sku: string }) => p.sku)).toEqual(["SRCH-1"]);
+    for (const q of ["the", "!coffee", "coffee %26 !mug", "coffee:*", "'", "(", "<->"]) {
+      const res = await admin().get(`/api/products?q=${encodeURIComponent(q)}`);
+      expect(res.status, `${q}: ${res.text}`).toBe(200);
+    }
+    expect((await admin().get(`/api/products?q=${encodeURIComponent("the")}`)).body.items).toEqual([]);
   });
 
   it("combines with category and pages with a keyset cursor, no item twice or skipped", async () => {
@@ -212,6 +219,15 @@ describe("ETag and If-Match", () => {
     const ok = await admin().put("/api/admin/products/TAG-2", { name: "T", priceCents: 200, stock: 0 }, { ...auth, "if-match": fresh.headers.get("etag")! });
     expect(ok.status).toBe(200);
     expect(ok.body.priceCents).toBe(200);
+  });
+
+  it("two admins writing with the same ETag at once: one 200, one 412", async () => {
+    const etag = (await putProduct("TAG-RACE", { name: "T", priceCents: 100, stock: 5 })).headers.get("etag")!;
+    const results = await Promise.all([
+      admin().put("/api/admin/products/TAG-RACE", { name: "A", priceCents: 100, stock: 5 }, { ...auth, "if-match": etag }),
+      patch("TAG-RACE", { name: "B" }, { "if-match": etag }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 412]);
   });
 
   it("If-Match on a product that does not exist is 412 (PUT and PATCH); * matches any existing version; weak tags never match", async () => {
