@@ -6,7 +6,7 @@
  * writes of one session that all apply, and a bounded catalog cache.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { createApp } from "../../app/src/app";
 import { adminHeaders, ShopClient, type Reply } from "./support/client";
 import { ADMIN_TOKEN, startStack, TABLES, type TestStack } from "./support/stack";
@@ -185,6 +185,20 @@ describe("one cart, at most one order", () => {
     await shopper.put("/api/cart/items/ONE-2", { quantity: 1 });
     expect((await shopper.post("/api/orders", { email: "two@example.com" }, { "idempotency-key": "two-2" })).status).toBe(201);
     expect(await stockOf("ONE-2")).toBe(8);
+  });
+});
+
+describe("one cart, at most one order: the cart's identity", () => {
+  it("survives the session item being deleted by DynamoDB's TTL and written again from version 1", async () => {
+    await putProduct("ONE-3", { name: "O", priceCents: 100, stock: 10 });
+    const shopper = new ShopClient(stack.app);
+    await shopper.put("/api/cart/items/ONE-3", { quantity: 1 });
+    expect((await shopper.post("/api/orders", { email: "ttl@example.com" }, { "idempotency-key": "ttl-1" })).status).toBe(201);
+    const sessionId = shopper.cookie!.slice("sid=".length).split(".")[0]!;
+    await stack.doc.send(new DeleteCommand({ TableName: TABLES.sessions, Key: { pk: `session#${sessionId}` } }));
+    await shopper.put("/api/cart/items/ONE-3", { quantity: 1 });
+    expect((await shopper.post("/api/orders", { email: "ttl@example.com" }, { "idempotency-key": "ttl-2" })).status).toBe(201);
+    expect(await stockOf("ONE-3")).toBe(8);
   });
 });
 

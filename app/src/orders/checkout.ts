@@ -5,7 +5,7 @@
  *    concurrent duplicate blocks on the primary key until the first
  *    transaction ends, then finds the row and replays its stored response; a
  *    different request under the same key gets 422.
- * 1b. Claim the cart: insert (session, cart version). A concurrent checkout of
+ * 1b. Claim the cart: insert (session, cart revision). A concurrent checkout of
  *    the same cart under another key blocks on the primary key, then finds the
  *    cart ordered: 409 cart_empty. One cart state becomes at most one order.
  * 2. Take stock line by line in SKU order (a fixed lock order: no deadlocks)
@@ -108,7 +108,7 @@ export async function checkout(
     }
 
     if (cart.length === 0) throw new ApiError(409, "cart_empty", "the cart is empty");
-    if (!(await claimCart(client, request.sessionId, snapshot.version ?? 0))) throw new CartAlreadyOrdered();
+    if (!(await claimCart(client, request.sessionId, snapshot.revision!))) throw new CartAlreadyOrdered();
 
     const lines: CartLineView[] = [];
     const currencies = new Set<string>();
