@@ -5,13 +5,13 @@
  *    concurrent duplicate blocks on the primary key until the first
  *    transaction ends, then finds the row and replays its stored response; a
  *    different request under the same key gets 422.
- * 1b. Claim the cart: insert (session, cart revision). A concurrent checkout of
- *    the same cart under another key blocks on the primary key, then finds the
- *    cart ordered: 409 cart_empty. One cart state becomes at most one order.
+ *    Then claim the cart: insert (session, cart revision). A concurrent checkout
+ *    of the same cart under another key blocks on the primary key, then finds
+ *    the cart ordered: 409 cart_empty. One cart state becomes at most one order.
  * 2. Take stock line by line in SKU order (a fixed lock order: no deadlocks)
  *    with `UPDATE ... SET stock = stock - qty WHERE sku = $ AND stock >= qty`.
  *    Any line short -> the whole transaction rolls back (stock, order and the
- *    idempotency claim), so nothing changes and a retry runs afresh.
+ *    claims), so nothing changes and a retry runs afresh.
  * 3. When the client sent the total it confirmed (`expectedTotalCents`) and the
  *    total at the prices read under the row locks differs: 409 cart_changed,
  *    everything rolls back. Otherwise insert the order and its lines at those
@@ -152,7 +152,8 @@ export async function checkout(
   try {
     result = await attempt;
   } catch (err) {
-    // The order from this cart stands, but emptying the cart failed back then: empty it now if nobody changed it since.
+    // This cart state was ordered already. If the session still holds it (emptying it after that order failed,
+    // or has not happened yet), empty it now, unless someone changed it since.
     if (err instanceof CartAlreadyOrdered && snapshot.version !== null) await emptyIfUnchanged(deps, request.sessionId, snapshot.version);
     throw err;
   }
