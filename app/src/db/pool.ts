@@ -40,6 +40,13 @@ export interface PoolOptions {
  */
 export const QUERY_TIMEOUT_MS = 10_000;
 
+/**
+ * Default for how long a statement waits for a row lock: a checkout duplicate
+ * waiting for an in-flight first request gets 409 idempotency_in_progress after
+ * it; a product row locked that long means trouble, answered 503 (retry).
+ */
+export const LOCK_WAIT_MS = 5_000;
+
 export interface ServerTimeouts {
   statementTimeoutMs: number;
   lockTimeoutMs: number;
