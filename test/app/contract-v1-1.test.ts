@@ -252,6 +252,7 @@ describe("ETag and If-Match", () => {
     expect(etag).toMatch(/^"[^"]+"$/);
     const read = await admin().get("/api/products/TAG-1");
     expect(read.headers.get("etag")).toBe(etag);
+    expect((await admin().request("HEAD", "/api/products/TAG-1")).headers.get("etag")).toBe(etag);
     const shopper = new ShopClient(stack.app);
     await shopper.put("/api/cart/items/TAG-1", { quantity: 1 });
     expect((await shopper.post("/api/orders", { email: "t@example.com" }, { "idempotency-key": "tag" })).status).toBe(201);
