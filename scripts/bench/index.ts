@@ -226,7 +226,8 @@ async function benchCheckout(ctx: Context): Promise<void> {
       latencies.push(performance.now() - t);
       if (res.status !== 201) {
         failures++;
-        const answer = `${res.status} ${/"code":"([a-z_]+)"/.exec(res.body)?.[1] ?? ""}`.trim();
+        const error = (JSON.parse(res.body || "{}") as { error?: { code?: string; message?: string } }).error;
+        const answer = `${res.status} ${error?.code ?? ""} "${error?.message ?? ""}"`;
         failed.set(answer, (failed.get(answer) ?? 0) + 1);
       }
     });
