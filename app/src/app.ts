@@ -13,7 +13,8 @@ import type pg from "pg";
 import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { CartService } from "./cart/cart-service";
 import { CatalogCache } from "./catalog/cache";
-import { Catalog } from "./catalog/catalog";
+import { Catalog, ifMatchVersions } from "./catalog/catalog";
+import { etagOf, type VersionedProduct } from "./catalog/product";
 import { ApiError, errorBody, notFound, outageOf, unauthorized, unavailable } from "./http/errors";
 import { sessionOf } from "./http/session-cookie";
 import { existingSkuParam, jsonBody, parseWith, queryWith, excerpt } from "./http/validation";
@@ -113,9 +114,9 @@ export function createApp(deps: AppDeps): Hono {
 
   app.get("/api/products/:sku", async (c) => {
     const sku = existingSkuParam(c);
-    const product = await catalog.getProduct(sku);
-    if (!product) throw notFound(`no product with SKU ${sku}`);
-    return json(c, product);
+    const found = await catalog.getProduct(sku);
+    if (!found) throw notFound(`no product with SKU ${sku}`);
+    return productReply(c, found);
   });
 
   app.get("/api/cart", async (c) => json(c, await carts.view(session(c))));
@@ -135,11 +136,17 @@ export function createApp(deps: AppDeps): Hono {
   app.post("/api/orders", async (c) => {
     const { idempotencyKeySchema, orderBodySchema } = await requestSchemas();
     const idempotencyKey = parseWith(idempotencyKeySchema, c.req.header("idempotency-key") ?? "", "Idempotency-Key");
-    const { email } = await jsonBody(c, orderBodySchema);
+    const { email, expectedTotalCents } = await jsonBody(c, orderBodySchema);
     const sessionId = session(c);
     const result = await checkout(
-      { writer: deps.db.writer, sessions, lockWaitMs: deps.lockWaitMs, onCartClearFailed: (err) => logger.warn("order placed but cart not cleared", { error: String(err) }) },
-      { sessionId, idempotencyKey, email },
+      {
+        writer: deps.db.writer,
+        sessions,
+        lockWaitMs: deps.lockWaitMs,
+        onStockTaken: (skus) => catalog.stockChanged(skus),
+        onCartClearFailed: (err) => logger.warn("order placed but cart not cleared", { error: String(err) }),
+      },
+      { sessionId, idempotencyKey, email, expectedTotalCents },
     );
     if (result.replayed) c.header("idempotent-replayed", "true");
     else deps.metrics?.addMetric("OrdersPlaced", "Count", 1);
@@ -152,14 +159,31 @@ export function createApp(deps: AppDeps): Hono {
     return json(c, order);
   });
 
-  app.put("/api/admin/products/:sku", async (c) => {
+  const requireAdmin = (c: Context) => {
     const header = c.req.header("authorization") ?? "";
     const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim() ?? "";
     if (!token || !timingSafeEqual(digest(token), adminTokenDigest)) throw unauthorized();
+  };
+  /** The If-Match precondition: undefined when absent, null for `*`. */
+  const ifMatch = (c: Context) => {
+    const header = c.req.header("if-match");
+    return header === undefined ? undefined : ifMatchVersions(header);
+  };
+
+  app.put("/api/admin/products/:sku", async (c) => {
+    requireAdmin(c);
     const { skuSchema, productInputSchema } = await requestSchemas();
     const sku = parseWith(skuSchema, c.req.param("sku"), "sku");
     const input = await jsonBody(c, productInputSchema);
-    return json(c, await catalog.putProduct(sku, input));
+    return productReply(c, await catalog.putProduct(sku, input, ifMatch(c)));
+  });
+
+  app.patch("/api/admin/products/:sku", async (c) => {
+    requireAdmin(c);
+    const { productPatchSchema } = await requestSchemas();
+    const sku = existingSkuParam(c);
+    const patch = await jsonBody(c, productPatchSchema);
+    return productReply(c, await catalog.patchProduct(sku, patch, ifMatch(c)));
   });
 
   app.notFound((c) => json(c, errorBody("not_found", `no route ${c.req.method} ${excerpt(new URL(c.req.url).pathname, 200)}`), 404));
@@ -180,6 +204,12 @@ export function createApp(deps: AppDeps): Hono {
 async function noStore(c: Context, next: () => Promise<void>): Promise<void> {
   c.header("cache-control", "no-store"); // before the response exists: no copy of it is made
   await next();
+}
+
+/** A product with its version as a strong ETag. */
+function productReply(c: Context, found: VersionedProduct): Response {
+  c.header("etag", etagOf(found.version));
+  return json(c, found.product);
 }
 
 /** The contract's media type names the charset, which Hono's c.json() default does not. */

@@ -41,7 +41,7 @@ describe("runMigrations", () => {
     const tables = await pool!.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
     );
-    expect(tables.rows.map((r) => r.table_name)).toEqual(["idempotency_records", "order_lines", "orders", "products", "schema_migrations"]);
+    expect(tables.rows.map((r) => r.table_name)).toEqual(["cart_checkouts", "idempotency_records", "order_lines", "orders", "products", "schema_migrations"]);
   });
 
   it("is safe when several runners start at once: each migration applied exactly once", async () => {

@@ -18,13 +18,13 @@ export class CartService {
   }
 
   async setItem(sessionId: string, sku: string, quantity: number): Promise<CartView> {
-    const product = await this.catalog.getProduct(sku);
+    const product = (await this.catalog.getProduct(sku))?.product;
     if (!product) throw notFound(`no product with SKU ${sku}`);
-    if (quantity > 0) {
-      const current = await this.sessions.load(sessionId);
-      assertSameCurrency(current.cart, await findProducts(this.reader, current.cart.map((line) => line.sku)), product);
-    }
-    const updated = await this.sessions.update(sessionId, (data) => ({ cart: setLineQuantity(data.cart, sku, quantity) }));
+    const updated = await this.sessions.update(sessionId, async (data) => {
+      // Checked against the lines this write replaces (it runs again after a conflict): concurrent adds cannot mix currencies.
+      if (quantity > 0) assertSameCurrency(data.cart, await findProducts(this.reader, data.cart.map((line) => line.sku)), product);
+      return { cart: setLineQuantity(data.cart, sku, quantity) };
+    });
     return this.price(updated.cart);
   }
 

@@ -4,16 +4,25 @@
  * short TTL in `expiresAt`). Entries past `expiresAt` are ignored on read
  * because DynamoDB (and dynalite) delete expired items lazily or never.
  *
- * List pages are keyed under a catalog version stored in the cache table; an
- * admin write bumps the version (orphaning every cached page) and deletes the
- * product's entry. Other containers see the change once their in-process copy
- * expires (LOCAL_CACHE_TTL_SECONDS, a few seconds).
+ * What goes where (the catalog decides, per read):
+ * - list pages: both layers, under a catalog version stored in the cache table;
+ *   an admin write bumps the version (orphaning every cached page). Pages lag
+ *   writes by up to the table TTL, as the contract allows.
+ * - single products: in process only, for at most a fraction of a second, so
+ *   stock is fresh within the contract's 1 s on every container.
+ *
+ * No read that started before a write can put the old value back: every
+ * invalidation moves the cache to a new generation, and a load started in an
+ * older generation is answered but never stored in memory; in the table, pages
+ * live under the catalog version they were read for, and a put never replaces
+ * a live item.
  *
  * If the cache table is unreachable, reads fall through to the database: the
- * cache is an optimisation, never a reason to fail a catalog read.
+ * cache is an optimisation, never a reason to fail a catalog read. A value too
+ * large for one DynamoDB item is kept in memory only (by design, not an outage).
  */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { dynamoCall } from "../runtime/dynamo";
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { dynamoCall, isConditionalCheckFailure } from "../runtime/dynamo";
 
 export interface CatalogCacheOptions {
   doc: DynamoDBDocumentClient;
@@ -23,6 +32,15 @@ export interface CatalogCacheOptions {
   localMaxEntries?: number;
   now?: () => number;
   onCacheError?: (err: unknown) => void;
+  /** A value was too large for one cache item and stays in memory only. */
+  onOversize?: (key: string, bytes: number) => void;
+}
+
+export interface LoadOptions {
+  /** Also keep the value in the cache table (default true). */
+  shared?: boolean;
+  /** Cap on the in-process lifetime, below the configured one. */
+  localTtlMs?: number;
 }
 
 interface LocalEntry {
@@ -32,33 +50,54 @@ interface LocalEntry {
 
 const VERSION_KEY = "catalog#version";
 
+/**
+ * DynamoDB's item limit is 400 KB, attribute names and values included
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-items);
+ * the margin covers the key, `expiresAt` and the names.
+ */
+export const MAX_SHARED_VALUE_BYTES = 400 * 1024 - 1024;
+
 export class CatalogCache {
   private readonly local = new Map<string, LocalEntry>();
   private readonly writes = new Set<Promise<void>>();
+  private readonly loading = new Map<string, Promise<unknown>>();
   private readonly maxEntries: number;
   private readonly now: () => number;
+  /** Moves on every invalidation: loads begun in an older generation are not stored. */
+  private generation = 0;
 
   constructor(private readonly options: CatalogCacheOptions) {
     this.maxEntries = options.localMaxEntries ?? 500;
     this.now = options.now ?? Date.now;
   }
 
-  static productKey(sku: string): string {
-    return `product#${sku}`;
-  }
-
   /** The value under `key`, from the nearest layer that has a live copy, else from `load` (not cached when null). */
-  async getOrLoad<T>(key: string, load: () => Promise<T | null>): Promise<T | null> {
+  async getOrLoad<T>(key: string, load: () => Promise<T | null>, options: LoadOptions = {}): Promise<T | null> {
     const hit = this.localGet(key);
     if (hit !== undefined) return hit as T;
-    const shared = await this.sharedGet(key);
-    if (shared !== undefined) {
-      this.localSet(key, shared);
-      return shared as T;
+    // Concurrent misses of one key in one generation share a single load.
+    const flightKey = `${this.generation}\u0000${key}`;
+    const inFlight = this.loading.get(flightKey);
+    if (inFlight) return (await inFlight) as T | null;
+    const loaded = this.readThrough(key, load, options).finally(() => this.loading.delete(flightKey));
+    this.loading.set(flightKey, loaded);
+    return loaded;
+  }
+
+  private async readThrough<T>(key: string, load: () => Promise<T | null>, options: LoadOptions): Promise<T | null> {
+    const generation = this.generation;
+    const shared = options.shared !== false;
+    if (shared) {
+      const stored = await this.sharedGet(key);
+      if (stored !== undefined) {
+        this.localSet(key, stored, generation, options.localTtlMs);
+        return stored as T;
+      }
     }
     const value = await load();
-    if (value !== null) {
-      this.localSet(key, value);
+    if (value === null) return value;
+    this.localSet(key, value, generation, options.localTtlMs);
+    if (shared && generation === this.generation) {
       // Not awaited: the answer does not depend on the shared copy being written.
       const write = this.sharedPut(key, value).finally(() => this.writes.delete(write));
       this.writes.add(write);
@@ -75,21 +114,26 @@ export class CatalogCache {
   async listVersion(): Promise<number> {
     const hit = this.localGet(VERSION_KEY);
     if (typeof hit === "number") return hit;
+    const generation = this.generation;
     const item = await this.tolerant(() =>
-      dynamoCall(() => this.options.doc.send(new GetCommand({ TableName: this.options.table, Key: { pk: VERSION_KEY } }))),
+      dynamoCall(() => this.options.doc.send(new GetCommand({ TableName: this.options.table, Key: { pk: VERSION_KEY }, ConsistentRead: true }))),
     );
     const version = typeof item?.Item?.version === "number" ? item.Item.version : 0;
-    this.localSet(VERSION_KEY, version);
+    this.localSet(VERSION_KEY, version, generation);
     return version;
   }
 
-  /** After a product write: drop its entry and orphan every cached list page, locally and in the table. */
-  async invalidateProduct(sku: string): Promise<void> {
-    // A background write of the old value must not land after the delete.
-    await this.settled();
+  /** After stock changed (a checkout): this container's copies of those products go. */
+  forget(keys: readonly string[]): void {
+    this.generation++;
+    for (const key of keys) this.local.delete(key);
+  }
+
+  /** After an admin write: forget everything in memory and orphan every cached list page, for every container. */
+  async invalidateCatalog(): Promise<void> {
+    this.generation++;
     this.local.clear();
     const { doc, table } = this.options;
-    await dynamoCall(() => doc.send(new DeleteCommand({ TableName: table, Key: { pk: CatalogCache.productKey(sku) } })));
     await dynamoCall(() =>
       doc.send(
         new UpdateCommand({
@@ -100,6 +144,9 @@ export class CatalogCache {
         }),
       ),
     );
+    // A version read while the bump was in flight may have been stored meanwhile.
+    this.generation++;
+    this.local.delete(VERSION_KEY);
   }
 
   private localGet(key: string): unknown {
@@ -115,10 +162,11 @@ export class CatalogCache {
     return entry.value;
   }
 
-  private localSet(key: string, value: unknown): void {
-    if (this.options.localTtlSeconds <= 0) return;
+  private localSet(key: string, value: unknown, generation: number, ttlCapMs = Infinity): void {
+    const ttlMs = Math.min(this.options.localTtlSeconds * 1000, ttlCapMs);
+    if (ttlMs <= 0 || generation !== this.generation) return;
     this.local.delete(key);
-    this.local.set(key, { value, expiresAtMs: this.now() + this.options.localTtlSeconds * 1000 });
+    this.local.set(key, { value, expiresAtMs: this.now() + ttlMs });
     while (this.local.size > this.maxEntries) {
       const oldest = this.local.keys().next().value as string;
       this.local.delete(oldest);
@@ -131,17 +179,38 @@ export class CatalogCache {
     );
     const item = result?.Item;
     if (!item || typeof item.value !== "string") return undefined;
-    if (typeof item.expiresAt !== "number" || item.expiresAt <= Math.floor(this.now() / 1000)) return undefined;
+    if (typeof item.expiresAt !== "number" || item.expiresAt <= this.nowSeconds()) return undefined;
     return JSON.parse(item.value) as unknown;
   }
 
   private async sharedPut(key: string, value: unknown): Promise<void> {
-    const expiresAt = Math.floor(this.now() / 1000) + this.options.ttlSeconds;
-    await this.tolerant(() =>
-      dynamoCall(() =>
-        this.options.doc.send(new PutCommand({ TableName: this.options.table, Item: { pk: key, value: JSON.stringify(value), expiresAt } })),
-      ),
-    );
+    const text = JSON.stringify(value);
+    const bytes = Buffer.byteLength(text, "utf8");
+    if (bytes > MAX_SHARED_VALUE_BYTES) {
+      this.options.onOversize?.(key, bytes);
+      return;
+    }
+    const now = this.nowSeconds();
+    try {
+      await dynamoCall(() =>
+        this.options.doc.send(
+          new PutCommand({
+            TableName: this.options.table,
+            Item: { pk: key, value: text, expiresAt: now + this.options.ttlSeconds },
+            // Never replace a live entry: pages are keyed by the catalog version they were read under.
+            ConditionExpression: "attribute_not_exists(pk) OR expiresAt <= :now",
+            ExpressionAttributeValues: { ":now": now },
+          }),
+        ),
+      );
+    } catch (err) {
+      if (isConditionalCheckFailure(err)) return;
+      this.options.onCacheError?.(err);
+    }
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.now() / 1000);
   }
 
   private async tolerant<T>(call: () => Promise<T>): Promise<T | undefined> {

@@ -63,6 +63,41 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: "0002_versions_search_cart_claims",
+    sql: `
+      -- The product's version (its ETag): every UPDATE of a row bumps it, whoever
+      -- writes it (admin PUT/PATCH, checkout), so no writer can forget to.
+      ALTER TABLE products ADD COLUMN version bigint NOT NULL DEFAULT 1;
+      CREATE FUNCTION products_bump_version() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          NEW.version := OLD.version + 1;
+          RETURN NEW;
+        END
+      $$;
+      CREATE TRIGGER products_version BEFORE UPDATE ON products
+        FOR EACH ROW EXECUTE FUNCTION products_bump_version();
+
+      -- Full-text search over name (weight A), category (B) and description (C).
+      ALTER TABLE products ADD COLUMN search tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('english', name), 'A') ||
+        setweight(to_tsvector('english', replace(category, '-', ' ')), 'B') ||
+        setweight(to_tsvector('english', description), 'C')
+      ) STORED;
+      CREATE INDEX products_search ON products USING gin (search);
+
+      -- One row per checked-out cart state (session + the cart's version in the
+      -- sessions table), inserted first in the checkout transaction: a second
+      -- checkout of the same cart, under any Idempotency-Key, blocks on the
+      -- primary key and then finds the cart already ordered.
+      CREATE TABLE cart_checkouts (
+        session_id    text NOT NULL,
+        cart_version  bigint NOT NULL,
+        created_at    timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (session_id, cart_version)
+      );
+    `,
+  },
 ];
 
 /** Arbitrary constant shared by every runner: the advisory lock key for migrations. */

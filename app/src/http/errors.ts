@@ -12,6 +12,8 @@ export type ErrorCode =
   | "insufficient_stock"
   | "idempotency_in_progress"
   | "cart_empty"
+  | "cart_changed"
+  | "precondition_failed"
   | "payload_too_large"
   | "unsupported_media_type"
   | "idempotency_key_reused"

@@ -7,11 +7,12 @@
  * catalog reads by SKU, the cart, health - validate nothing with zod.
  */
 import * as z from "zod";
-import { CATEGORY_PATTERN, CURRENCY_PATTERN, SKU_PATTERN } from "../catalog/product";
+import { isCurrencyCode } from "../catalog/currencies";
+import { CATEGORY_PATTERN, MAX_STOCK, SKU_PATTERN } from "../catalog/product";
 
 export const skuSchema = z.string().regex(SKU_PATTERN, "SKU must be 1..64 characters of A-Z a-z 0-9 . _ -");
 export const categorySchema = z.string().regex(CATEGORY_PATTERN, "category must be 1..40 characters of a-z 0-9 -");
-export const currencySchema = z.string().regex(CURRENCY_PATTERN, "currency must be an ISO 4217 code such as USD");
+export const currencySchema = z.string().refine(isCurrencyCode, "must be a current ISO 4217 currency code such as USD");
 
 /**
  * Stored text: PostgreSQL text cannot hold NUL, and a lone UTF-16 surrogate
@@ -27,17 +28,39 @@ const storableText = () =>
     .refine((value) => !value.includes("\u0000"), "must not contain NUL characters")
     .refine((value) => !LONE_SURROGATE.test(value), "must be well-formed Unicode (no lone surrogates)");
 
+const productName = () => storableText().trim().min(1).max(200);
+const priceCents = () => z.number().int().min(0).max(100_000_000);
+const description = () => storableText().max(2000);
+
 /** Body of PUT /api/admin/products/{sku}. */
 export const productInputSchema = z.strictObject({
-  name: storableText().trim().min(1).max(200),
-  priceCents: z.number().int().min(0).max(100_000_000),
+  name: productName(),
+  priceCents: priceCents(),
   currency: currencySchema.default("USD"),
   category: categorySchema.default("general"),
-  stock: z.number().int().min(0).max(1_000_000),
-  description: storableText().max(2000).default(""),
+  stock: z.number().int().min(0).max(MAX_STOCK),
+  description: description().default(""),
 });
 
 export type ProductInput = z.infer<typeof productInputSchema>;
+
+/**
+ * Body of PATCH /api/admin/products/{sku}: a non-empty subset of the fields.
+ * `stock` itself is refused (a stale absolute value is how updates get lost);
+ * `stockDelta` adjusts it atomically.
+ */
+export const productPatchSchema = z
+  .strictObject({
+    name: productName().optional(),
+    priceCents: priceCents().optional(),
+    currency: currencySchema.optional(),
+    category: categorySchema.optional(),
+    description: description().optional(),
+    stockDelta: z.number().int().min(-MAX_STOCK).max(MAX_STOCK).optional(),
+  })
+  .refine((patch) => Object.keys(patch).length > 0, "give at least one of name, priceCents, currency, category, description, stockDelta");
+
+export type ProductPatch = z.infer<typeof productPatchSchema>;
 
 /** Query of GET /api/products. */
 export const listQuerySchema = z.object({
@@ -49,13 +72,18 @@ export const listQuerySchema = z.object({
     .default(20),
   cursor: z.string().min(1).max(200).optional(),
   category: categorySchema.optional(),
+  q: storableText().min(1, "must be 1..100 characters").max(100, "must be 1..100 characters").optional(),
 });
 
 /** Body of PUT /api/cart/items/{sku}. */
 export const cartItemBodySchema = z.strictObject({ quantity: z.number().int().min(0).max(99) });
 
 /** Body of POST /api/orders. */
-export const orderBodySchema = z.strictObject({ email: z.email().max(254) });
+export const orderBodySchema = z.strictObject({
+  email: z.email().max(254),
+  /** The total the shopper confirmed; checkout refuses (409 cart_changed) when the total under lock differs. */
+  expectedTotalCents: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+});
 
 /**
  * The Idempotency-Key header of POST /api/orders: 1..128 printable ASCII

@@ -5,12 +5,17 @@
  *    concurrent duplicate blocks on the primary key until the first
  *    transaction ends, then finds the row and replays its stored response; a
  *    different request under the same key gets 422.
+ * 1b. Claim the cart: insert (session, cart version). A concurrent checkout of
+ *    the same cart under another key blocks on the primary key, then finds the
+ *    cart ordered: 409 cart_empty. One cart state becomes at most one order.
  * 2. Take stock line by line in SKU order (a fixed lock order: no deadlocks)
  *    with `UPDATE ... SET stock = stock - qty WHERE sku = $ AND stock >= qty`.
  *    Any line short -> the whole transaction rolls back (stock, order and the
  *    idempotency claim), so nothing changes and a retry runs afresh.
- * 3. Insert the order and its lines at the prices read under the row locks,
- *    store the 201 response on the idempotency row, commit.
+ * 3. When the client sent the total it confirmed (`expectedTotalCents`) and the
+ *    total at the prices read under the row locks differs: 409 cart_changed,
+ *    everything rolls back. Otherwise insert the order and its lines at those
+ *    prices, store the 201 response on the idempotency row, commit.
  * Only then is the cart emptied (DynamoDB); if that fails the order stands.
  */
 import { createHash, randomUUID } from "node:crypto";
@@ -19,12 +24,13 @@ import type { CartLineView } from "../cart/cart";
 import { inTransaction } from "../db/pool";
 import { ApiError, RETRY_AFTER_SECONDS, validationFailed } from "../http/errors";
 import type { CartLine, SessionStore } from "../session/session-store";
-import { claimIdempotencyKey, completeIdempotencyRecord, insertOrder, readIdempotencyRecord } from "./order-repository";
+import { claimCart, claimIdempotencyKey, completeIdempotencyRecord, insertOrder, readIdempotencyRecord } from "./order-repository";
 
 export interface CheckoutRequest {
   sessionId: string;
   idempotencyKey: string;
   email: string;
+  expectedTotalCents?: number;
 }
 
 export interface CheckoutResult {
@@ -46,8 +52,17 @@ const inProgress = () =>
   });
 
 /** A stable hash of what the client asked for (the validated body), to tell "same request" from "different". */
-export function requestHash(body: { email: string }): string {
-  return createHash("sha256").update(JSON.stringify({ op: "POST /api/orders", email: body.email })).digest("hex");
+export function requestHash(body: { email: string; expectedTotalCents?: number }): string {
+  // JSON.stringify leaves an absent expectedTotalCents out: v1 requests keep their hash.
+  return createHash("sha256")
+    .update(JSON.stringify({ op: "POST /api/orders", email: body.email, expectedTotalCents: body.expectedTotalCents }))
+    .digest("hex");
+}
+
+class CartAlreadyOrdered extends ApiError {
+  constructor() {
+    super(409, "cart_empty", "this cart has already been ordered; the cart is empty");
+  }
 }
 
 /** Lines ordered by SKU: every checkout locks product rows in the same order. */
@@ -56,13 +71,21 @@ export function lockOrder(lines: readonly CartLine[]): CartLine[] {
 }
 
 export async function checkout(
-  deps: { writer: pg.Pool; sessions: SessionStore; lockWaitMs?: number; onCartClearFailed?: (err: unknown) => void },
+  deps: {
+    writer: pg.Pool;
+    sessions: SessionStore;
+    lockWaitMs?: number;
+    /** Called after commit with the SKUs whose stock changed. */
+    onStockTaken?: (skus: string[]) => void;
+    onCartClearFailed?: (err: unknown) => void;
+  },
   request: CheckoutRequest,
 ): Promise<CheckoutResult> {
-  const hash = requestHash({ email: request.email });
-  const { cart } = await deps.sessions.load(request.sessionId);
+  const hash = requestHash(request);
+  const snapshot = await deps.sessions.snapshot(request.sessionId);
+  const { cart } = snapshot.data;
 
-  const result = await inTransaction(deps.writer, async (client) => {
+  const attempt = inTransaction(deps.writer, async (client) => {
     let claimed: boolean;
     try {
       claimed = await claimIdempotencyKey(client, request.sessionId, request.idempotencyKey, hash);
@@ -83,6 +106,7 @@ export async function checkout(
     }
 
     if (cart.length === 0) throw new ApiError(409, "cart_empty", "the cart is empty");
+    if (!(await claimCart(client, request.sessionId, snapshot.version ?? 0))) throw new CartAlreadyOrdered();
 
     const lines: CartLineView[] = [];
     const currencies = new Set<string>();
@@ -101,20 +125,38 @@ export async function checkout(
       currencies.add(row.currency);
     }
     if (currencies.size > 1) throw validationFailed("the cart mixes currencies; remove the items priced differently");
+    const totalCents = lines.reduce((sum, line) => sum + line.lineTotalCents, 0);
+    if (request.expectedTotalCents !== undefined && request.expectedTotalCents !== totalCents) {
+      throw new ApiError(
+        409,
+        "cart_changed",
+        `the cart's total is now ${totalCents}, not the ${request.expectedTotalCents} confirmed; review the cart and order again; nothing was ordered`,
+      );
+    }
 
     const order = await insertOrder(client, {
       id: randomUUID(),
       sessionId: request.sessionId,
       email: request.email,
       items: lines,
-      totalCents: lines.reduce((sum, line) => sum + line.lineTotalCents, 0),
+      totalCents,
       currency: [...currencies][0]!,
     });
     await completeIdempotencyRecord(client, request.sessionId, request.idempotencyKey, 201, order);
     return { status: 201, body: order as unknown, replayed: false };
   }, `BEGIN; SET LOCAL lock_timeout = ${Math.max(1, Math.floor(deps.lockWaitMs ?? LOCK_WAIT_MS))}`);
 
+  let result: CheckoutResult;
+  try {
+    result = await attempt;
+  } catch (err) {
+    // The order from this cart stands, but emptying the cart failed back then: empty it now if nobody changed it since.
+    if (err instanceof CartAlreadyOrdered && snapshot.version !== null) await emptyIfUnchanged(deps, request.sessionId, snapshot.version);
+    throw err;
+  }
+
   if (!result.replayed) {
+    deps.onStockTaken?.(cart.map((line) => line.sku));
     const ordered = new Map(cart.map((line) => [line.sku, line.quantity]));
     try {
       // Remove what was ordered; keep anything added to the cart meanwhile.
@@ -126,4 +168,12 @@ export async function checkout(
     }
   }
   return result;
+}
+
+async function emptyIfUnchanged(deps: { sessions: SessionStore; onCartClearFailed?: (err: unknown) => void }, sessionId: string, version: number) {
+  try {
+    await deps.sessions.replaceIfVersion(sessionId, version, { cart: [] });
+  } catch (err) {
+    deps.onCartClearFailed?.(err);
+  }
 }

@@ -104,3 +104,16 @@ export async function completeIdempotencyRecord(db: Queryable, scope: string, ke
     JSON.stringify(body),
   ]);
 }
+
+/**
+ * Claims one state of a session's cart for this transaction; false when an
+ * order was already placed from it (a concurrent claim waits for the holder to
+ * finish: it succeeds if that one rolled back).
+ */
+export async function claimCart(db: Queryable, sessionId: string, cartVersion: number): Promise<boolean> {
+  const { rowCount } = await db.query(
+    "INSERT INTO cart_checkouts (session_id, cart_version) VALUES ($1, $2) ON CONFLICT (session_id, cart_version) DO NOTHING",
+    [sessionId, cartVersion],
+  );
+  return rowCount === 1;
+}

@@ -17,7 +17,7 @@ export interface SessionData {
   cart: CartLine[];
 }
 
-interface StoredSession {
+export interface StoredSession {
   data: SessionData;
   /** Version of the item as stored, or null when no item exists physically. */
   version: number | null;
@@ -35,11 +35,29 @@ export interface SessionStoreOptions {
   table: string;
   ttlSeconds: number;
   now?: () => number;
-  maxAttempts?: number;
+  /** How long a write keeps retrying against writers in other containers before giving up (503). */
+  retryBudgetMs?: number;
+}
+
+/** Runs tasks with the same key one after another, in arrival order. */
+export class KeyedQueue {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const result = previous.then(task, task);
+    const tail = result.catch(() => {});
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
 }
 
 export class SessionStore {
   private readonly now: () => number;
+  private readonly queue = new KeyedQueue();
 
   constructor(private readonly options: SessionStoreOptions) {
     this.now = options.now ?? Date.now;
@@ -49,40 +67,64 @@ export class SessionStore {
     return (await this.read(sessionId)).data;
   }
 
+  /** The session's data with the version it was read at (null: no item yet). */
+  snapshot(sessionId: string): Promise<StoredSession> {
+    return this.read(sessionId);
+  }
+
   /**
    * Applies `change` to the session's current data and writes the result if
-   * nobody wrote in between; on a conflict re-reads and re-applies.
-   * `change` must be a pure function of the data it is given.
+   * nobody wrote in between; on a conflict re-reads and re-applies, so every
+   * concurrent write of a session is applied, one after another. Writes of one
+   * session in this process queue behind each other (no conflicts among them);
+   * writes from other containers are retried with a jittered backoff for up to
+   * `retryBudgetMs`. `change` may read other data, and must decide from what it
+   * is given (it runs again on a conflict).
    */
-  async update(sessionId: string, change: (data: SessionData) => SessionData): Promise<SessionData> {
-    const attempts = this.options.maxAttempts ?? 5;
-    for (let attempt = 0; attempt < attempts; attempt++) {
+  update(sessionId: string, change: (data: SessionData) => SessionData | Promise<SessionData>): Promise<SessionData> {
+    return this.queue.run(sessionId, () => this.applyWithRetries(sessionId, change));
+  }
+
+  /** Writes `data` only if the session is still at `version`; false when it changed since. */
+  async replaceIfVersion(sessionId: string, version: number, data: SessionData): Promise<boolean> {
+    return this.queue.run(sessionId, () => this.conditionalPut(sessionId, version, data));
+  }
+
+  private async applyWithRetries(sessionId: string, change: (data: SessionData) => SessionData | Promise<SessionData>): Promise<SessionData> {
+    const started = performance.now();
+    for (let attempt = 0; ; attempt++) {
       const current = await this.read(sessionId);
-      const next = change(current.data);
-      const nextVersion = (current.version ?? 0) + 1;
-      try {
-        await this.options.doc.send(
-          new PutCommand({
-            TableName: this.options.table,
-            Item: {
-              pk: key(sessionId),
-              version: nextVersion,
-              expiresAt: Math.floor(this.now() / 1000) + this.options.ttlSeconds,
-              cart: next.cart,
-            },
-            ConditionExpression: current.version === null ? "attribute_not_exists(pk)" : "version = :read",
-            ExpressionAttributeValues: current.version === null ? undefined : { ":read": current.version },
-          }),
-        );
-        return next;
-      } catch (err) {
-        if (isConditionalCheckFailure(err)) continue;
-        const name = (err as { name?: string })?.name ?? "";
-        if (name === "ValidationException" || name === "ResourceNotFoundException") throw err;
-        throw new DynamoUnavailable(err);
-      }
+      const next = await change(current.data);
+      if (await this.conditionalPut(sessionId, current.version, next)) return next;
+      if (performance.now() - started >= (this.options.retryBudgetMs ?? 5_000)) throw new SessionConflictError(sessionId);
+      // Full jitter (2 ms .. 100 ms): concurrent writers from several containers spread out instead of colliding again.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 2 * 2 ** attempt)));
     }
-    throw new SessionConflictError(sessionId);
+  }
+
+  /** A put conditional on the version read (null: no item yet); false on a lost race. */
+  private async conditionalPut(sessionId: string, version: number | null, next: SessionData): Promise<boolean> {
+    try {
+      await this.options.doc.send(
+        new PutCommand({
+          TableName: this.options.table,
+          Item: {
+            pk: key(sessionId),
+            version: (version ?? 0) + 1,
+            expiresAt: Math.floor(this.now() / 1000) + this.options.ttlSeconds,
+            cart: next.cart,
+          },
+          ConditionExpression: version === null ? "attribute_not_exists(pk)" : "version = :read",
+          ExpressionAttributeValues: version === null ? undefined : { ":read": version },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionalCheckFailure(err)) return false;
+      const name = (err as { name?: string })?.name ?? "";
+      if (name === "ValidationException" || name === "ResourceNotFoundException") throw err;
+      throw new DynamoUnavailable(err);
+    }
   }
 
   private async read(sessionId: string): Promise<StoredSession> {
