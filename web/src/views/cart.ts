@@ -22,7 +22,8 @@ export function cartView(ctx: AppContext): HTMLElement {
   const body = h("div", null, loading("Loading your cart…"));
   /** Stock per SKU from the product API, for the caps and the "Only N left" notes. */
   const stock = new Map<string, number>();
-  let shown: Cart | null = null;
+  /** The index of the line just removed, so the next drawing knows where focus goes. */
+  let removedIndex: number | null = null;
 
   function lineItem(line: CartLine, currency: string, index: number): HTMLLIElement {
     const inputId = `qty-${index}`;
@@ -50,8 +51,8 @@ export function cartView(ctx: AppContext): HTMLElement {
       remove.setAttribute("aria-disabled", "true");
       try {
         const cart = quantity === 0 ? await ctx.api.removeFromCart(line.sku) : await ctx.api.setCartQuantity(line.sku, quantity);
+        if (quantity === 0) removedIndex = index;
         ctx.cart.changed(cart); // redraws through the cart subscription, focus kept
-        if (quantity === 0) focusAfterRemoval(index);
         ctx.notify(quantity === 0 ? `Removed ${line.name} from your cart.` : `${line.name}: quantity ${quantity}.`);
       } catch (err) {
         ctx.notify(errorMessage(err, "cart"), "error");
@@ -65,7 +66,9 @@ export function cartView(ctx: AppContext): HTMLElement {
 
     function apply(): void {
       window.clearTimeout(timer);
-      if (busy) return; // an update is already on its way
+      timer = undefined;
+      // Busy: an update is on its way. Not connected: the cart was redrawn, this line is gone.
+      if (busy || !input.isConnected) return;
       const quantity = parseQuantity(input.value);
       if (quantity === null) return refuse(`Enter a whole number from 0 to ${cap} (0 removes the item).`);
       if (available !== undefined && quantity > available && quantity > line.quantity) {
@@ -104,22 +107,20 @@ export function cartView(ctx: AppContext): HTMLElement {
     );
   }
 
-  /** After a removal, focus goes to the line that took its place (or the heading). */
-  function focusAfterRemoval(removedIndex: number): void {
-    const lines = body.querySelectorAll<HTMLElement>(".cart-line");
-    const next = lines[Math.min(removedIndex, lines.length - 1)];
-    (next?.querySelector("input") ?? heading).focus();
-  }
-
-  /** Draws the cart; the element that had focus (by SKU) has it again afterwards. */
+  /**
+   * Draws the cart. The element that had focus (by SKU) has it again afterwards; after a
+   * removal, focus goes to the line that took its place (or the heading).
+   */
   function render(cart: Cart): void {
-    shown = cart;
     const active = document.activeElement;
     const activeLine = active?.closest<HTMLElement>(".cart-line");
     const focusSku = body.contains(active) ? activeLine?.dataset.sku : undefined;
     const focusRemove = active instanceof HTMLButtonElement;
+    const removed = removedIndex;
+    removedIndex = null;
     if (cart.items.length === 0) {
       replaceChildren(body, h("p", { class: "empty" }, "Your cart is empty. ", h("a", { href: "/" }, "Browse products")));
+      if (removed !== null) heading.focus();
       return;
     }
     const lines = h("ul", { class: "cart-lines" }, cart.items.map((line, i) => lineItem(line, cart.currency, i)));
@@ -129,29 +130,37 @@ export function cartView(ctx: AppContext): HTMLElement {
       h("p", { class: "summary-total" }, h("span", null, "Total"), h("strong", { "data-testid": "total" }, formatPrice(cart.totalCents, cart.currency))),
       h("p", { class: "actions" }, h("a", { href: "/checkout", class: "button" }, "Checkout"), h("a", { href: "/" }, "Continue shopping")),
     );
-    if (focusSku !== undefined) {
+    if (removed !== null) {
+      (lines.children[Math.min(removed, lines.children.length - 1)]?.querySelector("input") ?? heading).focus();
+    } else if (focusSku !== undefined) {
       const line = [...lines.children].find((li) => (li as HTMLElement).dataset.sku === focusSku);
       line?.querySelector<HTMLElement>(focusRemove ? "button" : "input")?.focus();
     }
   }
 
-  /** Reads the stock of the lines not yet known; redraws with caps and notes. */
-  async function learnStock(cart: Cart, refresh = false): Promise<void> {
-    const skus = cart.items.map((l) => l.sku).filter((sku) => refresh || !stock.has(sku));
-    if (skus.length === 0) return;
+  /** Reads the stock of these SKUs from the product API (a failed read leaves the line uncapped). */
+  async function learnStock(skus: string[]): Promise<void> {
     const products = await Promise.allSettled(skus.map((sku) => ctx.api.getProduct(sku)));
     products.forEach((result) => {
       if (result.status === "fulfilled") stock.set(result.value.sku, result.value.stock);
     });
-    if (body.isConnected && shown) render(shown);
   }
 
-  // Every cart update redraws the page: this page's changes, the first load, and other tabs'.
-  let firstLoad = true;
+  // Every cart update redraws the page: the first load, this page's changes, and other tabs'.
+  // Drawing waits for the stock reads under way (fresh on each visit, e.g. after a failed
+  // checkout), so caps and notes are there from the start and no late redraw wipes what the
+  // shopper is typing.
+  const asked = new Set<string>();
+  let stockRead: Promise<unknown> = Promise.resolve();
+  let latest: Cart | null = null;
   ctx.onCartUpdate(body, (cart) => {
-    render(cart);
-    void learnStock(cart, firstLoad); // fresh stock on each visit (e.g. after a failed checkout)
-    firstLoad = false;
+    latest = cart;
+    const unknown = cart.items.map((l) => l.sku).filter((sku) => !asked.has(sku));
+    unknown.forEach((sku) => asked.add(sku));
+    if (unknown.length > 0) stockRead = Promise.all([stockRead, learnStock(unknown)]);
+    void stockRead.then(() => {
+      if (latest === cart && body.isConnected) render(cart);
+    });
   });
   ctx.cart.refresh().catch((error: unknown) => replaceChildren(body, alertBox(errorMessage(error, "load"))));
   return h("div", { class: "cart-page" }, heading, body);
