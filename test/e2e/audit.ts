@@ -52,7 +52,7 @@ export async function installVitalsObserver(context: BrowserContext): Promise<vo
     (window as unknown as { __vitals: typeof vitals }).__vitals = vitals;
     const describe = (node: Node | null | undefined) => {
       const el = node instanceof Element ? node : null;
-      return el ? `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}${el.classList.length ? "." + [...el.classList].join(".") : ""}` : "?";
+      return el ? `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}${el.classList.length ? "." + Array.from(el.classList).join(".") : ""}` : "?";
     };
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean; sources?: { node?: Node }[] })[]) {

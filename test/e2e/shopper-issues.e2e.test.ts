@@ -126,6 +126,7 @@ describe("things that must stay hidden", () => {
     await page.goBack();
     await expect.poll(() => page.locator(".empty").textContent()).toMatch(/Your cart is empty/);
     expect(await page.getByRole("button", { name: /Place order/ }).isVisible()).toBe(false);
+    await expectAccessible(page, "checkout: Back from a confirmation");
   });
 });
 
@@ -152,6 +153,7 @@ describe("stock-aware cart", () => {
     await page.getByRole("button", { name: "Add to cart" }).click();
     await expect.poll(() => page.locator("#quantity-error").textContent()).toMatch(/Only 3 left.*2 .*in your cart/);
     expect((await browserCart(page)).items).toEqual([expect.objectContaining({ sku: "MUG-002", quantity: 2 })]);
+    await expectAccessible(page, "product: some in the cart, quantity refused");
   });
 
   it("caps the quantity at the stock in the cart, says 'Only N left', and marks the short line after an insufficient-stock checkout", async () => {
@@ -218,6 +220,7 @@ describe("keyboard and focus", () => {
     await page.waitForTimeout(200);
     expect(await button.evaluate((el) => el === document.activeElement)).toBe(true);
     expect(await button.getAttribute("aria-disabled")).toBe("true");
+    await expectAccessible(page, "catalog: adding to the cart");
     release();
     await page.getByRole("status").filter({ hasText: "to your cart" }).waitFor();
     expect(await button.evaluate((el) => el === document.activeElement)).toBe(true);
@@ -318,6 +321,7 @@ describe("layout and state", () => {
       await other.goto(url("/products/COF-003"));
       await other.getByRole("button", { name: "Add to cart" }).click();
       await expect.poll(() => other.locator("#cart-count").textContent()).toBe("1");
+      await expectAccessible(other, "product: added in a second tab");
       await expect.poll(() => page.locator("#cart-count").textContent()).toBe("1");
       await expect.poll(() => page.locator(".cart-line").count()).toBe(1);
       await expectAccessible(page, "cart: changed in another tab");

@@ -267,6 +267,7 @@ describe("storefront in Chromium against the local platform", () => {
       await phone.goto(platform.baseUrl + "/");
       await expect.poll(() => phone.locator(".product-card").count()).toBe(12);
       expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      await expectAccessible(phone, "06-phone-catalog");
       await phone.screenshot({ path: path.join(SCREENSHOTS, "06-phone-catalog.png") });
       await phone.locator(".product-card").first().getByRole("button", { name: /^Add to cart/ }).click();
       await expect.poll(() => phone.locator("#cart-count").textContent()).not.toBe("0");

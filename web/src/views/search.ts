@@ -3,6 +3,7 @@
  * (GET /api/products?q=, contract v1.1), best matches first, paginated like the catalog.
  * The query lives in the URL, so results can be shared, reloaded and reached with Back.
  */
+import { ApiError } from "../api";
 import type { AppContext } from "../context";
 import { h } from "../dom";
 import { hrefFor } from "../router";
@@ -38,6 +39,9 @@ export function searchView(ctx: AppContext, raw: string): HTMLElement {
       total === 0
         ? `No products match “${query}”. Try fewer or other words.`
         : `${total}${complete ? "" : "+"} ${total === 1 ? "product matches" : "products match"} “${query}”.`,
+    // The API refuses a query it cannot search for (400): say so in the shopper's words.
+    refusal: (error) =>
+      error instanceof ApiError && error.status === 400 ? h("p", { class: "alert", role: "alert" }, "We cannot search for that. Try other words.") : null,
   });
   return h("div", { class: "search-page" }, pageHeading(`Results for “${query}”`), listing);
 }
