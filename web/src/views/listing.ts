@@ -28,7 +28,7 @@ function placeholders(count: number): HTMLLIElement[] {
   return Array.from({ length: count }, () =>
     h(
       "li",
-      { class: "product-card skeleton-card", "aria-hidden": "true" },
+      { class: "skeleton-card", "aria-hidden": "true" },
       h("div", { class: "skeleton-art" }),
       h("p", { class: "product-name" }),
       h("p", { class: "price" }),
