@@ -26,20 +26,35 @@ export function request(
 }
 
 export async function load(url: string, total: number, concurrency: number, expectStatus = 200): Promise<LoadResult> {
+  return loadUrls([url], total, concurrency, expectStatus);
+}
+
+export interface LatencyResult extends LoadResult {
+  p50Ms: number;
+  p95Ms: number;
+}
+
+/** Like `load`, cycling through `urls`, with per-request latency percentiles. */
+export async function loadUrls(urls: readonly string[], total: number, concurrency: number, expectStatus = 200): Promise<LatencyResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   let next = 0;
   let failures = 0;
+  const latencies: number[] = [];
   const start = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < total) {
-        next++;
+        const url = urls[next++ % urls.length]!;
+        const t = performance.now();
         const res = await request(agent, url);
+        latencies.push(performance.now() - t);
         if (res.status !== expectStatus) failures++;
       }
     }),
   );
   const seconds = (performance.now() - start) / 1000;
   agent.destroy();
-  return { requests: total, seconds, perSecond: total / seconds, failures };
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
+  return { requests: total, seconds, perSecond: total / seconds, failures, p50Ms: pct(0.5), p95Ms: pct(0.95) };
 }

@@ -7,6 +7,7 @@
  *   reads      requests/s of a cached GET /api/products/{sku} vs bare Hono GET /health
  *              (aim: ratio > 0.5)
  *   checkout   checkouts/s with 50 concurrent clients on the local PostgreSQL
+ *   search     catalog search (`q`) latency on 10,000 products vs an uncached keyset page of the same catalog
  *   web        the storefront page's built sizes against its 50 KB gzip JavaScript budget
  *   edge       the Lambda@Edge guard's bundle size and per-request cost
  * The shop and the baseline run as separate Node processes from esbuild bundles
@@ -24,7 +25,7 @@ import { bundle, bundleOptions, formatBytes } from "../bundle";
 import { seedDemoCatalog } from "../local/demo-catalog";
 import { silenceSdkNodeVersionWarning } from "../local/platform";
 import { createTables, startPostgres, type LocalDynamo, type LocalPostgres } from "../local/stores";
-import { load, request } from "./http-load";
+import { load, loadUrls, request } from "./http-load";
 import pg from "pg";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -238,7 +239,57 @@ async function benchCheckout(ctx: Context): Promise<void> {
   }
 }
 
-const BENCHES = ["bundle", "coldstart", "reads", "checkout", "web", "edge"] as const;
+/** 10,000 products: names and descriptions drawn from small word lists, so common and rare words both occur. */
+async function seedSearchCatalog(ctx: Context, count: number): Promise<void> {
+  const pool = new pg.Pool({ connectionString: ctx.postgres.url(), max: 1 });
+  try {
+    await pool.query(
+      `INSERT INTO products (sku, name, description, category, price_cents, currency, stock)
+       SELECT 'SRCH-' || lpad(n::text, 5, '0'),
+              (ARRAY['Classic','Compact','Deluxe','Rugged','Vintage','Modern','Organic','Smart'])[1 + n % 8] || ' ' ||
+              (ARRAY['ceramic','steel','oak','linen','glass','wool','bamboo','leather','copper','cotton'])[1 + (n / 8) % 10] || ' ' ||
+              (ARRAY['mug','kettle','lamp','chair','blanket','grinder','backpack','table','vase','speaker','jacket','notebook'])[1 + (n / 80) % 12],
+              'Made for everyday use. ' ||
+              (ARRAY['Dishwasher safe','Hand finished','Water resistant','Fair trade','Limited edition','Recycled materials'])[1 + n % 6] || '. Batch ' || n,
+              (ARRAY['kitchen','home','outdoor','office','apparel'])[1 + n % 5],
+              100 + n % 9000, 'USD', 100
+         FROM generate_series(1, $1) AS n`,
+      [count],
+    );
+    await pool.query("ANALYZE products");
+  } finally {
+    await pool.end();
+  }
+}
+
+async function benchSearch(ctx: Context): Promise<void> {
+  const products = 10_000;
+  const total = 3_000;
+  const concurrency = 8;
+  await seedSearchCatalog(ctx, products);
+  const shop = await launch(ctx.shopScript, "/health", shopEnv(ctx));
+  try {
+    const queries = ["mug", "steel kettle", "vintage oak table", "water resistant", "leather", "smart speaker&category=home", "batch 4242", "cotton jacket&limit=50"];
+    const searchUrls = queries.map((q) => `${shop.base}/api/products?q=${q.replace(/ /g, "%20")}`);
+    // Baseline: keyset pages of the same catalog from the reader (a cursor makes a page uncacheable).
+    const cursors = ["SRCH-01000", "SRCH-04000", "SRCH-07000", "SRCH-09000"].map((sku) => Buffer.from(`s:${sku}`).toString("base64url"));
+    const pageUrls = cursors.map((cursor) => `${shop.base}/api/products?cursor=${cursor}`);
+    await loadUrls(searchUrls, 400, concurrency); // warm-up (JIT, connections, index pages)
+    await loadUrls(pageUrls, 400, concurrency);
+    const page = await loadUrls(pageUrls, total, concurrency);
+    const search = await loadUrls(searchUrls, total, concurrency);
+    console.log(
+      `search     GET /api/products?q= on ${products.toLocaleString("en")} products: p50 ${fmt(search.p50Ms)} ms, p95 ${fmt(search.p95Ms)} ms, ${fmt(search.perSecond, 0)} req/s ` +
+        `vs uncached keyset page p50 ${fmt(page.p50Ms)} ms, p95 ${fmt(page.p95Ms)} ms, ${fmt(page.perSecond, 0)} req/s ` +
+        `(${total} requests each, ${concurrency} in flight, ${queries.length} queries): p50 ratio ${fmt(search.p50Ms / page.p50Ms, 2)}x` +
+        (search.failures + page.failures ? `; ${search.failures + page.failures} non-200` : ""),
+    );
+  } finally {
+    await stop(shop);
+  }
+}
+
+const BENCHES = ["bundle", "coldstart", "reads", "checkout", "search", "web", "edge"] as const;
 
 /** Benchmarks that live with their own code and run as their own scripts. */
 const SCRIPT_BENCHES: Partial<Record<BenchName, string>> = { web: "scripts/web/sizes.ts", edge: "edge/bench.ts" };
@@ -287,6 +338,7 @@ async function main(): Promise<void> {
     if (selected.includes("coldstart")) await benchColdStart(ctx);
     if (selected.includes("reads")) await benchReads(ctx);
     if (selected.includes("checkout")) await benchCheckout(ctx);
+    if (selected.includes("search")) await benchSearch(ctx);
   } finally {
     await dynamo.stop();
     await postgres.stop();

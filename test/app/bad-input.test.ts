@@ -130,7 +130,8 @@ async function snapshot(): Promise<string> {
   const sessions = await stack.doc.send(new ScanCommand({ TableName: TABLES.sessions, ConsistentRead: true }));
   const items = (sessions.Items ?? []).map((i) => JSON.stringify(i)).sort();
   return JSON.stringify({
-    products: await q("SELECT sku, name, description, category, price_cents, currency, stock, updated_at FROM products ORDER BY sku"),
+    products: await q("SELECT sku, name, description, category, price_cents, currency, stock, version, updated_at FROM products ORDER BY sku"),
+    cartClaims: await q("SELECT session_id, cart_version FROM cart_checkouts ORDER BY session_id, cart_version"),
     orders: await q("SELECT id, email FROM orders ORDER BY id"),
     lines: await q("SELECT order_id, line_no, quantity FROM order_lines ORDER BY order_id, line_no"),
     keys: await q("SELECT scope, key, status_code FROM idempotency_records ORDER BY scope, key"),
@@ -190,6 +191,12 @@ const IDEMPOTENCY_KEY = "k-bad-input-0001";
 const orderHeaders = (extra: Record<string, string> = {}) => ({ cookie: SHOPPER, "content-type": JSON_TYPE, "idempotency-key": IDEMPOTENCY_KEY, ...extra });
 const adminPut = (body: string | Buffer, extra: Record<string, string> = {}, sku = "BAD-NEW"): Req => ({
   method: "PUT",
+  path: `/api/admin/products/${sku}`,
+  headers: { authorization: BEARER, "content-type": JSON_TYPE, ...extra },
+  body,
+});
+const adminPatch = (body: string | Buffer, extra: Record<string, string> = {}, sku = "BAD-A"): Req => ({
+  method: "PATCH",
   path: `/api/admin/products/${sku}`,
   headers: { authorization: BEARER, "content-type": JSON_TYPE, ...extra },
   body,
@@ -771,6 +778,7 @@ describe("a seeded generator of random JSON bodies", () => {
       [(b) => cartPut(b), ["quantity"], (b) => isObj(b, ["quantity"]) && Number.isInteger(b.quantity) && (b.quantity as number) >= 0 && (b.quantity as number) <= 99],
       [(b) => orderPost(b), ["email"], (b) => isObj(b, ["email"]) && typeof b.email === "string" && /^[^@\s]+@[^@\s]+\.[a-z]+$/i.test(b.email) && !b.email.includes("\u0000")],
       [(b) => adminPut(b), ["name", "priceCents", "stock", "currency", "category", "description"], () => false],
+      [(b) => adminPatch(b), ["name", "priceCents", "currency", "category", "description", "stockDelta", "stock"], isValidPatch],
     ];
     for (const [req, fields, mayPass] of routes) {
       for (let i = 0; i < 150; i++) {
@@ -802,6 +810,25 @@ function isValidProduct(b: unknown): boolean {
     (p.currency === undefined || (typeof p.currency === "string" && /^[A-Z]{3}$/.test(p.currency))) &&
     (p.category === undefined || (typeof p.category === "string" && /^[a-z0-9-]{1,40}$/.test(p.category))) &&
     (p.description === undefined || text(p.description, 2000))
+  );
+}
+
+/** A body PATCH accepts: a non-empty subset of the patchable fields, each valid (no `stock`). */
+function isValidPatch(b: unknown): boolean {
+  if (typeof b !== "object" || b === null || Array.isArray(b)) return false;
+  const p = b as Record<string, unknown>;
+  const allowed = ["name", "priceCents", "currency", "category", "description", "stockDelta"];
+  const keys = Object.keys(p);
+  if (keys.length === 0 || !keys.every((k) => allowed.includes(k))) return false;
+  const text = (v: unknown, max: number) => typeof v === "string" && v.length <= max && !v.includes("\u0000") && !/\p{Cs}/u.test(v);
+  const int = (v: unknown, min: number, max: number) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+  return (
+    (p.name === undefined || (text(p.name, 200) && (p.name as string).trim().length > 0)) &&
+    (p.priceCents === undefined || int(p.priceCents, 0, 100_000_000)) &&
+    (p.currency === undefined || (typeof p.currency === "string" && Intl.supportedValuesOf("currency").includes(p.currency))) &&
+    (p.category === undefined || (typeof p.category === "string" && /^[a-z0-9-]{1,40}$/.test(p.category))) &&
+    (p.description === undefined || text(p.description, 2000)) &&
+    (p.stockDelta === undefined || int(p.stockDelta, -1_000_000, 1_000_000))
   );
 }
 

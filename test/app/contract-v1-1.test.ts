@@ -6,7 +6,7 @@
  * writes of one session that all apply, and a bounded catalog cache.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { createApp } from "../../app/src/app";
 import { adminHeaders, ShopClient, type Reply } from "./support/client";
 import { ADMIN_TOKEN, startStack, TABLES, type TestStack } from "./support/stack";
@@ -73,6 +73,13 @@ describe("GET /api/products?q= (search)", () => {
     const byCategory = await admin().get("/api/products?q=garden");
     expect(byCategory.body.items.map((p: { sku: string }) => p.sku)).toContain("SRCH-4"); // category home-garden
     expect((await admin().get("/api/products?q=nosuchword")).body).toEqual({ items: [], nextCursor: null });
+    // Stemmed, and query syntax is plain text: no operator reaches PostgreSQL.
+    expect((await admin().get("/api/products?q=mugs")).body.items.map((p: { sku: string }) => p.sku)).toEqual(["SRCH-1"]);
+    for (const q of ["the", "!coffee", "coffee %26 !mug", "coffee:*", "'", "(", "<->"]) {
+      const res = await admin().get(`/api/products?q=${encodeURIComponent(q)}`);
+      expect(res.status, `${q}: ${res.text}`).toBe(200);
+    }
+    expect((await admin().get(`/api/products?q=${encodeURIComponent("the")}`)).body.items).toEqual([]);
   });
 
   it("combines with category and pages with a keyset cursor, no item twice or skipped", async () => {
@@ -181,6 +188,20 @@ describe("one cart, at most one order", () => {
   });
 });
 
+describe("one cart, at most one order: the cart's identity", () => {
+  it("survives the session item being deleted by DynamoDB's TTL and written again from version 1", async () => {
+    await putProduct("ONE-3", { name: "O", priceCents: 100, stock: 10 });
+    const shopper = new ShopClient(stack.app);
+    await shopper.put("/api/cart/items/ONE-3", { quantity: 1 });
+    expect((await shopper.post("/api/orders", { email: "ttl@example.com" }, { "idempotency-key": "ttl-1" })).status).toBe(201);
+    const sessionId = shopper.cookie!.slice("sid=".length).split(".")[0]!;
+    await stack.doc.send(new DeleteCommand({ TableName: TABLES.sessions, Key: { pk: `session#${sessionId}` } }));
+    await shopper.put("/api/cart/items/ONE-3", { quantity: 1 });
+    expect((await shopper.post("/api/orders", { email: "ttl@example.com" }, { "idempotency-key": "ttl-2" })).status).toBe(201);
+    expect(await stockOf("ONE-3")).toBe(8);
+  });
+});
+
 describe("ETag and If-Match", () => {
   it("product responses carry a strong ETag that changes with any field, stock included (a checkout changes it)", async () => {
     const put = await putProduct("TAG-1", { name: "T", priceCents: 100, stock: 5 });
@@ -212,6 +233,15 @@ describe("ETag and If-Match", () => {
     const ok = await admin().put("/api/admin/products/TAG-2", { name: "T", priceCents: 200, stock: 0 }, { ...auth, "if-match": fresh.headers.get("etag")! });
     expect(ok.status).toBe(200);
     expect(ok.body.priceCents).toBe(200);
+  });
+
+  it("two admins writing with the same ETag at once: one 200, one 412", async () => {
+    const etag = (await putProduct("TAG-RACE", { name: "T", priceCents: 100, stock: 5 })).headers.get("etag")!;
+    const results = await Promise.all([
+      admin().put("/api/admin/products/TAG-RACE", { name: "A", priceCents: 100, stock: 5 }, { ...auth, "if-match": etag }),
+      patch("TAG-RACE", { name: "B" }, { "if-match": etag }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 412]);
   });
 
   it("If-Match on a product that does not exist is 412 (PUT and PATCH); * matches any existing version; weak tags never match", async () => {
@@ -296,6 +326,41 @@ describe("fresh stock on GET /api/products/{sku}", () => {
     await patch("FRESH-2", { priceCents: 120, stockDelta: 5 });
     now += 1_000;
     expect((await other.get("/api/products/FRESH-2")).body).toMatchObject({ priceCents: 120, stock: 15 });
+  });
+});
+
+describe("a read running during an admin write", () => {
+  it("cannot put the old product back in any cache layer", async () => {
+    await putProduct("RACE-1", { name: "R", priceCents: 100, stock: 10 });
+    // A reader whose next query reads the old row, then answers only after the write below has finished.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let read!: () => void;
+    const readDone = new Promise<void>((resolve) => (read = resolve));
+    let armed = true;
+    const pool = stack.database.reader;
+    const reader = {
+      query: async (...args: Parameters<typeof pool.query>) => {
+        const result = await (pool.query as (...a: unknown[]) => Promise<unknown>)(...args);
+        if (armed) {
+          armed = false;
+          read();
+          await gate;
+        }
+        return result;
+      },
+    } as unknown as typeof pool;
+    const app = createApp({ ...stack.deps, db: { writer: stack.database.writer, reader } });
+    const client = new ShopClient(app);
+    const slowRead = client.get("/api/products/RACE-1");
+    await readDone; // the old row has been read
+    const write = await client.put("/api/admin/products/RACE-1", { name: "R", priceCents: 500, stock: 10 }, auth);
+    expect(write.status).toBe(200);
+    release();
+    expect((await slowRead).body.priceCents).toBe(100); // it answers what it read
+    await new Promise((resolve) => setTimeout(resolve, 300)); // any background cache write lands
+    expect((await client.get("/api/products/RACE-1")).body.priceCents).toBe(500); // this container
+    expect((await new ShopClient(createApp(stack.deps)).get("/api/products/RACE-1")).body.priceCents).toBe(500); // another container
   });
 });
 

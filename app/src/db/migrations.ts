@@ -86,15 +86,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STORED;
       CREATE INDEX products_search ON products USING gin (search);
 
-      -- One row per checked-out cart state (session + the cart's version in the
-      -- sessions table), inserted first in the checkout transaction: a second
-      -- checkout of the same cart, under any Idempotency-Key, blocks on the
-      -- primary key and then finds the cart already ordered.
+      -- One row per checked-out cart state (session + the cart's revision, a
+      -- random id the sessions table gives every write), inserted first in the
+      -- checkout transaction: a second checkout of the same cart, under any
+      -- Idempotency-Key, blocks on the primary key and then finds it ordered.
       CREATE TABLE cart_checkouts (
-        session_id    text NOT NULL,
-        cart_version  bigint NOT NULL,
-        created_at    timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (session_id, cart_version)
+        session_id     text NOT NULL,
+        cart_revision  text NOT NULL,
+        created_at     timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (session_id, cart_revision)
       );
     `,
   },

@@ -19,8 +19,43 @@ export interface Database {
 
 export interface PoolOptions {
   max: number;
-  /** Called for errors on idle clients (e.g. the server restarted); the pool drops the client. */
+  /**
+   * Called for errors a connection reports outside a query (the server
+   * restarted, a backend was terminated, a failover). They never end the
+   * process: the next query on that connection fails (503) and the pool
+   * replaces it.
+   */
   onError?: (err: Error) => void;
+  /** Client-side limit on one statement (default QUERY_TIMEOUT_MS). */
+  queryTimeoutMs?: number;
+}
+
+/**
+ * Timeouts, innermost first: a lock wait (server: lock_timeout, SQLSTATE
+ * 55P03) gives up before the statement (server: statement_timeout, 57014),
+ * which gives up before the client stops waiting (pg's query_timeout). So a
+ * slow statement is ended by the server, which answers with a code the API
+ * maps (409 idempotency_in_progress or 503), on a connection that stays usable;
+ * the client-side timeout is a last resort for a server that does not answer.
+ */
+export const QUERY_TIMEOUT_MS = 10_000;
+
+export interface ServerTimeouts {
+  statementTimeoutMs: number;
+  lockTimeoutMs: number;
+}
+
+export function serverTimeouts(queryTimeoutMs: number, lockWaitMs: number): ServerTimeouts {
+  const margin = Math.min(1_000, Math.floor(queryTimeoutMs / 4));
+  const statementTimeoutMs = Math.max(1, queryTimeoutMs - margin);
+  return { statementTimeoutMs, lockTimeoutMs: Math.max(1, Math.min(Math.floor(lockWaitMs), statementTimeoutMs - margin)) };
+}
+
+/** BEGIN with the pool's server-side timeouts for this transaction only (SET LOCAL: nothing outlives it on a pooled connection). */
+export function beginWithTimeouts(pool: pg.Pool, lockWaitMs: number): string {
+  const queryTimeout = (pool.options as { query_timeout?: number }).query_timeout ?? QUERY_TIMEOUT_MS;
+  const { statementTimeoutMs, lockTimeoutMs } = serverTimeouts(queryTimeout, lockWaitMs);
+  return `BEGIN; SET LOCAL statement_timeout = ${statementTimeoutMs}; SET LOCAL lock_timeout = ${lockTimeoutMs}`;
 }
 
 export function poolConfig(target: PgTarget, options: PoolOptions): pg.PoolConfig {
@@ -29,8 +64,8 @@ export function poolConfig(target: PgTarget, options: PoolOptions): pg.PoolConfi
     // Lambda freezes between invocations; close idle connections well before RDS Proxy's idle timeout.
     idleTimeoutMillis: 60_000,
     connectionTimeoutMillis: 5_000,
-    // Let statements fail instead of hanging a request when the database stalls.
-    query_timeout: 10_000,
+    // Let statements fail instead of hanging a request when the database stalls (see QUERY_TIMEOUT_MS).
+    query_timeout: options.queryTimeoutMs ?? QUERY_TIMEOUT_MS,
     allowExitOnIdle: true,
   };
   if (target.kind === "url") return { ...common, connectionString: target.url };
@@ -54,7 +89,13 @@ export function poolConfig(target: PgTarget, options: PoolOptions): pg.PoolConfi
 
 export function createPool(target: PgTarget, options: PoolOptions): pg.Pool {
   const pool = new pg.Pool(poolConfig(target, options));
-  pool.on("error", (err) => options.onError?.(err));
+  const report = (err: Error) => options.onError?.(err);
+  // Idle clients: the pool emits their errors here (and drops them).
+  pool.on("error", report);
+  // Checked-out clients: pg emits `error` on the client itself when its
+  // connection fails between queries, and an EventEmitter without a listener
+  // throws - which ends the process. Every client gets a listener for life.
+  pool.on("connect", (client) => client.on("error", report));
   return pool;
 }
 
@@ -85,13 +126,25 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     await client.query("COMMIT");
     return result;
   } catch (err) {
-    try {
-      await client.query("ROLLBACK");
-    } catch {
-      broken = true; // the connection itself failed: do not return it to the pool
+    if (connectionUnusable(err)) {
+      // Closing the connection rolls the transaction back on the server; a
+      // ROLLBACK would only queue behind a statement the client gave up on.
+      broken = true;
+    } else {
+      try {
+        await client.query("ROLLBACK");
+      } catch {
+        broken = true; // the connection itself failed: do not return it to the pool
+      }
     }
     throw err;
   } finally {
     client.release(broken);
   }
+}
+
+/** The client gave up on a statement still running, or the connection failed. */
+function connectionUnusable(err: unknown): boolean {
+  const message = (err as { message?: unknown })?.message;
+  return typeof message === "string" && /Query read timeout|Connection terminated|not queryable|connection is closed/i.test(message);
 }

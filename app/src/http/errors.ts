@@ -93,10 +93,12 @@ export function outageOf(err: unknown): "database" | "dynamodb" | null {
     if (code && NETWORK_CODES.has(code)) return "dynamodb";
     return null;
   }
-  // 08: connection, 57P0x: shutdown, 53: resources, 55P03: lock wait timed out (retry later).
-  if (code && (/^08/.test(code) || /^57P0/.test(code) || /^53/.test(code) || code === "55P03")) return "database";
+  // 08: connection, 57P0x: shutdown or terminated, 53: resources, 55P03: lock wait timed out,
+  // 57014: statement timeout (a wait on the database timed out: retry later).
+  if (code && (/^08/.test(code) || /^57P0/.test(code) || /^53/.test(code) || code === "55P03" || code === "57014")) return "database";
   if (code && NETWORK_CODES.has(code)) return "database";
-  if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed/i.test(message)) {
+  // pg's own errors: a dropped connection, a connect or query timeout on the client side.
+  if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed|Query read timeout/i.test(message)) {
     return "database";
   }
   // Node wraps parallel connect failures (IPv4 + IPv6) in an AggregateError.

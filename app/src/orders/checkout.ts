@@ -5,13 +5,13 @@
  *    concurrent duplicate blocks on the primary key until the first
  *    transaction ends, then finds the row and replays its stored response; a
  *    different request under the same key gets 422.
- * 1b. Claim the cart: insert (session, cart version). A concurrent checkout of
- *    the same cart under another key blocks on the primary key, then finds the
- *    cart ordered: 409 cart_empty. One cart state becomes at most one order.
+ *    Then claim the cart: insert (session, cart revision). A concurrent checkout
+ *    of the same cart under another key blocks on the primary key, then finds
+ *    the cart ordered: 409 cart_empty. One cart state becomes at most one order.
  * 2. Take stock line by line in SKU order (a fixed lock order: no deadlocks)
  *    with `UPDATE ... SET stock = stock - qty WHERE sku = $ AND stock >= qty`.
  *    Any line short -> the whole transaction rolls back (stock, order and the
- *    idempotency claim), so nothing changes and a retry runs afresh.
+ *    claims), so nothing changes and a retry runs afresh.
  * 3. When the client sent the total it confirmed (`expectedTotalCents`) and the
  *    total at the prices read under the row locks differs: 409 cart_changed,
  *    everything rolls back. Otherwise insert the order and its lines at those
@@ -21,7 +21,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { CartLineView } from "../cart/cart";
-import { inTransaction } from "../db/pool";
+import { beginWithTimeouts, inTransaction } from "../db/pool";
 import { ApiError, RETRY_AFTER_SECONDS, validationFailed } from "../http/errors";
 import type { CartLine, SessionStore } from "../session/session-store";
 import { claimCart, claimIdempotencyKey, completeIdempotencyRecord, insertOrder, readIdempotencyRecord } from "./order-repository";
@@ -42,9 +42,11 @@ export interface CheckoutResult {
 /**
  * Default for how long a statement waits for a row lock: a duplicate waiting for
  * an in-flight first request gets 409 idempotency_in_progress after it; a stock
- * row locked that long means trouble, answered 503 (retry).
+ * row locked that long means trouble, answered 503 (retry). Always below the
+ * statement and query timeouts (db/pool.ts serverTimeouts), so the server's
+ * lock timeout is the one that fires.
  */
-export const LOCK_WAIT_MS = 10_000;
+export const LOCK_WAIT_MS = 5_000;
 
 const inProgress = () =>
   new ApiError(409, "idempotency_in_progress", "a request with this Idempotency-Key is still being processed; retry shortly", {
@@ -106,7 +108,7 @@ export async function checkout(
     }
 
     if (cart.length === 0) throw new ApiError(409, "cart_empty", "the cart is empty");
-    if (!(await claimCart(client, request.sessionId, snapshot.version ?? 0))) throw new CartAlreadyOrdered();
+    if (!(await claimCart(client, request.sessionId, snapshot.revision!))) throw new CartAlreadyOrdered();
 
     const lines: CartLineView[] = [];
     const currencies = new Set<string>();
@@ -144,13 +146,14 @@ export async function checkout(
     });
     await completeIdempotencyRecord(client, request.sessionId, request.idempotencyKey, 201, order);
     return { status: 201, body: order as unknown, replayed: false };
-  }, `BEGIN; SET LOCAL lock_timeout = ${Math.max(1, Math.floor(deps.lockWaitMs ?? LOCK_WAIT_MS))}`);
+  }, beginWithTimeouts(deps.writer, deps.lockWaitMs ?? LOCK_WAIT_MS));
 
   let result: CheckoutResult;
   try {
     result = await attempt;
   } catch (err) {
-    // The order from this cart stands, but emptying the cart failed back then: empty it now if nobody changed it since.
+    // This cart state was ordered already. If the session still holds it (emptying it after that order failed,
+    // or has not happened yet), empty it now, unless someone changed it since.
     if (err instanceof CartAlreadyOrdered && snapshot.version !== null) await emptyIfUnchanged(deps, request.sessionId, snapshot.version);
     throw err;
   }

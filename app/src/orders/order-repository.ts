@@ -106,14 +106,14 @@ export async function completeIdempotencyRecord(db: Queryable, scope: string, ke
 }
 
 /**
- * Claims one state of a session's cart for this transaction; false when an
- * order was already placed from it (a concurrent claim waits for the holder to
- * finish: it succeeds if that one rolled back).
+ * Claims one state of a session's cart (its revision) for this transaction;
+ * false when an order was already placed from it (a concurrent claim waits for
+ * the holder to finish: it succeeds if that one rolled back).
  */
-export async function claimCart(db: Queryable, sessionId: string, cartVersion: number): Promise<boolean> {
+export async function claimCart(db: Queryable, sessionId: string, cartRevision: string): Promise<boolean> {
   const { rowCount } = await db.query(
-    "INSERT INTO cart_checkouts (session_id, cart_version) VALUES ($1, $2) ON CONFLICT (session_id, cart_version) DO NOTHING",
-    [sessionId, cartVersion],
+    "INSERT INTO cart_checkouts (session_id, cart_revision) VALUES ($1, $2) ON CONFLICT (session_id, cart_revision) DO NOTHING",
+    [sessionId, cartRevision],
   );
   return rowCount === 1;
 }

@@ -36,7 +36,7 @@ export async function createRuntime(config: AppConfig, hooks: RuntimeHooks = {})
   ]);
   const database = createDatabase(config.db.writer, config.db.reader, {
     max: config.db.poolMax,
-    onError: (err) => hooks.logger?.warn("idle database connection failed", { error: err.message }),
+    onError: (err) => hooks.logger?.warn("database connection failed; the pool replaces it", { error: err.message }),
   });
   const doc = createDocumentClient({ region: config.region, endpoint: config.dynamo.endpoint });
   instrument(doc);

@@ -5,6 +5,7 @@
  * is conditional on the version it read, and a lost race re-reads and retries.
  * Expired items are treated as absent (DynamoDB deletes them lazily).
  */
+import { randomUUID } from "node:crypto";
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { dynamoCall, DynamoUnavailable, isConditionalCheckFailure } from "../runtime/dynamo";
 
@@ -21,6 +22,11 @@ export interface StoredSession {
   data: SessionData;
   /** Version of the item as stored, or null when no item exists physically. */
   version: number | null;
+  /**
+   * A random id every write gives the item: names this state of the cart for
+   * good (a version number starts again at 1 if DynamoDB's TTL deletes the item).
+   */
+  revision: string | null;
 }
 
 export class SessionConflictError extends Error {
@@ -113,6 +119,7 @@ export class SessionStore {
             version: (version ?? 0) + 1,
             expiresAt: Math.floor(this.now() / 1000) + this.options.ttlSeconds,
             cart: next.cart,
+            revision: randomUUID(),
           },
           ConditionExpression: version === null ? "attribute_not_exists(pk)" : "version = :read",
           ExpressionAttributeValues: version === null ? undefined : { ":read": version },
@@ -132,11 +139,12 @@ export class SessionStore {
       this.options.doc.send(new GetCommand({ TableName: this.options.table, Key: { pk: key(sessionId) }, ConsistentRead: true })),
     );
     const item = result.Item;
-    if (!item) return { data: { cart: [] }, version: null };
+    if (!item) return { data: { cart: [] }, version: null, revision: null };
     const version = typeof item.version === "number" ? item.version : 0;
+    const revision = typeof item.revision === "string" ? item.revision : `v${version}`;
     const expired = typeof item.expiresAt !== "number" || item.expiresAt <= Math.floor(this.now() / 1000);
     const cart = expired || !Array.isArray(item.cart) ? [] : (item.cart as CartLine[]);
-    return { data: { cart }, version };
+    return { data: { cart }, version, revision };
   }
 }
 

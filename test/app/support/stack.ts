@@ -32,6 +32,8 @@ export interface TestStack {
 export interface StackOptions {
   /** Keep data on disk so the stores can be stopped and started again (outage tests). */
   restartable?: boolean;
+  /** The pools' client-side statement timeout (default: the app's). */
+  queryTimeoutMs?: number;
 }
 
 export async function startStack(overrides: Partial<AppDeps> = {}, options: StackOptions = {}): Promise<TestStack> {
@@ -45,7 +47,7 @@ export async function startStack(overrides: Partial<AppDeps> = {}, options: Stac
     startDynalite({ port: await freePort(8000, 8009), dataPath: options.restartable ? path.join(base, "dynamo") : undefined }),
   );
   await createTables(dynamo.endpoint, TABLES);
-  const database = createDatabase({ kind: "url", url: postgres.url() }, { kind: "url", url: postgres.url() }, { max: 20 });
+  const database = createDatabase({ kind: "url", url: postgres.url() }, { kind: "url", url: postgres.url() }, { max: 20, queryTimeoutMs: options.queryTimeoutMs });
   await runMigrations(database.writer);
   const doc = createDocumentClient({ region: "us-east-1", endpoint: dynamo.endpoint });
   const deps: AppDeps = {
