@@ -58,14 +58,19 @@ export function checkoutView(ctx: AppContext): HTMLElement {
     form.hidden = false;
   }
 
+  let placing = false;
   function setBusy(busy: boolean): void {
-    submit.disabled = busy;
+    placing = busy;
+    // aria-disabled, not disabled: a disabled button drops keyboard focus to <body>.
+    if (busy) submit.setAttribute("aria-disabled", "true");
+    else submit.removeAttribute("aria-disabled");
     email.readOnly = busy;
     submit.textContent = busy ? "Placing your order…" : ctx.checkout.hasPendingAttempt ? "Try again" : reconfirm ? "Confirm and place order" : "Place order";
   }
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (placing) return; // one attempt at a time
     const address = email.value.trim();
     if (!address || !email.checkValidity()) {
       emailError.textContent = "Enter an e-mail address like name@example.com.";

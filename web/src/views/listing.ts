@@ -59,7 +59,8 @@ export function productListing(ctx: AppContext, options: ListingOptions): HTMLEl
   async function loadPage(first: boolean): Promise<void> {
     if (busy || (!first && state.cursor === null)) return;
     busy = true;
-    more.disabled = true;
+    // aria-disabled, not disabled: a disabled button drops keyboard focus to <body>.
+    more.setAttribute("aria-disabled", "true");
     replaceChildren(feedback);
     if (first) {
       replaceChildren(grid, placeholders(PAGE_SIZE));
@@ -87,7 +88,7 @@ export function productListing(ctx: AppContext, options: ListingOptions): HTMLEl
       );
     } finally {
       busy = false;
-      more.disabled = false;
+      more.removeAttribute("aria-disabled");
     }
   }
 
