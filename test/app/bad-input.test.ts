@@ -131,7 +131,7 @@ async function snapshot(): Promise<string> {
   const items = (sessions.Items ?? []).map((i) => JSON.stringify(i)).sort();
   return JSON.stringify({
     products: await q("SELECT sku, name, description, category, price_cents, currency, stock, version, updated_at FROM products ORDER BY sku"),
-    cartClaims: await q("SELECT session_id, cart_version FROM cart_checkouts ORDER BY session_id, cart_version"),
+    cartClaims: await q("SELECT session_id, cart_revision FROM cart_checkouts ORDER BY session_id, cart_revision"),
     orders: await q("SELECT id, email FROM orders ORDER BY id"),
     lines: await q("SELECT order_id, line_no, quantity FROM order_lines ORDER BY order_id, line_no"),
     keys: await q("SELECT scope, key, status_code FROM idempotency_records ORDER BY scope, key"),

@@ -97,6 +97,33 @@ describe("GET /api/products?q= (search)", () => {
     expect(new Set(kitchen.body.items.map((p: { sku: string }) => p.sku))).toEqual(new Set(["SRCH-1", "SRCH-2", "SRCH-3"]));
   });
 
+  it("is served from the reader, through the GIN index the migration created", async () => {
+    const seen: { pool: string; sql: string }[] = [];
+    const spy = (name: string, pool: typeof stack.database.reader) =>
+      ({
+        query: (...args: unknown[]) => {
+          seen.push({ pool: name, sql: String(typeof args[0] === "string" ? args[0] : (args[0] as { text: string }).text) });
+          return (pool.query as (...a: unknown[]) => Promise<unknown>)(...args);
+        },
+        connect: () => pool.connect(),
+      }) as unknown as typeof pool;
+    const app = createApp({ ...stack.deps, db: { writer: spy("writer", stack.database.writer), reader: spy("reader", stack.database.reader) } });
+    const res = await new ShopClient(app).get("/api/products?q=coffee&category=kitchen");
+    expect(res.status).toBe(200);
+    expect(seen.filter((q) => q.sql.includes("plainto_tsquery")).map((q) => q.pool)).toEqual(["reader"]);
+    expect(seen.filter((q) => q.pool === "writer")).toEqual([]);
+
+    const client = await stack.database.writer.connect();
+    try {
+      await client.query("BEGIN; SET LOCAL enable_seqscan = off");
+      const plan = await client.query("EXPLAIN SELECT sku FROM products WHERE search @@ plainto_tsquery('english', 'coffee')");
+      expect(plan.rows.map((r) => r["QUERY PLAN"]).join("\n")).toContain("products_search");
+    } finally {
+      await client.query("ROLLBACK");
+      client.release();
+    }
+  });
+
   it("refuses an empty q, one over 100 characters, and a cursor from another listing with 400", async () => {
     expectError(await admin().get("/api/products?q="), 400, "validation_failed");
     expectError(await admin().get(`/api/products?q=${"a".repeat(101)}`), 400, "validation_failed");
