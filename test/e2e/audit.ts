@@ -17,9 +17,6 @@ export const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a",
 
 export const SCREENSHOTS = path.join(REPO_ROOT, "test-results", "e2e");
 
-/** Page states checked so far, for the report. */
-export const auditedStates: string[] = [];
-
 interface AxeViolation {
   id: string;
   impact: string | null;
@@ -35,7 +32,6 @@ export async function expectAccessible(page: Page, state: string): Promise<void>
     const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
   }, WCAG_TAGS);
-  auditedStates.push(state);
   if (violations.length > 0) {
     const lines = violations.map((v) => `- ${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${JSON.stringify(n.target)} ${n.failureSummary?.replace(/\n/g, " ") ?? ""}`).join("\n")}`);
     throw new Error(`axe-core: ${violations.length} WCAG 2.2 A/AA violation(s) on "${state}" (${page.url()}):\n${lines.join("\n")}`);
