@@ -32,8 +32,14 @@ async function shot(name: string, target: Page = page, fullPage = true): Promise
   await target.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
 }
 
+/** Fetches from a page of the shop (its origin and cookie), also when a test runs alone. */
+async function onShopOrigin(target: Page): Promise<void> {
+  if (!target.url().startsWith(platform.baseUrl)) await target.goto(url("/robots.txt"));
+}
+
 /** Empties the browser session's cart through the API. */
 async function emptyCart(target: Page = page): Promise<void> {
+  await onShopOrigin(target);
   await target.evaluate(async () => {
     const cart = (await (await fetch("/api/cart")).json()) as { items: { sku: string }[] };
     for (const line of cart.items) await fetch(`/api/cart/items/${line.sku}`, { method: "DELETE" });
@@ -41,6 +47,7 @@ async function emptyCart(target: Page = page): Promise<void> {
 }
 
 async function putInCart(sku: string, quantity: number, target: Page = page): Promise<void> {
+  await onShopOrigin(target);
   await target.evaluate(
     async ([s, q]) => {
       const r = await fetch(`/api/cart/items/${s}`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ quantity: q }) });

@@ -24,6 +24,8 @@ export function cartView(ctx: AppContext): HTMLElement {
   const stock = new Map<string, number>();
   /** The index of the line just removed, so the next drawing knows where focus goes. */
   let removedIndex: number | null = null;
+  /** Counts drawings: a field of an earlier drawing (its blur on removal, a late timer) sends nothing. */
+  let drawing = 0;
 
   function lineItem(line: CartLine, currency: string, index: number): HTMLLIElement {
     const inputId = `qty-${index}`;
@@ -34,6 +36,7 @@ export function cartView(ctx: AppContext): HTMLElement {
     const error = h("p", { id: errorId, class: "field-error", hidden: true });
     const remove = h("button", { type: "button", class: "button button-secondary" }, "Remove", srOnly(` ${line.name}`));
     const note = available === undefined ? null : stockNote(available, line.quantity);
+    const drawnIn = drawing; // render() counts the drawing before it builds the lines
     let timer: number | undefined;
     let busy = false;
 
@@ -67,8 +70,8 @@ export function cartView(ctx: AppContext): HTMLElement {
     function apply(): void {
       window.clearTimeout(timer);
       timer = undefined;
-      // Busy: an update is on its way. Not connected: the cart was redrawn, this line is gone.
-      if (busy || !input.isConnected) return;
+      // Busy: an update is on its way. Another drawing: the cart was redrawn, this field is gone.
+      if (busy || drawnIn !== drawing) return;
       const quantity = parseQuantity(input.value);
       if (quantity === null) return refuse(`Enter a whole number from 0 to ${cap} (0 removes the item).`);
       if (available !== undefined && quantity > available && quantity > line.quantity) {
@@ -118,6 +121,7 @@ export function cartView(ctx: AppContext): HTMLElement {
     const focusRemove = active instanceof HTMLButtonElement;
     const removed = removedIndex;
     removedIndex = null;
+    drawing++;
     if (cart.items.length === 0) {
       replaceChildren(body, h("p", { class: "empty" }, "Your cart is empty. ", h("a", { href: "/" }, "Browse products")));
       if (removed !== null) heading.focus();
