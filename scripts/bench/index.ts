@@ -214,6 +214,7 @@ async function benchCheckout(ctx: Context): Promise<void> {
     // Timed: the checkouts, 50 in flight.
     const latencies: number[] = [];
     let failures = 0;
+    const failed = new Map<string, number>();
     const start = performance.now();
     await inParallel(orders, async (i) => {
       const t = performance.now();
@@ -223,7 +224,12 @@ async function benchCheckout(ctx: Context): Promise<void> {
         body: JSON.stringify({ email: `bench${i}@example.com` }),
       });
       latencies.push(performance.now() - t);
-      if (res.status !== 201) failures++;
+      if (res.status !== 201) {
+        failures++;
+        const error = (JSON.parse(res.body || "{}") as { error?: { code?: string; message?: string } }).error;
+        const answer = `${res.status} ${error?.code ?? ""} "${error?.message ?? ""}"`;
+        failed.set(answer, (failed.get(answer) ?? 0) + 1);
+      }
     });
     const seconds = (performance.now() - start) / 1000;
     latencies.sort((a, b) => a - b);
@@ -231,7 +237,7 @@ async function benchCheckout(ctx: Context): Promise<void> {
     console.log(
       `checkout   ${fmt((orders - failures) / seconds, 0)} checkouts/s with ${clients} concurrent clients (${orders - failures} two-line orders on 5 shared products in ${fmt(seconds, 1)} s; ` +
         `latency p50 ${fmt(pct(0.5), 0)} ms, p95 ${fmt(pct(0.95), 0)} ms)` +
-        (failures ? `; ${failures} failed` : ""),
+        (failures ? `; ${failures} failed (${[...failed].map(([answer, n]) => `${answer}: ${n}`).join(", ")})` : ""),
     );
   } finally {
     agent.destroy();

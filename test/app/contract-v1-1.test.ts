@@ -6,7 +6,7 @@
  * writes of one session that all apply, and a bounded catalog cache.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DeleteCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { createApp } from "../../app/src/app";
 import { adminHeaders, ShopClient, type Reply } from "./support/client";
 import { ADMIN_TOKEN, startStack, TABLES, type TestStack } from "./support/stack";
@@ -216,6 +216,22 @@ describe("one cart, at most one order", () => {
 });
 
 describe("one cart, at most one order: the cart's identity", () => {
+  it("a cart left full because emptying it after the order failed is not ordered again: 409 cart_empty, and it is emptied then", async () => {
+    await putProduct("ONE-4", { name: "O", priceCents: 100, stock: 10 });
+    const shopper = new ShopClient(stack.app);
+    await shopper.put("/api/cart/items/ONE-4", { quantity: 2 });
+    const sessionId = shopper.cookie!.slice("sid=".length).split(".")[0]!;
+    const key = { pk: `session#${sessionId}` };
+    const before = (await stack.doc.send(new GetCommand({ TableName: TABLES.sessions, Key: key, ConsistentRead: true }))).Item!;
+    expect((await shopper.post("/api/orders", { email: "left@example.com" }, { "idempotency-key": "left-1" })).status).toBe(201);
+    // As if the DynamoDB write that empties the cart had failed after the commit.
+    await stack.doc.send(new PutCommand({ TableName: TABLES.sessions, Item: before }));
+    const again = await shopper.post("/api/orders", { email: "left@example.com" }, { "idempotency-key": "left-2" });
+    expectError(again, 409, "cart_empty");
+    expect(await stockOf("ONE-4")).toBe(8);
+    expect((await shopper.get("/api/cart")).body.items).toEqual([]);
+  });
+
   it("survives the session item being deleted by DynamoDB's TTL and written again from version 1", async () => {
     await putProduct("ONE-3", { name: "O", priceCents: 100, stock: 10 });
     const shopper = new ShopClient(stack.app);
@@ -236,6 +252,7 @@ describe("ETag and If-Match", () => {
     expect(etag).toMatch(/^"[^"]+"$/);
     const read = await admin().get("/api/products/TAG-1");
     expect(read.headers.get("etag")).toBe(etag);
+    expect((await admin().request("HEAD", "/api/products/TAG-1")).headers.get("etag")).toBe(etag);
     const shopper = new ShopClient(stack.app);
     await shopper.put("/api/cart/items/TAG-1", { quantity: 1 });
     expect((await shopper.post("/api/orders", { email: "t@example.com" }, { "idempotency-key": "tag" })).status).toBe(201);

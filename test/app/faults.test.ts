@@ -152,4 +152,27 @@ describe("a lock wait that reaches the timeouts", () => {
     const { rows } = await stack.database.writer.query<{ stock: number }>("SELECT stock FROM products WHERE sku = 'LOCK-2'");
     expect(rows[0]!.stock).toBe(9);
   });
+
+  it("answers 503 with retry-after (not 500) to admin writes waiting on a locked row, and writes nothing", async () => {
+    const admin = new ShopClient(stack.app);
+    expect((await admin.put("/api/admin/products/LOCK-3", { name: "L", priceCents: 100, stock: 10 }, adminHeaders(ADMIN_TOKEN))).status).toBe(200);
+    const holder = await stack.database.writer.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT 1 FROM products WHERE sku = 'LOCK-3' FOR UPDATE");
+      const put = await admin.put("/api/admin/products/LOCK-3", { name: "L", priceCents: 200, stock: 10 }, adminHeaders(ADMIN_TOKEN));
+      const patch = await admin.request("PATCH", "/api/admin/products/LOCK-3", { json: { stockDelta: 5 }, headers: adminHeaders(ADMIN_TOKEN) });
+      for (const res of [put, patch]) {
+        expect(res.status, res.text).toBe(503);
+        expect(res.body.error.code).toBe("unavailable");
+        expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+      }
+    } finally {
+      await holder.query("ROLLBACK");
+      holder.release();
+    }
+    const { rows } = await stack.database.writer.query("SELECT price_cents, stock FROM products WHERE sku = 'LOCK-3'");
+    expect(rows[0]).toEqual({ price_cents: "100", stock: 10 });
+    expect((await admin.request("PATCH", "/api/admin/products/LOCK-3", { json: { stockDelta: 5 }, headers: adminHeaders(ADMIN_TOKEN) })).status).toBe(200);
+  });
 });

@@ -1,5 +1,6 @@
 /** Catalog use cases: cached reads on the reader pool, admin writes on the writer. */
 import type pg from "pg";
+import { beginWithTimeouts, inTransaction, LOCK_WAIT_MS } from "../db/pool";
 import { ApiError, notFound, validationFailed } from "../http/errors";
 import { CatalogCache } from "./cache";
 import type { Product, ProductInput, ProductPatch, VersionedProduct } from "./product";
@@ -130,15 +131,16 @@ export class Catalog {
 
   /** PUT: creates or replaces; with If-Match (`versions`, null for `*`) only an existing product of a listed version. */
   async putProduct(sku: string, input: ProductInput, versions?: string[] | null): Promise<VersionedProduct> {
-    const written =
-      versions === undefined ? await upsertProduct(this.pools.writer, sku, input) : await replaceProductIfVersion(this.pools.writer, sku, input, versions);
+    const written = await this.write((db) =>
+      versions === undefined ? upsertProduct(db, sku, input) : replaceProductIfVersion(db, sku, input, versions),
+    );
     if (!written) throw preconditionFailed(sku);
     await this.cache.invalidateCatalog();
     return written;
   }
 
   async patchProduct(sku: string, patch: ProductPatch, versions?: string[] | null): Promise<VersionedProduct> {
-    const outcome = await patchProduct(this.pools.writer, sku, patch, versions ?? null, MAX_STOCK);
+    const outcome = await this.write((db) => patchProduct(db, sku, patch, versions ?? null, MAX_STOCK));
     switch (outcome.kind) {
       case "patched":
         await this.cache.invalidateCatalog();
@@ -152,6 +154,15 @@ export class Catalog {
       case "stock_limit":
         throw validationFailed(`stockDelta: stock of ${sku} is ${outcome.stock}; the result must be at most ${MAX_STOCK}`);
     }
+  }
+
+  /**
+   * An admin write, with the server-side lock and statement timeouts: a row
+   * held by a long checkout ends the wait as 503 (SQLSTATE 55P03) on a usable
+   * connection, before the client-side query timeout.
+   */
+  private write<T>(work: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pools.writer, work, beginWithTimeouts(this.pools.writer, LOCK_WAIT_MS));
   }
 
   /** After a checkout took stock: this container's copies of those products go at once (others within PRODUCT_FRESHNESS_MS). */

@@ -40,6 +40,14 @@ export interface PoolOptions {
  */
 export const QUERY_TIMEOUT_MS = 10_000;
 
+/**
+ * Default for how long a statement waits for a row lock: a checkout duplicate
+ * waiting for an in-flight first request gets 409 idempotency_in_progress after
+ * it; a product row locked that long means trouble, answered 503 (retry). With
+ * the 10 s query timeout it is the most serverTimeouts allows (statement 9 s).
+ */
+export const LOCK_WAIT_MS = 8_000;
+
 export interface ServerTimeouts {
   statementTimeoutMs: number;
   lockTimeoutMs: number;

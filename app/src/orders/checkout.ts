@@ -21,7 +21,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { CartLineView } from "../cart/cart";
-import { beginWithTimeouts, inTransaction } from "../db/pool";
+import { beginWithTimeouts, inTransaction, LOCK_WAIT_MS } from "../db/pool";
 import { ApiError, RETRY_AFTER_SECONDS, validationFailed } from "../http/errors";
 import type { CartLine, SessionStore } from "../session/session-store";
 import { claimCart, claimIdempotencyKey, completeIdempotencyRecord, insertOrder, readIdempotencyRecord } from "./order-repository";
@@ -38,15 +38,6 @@ export interface CheckoutResult {
   body: unknown;
   replayed: boolean;
 }
-
-/**
- * Default for how long a statement waits for a row lock: a duplicate waiting for
- * an in-flight first request gets 409 idempotency_in_progress after it; a stock
- * row locked that long means trouble, answered 503 (retry). Always below the
- * statement and query timeouts (db/pool.ts serverTimeouts), so the server's
- * lock timeout is the one that fires.
- */
-export const LOCK_WAIT_MS = 5_000;
 
 const inProgress = () =>
   new ApiError(409, "idempotency_in_progress", "a request with this Idempotency-Key is still being processed; retry shortly", {

@@ -1,8 +1,9 @@
 /**
  * Sessions (and the cart they carry) in the DynamoDB sessions table:
  * `pk = "session#<id>"`, TTL attribute `expiresAt` (epoch seconds, refreshed on
- * every write), and a `version` number for optimistic concurrency: every write
- * is conditional on the version it read, and a lost race re-reads and retries.
+ * every write), a `version` number for optimistic concurrency (every write is
+ * conditional on the version it read, and a lost race re-reads and retries) and
+ * a `revision`, a random id per write that names the cart's state for checkout.
  * Expired items are treated as absent (DynamoDB deletes them lazily).
  */
 import { randomUUID } from "node:crypto";
@@ -73,7 +74,7 @@ export class SessionStore {
     return (await this.read(sessionId)).data;
   }
 
-  /** The session's data with the version it was read at (null: no item yet). */
+  /** The session's data with the version and revision it was read at (null: no item yet). */
   snapshot(sessionId: string): Promise<StoredSession> {
     return this.read(sessionId);
   }
@@ -103,7 +104,7 @@ export class SessionStore {
       const next = await change(current.data);
       if (await this.conditionalPut(sessionId, current.version, next)) return next;
       if (performance.now() - started >= (this.options.retryBudgetMs ?? 5_000)) throw new SessionConflictError(sessionId);
-      // Full jitter (2 ms .. 100 ms): concurrent writers from several containers spread out instead of colliding again.
+      // Full jitter (0 .. 2^(attempt+1) ms, at most 100): writers in several containers spread out instead of colliding again.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 2 * 2 ** attempt)));
     }
   }
