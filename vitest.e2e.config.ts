@@ -8,6 +8,8 @@ export default defineConfig({
     pool: "forks",
     fileParallelism: false,
     testTimeout: 60_000,
+    // The browser, the platform and other engineers' test runs share 2 cores: allow a page 5 s to settle.
+    expect: { poll: { timeout: 5_000 } },
     hookTimeout: 180_000,
   },
 });

@@ -17,9 +17,11 @@ export interface ServerOptions {
   hostname?: string;
   /** A folder of static files (the storefront build) to serve for non-API GETs. */
   staticDir?: string;
+  /** Which paths are the storefront's pages; any other path gets the page with status 404. */
+  isPageRoute?: (pathname: string) => boolean;
 }
 
-export function createServerApp(deps: AppDeps, staticDir?: string): Hono {
+export function createServerApp(deps: AppDeps, staticDir?: string, isPageRoute: (pathname: string) => boolean = () => true): Hono {
   const api = createApp(deps);
   if (!staticDir || !existsSync(path.join(staticDir, "index.html"))) return api;
   const root = new Hono();
@@ -31,10 +33,10 @@ export function createServerApp(deps: AppDeps, staticDir?: string): Hono {
     return next();
   });
   root.use("*", serveStatic({ root: path.relative(process.cwd(), staticDir) || "." }));
-  // SPA fallback: client-side routes that accept HTML get index.html.
+  // SPA fallback: client-side routes that accept HTML get index.html (404 for paths that are no page).
   root.get("*", (c) => {
     if (!(c.req.header("accept") ?? "").includes("text/html")) return api.fetch(c.req.raw);
-    return c.html(indexHtml());
+    return c.html(indexHtml(), isPageRoute(new URL(c.req.url).pathname) ? 200 : 404);
   });
   return root;
 }
@@ -73,7 +75,7 @@ function answerUnparsableRequest(err: Error & { code?: string }, socket: Duplex)
 }
 
 export function startServer(deps: AppDeps, options: ServerOptions): Promise<ServerType> {
-  const app = createServerApp(deps, options.staticDir);
+  const app = createServerApp(deps, options.staticDir, options.isPageRoute);
   const hostname = options.hostname ?? "127.0.0.1";
   // serve() does not pass an errorHandler through to the listener; build the same server by hand.
   const server = createServer(getRequestListener(app.fetch, { hostname, errorHandler: adapterError }));

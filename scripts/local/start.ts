@@ -10,6 +10,7 @@ import type { AppLogger } from "../../app/src/app";
 import { loadConfig } from "../../app/src/config";
 import { createRuntime, type Runtime } from "../../app/src/runtime/runtime";
 import { startServer } from "../../app/src/server";
+import { isPageRoute } from "../../web/src/page-routes";
 import { removePlatformFiles, settingsFromEnv, silenceSdkNodeVersionWarning, startLocalStores, toApiEnv, writePlatformFiles } from "./platform";
 
 const consoleLogger: AppLogger = {
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
     const config = loadConfig({ ...toApiEnv(stores.info), PORT: String(port), LOG_LEVEL: process.env.LOG_LEVEL ?? "INFO" });
     runtime = await createRuntime(config, { logger: consoleLogger });
     const staticDir = path.resolve("web/dist");
-    server = await startServer(runtime.deps, { port, staticDir });
+    server = await startServer(runtime.deps, { port, staticDir, isPageRoute });
     const baseUrl = `http://127.0.0.1:${port}`;
     writePlatformFiles(settings.dataDir, stores.info, baseUrl);
     console.log(`

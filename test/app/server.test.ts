@@ -25,7 +25,7 @@ beforeAll(async () => {
   mkdirSync(path.join(webDir, "assets"));
   writeFileSync(path.join(webDir, "assets", "app.js"), "console.log('shop')");
   const port = await freePort(3000, 3009);
-  server = await startServer(stack.deps, { port, staticDir: webDir });
+  server = await startServer(stack.deps, { port, staticDir: webDir, isPageRoute: (p) => p === "/" || p.startsWith("/products/") });
   base = `http://127.0.0.1:${port}`;
 });
 afterAll(async () => {
@@ -65,6 +65,10 @@ describe("local HTTP server", () => {
     const page = await fetch(`${base}/products/COF-001`, { headers: { accept: "text/html,application/xhtml+xml" } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("<div id=app>");
+    // A path that is no page of the storefront: the page, with status 404.
+    const unknown = await fetch(`${base}/no/such/page`, { headers: { accept: "text/html" } });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain("<div id=app>");
     // Not a page request: no HTML fallback.
     const json = await fetch(`${base}/products/COF-001`, { headers: { accept: "application/json" } });
     expect(json.status).toBe(404);

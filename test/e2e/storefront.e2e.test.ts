@@ -9,64 +9,25 @@
  */
 import { mkdirSync } from "node:fs";
 import * as path from "node:path";
-import pg from "pg";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureWebBuild } from "../../scripts/web/build";
-import type { Product } from "../../web/src/api";
+import { expectAccessible, SCREENSHOTS } from "./audit";
 import { launchChromium, type Browser } from "./browser";
-import { REPO_ROOT, startLocalPlatform, type LocalPlatform } from "./platform";
-
-const SCREENSHOTS = path.join(REPO_ROOT, "test-results", "e2e");
-
+import { startLocalPlatform, type LocalPlatform } from "./platform";
+import { shopHelpers } from "./shop";
 
 let platform: LocalPlatform;
 let browser: Browser;
 let page: Page;
 
+const { getProduct, setStock, stockInDatabase, browserCart: cartOf } = shopHelpers(() => platform);
+const browserCart = () => cartOf(page);
+
+/** Checks the page state with axe-core, then takes its screenshot. */
 async function shot(name: string, target: Page = page): Promise<void> {
+  await expectAccessible(target, name);
   await target.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
-
-/** Calls the API from outside the browser (its own session), e.g. to read stock. */
-async function api<T>(method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-  const response = await fetch(platform.baseUrl + urlPath, {
-    method,
-    headers: { "content-type": "application/json", ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${urlPath}: ${response.status} ${text}`);
-  return JSON.parse(text) as T;
-}
-
-const getProduct = (sku: string) => api<Product>("GET", `/api/products/${sku}`);
-
-/** Stock as PostgreSQL has it now (the catalog API may serve a cached copy for a few seconds). */
-async function stockInDatabase(sku: string): Promise<number> {
-  const client = new pg.Client({ connectionString: platform.databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ stock: number }>("SELECT stock FROM products WHERE sku = $1", [sku]);
-    return rows[0]!.stock;
-  } finally {
-    await client.end();
-  }
-}
-
-/** Sets a product's stock through the admin API (the rest of the product unchanged). */
-async function setStock(sku: string, stock: number): Promise<void> {
-  const { name, description, category, priceCents, currency } = await getProduct(sku);
-  await api("PUT", `/api/admin/products/${sku}`, { name, description, category, priceCents, currency, stock }, { authorization: `Bearer ${platform.adminToken}` });
-}
-
-/** The session's cart as the server has it, read with the browser's own cookie. */
-interface CartJson {
-  items: { sku: string; quantity: number }[];
-  totalCents: number;
-}
-function browserCart(): Promise<CartJson> {
-  return page.evaluate(async () => (await (await fetch("/api/cart")).json()) as CartJson);
 }
 
 const cartBadge = () => page.locator("#cart-count");
@@ -122,6 +83,7 @@ describe("storefront in Chromium against the local platform", () => {
     expect((await cards.evaluateAll((els) => els.map((e) => e.getAttribute("data-sku")))).every((sku) => sku!.startsWith("TEA-"))).toBe(true);
     // Moving to a page moves focus to its heading.
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("H1");
+    await expectAccessible(page, "catalog: Tea");
   });
 
   it("adds two products (from a product page and from a card) and edits the cart", async () => {
@@ -178,6 +140,7 @@ describe("storefront in Chromium against the local platform", () => {
     await page.getByRole("button", { name: "Place order" }).click();
     expect(await page.getByLabel("E-mail address").getAttribute("aria-invalid")).toBe("true");
     expect(await page.locator("#email-error").textContent()).toMatch(/e-mail address/);
+    await expectAccessible(page, "checkout: invalid e-mail");
 
     await page.getByLabel("E-mail address").fill("shopper@example.com");
     await page.getByRole("button", { name: "Place order" }).click();
@@ -246,6 +209,7 @@ describe("storefront in Chromium against the local platform", () => {
     await page.getByLabel("E-mail address").fill("retry@example.com");
     await page.getByRole("button", { name: "Place order" }).click();
     await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/not be placed twice/);
+    await expectAccessible(page, "checkout: answer lost, try again");
     await page.getByRole("button", { name: "Try again" }).click();
     await expect.poll(() => heading().textContent()).toBe("Thank you! Your order is confirmed");
     await page.unroute("**/api/orders");
@@ -262,8 +226,11 @@ describe("storefront in Chromium against the local platform", () => {
     await expect.poll(() => heading().textContent()).toBe((await getProduct("COF-001")).name);
     await page.goto(`${platform.baseUrl}/products/NO-SUCH-SKU`);
     await expect.poll(() => heading().textContent()).toBe("Product not found");
-    await page.goto(`${platform.baseUrl}/no/such/page`);
+    await expectAccessible(page, "product not found");
+    const unknown = await page.goto(`${platform.baseUrl}/no/such/page`);
+    expect(unknown?.status()).toBe(404);
     await expect.poll(() => heading().textContent()).toBe("Page not found");
+    await expectAccessible(page, "page not found");
   });
 
   it("works with the keyboard alone: skip link, add to cart, place an order with Enter", async () => {
@@ -283,6 +250,7 @@ describe("storefront in Chromium against the local platform", () => {
     const badgeBefore = Number(await cartBadge().textContent());
     await page.keyboard.press("Enter");
     await expect.poll(() => cartBadge().textContent()).toBe(String(badgeBefore + 1));
+    await expectAccessible(page, "catalog: added with the keyboard");
 
     await page.goto(platform.baseUrl + "/checkout");
     await page.getByLabel("E-mail address").focus();
@@ -299,6 +267,7 @@ describe("storefront in Chromium against the local platform", () => {
       await phone.goto(platform.baseUrl + "/");
       await expect.poll(() => phone.locator(".product-card").count()).toBe(12);
       expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      await expectAccessible(phone, "06-phone-catalog");
       await phone.screenshot({ path: path.join(SCREENSHOTS, "06-phone-catalog.png") });
       await phone.locator(".product-card").first().getByRole("button", { name: /^Add to cart/ }).click();
       await expect.poll(() => phone.locator("#cart-count").textContent()).not.toBe("0");

@@ -39,8 +39,17 @@ function writeSite(files: Record<string, string>): string {
   return dir;
 }
 
+/** What a viewer-request function returns: the request to forward, or a response of its own. */
+interface FunctionResult {
+  uri?: string;
+  querystring?: unknown;
+  statusCode?: number;
+  headers?: Record<string, { value: string }>;
+  body?: { encoding: string; data: string };
+}
+
 /** Runs the CloudFront Function source the way CloudFront does: handler(event) on a viewer request. */
-function runViewerRequest(code: string, uri: string): { uri: string; querystring: unknown } {
+function runViewerRequest(code: string, uri: string): FunctionResult {
   const event = {
     version: "1.0",
     context: { eventType: "viewer-request", distributionId: "EDFDVBD6EXAMPLE" },
@@ -121,7 +130,7 @@ describe("StaticSite component (the storefront page in the static bucket)", () =
 
   it("the deployed function sends client-side routes to /index.html and lets files through", () => {
     const code: string = oneOfType("aws:cloudfront/function:Function").inputs.code;
-    for (const route of ["/", "/cart", "/checkout", "/products/MUG-1", "/products/shirt.blue", "/orders/0b7c1e9a", "/?category=books"]) {
+    for (const route of ["/", "/cart", "/checkout/", "/search", "/products/MUG-1", "/products/shirt.blue", "/orders/0b7c1e9a", "/?category=books"]) {
       expect(runViewerRequest(code, route.split("?")[0]!).uri, route).toBe("/index.html");
     }
     for (const file of ["/index.html", "/favicon.svg", "/robots.txt", "/assets/index-Dbv0_3c8.js", "/assets/missing-12345678.js", "/api/products"]) {
@@ -129,6 +138,17 @@ describe("StaticSite component (the storefront page in the static bucket)", () =
     }
     // The query string travels on untouched.
     expect(runViewerRequest(code, "/products/MUG-1").querystring).toEqual({ ref: { value: "mail" } });
+  });
+
+  it("the deployed function answers any other path with the page and 404", () => {
+    const code: string = oneOfType("aws:cloudfront/function:Function").inputs.code;
+    for (const unknown of ["/no/such/page", "/products", "/products/a/b", "/products/has%20space", "/cart/extra", "/wp-login.php"]) {
+      const result = runViewerRequest(code, unknown);
+      expect(result.statusCode, unknown).toBe(404);
+      expect(result.headers?.["content-type"]?.value).toBe("text/html; charset=utf-8");
+      expect(result.headers?.["cache-control"]?.value).toBe("no-cache");
+      expect(result.body).toEqual({ encoding: "text", data: FIXTURE["index.html"] });
+    }
   });
 });
 
@@ -148,7 +168,7 @@ describe("static site helpers", () => {
     const dir = writeSite({ "index.html": "x", "a/b/c.txt": "y", ".hidden": "z" });
     tempDirs.push(dir);
     expect(listSiteFiles(dir)).toEqual(["a/b/c.txt", "index.html"]);
-    expect(spaRewriteFunctionCode(listSiteFiles(dir))).toContain('var PREFIXES = ["/a/"]');
+    expect(spaRewriteFunctionCode(listSiteFiles(dir), "x")).toContain('var PREFIXES = ["/a/"]');
   });
 
   it("refuses to deploy without a build, saying how to make one", async () => {
@@ -219,7 +239,12 @@ describe("the real storefront build", () => {
       expect(key.startsWith("assets/"), key).toBe(true);
       expect(cacheControlFor(key), key).toBe(IMMUTABLE_CACHE_CONTROL);
     }
-    expect(runViewerRequest(spaRewriteFunctionCode(keys), `/${code[0]}`).uri).toBe(`/${code[0]}`);
+    const page = readFileSync(path.join(dist, "index.html"), "utf8");
+    const fn = spaRewriteFunctionCode(keys, page);
+    expect(Buffer.byteLength(fn)).toBeLessThan(CLOUDFRONT_FUNCTION_MAX_BYTES);
+    expect(runViewerRequest(fn, `/${code[0]}`).uri).toBe(`/${code[0]}`);
+    expect(runViewerRequest(fn, "/robots.txt").uri).toBe("/robots.txt");
+    expect(runViewerRequest(fn, "/no/such/page")).toMatchObject({ statusCode: 404, body: { encoding: "text", data: page } });
   });
 });
 

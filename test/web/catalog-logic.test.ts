@@ -3,8 +3,9 @@ import type { ListProductsQuery, Product, ProductPage } from "../../web/src/api"
 import { ApiError, NetworkError } from "../../web/src/api";
 import { hueFor, initials, productArtSvg } from "../../web/src/art";
 import { discoverCategories } from "../../web/src/categories";
-import { categoryLabel, errorMessage, maxOrderable, nextQuantity, stockLabel } from "../../web/src/messages";
+import { categoryLabel, errorMessage, maxOrderable, nextQuantity, stockLabel, stockNote } from "../../web/src/messages";
 import { parseQuantity } from "../../web/src/views/cart";
+import { normalizeQuery } from "../../web/src/views/search";
 
 const product = (sku: string, category: string): Product => ({ sku, name: sku, description: "", category, priceCents: 100, currency: "USD", stock: 5 });
 
@@ -92,5 +93,20 @@ describe("category names", () => {
   it("are shown capitalised", () => {
     expect(categoryLabel("coffee")).toBe("Coffee");
     expect(categoryLabel("")).toBe("");
+  });
+});
+
+describe("stock notes and search queries", () => {
+  it("notes what the stock cannot cover, and little stock left", () => {
+    expect(stockNote(1, 3)).toBe("Only 1 left - you asked for 3");
+    expect(stockNote(0, 1)).toBe("Out of stock");
+    expect(stockNote(3, 2)).toBe("Only 3 left");
+    expect(stockNote(5, 5)).toBe("Only 5 left");
+    expect(stockNote(6, 2)).toBeNull();
+  });
+
+  it("sends a trimmed query with single spaces, and nothing for blanks", () => {
+    expect(normalizeQuery("  earl \t grey ")).toBe("earl grey");
+    expect(normalizeQuery("   ")).toBeNull();
   });
 });

@@ -27,9 +27,9 @@ describe("idempotency keys per checkout attempt", () => {
   it("retries after a network error with the same key", async () => {
     const s = scripted([new NetworkError("offline"), order()]);
     const attempts = new CheckoutAttempts(s.placeOrder, s.newKey);
-    await expect(attempts.submit("a@example.com")).rejects.toBeInstanceOf(NetworkError);
+    await expect(attempts.submit("a@example.com", 1000)).rejects.toBeInstanceOf(NetworkError);
     expect(attempts.hasPendingAttempt).toBe(true);
-    await expect(attempts.submit("a@example.com")).resolves.toMatchObject({ id: "ord-1" });
+    await expect(attempts.submit("a@example.com", 1000)).resolves.toMatchObject({ id: "ord-1" });
     expect(s.keys).toEqual(["key-1", "key-1"]);
   });
 
@@ -40,41 +40,56 @@ describe("idempotency keys per checkout attempt", () => {
       order(),
     ]);
     const attempts = new CheckoutAttempts(s.placeOrder, s.newKey);
-    await expect(attempts.submit("a@example.com")).rejects.toThrow("down");
-    await expect(attempts.submit("a@example.com")).rejects.toThrow("busy");
-    await attempts.submit("a@example.com");
+    await expect(attempts.submit("a@example.com", 1000)).rejects.toThrow("down");
+    await expect(attempts.submit("a@example.com", 1000)).rejects.toThrow("busy");
+    await attempts.submit("a@example.com", 1000);
     expect(s.keys).toEqual(["key-1", "key-1", "key-1"]);
   });
 
   it("starts a new attempt with a new key after a definitive answer", async () => {
     const s = scripted([order("ord-1"), new ApiError(409, "insufficient_stock", "short"), order("ord-2")]);
     const attempts = new CheckoutAttempts(s.placeOrder, s.newKey);
-    await attempts.submit("a@example.com");
-    await expect(attempts.submit("a@example.com")).rejects.toMatchObject({ code: "insufficient_stock" });
+    await attempts.submit("a@example.com", 1000);
+    await expect(attempts.submit("a@example.com", 1000)).rejects.toMatchObject({ code: "insufficient_stock" });
     expect(attempts.hasPendingAttempt).toBe(false);
-    await attempts.submit("a@example.com");
+    await attempts.submit("a@example.com", 1000);
     expect(s.keys).toEqual(["key-1", "key-2", "key-3"]);
   });
 
   it("uses a new key when the request changed (another e-mail, or the cart was edited)", async () => {
     const s = scripted([new NetworkError("offline"), new NetworkError("offline"), order()]);
     const attempts = new CheckoutAttempts(s.placeOrder, s.newKey);
-    await expect(attempts.submit("a@example.com")).rejects.toThrow();
-    await expect(attempts.submit("b@example.com")).rejects.toThrow();
+    await expect(attempts.submit("a@example.com", 1000)).rejects.toThrow();
+    await expect(attempts.submit("b@example.com", 1000)).rejects.toThrow();
     attempts.forget();
-    await attempts.submit("b@example.com");
+    await attempts.submit("b@example.com", 1000);
     expect(s.keys).toEqual(["key-1", "key-2", "key-3"]);
+  });
+
+  it("starts a new attempt when the confirmed total changes, and sends that total", async () => {
+    const totals: number[] = [];
+    const s = scripted([new NetworkError("offline"), new ApiError(409, "cart_changed", "changed"), order()]);
+    const attempts = new CheckoutAttempts(async (email, key, total) => {
+      totals.push(total);
+      return s.placeOrder(email, key);
+    }, s.newKey);
+    await expect(attempts.submit("a@example.com", 1000)).rejects.toBeInstanceOf(NetworkError);
+    // The shopper now confirms another total (the cart changed): a new request, so a new key.
+    await expect(attempts.submit("a@example.com", 1200)).rejects.toMatchObject({ code: "cart_changed" });
+    await attempts.submit("a@example.com", 1200);
+    expect(s.keys).toEqual(["key-1", "key-2", "key-3"]);
+    expect(totals).toEqual([1000, 1200, 1200]);
   });
 
   it("keeps the pending key across a page reload", async () => {
     const storage = memoryStorage();
     const first = scripted([new NetworkError("offline")]);
-    await expect(new CheckoutAttempts(first.placeOrder, first.newKey, storage).submit("a@example.com")).rejects.toThrow();
+    await expect(new CheckoutAttempts(first.placeOrder, first.newKey, storage).submit("a@example.com", 1000)).rejects.toThrow();
 
     const afterReload = scripted([order()]);
     const attempts = new CheckoutAttempts(afterReload.placeOrder, () => "fresh-key", storage);
     expect(attempts.pendingEmail).toBe("a@example.com");
-    await attempts.submit("a@example.com");
+    await attempts.submit("a@example.com", 1000);
     expect(afterReload.keys).toEqual(["key-1"]);
     expect(storage.data.size).toBe(0);
   });
@@ -97,18 +112,21 @@ describe("idempotency keys per checkout attempt", () => {
 
   it("sends the same Idempotency-Key header on the retry over HTTP", async () => {
     const seen: string[] = [];
+    const bodies: unknown[] = [];
     let calls = 0;
     const fetch = async (_url: string, init?: RequestInit) => {
       seen.push(new Headers(init?.headers).get("idempotency-key")!);
+      bodies.push(JSON.parse(String(init?.body)));
       if (++calls === 1) throw new TypeError("Failed to fetch");
       return new Response(JSON.stringify(order("ord-9")), { status: 201, headers: { "content-type": "application/json" } });
     };
     const api = createApi({ fetch });
     let n = 0;
     const attempts = new CheckoutAttempts(api.placeOrder, () => `uuid-${++n}`);
-    await expect(attempts.submit("a@example.com")).rejects.toBeInstanceOf(NetworkError);
-    await expect(attempts.submit("a@example.com")).resolves.toMatchObject({ id: "ord-9" });
+    await expect(attempts.submit("a@example.com", 1000)).rejects.toBeInstanceOf(NetworkError);
+    await expect(attempts.submit("a@example.com", 1000)).resolves.toMatchObject({ id: "ord-9" });
     expect(seen).toEqual(["uuid-1", "uuid-1"]);
+    expect(bodies).toEqual([{ email: "a@example.com", expectedTotalCents: 1000 }, { email: "a@example.com", expectedTotalCents: 1000 }]);
   });
 });
 

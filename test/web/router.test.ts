@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isPageRoute } from "../../web/src/page-routes";
 import { hrefFor, matchRoute, shouldHandleClick, type ClickInfo, type Route } from "../../web/src/router";
 
 const here = { origin: "https://shop.example", pathname: "/cart", search: "" };
@@ -23,6 +24,15 @@ describe("client-side routes", () => {
     expect(matchRoute("/cart")).toEqual({ name: "cart" });
     expect(matchRoute("/checkout/")).toEqual({ name: "checkout" });
     expect(matchRoute("/orders/0b7c1e9a-4c7e-4a5e-9a57-3f2a1c9d8e11")).toEqual({ name: "order", id: "0b7c1e9a-4c7e-4a5e-9a57-3f2a1c9d8e11" });
+    expect(matchRoute("/search", "?q=earl+grey")).toEqual({ name: "search", query: "earl grey" });
+    expect(matchRoute("/search")).toEqual({ name: "search", query: "" });
+    expect(matchRoute("//")).toEqual({ name: "catalog", category: null });
+  });
+
+  it("agrees with the servers on which paths are pages (the rest answer 404)", () => {
+    const paths = ["/", "/cart", "/cart/", "/checkout", "/search", "/products/A.b_c-1", "/products/a/b", "/products/", "/products/has space", "/orders/x", "/orders/", "/nope", "/cart/extra", "/products/" + "x".repeat(65)];
+    for (const p of paths) expect(matchRoute(p).name === "notFound", p).toBe(!isPageRoute(p));
+    expect(paths.filter(isPageRoute)).toEqual(["/", "/cart", "/cart/", "/checkout", "/search", "/products/A.b_c-1", "/orders/x"]);
   });
 
   it("sends unknown paths and invalid SKUs to the not-found page", () => {
@@ -41,6 +51,7 @@ describe("client-side routes", () => {
       { name: "cart" },
       { name: "checkout" },
       { name: "order", id: "ord_123" },
+      { name: "search", query: "earl grey & milk" },
     ];
     for (const route of routes) {
       const url = new URL(hrefFor(route), "https://shop.example");

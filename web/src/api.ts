@@ -84,6 +84,8 @@ export interface ListProductsQuery {
   limit?: number;
   cursor?: string | null;
   category?: string | null;
+  /** Search words (contract v1.1: 1..100 characters, every word must match). */
+  q?: string | null;
 }
 
 /** The contract's routes as plain async functions. */
@@ -93,7 +95,11 @@ export interface ShopApi {
   getCart(): Promise<Cart>;
   setCartQuantity(sku: string, quantity: number): Promise<Cart>;
   removeFromCart(sku: string): Promise<Cart>;
-  placeOrder(email: string, idempotencyKey: string): Promise<Order>;
+  /**
+   * POST /api/orders. With `expectedTotalCents` (the total the shopper confirmed) the server
+   * refuses with 409 cart_changed instead of charging a different amount (contract v1.1).
+   */
+  placeOrder(email: string, idempotencyKey: string, expectedTotalCents?: number): Promise<Order>;
   getOrder(id: string): Promise<Order>;
 }
 
@@ -103,6 +109,7 @@ export function productsPath(query: ListProductsQuery = {}): string {
   if (query.limit !== undefined) params.set("limit", String(query.limit));
   if (query.cursor) params.set("cursor", query.cursor);
   if (query.category) params.set("category", query.category);
+  if (query.q) params.set("q", query.q);
   const qs = params.toString();
   return qs ? `/api/products?${qs}` : "/api/products";
 }
@@ -168,7 +175,8 @@ export function createApi(options: ApiClientOptions = {}): ShopApi {
     getCart: () => request<Cart>("GET", "/api/cart"),
     setCartQuantity: (sku, quantity) => request<Cart>("PUT", `/api/cart/items/${enc(sku)}`, { quantity }),
     removeFromCart: (sku) => request<Cart>("DELETE", `/api/cart/items/${enc(sku)}`),
-    placeOrder: (email, idempotencyKey) => request<Order>("POST", "/api/orders", { email }, { "idempotency-key": idempotencyKey }),
+    placeOrder: (email, idempotencyKey, expectedTotalCents) =>
+      request<Order>("POST", "/api/orders", expectedTotalCents === undefined ? { email } : { email, expectedTotalCents }, { "idempotency-key": idempotencyKey }),
     getOrder: (id) => request<Order>("GET", `/api/orders/${enc(id)}`),
   };
 }

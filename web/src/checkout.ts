@@ -8,8 +8,11 @@
  *   replay that order instead of placing a second one.
  * - After a definitive answer (the order, or a 4xx such as insufficient_stock) the attempt
  *   is over; the next submit is a new attempt with a new key.
- * - A different request (another e-mail, a changed cart) is a new attempt too: the
- *   server would refuse an old key with a different request (422).
+ * - A different request (another e-mail, another confirmed total, a changed cart) is a new
+ *   attempt too: the server would refuse an old key with a different request (422).
+ * - Each attempt sends the total the shopper confirmed (`expectedTotalCents`), so a cart
+ *   changed meanwhile (another tab, a new price) is refused with 409 cart_changed instead
+ *   of being charged.
  *
  * The pending attempt is kept in sessionStorage, so reloading the page after a network
  * error still retries with the same key.
@@ -25,6 +28,7 @@ export interface KeyValueStore {
 interface PendingAttempt {
   key: string;
   email: string;
+  expectedTotalCents: number;
 }
 
 const STORAGE_KEY = "shop.checkout.pendingAttempt";
@@ -60,7 +64,7 @@ export class CheckoutAttempts {
   private pending: PendingAttempt | null;
 
   constructor(
-    private readonly placeOrder: (email: string, idempotencyKey: string) => Promise<Order>,
+    private readonly placeOrder: (email: string, idempotencyKey: string, expectedTotalCents: number) => Promise<Order>,
     private readonly newKey: () => string = () => newIdempotencyKey(),
     private readonly storage: KeyValueStore | null = null,
   ) {
@@ -82,12 +86,14 @@ export class CheckoutAttempts {
     return this.pending !== null;
   }
 
-  /** Places the order; reuses the pending key for a retry of the same request. */
-  async submit(email: string): Promise<Order> {
-    if (!this.pending || this.pending.email !== email) this.save({ key: this.newKey(), email });
+  /** Places the order for the total the shopper saw; reuses the pending key for a retry of the same request. */
+  async submit(email: string, expectedTotalCents: number): Promise<Order> {
+    if (!this.pending || this.pending.email !== email || this.pending.expectedTotalCents !== expectedTotalCents) {
+      this.save({ key: this.newKey(), email, expectedTotalCents });
+    }
     const { key } = this.pending!;
     try {
-      const order = await this.placeOrder(email, key);
+      const order = await this.placeOrder(email, key, expectedTotalCents);
       this.save(null);
       return order;
     } catch (error) {
@@ -116,7 +122,9 @@ export class CheckoutAttempts {
       const raw = this.storage?.getItem(STORAGE_KEY);
       if (!raw) return null;
       const parsed = JSON.parse(raw) as Partial<PendingAttempt>;
-      return typeof parsed.key === "string" && typeof parsed.email === "string" ? { key: parsed.key, email: parsed.email } : null;
+      return typeof parsed.key === "string" && typeof parsed.email === "string" && Number.isSafeInteger(parsed.expectedTotalCents)
+        ? { key: parsed.key, email: parsed.email, expectedTotalCents: parsed.expectedTotalCents! }
+        : null;
     } catch {
       return null;
     }

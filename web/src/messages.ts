@@ -18,6 +18,16 @@ export function stockLabel(stock: number): string {
   return "In stock";
 }
 
+/**
+ * The note under a cart or summary line: what the stock cannot cover ("Only 1 left - you
+ * asked for 3"), or that little is left ("Only 3 left"); null when there is plenty.
+ */
+export function stockNote(stock: number, quantity: number): string | null {
+  if (quantity > stock) return stock <= 0 ? "Out of stock" : `Only ${stock} left - you asked for ${quantity}`;
+  if (stock <= 5) return `Only ${stock} left`;
+  return null;
+}
+
 /** The most a shopper can put on one line: what is in stock, at most 99. */
 export function maxOrderable(stock: number): number {
   return Math.max(0, Math.min(MAX_LINE_QUANTITY, stock));
@@ -41,6 +51,8 @@ export function errorMessage(error: unknown, situation: Situation): string {
     switch (error.code) {
       case "insufficient_stock":
         return "Sorry, we don't have enough stock for everything in your cart. Nothing was charged and your cart is unchanged: lower the quantities or remove an item, then try again.";
+      case "cart_changed":
+        return "Your cart changed before the order was placed (a price or a quantity), so nothing was charged. Here is your cart as it is now.";
       case "cart_empty":
         return "Your cart is empty. Add a product before checking out.";
       case "idempotency_in_progress":

@@ -3,22 +3,23 @@
  * becomes a URL, so links, navigation and tests share one definition.
  *
  *   /                      catalog (optionally ?category=<name>)
+ *   /search?q=<words>      search results
  *   /products/<sku>        product page
  *   /cart                  cart
  *   /checkout              checkout
  *   /orders/<id>           order confirmation
  */
 
+import { isPageRoute } from "./page-routes";
+
 export type Route =
   | { name: "catalog"; category: string | null }
+  | { name: "search"; query: string }
   | { name: "product"; sku: string }
   | { name: "cart" }
   | { name: "checkout" }
   | { name: "order"; id: string }
   | { name: "notFound"; path: string };
-
-/** SKU shape from the API contract. */
-const SKU = /^[A-Za-z0-9._-]{1,64}$/;
 
 function decodeSegment(segment: string): string | null {
   try {
@@ -29,30 +30,28 @@ function decodeSegment(segment: string): string | null {
 }
 
 export function matchRoute(pathname: string, search = ""): Route {
-  const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
-  if (path === "/" || path === "") {
-    const category = new URLSearchParams(search).get("category");
+  // One definition of which paths are pages, shared with the servers that answer 404 for the rest.
+  if (!isPageRoute(pathname)) return { name: "notFound", path: pathname };
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") || "/" : pathname;
+  const params = new URLSearchParams(search);
+  if (path === "/") {
+    const category = params.get("category");
     return { name: "catalog", category: category ? category : null };
   }
+  if (path === "/search") return { name: "search", query: params.get("q") ?? "" };
   if (path === "/cart") return { name: "cart" };
   if (path === "/checkout") return { name: "checkout" };
-  const product = /^\/products\/([^/]+)$/.exec(path);
-  if (product) {
-    const sku = decodeSegment(product[1]!);
-    if (sku !== null && SKU.test(sku)) return { name: "product", sku };
-  }
-  const order = /^\/orders\/([^/]+)$/.exec(path);
-  if (order) {
-    const id = decodeSegment(order[1]!);
-    if (id !== null && id.length > 0 && id.length <= 128) return { name: "order", id };
-  }
-  return { name: "notFound", path: pathname };
+  const [, section, segment] = path.split("/") as [string, string, string];
+  if (section === "products") return { name: "product", sku: segment };
+  return { name: "order", id: decodeSegment(segment) ?? segment };
 }
 
 export function hrefFor(route: Route): string {
   switch (route.name) {
     case "catalog":
       return route.category ? `/?category=${encodeURIComponent(route.category)}` : "/";
+    case "search":
+      return `/search?${new URLSearchParams({ q: route.query }).toString()}`;
     case "product":
       return `/products/${encodeURIComponent(route.sku)}`;
     case "cart":

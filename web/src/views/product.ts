@@ -12,40 +12,68 @@ function productDetails(ctx: AppContext, product: Product, heading: HTMLHeadingE
   heading.textContent = product.name;
   // Only while this page is still the one shown (the shopper may have moved on).
   if (heading.isConnected) document.title = `${product.name} · Demo Shop`;
-  const max = maxOrderable(product.stock);
-  const quantity = h("input", { id: "quantity", name: "quantity", type: "number", inputmode: "numeric", min: 1, max: Math.max(1, max), step: 1, value: 1, required: true, disabled: max === 0 });
+  const stock = maxOrderable(product.stock);
+  /** What can still be added: the stock less what this cart already holds. */
+  const addable = () => Math.max(0, stock - ctx.cart.quantityOf(product.sku));
+  const quantity = h("input", { id: "quantity", name: "quantity", type: "number", inputmode: "numeric", min: 1, step: 1, value: 1, required: true });
   const quantityError = h("p", { id: "quantity-error", class: "field-error", hidden: true });
-  const submit = h("button", { type: "submit", class: "button", disabled: max === 0 }, max === 0 ? "Sold out" : "Add to cart");
+  const submit = h("button", { type: "submit", class: "button" });
+  const inCart = h("p", { class: "hint", "aria-live": "polite" });
   const form = h(
     "form",
     { class: "add-form", novalidate: true },
     h("label", { for: "quantity" }, "Quantity"),
     quantity,
-    quantityError,
     submit,
+    quantityError,
+    inCart,
   );
+
+  /** Bounds and labels follow the cart (this tab's changes and other tabs'). */
+  function sync(): void {
+    const max = addable();
+    quantity.max = String(Math.max(1, max));
+    quantity.disabled = max === 0;
+    submit.disabled = max === 0;
+    submit.textContent = stock === 0 ? "Sold out" : max === 0 ? "All in your cart" : "Add to cart";
+    const held = ctx.cart.quantityOf(product.sku);
+    inCart.textContent = held > 0 ? `${held} in your cart.` : "";
+  }
+  sync();
+  ctx.onCartUpdate(form, sync);
+
+  function refuse(message: string): void {
+    quantityError.textContent = message;
+    quantityError.hidden = false;
+    quantity.setAttribute("aria-invalid", "true");
+    quantity.setAttribute("aria-describedby", "quantity-error");
+    quantity.focus();
+  }
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (submit.getAttribute("aria-disabled") === "true") return;
     const wanted = Number(quantity.value);
-    if (!Number.isInteger(wanted) || wanted < 1 || wanted > max) {
-      quantityError.textContent = `Enter a whole number from 1 to ${max}.`;
-      quantityError.hidden = false;
-      quantity.setAttribute("aria-invalid", "true");
-      quantity.setAttribute("aria-describedby", "quantity-error");
-      quantity.focus();
-      return;
+    const max = addable();
+    if (!Number.isInteger(wanted) || wanted < 1) return refuse(`Enter a whole number from 1 to ${max}.`);
+    if (wanted > max) {
+      const held = ctx.cart.quantityOf(product.sku);
+      return refuse(held > 0 ? `Only ${product.stock} left, and ${held} ${held === 1 ? "is" : "are"} in your cart: you can add ${max} more.` : `Only ${product.stock} left: enter at most ${max}.`);
     }
     quantityError.hidden = true;
     quantity.removeAttribute("aria-invalid");
-    submit.disabled = true;
+    quantity.removeAttribute("aria-describedby");
+    // aria-disabled instead of disabled while it runs: a disabled button loses keyboard focus.
+    submit.setAttribute("aria-disabled", "true");
     try {
       const cart = await ctx.api.setCartQuantity(product.sku, nextQuantity(ctx.cart.quantityOf(product.sku), wanted));
       ctx.cart.changed(cart);
+      quantity.value = "1";
       ctx.notify(`Added ${wanted} × ${product.name} to your cart.`);
     } catch (error) {
       ctx.notify(errorMessage(error, "cart"), "error");
     } finally {
-      submit.disabled = false;
+      submit.removeAttribute("aria-disabled");
     }
   });
 
@@ -57,7 +85,7 @@ function productDetails(ctx: AppContext, product: Product, heading: HTMLHeadingE
       "div",
       { class: "product-info" },
       h("p", { class: "price price-large" }, formatPrice(product.priceCents, product.currency)),
-      h("p", { class: `stock${max === 0 ? " stock-out" : ""}` }, stockLabel(product.stock)),
+      h("p", { class: `stock${stock === 0 ? " stock-out" : ""}` }, stockLabel(product.stock)),
       product.description ? h("p", { class: "description" }, product.description) : null,
       product.category
         ? h("p", null, "Category: ", h("a", { href: hrefFor({ name: "catalog", category: product.category }) }, categoryLabel(product.category)))
