@@ -122,8 +122,17 @@ class Builder {
   markUnpriced(r: CostResource, reason: string): void {
     this.unpriced.push({ urn: r.urn, resource: r.name, type: r.type, reason });
   }
+  /**
+   * Share of requests through CloudFront (browsers) and through API Gateway (API clients): the
+   * mix's shares when the stack has both front doors, else all requests through the one it has.
+   */
+  get browserShare(): number {
+    const cdn = this.ofType("aws:cloudfront/distribution:Distribution").length > 0;
+    const api = this.ofType("aws:apigateway/restApi:RestApi").length > 0;
+    return cdn && api ? this.a.browserShare : cdn ? 1 : 0;
+  }
   get apiShare(): number {
-    return 1 - this.a.browserShare;
+    return this.ofType("aws:apigateway/restApi:RestApi").length > 0 ? 1 - this.browserShare : 0;
   }
   /** Memory in GB and architecture of a function (Lambda's defaults: 128 MB, x86_64). */
   functionSize(f: CostResource): { gb: number; arch: "arm64" | "x86_64" } {
@@ -174,7 +183,7 @@ const HANDLERS: Record<string, Handler> = {
     const gbPerLcu = lambdaTargets ? ALB_LCU_GB_LAMBDA : ALB_LCU_GB_OTHER;
     const byBytes = perGb(b.a.requestBytes + b.a.responseBytes) / gbPerLcu;
     const byConnections = b.a.albNewConnectionsPerRequest / ALB_LCU_NEW_CONNECTIONS_PER_HOUR;
-    b.addUsage(r, "LCU-hours (browser API requests; processed bytes or new connections, the larger)", "elb.alb.lcuHour", b.a.browserShare * Math.max(byBytes, byConnections));
+    b.addUsage(r, "LCU-hours (browser API requests; processed bytes or new connections, the larger)", "elb.alb.lcuHour", b.browserShare * Math.max(byBytes, byConnections));
   },
   "aws:rds/cluster:Cluster": (r, b) => {
     if (!String(r.props.engine ?? "").startsWith("aurora")) return b.markUnpriced(r, `no price for engine ${String(r.props.engine)} in the table`);
@@ -210,8 +219,8 @@ const HANDLERS: Record<string, Handler> = {
   "aws:lambda/function:Function": (r, b) => {
     const { gb, arch } = b.functionSize(r);
     if (b.edgeFunctions.includes(r)) {
-      b.addUsage(r, "Lambda@Edge requests (browser API requests)", "lambda.edge.requestMillion", b.a.browserShare / 1e6);
-      b.addUsage(r, `Lambda@Edge GB-seconds (${gb * 1024} MB x ${b.a.edgeDurationMs} ms)`, "lambda.edge.gbSecond", (b.a.browserShare * gb * b.a.edgeDurationMs) / 1000);
+      b.addUsage(r, "Lambda@Edge requests (browser API requests)", "lambda.edge.requestMillion", b.browserShare / 1e6);
+      b.addUsage(r, `Lambda@Edge GB-seconds (${gb * 1024} MB x ${b.a.edgeDurationMs} ms)`, "lambda.edge.gbSecond", (b.browserShare * gb * b.a.edgeDurationMs) / 1000);
       return;
     }
     if (!b.apiFunctions.includes(r)) {
@@ -231,13 +240,13 @@ const HANDLERS: Record<string, Handler> = {
     b.addFixed(r, `provisioned GB-seconds (${n} x ${Math.round(gb * 1024)} MB ${arch}, all month)`, `lambda.${arch}.provisionedGbSecond`, n * gb * b.hours * 3600);
   },
   "aws:cloudfront/distribution:Distribution": (r, b) => {
-    const requests = b.a.browserShare * (1 + b.a.staticRequestsPerBrowserRequest);
+    const requests = b.browserShare * (1 + b.a.staticRequestsPerBrowserRequest);
     b.addUsage(r, "HTTPS requests (browser API requests and static files)", "cloudfront.httpsRequest10k", requests / 10_000);
-    const bytes = b.a.browserShare * (b.a.responseBytes + b.a.staticRequestsPerBrowserRequest * b.a.staticResponseBytes);
+    const bytes = b.browserShare * (b.a.responseBytes + b.a.staticRequestsPerBrowserRequest * b.a.staticResponseBytes);
     b.addUsage(r, "data transfer out to browsers", "cloudfront.dataOutGb", perGb(bytes));
   },
   "aws:cloudfront/function:Function": (r, b) =>
-    b.addUsage(r, "invocations (static file requests)", "cloudfront.functionMillion", (b.a.browserShare * b.a.staticRequestsPerBrowserRequest) / 1e6),
+    b.addUsage(r, "invocations (static file requests)", "cloudfront.functionMillion", (b.browserShare * b.a.staticRequestsPerBrowserRequest) / 1e6),
   "aws:apigateway/restApi:RestApi": (r, b) => {
     const apis = b.ofType(r.type).length;
     b.addUsage(r, "REST API requests (API-client share)", "apigateway.rest.requestMillion", b.apiShare / apis / 1e6);
@@ -284,7 +293,7 @@ const HANDLERS: Record<string, Handler> = {
     b.addFixed(r, "web ACL", "waf.webAclMonth", 1);
     b.addFixed(r, "rules", "waf.ruleMonth", arr(r.props.rules).length);
     const cloudfront = r.props.scope === "CLOUDFRONT";
-    const share = cloudfront ? b.a.browserShare * (1 + b.a.staticRequestsPerBrowserRequest) : b.apiShare;
+    const share = cloudfront ? b.browserShare * (1 + b.a.staticRequestsPerBrowserRequest) : b.apiShare;
     b.addUsage(r, cloudfront ? "requests inspected (CloudFront)" : "requests inspected (regional: API-client share)", "waf.requestMillion", share / 1e6);
   },
 };
