@@ -162,7 +162,7 @@ const HANDLERS: Record<string, Handler> = {
   "aws:ec2/natGateway:NatGateway": (r, b) => {
     b.addFixed(r, "gateway-hours", "vpc.natGateway.hour", b.hours);
     const gateways = b.ofType(r.type).length;
-    b.addUsage(r, "data processed (X-Ray uploads; DynamoDB and S3 use gateway endpoints)", "vpc.natGateway.dataGb", perGb(b.a.natBytesPerRequest) / gateways);
+    b.addUsage(r, "data processed (X-Ray uploads)", "vpc.natGateway.dataGb", perGb(b.a.natBytesPerRequest) / gateways);
   },
   "aws:ec2/eip:Eip": (r, b) => b.addFixed(r, "public IPv4 address-hours", "vpc.publicIpv4.hour", b.hours),
   "aws:ec2/vpcEndpoint:VpcEndpoint": (r, b) => {
@@ -183,11 +183,11 @@ const HANDLERS: Record<string, Handler> = {
     const gbPerLcu = lambdaTargets ? ALB_LCU_GB_LAMBDA : ALB_LCU_GB_OTHER;
     const byBytes = perGb(b.a.requestBytes + b.a.responseBytes) / gbPerLcu;
     const byConnections = b.a.albNewConnectionsPerRequest / ALB_LCU_NEW_CONNECTIONS_PER_HOUR;
-    b.addUsage(r, "LCU-hours (browser API requests; processed bytes or new connections, the larger)", "elb.alb.lcuHour", b.browserShare * Math.max(byBytes, byConnections));
+    b.addUsage(r, "LCU-hours (browser API requests)", "elb.alb.lcuHour", b.browserShare * Math.max(byBytes, byConnections));
   },
   "aws:rds/cluster:Cluster": (r, b) => {
     if (!String(r.props.engine ?? "").startsWith("aurora")) return b.markUnpriced(r, `no price for engine ${String(r.props.engine)} in the table`);
-    b.addFixed(r, `storage (${b.a.auroraStorageGb} GB assumed; backups within the retention period are free)`, "rds.aurora.storageGbMonth", b.a.auroraStorageGb);
+    b.addFixed(r, `storage, ${b.a.auroraStorageGb} GB assumed (backups within retention free)`, "rds.aurora.storageGbMonth", b.a.auroraStorageGb);
     b.addUsage(r, "I/O requests (Standard configuration)", "rds.aurora.ioMillion", (b.mix.databaseQueries * b.a.auroraIoPerQuery) / 1e6);
     const instances = b.serverlessInstances((c) => c === r);
     if (instances.length === 0) return;
@@ -210,7 +210,7 @@ const HANDLERS: Record<string, Handler> = {
     if (instances.length === 0) return b.markUnpriced(r, "only RDS Proxy on Aurora Serverless v2 is in the table");
     const floor = Math.max(RDS_PROXY_MIN_ACU, instances.reduce((s, i) => s + i.min, 0));
     const max = instances.reduce((s, i) => s + i.max, 0);
-    b.addFixed(r, `ACU-hours of its targets (minimum charge ${RDS_PROXY_MIN_ACU} ACUs)`, "rds.proxy.serverlessV2.acuHour", floor * b.hours);
+    b.addFixed(r, `ACU-hours of its targets (at least ${RDS_PROXY_MIN_ACU} ACUs)`, "rds.proxy.serverlessV2.acuHour", floor * b.hours);
     b.addUsage(r, `ACU-hours once its targets exceed ${floor} ACUs`, "rds.proxy.serverlessV2.acuHour", acuHoursPerRequest(b.a, b.mix.databaseQueries), {
       included: floor * b.hours,
       cap: Math.max(0, max - floor) * b.hours,
@@ -224,12 +224,12 @@ const HANDLERS: Record<string, Handler> = {
       return;
     }
     if (!b.apiFunctions.includes(r)) {
-      b.addFixed(r, "requests (no traffic in the request mix: invoked only at deploy or by events)", "lambda.requestMillion", 0);
+      b.addFixed(r, "requests (not in the request mix: deploy-time or event-driven)", "lambda.requestMillion", 0);
       return;
     }
     const share = 1 / b.apiFunctions.length;
     b.addUsage(r, "requests", "lambda.requestMillion", share / 1e6);
-    b.addUsage(r, `GB-seconds (${Math.round(gb * 1024)} MB ${arch} x ${b.a.durationMs} ms, all at the on-demand rate)`, `lambda.${arch}.gbSecond`, (share * gb * b.a.durationMs) / 1000);
+    b.addUsage(r, `GB-seconds (${Math.round(gb * 1024)} MB ${arch} x ${b.a.durationMs} ms)`, `lambda.${arch}.gbSecond`, (share * gb * b.a.durationMs) / 1000);
     if (obj(r.props.tracingConfig).mode === "Active") b.addUsage(r, `X-Ray traces recorded (${b.a.tracedShare * 100}% sampled)`, "xray.traceMillion", (share * b.a.tracedShare) / 1e6);
   },
   "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig": (r, b) => {
@@ -257,7 +257,7 @@ const HANDLERS: Record<string, Handler> = {
     b.free.push({ urn: r.urn, resource: r.name, type: r.type, reason: "free without a cache cluster" });
   },
   "aws:dynamodb/table:Table": (r, b) => {
-    b.addFixed(r, `storage (${b.a.dynamodbStorageGbPerTable} GB assumed)`, "dynamodb.storageGbMonth", b.a.dynamodbStorageGbPerTable);
+    b.addFixed(r, `storage, ${b.a.dynamodbStorageGbPerTable} GB assumed`, "dynamodb.storageGbMonth", b.a.dynamodbStorageGbPerTable);
     if (obj(r.props.pointInTimeRecovery).enabled === true) b.addFixed(r, "point-in-time recovery", "dynamodb.pitrGbMonth", b.a.dynamodbStorageGbPerTable);
     if (r.props.billingMode === "PROVISIONED") {
       b.addFixed(r, "provisioned read capacity hours", "dynamodb.provisioned.rcuHour", (num(r.props.readCapacity) ?? 0) * b.hours);
@@ -265,8 +265,8 @@ const HANDLERS: Record<string, Handler> = {
       return;
     }
     const tables = b.ofType(r.type).filter((t) => t.props.billingMode !== "PROVISIONED").length;
-    b.addUsage(r, "read request units (the mix's reads, spread over the on-demand tables)", "dynamodb.onDemand.readMillion", b.mix.dynamodbReadUnits / tables / 1e6);
-    b.addUsage(r, "write request units (the mix's writes, spread over the on-demand tables)", "dynamodb.onDemand.writeMillion", b.mix.dynamodbWriteUnits / tables / 1e6);
+    b.addUsage(r, "read request units (the mix, split over tables)", "dynamodb.onDemand.readMillion", b.mix.dynamodbReadUnits / tables / 1e6);
+    b.addUsage(r, "write request units (the mix, split over tables)", "dynamodb.onDemand.writeMillion", b.mix.dynamodbWriteUnits / tables / 1e6);
   },
   "aws:kms/key:Key": (r, b) => b.addFixed(r, "customer managed key", "kms.keyMonth", 1),
   "aws:secretsmanager/secret:Secret": (r, b) => b.addFixed(r, "secret", "secretsmanager.secretMonth", 1),
@@ -286,9 +286,9 @@ const HANDLERS: Record<string, Handler> = {
     const months = days ? days / 30.4 : b.a.logMonthsWhenRetainedForever;
     b.addUsage(r, `storage (${days ? `${days}-day retention` : `kept forever: ${months} months assumed`})`, "cloudwatch.logs.storageGbMonth", source.gbPerRequest * months);
   },
-  "aws:s3/bucket:Bucket": (r, b) => b.addFixed(r, `storage (${b.a.s3StorageGbPerBucket} GB assumed)`, "s3.storageGbMonth", b.a.s3StorageGbPerBucket),
-  "aws:ecr/repository:Repository": (r, b) => b.addFixed(r, `image storage (${b.a.ecrStorageGbPerRepository} GB assumed)`, "ecr.storageGbMonth", b.a.ecrStorageGbPerRepository),
-  "aws:budgets/budget:Budget": (r, b) => b.addFixed(r, "budget-days (the payer account's first two budgets are free)", "budgets.budgetDay", b.hours / 24),
+  "aws:s3/bucket:Bucket": (r, b) => b.addFixed(r, `storage, ${b.a.s3StorageGbPerBucket} GB assumed`, "s3.storageGbMonth", b.a.s3StorageGbPerBucket),
+  "aws:ecr/repository:Repository": (r, b) => b.addFixed(r, `image storage, ${b.a.ecrStorageGbPerRepository} GB assumed`, "ecr.storageGbMonth", b.a.ecrStorageGbPerRepository),
+  "aws:budgets/budget:Budget": (r, b) => b.addFixed(r, "budget-days (an account's first two budgets are free)", "budgets.budgetDay", b.hours / 24),
   "aws:wafv2/webAcl:WebAcl": (r, b) => {
     b.addFixed(r, "web ACL", "waf.webAclMonth", 1);
     b.addFixed(r, "rules", "waf.ruleMonth", arr(r.props.rules).length);
@@ -306,7 +306,7 @@ function logSource(r: CostResource, b: Builder): { what: string; gbPerRequest: n
   const fn = b.apiFunctions.find((f) => matches(obj(f.props.loggingConfig).logGroup) || `/aws/lambda/${String(f.props.name)}` === name);
   if (fn) return { what: "API function logs", gbPerRequest: perGb(b.a.functionLogBytesPerRequest) / b.apiFunctions.length, vended: false };
   if (b.ofType("aws:apigateway/stage:Stage").some((s) => matches(obj(s.props.accessLogSettings).destinationArn))) {
-    return { what: "API Gateway access logs (API-client share)", gbPerRequest: b.apiShare * perGb(b.a.accessLogBytesPerRequest), vended: false };
+    return { what: "API Gateway access logs", gbPerRequest: b.apiShare * perGb(b.a.accessLogBytesPerRequest), vended: false };
   }
   if (b.ofType("aws:ec2/flowLog:FlowLog").some((f) => matches(f.props.logDestination) || f.props.logGroupName === name)) {
     return { what: "VPC flow log records", gbPerRequest: perGb(b.a.flowLogBytesPerRequest), vended: true };
