@@ -278,7 +278,7 @@ const HANDLERS: Record<string, Handler> = {
   "aws:cloudwatch/logGroup:LogGroup": (r, b) => {
     const source = logSource(r, b);
     if (!source) {
-      b.addFixed(r, "ingestion (no per-request traffic in the mix)", "cloudwatch.logs.ingestGb", 0);
+      b.addFixed(r, "ingestion: no per-request traffic in the mix", "cloudwatch.logs.ingestGb", 0);
       return;
     }
     b.addUsage(r, `ingestion (${source.what})`, source.vended ? "cloudwatch.logs.vendedIngestGb" : "cloudwatch.logs.ingestGb", source.gbPerRequest);
