@@ -11,7 +11,7 @@ interface FloorConfig {
 
 /** A plain copy of a resource's properties; values unknown during preview become undefined. */
 function plain(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((v, i) => plain(known(() => value[i]) ?? v));
+  if (Array.isArray(value)) return Array.from({ length: value.length }, (_, i) => plain(known(() => value[i])));
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(value)) out[k] = plain(known(() => (value as Record<string, unknown>)[k]));
