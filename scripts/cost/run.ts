@@ -35,6 +35,8 @@ export interface CostReport {
   /** Prices the report used that no page confirmed when the table was written. */
   unconfirmedPrices: string[];
   priceTables: { region: string; read: string[] }[];
+  /** The request mix and the other stated figures the report used (docs/cost.md). */
+  assumptions: CostAssumptions;
   skippedSecrets: string[];
 }
 
@@ -75,6 +77,7 @@ export function priceEstimate(e: Estimate, prices: PriceBook, requestsPerMonth?:
     free: e.free,
     unpriced: [...seen.values()],
     unconfirmedPrices,
+    assumptions: e.assumptions,
     priceTables: [...regions].sort().map((r) => ({ region: r, read: [...new Set(Object.values(prices[r]?.prices ?? {}).map((p) => p.read))].sort() })),
   };
 }

@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { costAt, estimate, monthlyFloor, perMillionRequests } from "../../policy/lib/cost/model";
 import { BUILTIN_PRICE_TABLES } from "../../policy/lib/cost/price-table";
 import { runUnderMocks } from "../../scripts/preflight/program";
+import { parseCostArgs } from "../../scripts/cost/args";
 import { cost, costResource } from "../../scripts/cost/run";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -58,6 +59,23 @@ describe("a small program, priced by hand (us-east-1)", () => {
 });
 
 describe("the CLI", () => {
+  it("parses its arguments and names what is wrong", () => {
+    expect(parseCostArgs(["--stack", "prod", "--config", "natGateways=perAz", "--requests-per-month", "5_000_000", "--duration-ms", "40", "--prices", "a.json", "--json"])).toEqual({
+      programDir: ".",
+      stack: "prod",
+      config: { natGateways: "perAz" },
+      requestsPerMonth: 5e6,
+      durationMs: 40,
+      priceFiles: ["a.json"],
+      json: true,
+      help: false,
+    });
+    expect(() => parseCostArgs(["--duration-ms", "0"])).toThrow("--duration-ms must be > 0");
+    expect(() => parseCostArgs(["--config", "novalue"])).toThrow('--config expects key=value, got "novalue"');
+    expect(() => parseCostArgs(["--prices"])).toThrow("--prices needs a value");
+    expect(() => parseCostArgs(["--budget"])).toThrow('unknown argument "--budget"');
+  });
+
   const run = promisify(execFile);
   const tsx = path.join(ROOT, "node_modules/.bin/tsx");
   const cli = (...args: string[]) => run(tsx, ["scripts/cost.ts", ...args], { cwd: ROOT }).then(
