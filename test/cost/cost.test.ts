@@ -167,6 +167,14 @@ describe("cost grows with instance counts and with traffic", () => {
     close(acu(1e13), (16 - 0.5) * 730); // capped at the maximum
   }, 60_000);
 
+  it("a table without billingMode is provisioned (the provider's default): its capacity is fixed, its requests free", async () => {
+    const e = await estimateOf(() => {
+      new aws.dynamodb.Table("t", { name: "t", hashKey: "pk", attributes: [{ name: "pk", type: "S" }], readCapacity: 5, writeCapacity: 5 });
+    });
+    close(monthlyFloor(e, BUILTIN_PRICE_TABLES), 0.25 + 5 * 730 * 0.00013 + 5 * 730 * 0.00065);
+    expect(e.usage).toEqual([]);
+  }, 60_000);
+
   it("the total grows with requests, and per million it is the usage lines' marginal rate", async () => {
     const e = await estimateOf(() => auroraCluster(3, 0.5));
     const totals = [0, 1e6, 1e8, 1e10].map((n) => costAt(e, BUILTIN_PRICE_TABLES, n).totalUsd);

@@ -259,12 +259,13 @@ const HANDLERS: Record<string, Handler> = {
   "aws:dynamodb/table:Table": (r, b) => {
     b.addFixed(r, `storage, ${b.a.dynamodbStorageGbPerTable} GB assumed`, "dynamodb.storageGbMonth", b.a.dynamodbStorageGbPerTable);
     if (obj(r.props.pointInTimeRecovery).enabled === true) b.addFixed(r, "point-in-time recovery", "dynamodb.pitrGbMonth", b.a.dynamodbStorageGbPerTable);
-    if (r.props.billingMode === "PROVISIONED") {
+    // The provider's default billing mode is PROVISIONED.
+    if (r.props.billingMode !== "PAY_PER_REQUEST") {
       b.addFixed(r, "provisioned read capacity hours", "dynamodb.provisioned.rcuHour", (num(r.props.readCapacity) ?? 0) * b.hours);
       b.addFixed(r, "provisioned write capacity hours", "dynamodb.provisioned.wcuHour", (num(r.props.writeCapacity) ?? 0) * b.hours);
       return;
     }
-    const tables = b.ofType(r.type).filter((t) => t.props.billingMode !== "PROVISIONED").length;
+    const tables = b.ofType(r.type).filter((t) => t.props.billingMode === "PAY_PER_REQUEST").length;
     b.addUsage(r, "read request units (the mix, split over tables)", "dynamodb.onDemand.readMillion", b.mix.dynamodbReadUnits / tables / 1e6);
     b.addUsage(r, "write request units (the mix, split over tables)", "dynamodb.onDemand.writeMillion", b.mix.dynamodbWriteUnits / tables / 1e6);
   },
