@@ -126,7 +126,7 @@ async function estimateOf(body: () => void) {
   return estimate({ resources: resources.map(costResource), region: "us-east-1" });
 }
 
-function auroraCluster(instances: number, minCapacity: number) {
+function auroraCluster(instances: number, minCapacity: number, readerTier?: number) {
   new aws.rds.Cluster("db", {
     clusterIdentifier: "db",
     engine: "aurora-postgresql",
@@ -135,7 +135,10 @@ function auroraCluster(instances: number, minCapacity: number) {
     manageMasterUserPassword: true,
     serverlessv2ScalingConfiguration: { minCapacity, maxCapacity: 16 },
   });
-  for (let i = 0; i < instances; i++) new aws.rds.ClusterInstance(`db-${i}`, { identifier: `db-${i}`, clusterIdentifier: "db", engine: "aurora-postgresql", instanceClass: "db.serverless" });
+  for (let i = 0; i < instances; i++) {
+    const promotionTier = i === 0 ? 0 : readerTier;
+    new aws.rds.ClusterInstance(`db-${i}`, { identifier: `db-${i}`, clusterIdentifier: "db", engine: "aurora-postgresql", instanceClass: "db.serverless", promotionTier });
+  }
   new aws.rds.Proxy("proxy", {
     name: "proxy",
     engineFamily: "POSTGRESQL",
@@ -165,6 +168,16 @@ describe("cost grows with instance counts and with traffic", () => {
     expect(acu(1e6)).toBe(0); // inside the 0.5 ACU x 730 h the floor pays for
     close(acu(1e9), 1e9 * perRequest - 0.5 * 730);
     close(acu(1e13), (16 - 0.5) * 730); // capped at the maximum
+  }, 60_000);
+
+  it("readers in promotion tiers 0-1 (RDS's default is 1) follow the writer's capacity, so they cost what it does", async () => {
+    const perRequest = (e: Awaited<ReturnType<typeof estimateOf>>) => e.usage.find((l) => l.dimension.startsWith("ACU-hours above"))!.perRequest;
+    const following = await estimateOf(() => auroraCluster(3, 0.5));
+    const independent = await estimateOf(() => auroraCluster(3, 0.5, 2));
+    const perStatement = 1 / 200 / 3600;
+    // 0.83 statements a request, 80% on the writer, the rest split over the two readers.
+    close(perRequest(following) / perStatement, 0.83 * 0.8 * 3);
+    close(perRequest(independent) / perStatement, 0.83 * 0.8 + 0.83 * 0.2);
   }, 60_000);
 
   it("a table without billingMode is provisioned (the provider's default): its capacity is fixed, its requests free", async () => {

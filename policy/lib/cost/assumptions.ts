@@ -31,6 +31,8 @@ export interface CostAssumptions {
   requestTypes: Record<string, RequestType>;
   /** Statements per second one ACU serves (simple indexed statements). */
   databaseQueriesPerAcuSecond: number;
+  /** Share of the statements the writer runs (writes, checkout, order reads); readers run the rest (catalog and cart price reads). */
+  writerShareOfStatements: number;
   /** Aurora I/O operations per statement (most reads are served from the buffer cache). */
   auroraIoPerQuery: number;
   /** Bytes of log per request: the API function's structured log, API Gateway's access log line, VPC flow log records. */
@@ -69,6 +71,7 @@ export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
     checkout: { share: 0.03, dynamodbReadUnits: 1, dynamodbWriteUnits: 2, databaseQueries: 10 },
   },
   databaseQueriesPerAcuSecond: 200,
+  writerShareOfStatements: 0.8,
   auroraIoPerQuery: 0.5,
   functionLogBytesPerRequest: 1000,
   accessLogBytesPerRequest: 700,

@@ -193,7 +193,7 @@ const HANDLERS: Record<string, Handler> = {
     if (instances.length === 0) return;
     const min = instances.reduce((s, i) => s + i.min, 0);
     const max = instances.reduce((s, i) => s + i.max, 0);
-    b.addUsage(r, `ACU-hours above the instances' minimum (${instances.length} instances, up to ${max} ACUs)`, "rds.aurora.serverlessV2.acuHour", acuHoursPerRequest(b.a, b.mix.databaseQueries), {
+    b.addUsage(r, `ACU-hours above the instances' minimum (${instances.length} instances, up to ${max} ACUs)`, "rds.aurora.serverlessV2.acuHour", acuHoursPerRequest(b.a, b.mix.databaseQueries, instances.map((i) => i.instance)), {
       included: min * b.hours,
       cap: (max - min) * b.hours,
     });
@@ -211,7 +211,7 @@ const HANDLERS: Record<string, Handler> = {
     const floor = Math.max(RDS_PROXY_MIN_ACU, instances.reduce((s, i) => s + i.min, 0));
     const max = instances.reduce((s, i) => s + i.max, 0);
     b.addFixed(r, `ACU-hours of its targets (at least ${RDS_PROXY_MIN_ACU} ACUs)`, "rds.proxy.serverlessV2.acuHour", floor * b.hours);
-    b.addUsage(r, `ACU-hours once its targets exceed ${floor} ACUs`, "rds.proxy.serverlessV2.acuHour", acuHoursPerRequest(b.a, b.mix.databaseQueries), {
+    b.addUsage(r, `ACU-hours once its targets exceed ${floor} ACUs`, "rds.proxy.serverlessV2.acuHour", acuHoursPerRequest(b.a, b.mix.databaseQueries, instances.map((i) => i.instance)), {
       included: floor * b.hours,
       cap: Math.max(0, max - floor) * b.hours,
     });
@@ -315,8 +315,23 @@ function logSource(r: CostResource, b: Builder): { what: string; gbPerRequest: n
   return undefined;
 }
 
-function acuHoursPerRequest(a: CostAssumptions, queries: number): number {
-  return queries / a.databaseQueriesPerAcuSecond / 3600;
+/**
+ * ACU-hours per request over Serverless v2 instances. The writer (the lowest promotion tier)
+ * runs the writer's share of the statements, the other instances split the rest; readers in
+ * promotion tiers 0-1 (1 is RDS's default) scale with the writer's capacity
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.how-it-works.html),
+ * so each costs at least what the writer does.
+ */
+export function acuHoursPerRequest(a: CostAssumptions, queries: number, instances: readonly CostResource[]): number {
+  const perStatement = 1 / a.databaseQueriesPerAcuSecond / 3600;
+  if (instances.length === 0) return 0;
+  const tier = (i: CostResource) => num(i.props.promotionTier) ?? 1;
+  const writer = instances.reduce((w, i) => (tier(i) < tier(w) ? i : w));
+  const readers = instances.filter((i) => i !== writer);
+  if (readers.length === 0) return queries * perStatement;
+  const writerAcu = queries * a.writerShareOfStatements * perStatement;
+  const readerAcu = (queries * (1 - a.writerShareOfStatements) * perStatement) / readers.length;
+  return writerAcu + readers.reduce((sum, r) => sum + (tier(r) <= 1 ? Math.max(writerAcu, readerAcu) : readerAcu), 0);
 }
 
 /** The stack's peak: Little's law over its API functions' concurrency, within the API Gateway throttle's share. */
