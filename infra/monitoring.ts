@@ -207,6 +207,8 @@ export class Monitoring extends pulumi.ComponentResource {
           name: budgetName,
           budgetType: "COST",
           timeUnit: "MONTHLY",
+          // AWS echoes "500.0" for "500.00"; the provider compares amounts as numbers
+          // (suppressEquivalentBudgetLimitAmount, terraform-provider-aws), so a second up shows no diff.
           limitAmount: args.monthlyBudgetUsd.toFixed(2),
           limitUnit: "USD",
           notifications: BUDGET_THRESHOLDS_PERCENT.map((threshold) => ({
