@@ -36,8 +36,9 @@ async function main(): Promise<number> {
   }
 }
 
+// Exit once stdout is flushed: a pipe takes writes asynchronously, and exiting at once would cut a long --json report.
 main().then(
-  (code) => process.exit(code),
+  (code) => process.stdout.write("", () => process.exit(code)),
   (e) => {
     console.error(e);
     process.exit(2);
