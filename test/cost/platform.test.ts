@@ -15,11 +15,12 @@ const ROOT = path.resolve(__dirname, "../..");
 const run = promisify(execFile);
 
 /**
- * The CLI in its own process (a program module runs once per process), its output read by a
- * consumer that starts late: the report is larger than a pipe's buffer and must arrive whole.
+ * The CLI in its own process (a program module runs once per process), read through a pipe as
+ * `npm run cost -- --json | jq` would: the report is larger than a pipe's 64 KiB buffer and must
+ * arrive whole (exiting before stdout drained cut it at 65,536 bytes in some runs).
  */
 async function costJson(...args: string[]): Promise<CostReport> {
-  const command = `"${path.join(ROOT, "node_modules/.bin/tsx")}" scripts/cost.ts --json ${args.join(" ")} | (sleep 1; cat)`;
+  const command = `"${path.join(ROOT, "node_modules/.bin/tsx")}" scripts/cost.ts --json ${args.join(" ")} | cat`;
   const { stdout } = await run("sh", ["-c", command], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }).catch(
     (e: { stdout: string; stderr: string; code: number }) => {
       throw new Error(`npm run cost ${args.join(" ")} exited ${e.code}:\n${e.stderr}\n${e.stdout.slice(0, 2000)}`);
