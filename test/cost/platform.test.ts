@@ -21,7 +21,7 @@ const run = promisify(execFile);
  */
 async function costJson(...args: string[]): Promise<CostReport> {
   const command = `"${path.join(ROOT, "node_modules/.bin/tsx")}" scripts/cost.ts --json ${args.join(" ")} | cat`;
-  const { stdout } = await run("sh", ["-c", command], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }).catch(
+  const { stdout } = await run("bash", ["-o", "pipefail", "-c", command], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }).catch(
     (e: { stdout: string; stderr: string; code: number }) => {
       throw new Error(`npm run cost ${args.join(" ")} exited ${e.code}:\n${e.stderr}\n${e.stdout.slice(0, 2000)}`);
     },
