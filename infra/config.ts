@@ -53,6 +53,8 @@ export interface PlatformConfig {
    * reaches the ALB by over HTTPS. The ALB's own *.elb.amazonaws.com name matches no ACM certificate.
    */
   readonly albDomainName?: string;
+  /** Monthly cost budget (USD) for the account; notifications at 80% and 100% go to the alarm topic. Unset: no budget. */
+  readonly monthlyBudgetUsd?: number;
   /** Values for the standard tags (infra/tags.ts). */
   readonly tags: TagContext;
 }
@@ -89,6 +91,7 @@ export const CONFIG_KEYS = [
   "alarmEmail",
   "certificateArn",
   "albDomainName",
+  "monthlyBudgetUsd",
   "project",
   "costCenter",
   "owner",
@@ -291,6 +294,12 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
     throw new ConfigError("albDomainName", "is set without certificateArn; allowed: only together with certificateArn (HTTPS from CloudFront to the ALB)");
   }
 
+  const budget = present(raw, "monthlyBudgetUsd");
+  const monthlyBudgetUsd = budget === undefined ? undefined : /^\d{1,9}(\.\d{1,2})?$/.test(budget) && Number(budget) >= 1 ? Number(budget) : NaN;
+  if (Number.isNaN(monthlyBudgetUsd)) {
+    throw new ConfigError("monthlyBudgetUsd", `is "${budget}"; allowed: a US-dollar amount of at least 1 with at most 2 decimals (e.g. 500 or 1250.50), or unset for no budget`);
+  }
+
   const tagValue = (key: string, fallback: string) =>
     matching(raw, key, TAG_VALUE_PATTERN, "1-256 letters, digits, spaces and _.:/=+-@ (an AWS tag value)", fallback)!;
 
@@ -316,6 +325,7 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
     alarmEmail,
     certificateArn,
     albDomainName,
+    monthlyBudgetUsd,
     tags: {
       environmentSuffix,
       project: tagValue("project", PROJECT_NAME),

@@ -161,6 +161,7 @@ const monitoring = new Monitoring("monitoring", {
   tags,
   isProd: config.isProd,
   alarmEmail: config.alarmEmail,
+  monthlyBudgetUsd: config.monthlyBudgetUsd,
   dbMaxCapacityAcu: config.dbMaxCapacity,
   resources: {
     apiFunction: { functionName: apiFunction.functionName },

@@ -35,7 +35,12 @@ export interface MonitoringArgs {
   thresholds?: Partial<AlarmThresholds>;
   /** prod: the topic's key gets the longest deletion window. */
   isProd?: boolean;
+  /** Monthly cost budget (USD): AWS Budgets notifies the alarm topic at 80% and 100% of it. */
+  monthlyBudgetUsd?: number;
 }
+
+/** Budget notification thresholds, in percent of the budget (actual spend). */
+export const BUDGET_THRESHOLDS_PERCENT = [80, 100] as const;
 
 interface Statement {
   Sid: string;
@@ -46,8 +51,12 @@ interface Statement {
   Condition?: Record<string, Record<string, string>>;
 }
 
-/** Key policy: the account administers the key (the default, so it is never locked out); CloudWatch may encrypt for the topic. */
-export function alarmTopicKeyPolicy(partition: string, accountId: string): { Version: "2012-10-17"; Statement: Statement[] } {
+/**
+ * Key policy: the account administers the key (the default, so it is never locked out); CloudWatch
+ * (and AWS Budgets when `budgets`) may encrypt for the topic: a service publishing to an SSE topic
+ * needs kms:GenerateDataKey* and kms:Decrypt on its key (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
+ */
+export function alarmTopicKeyPolicy(partition: string, accountId: string, budgets = false): { Version: "2012-10-17"; Statement: Statement[] } {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -59,6 +68,18 @@ export function alarmTopicKeyPolicy(partition: string, accountId: string): { Ver
         Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
         Resource: "*",
       },
+      ...(budgets
+        ? [
+            {
+              Sid: "BudgetsPublishToEncryptedTopic",
+              Effect: "Allow" as const,
+              Principal: { Service: "budgets.amazonaws.com" },
+              Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+              Resource: "*",
+              Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+            },
+          ]
+        : []),
     ],
   };
 }
@@ -75,8 +96,12 @@ export const TOPIC_OWNER_ACTIONS = [
   "sns:Publish",
 ] as const;
 
-/** Topic policy: the owner account manages it, this account's CloudWatch alarms publish to it, nothing without TLS. */
-export function alarmTopicPolicy(topicArn: string, partition: string, region: string, accountId: string): { Version: "2012-10-17"; Statement: Statement[] } {
+/**
+ * Topic policy: the owner account manages it, this account's CloudWatch alarms (and, with `budgets`,
+ * its AWS Budgets: https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html)
+ * publish to it, nothing without TLS.
+ */
+export function alarmTopicPolicy(topicArn: string, partition: string, region: string, accountId: string, budgets = false): { Version: "2012-10-17"; Statement: Statement[] } {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -98,6 +123,21 @@ export function alarmTopicPolicy(topicArn: string, partition: string, region: st
           StringEquals: { "aws:SourceAccount": accountId },
         },
       },
+      ...(budgets
+        ? [
+            {
+              Sid: "BudgetsPublish",
+              Effect: "Allow" as const,
+              Principal: { Service: "budgets.amazonaws.com" },
+              Action: "sns:Publish",
+              Resource: topicArn,
+              Condition: {
+                ArnLike: { "aws:SourceArn": `arn:${partition}:budgets::${accountId}:*` },
+                StringEquals: { "aws:SourceAccount": accountId },
+              },
+            },
+          ]
+        : []),
       {
         Sid: "DenyInsecureTransport",
         Effect: "Deny",
@@ -121,6 +161,7 @@ export class Monitoring extends pulumi.ComponentResource {
     super("shop:monitoring:Monitoring", name, {}, opts);
     const suffix = args.environmentSuffix;
 
+    const budgets = args.monthlyBudgetUsd !== undefined;
     const identity = aws.getCallerIdentityOutput({}, { parent: this });
     const partition = aws.getPartitionOutput({}, { parent: this });
     const region = args.region !== undefined ? pulumi.output(args.region) : aws.getRegionOutput({}, { parent: this }).region;
@@ -132,7 +173,7 @@ export class Monitoring extends pulumi.ComponentResource {
         description: `Encrypts the ${physicalName("snsTopic", "alarms", suffix)} SNS topic; usable by CloudWatch alarms`,
         enableKeyRotation: true,
         deletionWindowInDays: args.isProd ? 30 : 7,
-        policy: pulumi.all([partition.partition, identity.accountId]).apply(([p, account]) => JSON.stringify(alarmTopicKeyPolicy(p, account))),
+        policy: pulumi.all([partition.partition, identity.accountId]).apply(([p, account]) => JSON.stringify(alarmTopicKeyPolicy(p, account, budgets))),
         tags: standardTags(args.tags, keyName),
       },
       { parent: this },
@@ -145,16 +186,43 @@ export class Monitoring extends pulumi.ComponentResource {
       { name: topicName, displayName: `ecommerce ${suffix} alarms`, kmsMasterKeyId: key.arn, tags: standardTags(args.tags, topicName) },
       { parent: this },
     );
-    new aws.sns.TopicPolicy(
+    const topicPolicy = new aws.sns.TopicPolicy(
       `${name}-alarm-topic-policy`,
       {
         arn: topic.arn,
         policy: pulumi
           .all([topic.arn, partition.partition, region, identity.accountId])
-          .apply(([arn, p, r, account]) => JSON.stringify(alarmTopicPolicy(arn, p, r, account))),
+          .apply(([arn, p, r, account]) => JSON.stringify(alarmTopicPolicy(arn, p, r, account, budgets))),
       },
       { parent: this },
     );
+    if (args.monthlyBudgetUsd !== undefined) {
+      // The account's whole monthly cost (a tag filter would show $0 until the tag is activated
+      // as a cost allocation tag in the payer account). Budgets checks it may publish when the
+      // budget is created, so it waits for the topic and key policies.
+      const budgetName = physicalName("generic", "monthly-budget", suffix);
+      new aws.budgets.Budget(
+        `${name}-monthly-budget`,
+        {
+          name: budgetName,
+          budgetType: "COST",
+          timeUnit: "MONTHLY",
+          // AWS echoes "500.0" for "500.00"; the provider compares amounts as numbers
+          // (suppressEquivalentBudgetLimitAmount, terraform-provider-aws), so a second up shows no diff.
+          limitAmount: args.monthlyBudgetUsd.toFixed(2),
+          limitUnit: "USD",
+          notifications: BUDGET_THRESHOLDS_PERCENT.map((threshold) => ({
+            notificationType: "ACTUAL",
+            comparisonOperator: "GREATER_THAN",
+            threshold,
+            thresholdType: "PERCENTAGE",
+            subscriberSnsTopicArns: [topic.arn],
+          })),
+          tags: standardTags(args.tags, budgetName),
+        },
+        { parent: this, dependsOn: [topicPolicy, key] },
+      );
+    }
     if (args.alarmEmail) {
       new aws.sns.TopicSubscription(`${name}-alarm-email`, { topic: topic.arn, protocol: "email", endpoint: args.alarmEmail }, { parent: this });
     }

@@ -5,6 +5,7 @@
 import type { Policies } from "@pulumi/policy";
 import { apigatewayPolicies } from "./rules/apigateway";
 import { capacityPolicies } from "./rules/capacity";
+import { costPolicies } from "./rules/cost";
 import { databasePolicies } from "./rules/database";
 import { deliveryPolicies } from "./rules/delivery";
 import { dynamodbPolicies } from "./rules/dynamodb";
@@ -39,6 +40,7 @@ export const policies: Policies = [
   ...tracingPolicies,
   ...capacityPolicies,
   ...lifecyclePolicies,
+  ...costPolicies,
 ];
 
 export { waivedFindings } from "./lib/waivers";

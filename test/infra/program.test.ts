@@ -156,7 +156,7 @@ const EXPECTED_TYPES = new Set([
   "aws:cloudfront/distribution:Distribution", "aws:cloudfront/originAccessControl:OriginAccessControl",
   "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "aws:cloudfront/function:Function",
   // monitoring
-  "aws:sns/topic:Topic", "aws:sns/topicPolicy:TopicPolicy", "aws:sns/topicSubscription:TopicSubscription",
+  "aws:sns/topic:Topic", "aws:sns/topicPolicy:TopicPolicy", "aws:sns/topicSubscription:TopicSubscription", "aws:budgets/budget:Budget",
   "aws:cloudwatch/dashboard:Dashboard", "aws:cloudwatch/metricAlarm:MetricAlarm",
 ]);
 
@@ -348,6 +348,7 @@ describe("program: prod stack (provisioned concurrency, alarm e-mail, ALB certif
       alarmEmail: "ops@example.com",
       certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab",
       albDomainName: "api-origin.prod.example.com",
+      monthlyBudgetUsd: "1000",
     }));
   }, 120_000);
 
@@ -359,7 +360,7 @@ describe("program: prod stack (provisioned concurrency, alarm e-mail, ALB certif
     const types = new Set(resources.map((r) => r.type));
     expect([...types].filter((t) => !EXPECTED_TYPES.has(t))).toEqual([]);
     // The optional branches really ran.
-    for (const t of ["aws:lambda/alias:Alias", "aws:appautoscaling/target:Target", "aws:sns/topicSubscription:TopicSubscription"]) {
+    for (const t of ["aws:lambda/alias:Alias", "aws:appautoscaling/target:Target", "aws:sns/topicSubscription:TopicSubscription", "aws:budgets/budget:Budget"]) {
       expect(types.has(t), t).toBe(true);
     }
   });
