@@ -10,6 +10,11 @@ import { deliveryPolicies } from "./rules/delivery";
 import { dynamodbPolicies } from "./rules/dynamodb";
 import { edgePolicies } from "./rules/edge";
 import { iamPolicies } from "./rules/iam";
+import { iamDocumentPolicies } from "./rules/iam-documents";
+import { monitoringArgumentPolicies } from "./rules/monitoring-arguments";
+import { rdsArgumentPolicies } from "./rules/rds-arguments";
+import { vpcConfigurationPolicies } from "./rules/vpc-configuration";
+import { s3ConfigurationPolicies } from "./rules/s3-configuration";
 import { lambdaPolicies } from "./rules/lambda";
 import { loadBalancerPolicies } from "./rules/loadbalancer";
 import { monitoringPolicies } from "./rules/monitoring";
@@ -34,6 +39,11 @@ export const policies: Policies = [
   ...storagePolicies,
   ...networkPolicies,
   ...iamPolicies,
+  ...iamDocumentPolicies,
+  ...monitoringArgumentPolicies,
+  ...rdsArgumentPolicies,
+  ...vpcConfigurationPolicies,
+  ...s3ConfigurationPolicies,
   ...registrySecretsPolicies,
   ...tracingPolicies,
   ...capacityPolicies,

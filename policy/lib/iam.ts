@@ -2,7 +2,7 @@
  * Least-privilege analysis of IAM policy documents: which Allow statements grant
  * wildcard write actions or write actions on every resource. Pure functions.
  */
-import { asArray } from "./stack";
+import { asArray, parseJsonDocument } from "./stack";
 
 /** Action name prefixes that only read. */
 const READ_VERBS = /^(Get|List|Describe|BatchGet|Query|Scan|Head|Lookup|Search|Select|View|Read|Check|Validate)/i;
@@ -77,3 +77,16 @@ export function wildcardProblems(document: unknown): string[] {
 
 /** AWS managed policies that grant (nearly) everything. */
 export const OVERLY_BROAD_MANAGED_POLICIES = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"];
+
+/** The service principals an assume-role (trust) policy lets assume the role with sts:AssumeRole. */
+export function trustedServices(assumeRolePolicy: unknown): Set<string> {
+  const parsed = parseJsonDocument(assumeRolePolicy);
+  const services = new Set<string>();
+  if (!parsed.ok) return services;
+  for (const s of asArray((parsed.value as { Statement?: unknown[] } | undefined)?.Statement)) {
+    const st = s as { Effect?: string; Action?: string | string[]; Principal?: { Service?: string | string[] } };
+    if (st.Effect !== "Allow" || !asArray(st.Action).includes("sts:AssumeRole")) continue;
+    for (const svc of asArray(st.Principal?.Service)) services.add(svc);
+  }
+  return services;
+}

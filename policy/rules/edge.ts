@@ -3,7 +3,8 @@ import type { PolicyResource } from "@pulumi/policy";
 import { stackPolicy } from "../lib/define";
 import { edgeAssociations } from "../lib/edge";
 import { estimatedZipBytes } from "../lib/package-size";
-import { asArray, label, ofType, parseJsonDocument, refersTo } from "../lib/stack";
+import { trustedServices } from "../lib/iam";
+import { asArray, label, ofType, refersTo } from "../lib/stack";
 
 /** Per event type: the most memory (MB), time (s) and zipped package (bytes) CloudFront allows. */
 export const EDGE_LIMITS: Record<string, { memory: number; timeout: number; packageBytes: number }> = {
@@ -19,18 +20,6 @@ function regionOf(fn: PolicyResource): string | undefined {
   if (typeof own === "string" && own) return own;
   const p = fn.provider?.props.region;
   return typeof p === "string" ? p : undefined;
-}
-
-function trustedServices(role: PolicyResource): Set<string> {
-  const parsed = parseJsonDocument(role.props.assumeRolePolicy);
-  const services = new Set<string>();
-  if (!parsed.ok) return services;
-  for (const s of asArray((parsed.value as { Statement?: unknown[] })?.Statement)) {
-    const st = s as { Effect?: string; Action?: string | string[]; Principal?: { Service?: string | string[] } };
-    if (st.Effect !== "Allow" || !asArray(st.Action).includes("sts:AssumeRole")) continue;
-    for (const svc of asArray(st.Principal?.Service)) services.add(svc);
-  }
-  return services;
 }
 
 export const lambdaEdgeConstraints = stackPolicy({
@@ -87,7 +76,7 @@ export const lambdaEdgeConstraints = stackPolicy({
       }
       const role = roles.find((r) => refersTo(fn, r, ["role"]));
       if (role) {
-        const trusted = trustedServices(role);
+        const trusted = trustedServices(role.props.assumeRolePolicy);
         for (const svc of ["lambda.amazonaws.com", "edgelambda.amazonaws.com"]) {
           if (!trusted.has(svc)) report(`${fl}: its role ${label(role)} must trust ${svc} in assumeRolePolicy (trusts: ${[...trusted].join(", ") || "none"}).`, fn.urn);
         }
