@@ -11,6 +11,11 @@ import { dynamodbPolicies } from "./rules/dynamodb";
 import { edgePolicies } from "./rules/edge";
 import { iamPolicies } from "./rules/iam";
 import { iamDocumentPolicies } from "./rules/iam-documents";
+import { wafDeployBudgetPolicies } from "./rules/waf-deploy-budgets";
+import { containerPolicies } from "./rules/containers";
+import { messagingWorkflowPolicies } from "./rules/messaging-workflows";
+import { dataArgumentPolicies } from "./rules/data-arguments";
+import { computeArgumentPolicies } from "./rules/compute-arguments";
 import { monitoringArgumentPolicies } from "./rules/monitoring-arguments";
 import { rdsArgumentPolicies } from "./rules/rds-arguments";
 import { vpcConfigurationPolicies } from "./rules/vpc-configuration";
@@ -40,6 +45,11 @@ export const policies: Policies = [
   ...networkPolicies,
   ...iamPolicies,
   ...iamDocumentPolicies,
+  ...wafDeployBudgetPolicies,
+  ...containerPolicies,
+  ...messagingWorkflowPolicies,
+  ...dataArgumentPolicies,
+  ...computeArgumentPolicies,
   ...monitoringArgumentPolicies,
   ...rdsArgumentPolicies,
   ...vpcConfigurationPolicies,
