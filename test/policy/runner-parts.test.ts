@@ -44,6 +44,12 @@ describe("mocks", () => {
     expect(fn.qualifiedArn).toBe("arn:aws:lambda:us-east-1:123456789012:function:g:1");
     expect(computedOutputs(DEFAULT_ENVIRONMENT, "aws:lambda/function:Function", "api", { name: "a" }).qualifiedArn).toBe("arn:aws:lambda:us-east-1:123456789012:function:a:$LATEST");
   });
+  it("keep an EventBridge target's arn input (the target) and give WAF and ECS resources the ARNs AWS would", () => {
+    const target = computedOutputs(DEFAULT_ENVIRONMENT, "aws:cloudwatch/eventTarget:EventTarget", "t", { arn: "arn:aws:states:us-east-1:1:stateMachine:s" });
+    expect(target.arn).toBeUndefined();
+    expect(computedOutputs(DEFAULT_ENVIRONMENT, "aws:wafv2/webAcl:WebAcl", "edge", { name: "edge", scope: "CLOUDFRONT" }).arn).toMatch(/^arn:aws:wafv2:us-east-1:123456789012:global\/webacl\/edge\//);
+    expect(computedOutputs(DEFAULT_ENVIRONMENT, "aws:ecs/taskDefinition:TaskDefinition", "w", { family: "worker" }).arn).toBe("arn:aws:ecs:us-east-1:123456789012:task-definition/worker:1");
+  });
 });
 
 describe("Little's law", () => {
