@@ -23,8 +23,8 @@ export const CONDITION_OPERATORS = [
   "Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike", "Null",
 ]; // prettier-ignore
 
-/** `service:Action` with wildcards, or `*` ("Actions/Conditions must be prefaced by a vendor"). */
-const ACTION = /^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$/;
+/** `service:Action` with wildcards, or `*` ("Actions/Conditions must be prefaced by a vendor"); prefixes are case-insensitive (SNS:Publish). */
+const ACTION = /^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$/;
 /** IAM (identity and trust) statement ids: ASCII letters and digits only. */
 const IAM_SID = /^[A-Za-z0-9]*$/;
 
@@ -94,6 +94,8 @@ export function policyGrammarProblems(document: unknown, kind: PolicyKind, opts:
     if (kind === "identity" && hasPrincipal) out.push(`${where} has a Principal, which an identity policy must not have (the principal is whoever holds the policy); remove it`);
     if (kind !== "identity" && !hasPrincipal) out.push(`${where} needs a Principal (a ${kind === "trust" ? "trust" : "resource-based"} policy names who it applies to)`);
     if (s.Principal !== undefined) out.push(...principalProblems(where, s.Principal));
+    // IAM rejects "*" as a trust policy principal (it accepts {"AWS": "*"}); see the provider's principal set marshalling.
+    if (kind === "trust" && s.Principal === "*") out.push(`${where} Principal "*" is not accepted in a role trust policy; name the service or account that assumes the role`);
     if (s.Condition !== undefined) {
       if (!s.Condition || typeof s.Condition !== "object" || Array.isArray(s.Condition)) out.push(`${where} Condition must be an object of operator -> { key: values }`);
       else for (const op of Object.keys(s.Condition)) if (!isConditionOperator(op)) out.push(`${where} Condition operator "${op}" is not an IAM condition operator`);

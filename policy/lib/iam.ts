@@ -10,7 +10,7 @@ const READ_VERBS = /^(Get|List|Describe|BatchGet|Query|Scan|Head|Lookup|Search|S
 /**
  * Actions that AWS only grants on Resource "*" (no resource-level permissions):
  * the ENI actions a Lambda in a VPC needs, X-Ray segment upload, metric publishing,
- * and the ECR login token.
+ * the ECR login token and vended log delivery.
  */
 export const RESOURCE_STAR_EXCEPTIONS = [
   "ec2:CreateNetworkInterface",
@@ -25,6 +25,12 @@ export const RESOURCE_STAR_EXCEPTIONS = [
   "xray:GetSamplingStatisticSummaries",
   "cloudwatch:PutMetricData",
   "ecr:GetAuthorizationToken",
+  // Vended log delivery (Step Functions, API Gateway v2 and others): CloudWatch Logs grants these on "*" only
+  // (Step Functions Developer Guide, "IAM policies for logging to CloudWatch Logs").
+  "logs:CreateLogDelivery",
+  "logs:UpdateLogDelivery",
+  "logs:DeleteLogDelivery",
+  "logs:PutResourcePolicy",
 ];
 
 export function isReadOnlyAction(action: string): boolean {

@@ -73,11 +73,14 @@ export const sqsQueueConfiguration = stackPolicy({
     // Source: Lambda Developer Guide "Using Lambda with Amazon SQS" (CreateEventSourceMapping fails when the queue's visibility
     // timeout is less than the function timeout; BatchSize 1..10, up to 10,000 for standard queues with MaximumBatchingWindowInSeconds >= 1).
     const fns = ofType(args.resources, "aws:lambda/function:Function");
+    const aliases = ofType(args.resources, "aws:lambda/alias:Alias");
     for (const m of ofType(args.resources, "aws:lambda/eventSourceMapping:EventSourceMapping")) {
       const q = queueNamed(queues, m, "eventSourceArn", m.props.eventSourceArn);
       if (!q) continue;
       const l = label(m);
-      const fn = fns.find((f) => refersTo(m, f, ["functionName"]));
+      // The mapping names the function directly or through an alias (as with CodeDeploy traffic shifting).
+      const alias = aliases.find((a) => refersTo(m, a, ["functionName"]));
+      const fn = fns.find((f) => (alias ? refersTo(alias, f, ["functionName"]) : refersTo(m, f, ["functionName"])));
       const visibility = q.props.visibilityTimeoutSeconds ?? 30;
       const timeout = fn?.props.timeout ?? 3;
       if (fn && timeout > visibility) report(`${l}: ${label(fn)} times out after ${timeout} s but ${label(q)}'s visibilityTimeoutSeconds is ${visibility}; set the visibility timeout to at least the function timeout (AWS recommends 6x).`, m.urn);

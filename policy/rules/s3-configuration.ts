@@ -40,23 +40,25 @@ export const s3BucketAccessSettings = stackPolicy({
     if (buckets.length === 0) return args.notApplicable("no S3 buckets");
     for (const b of buckets) {
       const l = label(b);
-      const ownership = companions(args.resources, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", b).map((o) => o.props.rule?.objectOwnership)[0] ?? "BucketOwnerEnforced";
+      const explicitOwnership: string | undefined = companions(args.resources, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", b).map((o) => o.props.rule?.objectOwnership)[0];
+      // New buckets have ACLs disabled unless ownership controls say otherwise (S3, April 2023).
+      const ownership = explicitOwnership ?? "BucketOwnerEnforced";
       const pab = companions(args.resources, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", b)[0];
-      const acls: { where: string; acl?: string; grants: number }[] = [];
-      if (typeof b.props.acl === "string") acls.push({ where: `${l} acl`, acl: b.props.acl, grants: asArray(b.props.grants).length });
-      else if (asArray(b.props.grants).length > 0) acls.push({ where: `${l} grants`, grants: asArray(b.props.grants).length });
+      const acls: { where: string; urn: string; acl?: string; grants: number }[] = [];
+      if (typeof b.props.acl === "string") acls.push({ where: `${l} acl`, urn: b.urn, acl: b.props.acl, grants: asArray(b.props.grants).length });
+      else if (asArray(b.props.grants).length > 0) acls.push({ where: `${l} grants`, urn: b.urn, grants: asArray(b.props.grants).length });
       for (const a of ACL_TYPES.flatMap((t) => companions(args.resources, t, b))) {
-        acls.push({ where: label(a), acl: a.props.acl, grants: asArray(a.props.accessControlPolicy?.grants).length });
+        acls.push({ where: label(a), urn: a.urn, acl: a.props.acl, grants: asArray(a.props.accessControlPolicy?.grants).length });
       }
       // Source: S3 User Guide "Controlling ownership of objects and disabling ACLs": with BucketOwnerEnforced,
       // requests that set ACLs other than bucket-owner-full-control / private fail with AccessControlListNotSupported.
       for (const a of acls) {
         if (ownership === "BucketOwnerEnforced" && ((a.acl !== undefined && !OWNER_ONLY_ACLS.includes(a.acl)) || a.grants > 0)) {
-          report(`${a.where}: sets ${a.acl ? `ACL "${a.acl}"` : `${a.grants} grant(s)`} but ${l} has ACLs disabled (object ownership BucketOwnerEnforced${ownership === "BucketOwnerEnforced" ? ", the default" : ""}); S3 answers AccessControlListNotSupported. Set object ownership BucketOwnerPreferred or drop the ACL.`, b.urn);
+          report(`${a.where}: sets ${a.acl ? `ACL "${a.acl}"` : `${a.grants} grant(s)`} but ${l} has ACLs disabled (object ownership BucketOwnerEnforced${explicitOwnership ? "" : ", the default"}); S3 answers AccessControlListNotSupported. Set object ownership BucketOwnerPreferred or drop the ACL.`, a.urn);
         }
         // Source: S3 User Guide "Blocking public access": BlockPublicAcls makes PUT calls with public ACLs fail.
         if (pab?.props.blockPublicAcls === true && a.acl !== undefined && PUBLIC_CANNED_ACLS.includes(a.acl)) {
-          report(`${a.where}: ACL "${a.acl}" is public but ${label(pab)} sets blockPublicAcls; S3 refuses it with AccessDenied. Serve the content through CloudFront instead.`, b.urn);
+          report(`${a.where}: ACL "${a.acl}" is public but ${label(pab)} sets blockPublicAcls; S3 refuses it with AccessDenied. Serve the content through CloudFront instead.`, a.urn);
         }
       }
       // Source: S3 User Guide "Blocking public access": BlockPublicPolicy rejects PutBucketPolicy calls whose policy allows public access.

@@ -263,7 +263,9 @@ export function renderPolicyDocument(args: Record<string, unknown>): string {
     if (s.principals) {
       const p: Record<string, unknown> = {};
       for (const pr of s.principals) p[pr.type] = one(pr.identifiers);
-      out.Principal = p;
+      // The provider writes a lone {type "*", identifiers ["*"]} as "*" (internal/service/iam/policy_model.go).
+      const everyone = s.principals.length === 1 && s.principals[0]!.type === "*" && one(s.principals[0]!.identifiers) === "*";
+      out.Principal = everyone ? "*" : p;
     }
     if (s.conditions) {
       const c: Record<string, Record<string, unknown>> = {};

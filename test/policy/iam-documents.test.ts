@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
+import { wildcardProblems } from "../../policy/lib/iam";
 import { isConditionOperator, policyGrammarProblems } from "../../policy/lib/iam-grammar";
 import { check } from "./check";
 import { expectClean, expectFindings } from "./deploy-time";
@@ -35,6 +36,15 @@ describe("IAM policy grammar (pure)", () => {
     expect(policyGrammarProblems({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Principal: { Service: "cloudfront" }, Resource: "arn:aws:s3:::b/*" }] }, "resource")).toEqual([
       'Statement[0] Principal.Service "cloudfront" is not a service principal (<service>.amazonaws.com)',
     ]);
+  });
+  it("rejects \"*\" as a trust policy principal but accepts upper-case service prefixes (SNS:Publish)", () => {
+    expect(policyGrammarProblems({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: "*" }] }, "trust")).toEqual([
+      'Statement[0] Principal "*" is not accepted in a role trust policy; name the service or account that assumes the role',
+    ]);
+    expect(policyGrammarProblems({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "SNS:Publish", Principal: { Service: "budgets.amazonaws.com" }, Resource: "arn:aws:sns:eu-west-1:123456789012:t" }] }, "resource")).toEqual([]);
+  });
+  it("least privilege: vended log delivery actions are granted on \"*\" only, so they are not findings", () => {
+    expect(wildcardProblems({ Statement: [{ Effect: "Allow", Action: ["logs:CreateLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:PutResourcePolicy", "logs:GetLogDelivery"], Resource: "*" }] })).toEqual([]);
   });
   it("accepts qualified operators and well-formed documents of every kind", () => {
     expect(["ForAnyValue:StringLike", "StringEqualsIfExists", "ForAllValues:ArnLikeIfExists", "Null"].every(isConditionOperator)).toBe(true);

@@ -30,14 +30,16 @@ describe("mocks", () => {
     expect(() => answerCall(env, "aws:ec2/getAmi:getAmi", {})).toThrow('no answer for data source "aws:ec2/getAmi:getAmi"');
     expect(() => answerCall(env, "aws:cloudfront/getCachePolicy:getCachePolicy", { name: "Managed-Nope" })).toThrow('unknown managed CloudFront cache policy "Managed-Nope"');
   });
-  it("render getPolicyDocument like the provider (single values unwrapped, conditions grouped)", () => {
+  it("render getPolicyDocument like the provider (single values unwrapped, conditions grouped, a lone * principal as \"*\")", () => {
     const json = renderPolicyDocument({
       statements: [{ effect: "Deny", actions: ["s3:*"], resources: ["arn:aws:s3:::b"], principals: [{ type: "*", identifiers: ["*"] }], conditions: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] }],
     });
     expect(JSON.parse(json)).toEqual({
       Version: "2012-10-17",
-      Statement: [{ Effect: "Deny", Action: "s3:*", Resource: "arn:aws:s3:::b", Principal: { "*": "*" }, Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+      Statement: [{ Effect: "Deny", Action: "s3:*", Resource: "arn:aws:s3:::b", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }],
     });
+    const service = JSON.parse(renderPolicyDocument({ statements: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }] }));
+    expect(service.Statement[0].Principal).toEqual({ Service: "lambda.amazonaws.com" });
   });
   it("give functions region-aware ARNs and qualified ARNs only when published", () => {
     const fn = computedOutputs(DEFAULT_ENVIRONMENT, "aws:lambda/function:Function", "guard", { name: "g", region: "us-east-1", publish: true });
