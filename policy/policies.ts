@@ -11,6 +11,7 @@ import { dynamodbPolicies } from "./rules/dynamodb";
 import { edgePolicies } from "./rules/edge";
 import { iamPolicies } from "./rules/iam";
 import { iamDocumentPolicies } from "./rules/iam-documents";
+import { regionPartitionPolicies } from "./rules/region-partition";
 import { wafDeployBudgetPolicies } from "./rules/waf-deploy-budgets";
 import { containerPolicies } from "./rules/containers";
 import { messagingWorkflowPolicies } from "./rules/messaging-workflows";
@@ -45,6 +46,7 @@ export const policies: Policies = [
   ...networkPolicies,
   ...iamPolicies,
   ...iamDocumentPolicies,
+  ...regionPartitionPolicies,
   ...wafDeployBudgetPolicies,
   ...containerPolicies,
   ...messagingWorkflowPolicies,

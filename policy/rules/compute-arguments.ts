@@ -1,7 +1,7 @@
 /** Lambda, API Gateway, load balancer and CloudFront arguments their APIs reject at deploy time. */
 import { forType, resourcePolicy, stackPolicy } from "../lib/define";
 import { subnetZones } from "../lib/subnets";
-import { asArray, label, ofType, refersTo } from "../lib/stack";
+import { asArray, label, ofType, parseJsonDocument, refersTo } from "../lib/stack";
 
 /** Lambda "Defined runtime environment variables": keys Lambda reserves. */
 export const RESERVED_LAMBDA_ENV = [
@@ -16,7 +16,7 @@ export const LAMBDA_ENV_BYTES = 4096;
 export const lambdaArguments = resourcePolicy({
   name: "lambda-arguments",
   description:
-    "Lambda arguments the API rejects: environment variable keys (letters, digits, '_', letter first, not reserved) within 4 KB, vpcConfig with both subnets and security groups, a role given as an IAM role ARN, tracing mode Active/PassThrough, architectures x86_64/arm64, a zip function with handler and runtime; permissions with a service:Action action, a statement id of at most 100 letters/digits/-/_, and sourceArn/sourceAccount only where the principal is a service.",
+    "Lambda arguments the API rejects: environment variable keys (letters, digits, '_', letter first, not reserved) within 4 KB, vpcConfig with both subnets and security groups, a role given as an IAM role ARN, tracing mode Active/PassThrough, architectures x86_64/arm64, a zip function with handler and runtime, invocations with a JSON input; permissions with a service:Action action, a statement id of at most 100 letters/digits/-/_, and sourceArn/sourceAccount only where the principal is a service.",
   enforcementLevel: "mandatory",
   validateResource: [
     // Source: Lambda API CreateFunction (Environment.Variables key pattern [a-zA-Z]([a-zA-Z0-9_])+, 4 KB; VpcConfig;
@@ -39,6 +39,10 @@ export const lambdaArguments = resourcePolicy({
       for (const a of asArray<string>(p.architectures)) if (!["x86_64", "arm64"].includes(a)) report(`${l}: architecture "${a}" must be x86_64 or arm64.`);
       if ((p.packageType ?? "Zip") === "Zip" && !p.s3Bucket && (!p.handler || !p.runtime)) report(`${l}: a zip function needs handler and runtime.`);
     }),
+    // Source: Lambda API Invoke (Payload: JSON); provider lambda/invocation.go (input validation.StringIsJSON).
+    forType("aws:lambda/invocation:Invocation", (p, args, report) => {
+      if (typeof p.input === "string" && !parseJsonDocument(p.input).ok) report(`${label(args)}: input is not valid JSON; Invoke takes a JSON payload.`);
+    }),
     // Source: Lambda API AddPermission (Action pattern (lambda:[*]|lambda:[a-zA-Z]+|[*]); StatementId 1..100 ([a-zA-Z0-9-_]+)).
     forType("aws:lambda/permission:Permission", (p, args, report) => {
       const l = label(args);
@@ -56,7 +60,7 @@ export const INTEGRATION_TYPES = ["HTTP", "HTTP_PROXY", "AWS", "AWS_PROXY", "MOC
 export const apigatewayArguments = resourcePolicy({
   name: "apigateway-arguments",
   description:
-    "API Gateway REST arguments the API rejects: method httpMethod and authorization values (an authorizerId for CUSTOM/COGNITO_USER_POOLS), integration type values with integrationHttpMethod POST and a Lambda invocation URI for AWS_PROXY, method settings paths */* or resource/METHOD with loggingLevel OFF/ERROR/INFO, usage plan quota periods, API key values of at least 20 characters, stage cache sizes.",
+    "API Gateway REST arguments the API rejects: method httpMethod and authorization values (an authorizerId for CUSTOM/COGNITO_USER_POOLS), integration type values with integrationHttpMethod POST and a Lambda invocation URI for AWS_PROXY, method settings paths */* or resource/METHOD with loggingLevel OFF/ERROR/INFO, resource path parts, usage plan quota periods and key types, API key values of at least 20 characters, stage cache sizes.",
   enforcementLevel: "mandatory",
   validateResource: [
     // Source: API Gateway API PutMethod (authorizationType NONE/AWS_IAM/CUSTOM/COGNITO_USER_POOLS; authorizerId for CUSTOM/COGNITO).
@@ -85,6 +89,16 @@ export const apigatewayArguments = resourcePolicy({
       const level = p.settings?.loggingLevel;
       if (level !== undefined && !["OFF", "ERROR", "INFO"].includes(level)) report(`${l}: settings.loggingLevel "${level}" must be OFF, ERROR or INFO.`);
     }),
+    // Source: API Gateway API CreateResource (pathPart: letters, digits and ._-:+ or a {param} / greedy {param+} segment).
+    forType("aws:apigateway/resource:Resource", (p, args, report) => {
+      if (typeof p.pathPart === "string" && !/^([A-Za-z0-9._:+-]+|\{[A-Za-z0-9._-]+\+?\})$/.test(p.pathPart)) {
+        report(`${label(args)}: pathPart "${p.pathPart}" must be one path segment of letters, digits and ._-:+ or a {parameter} / {proxy+} variable.`);
+      }
+    }),
+    // Source: API Gateway API CreateUsagePlanKey (keyType API_KEY).
+    forType("aws:apigateway/usagePlanKey:UsagePlanKey", (p, args, report) => {
+      if (p.keyType !== "API_KEY") report(`${label(args)}: keyType "${p.keyType}" must be "API_KEY".`);
+    }),
     // Source: API Gateway API CreateUsagePlan QuotaSettings (period DAY/WEEK/MONTH; offset 0..6 for WEEK, 0..27 for MONTH, 0 for DAY).
     forType("aws:apigateway/usagePlan:UsagePlan", (p, args, report) => {
       const q = p.quotaSettings;
@@ -106,18 +120,29 @@ export const apigatewayArguments = resourcePolicy({
   ],
 });
 
+/** Match values of one listener rule condition: `{pathPattern: {values}}`, `{httpHeader: {httpHeaderName, values}}`, `{queryStrings: [...]}`. */
+function matchValues(condition: Record<string, unknown>): number {
+  let n = 0;
+  for (const v of Object.values(condition)) {
+    if (Array.isArray(v)) n += v.length;
+    else if (v && typeof v === "object") n += asArray((v as { values?: unknown[] }).values).length;
+  }
+  return n;
+}
+
 export const LISTENER_PROTOCOLS = ["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE"];
 
 export const elbArguments = stackPolicy({
   name: "elb-arguments",
   description:
-    "Load balancer arguments ELB rejects: an application load balancer in subnets of at least two Availability Zones, idle timeout 1..4000 s; HTTPS/TLS listeners with a certificate (and none on HTTP), ports 1..65535; listener rule priorities 1..50000 and unique per listener; lambda target groups without port/protocol/vpcId, other target groups with all three, deregistration delay 0..3600 s, thresholds 2..10.",
+    "Load balancer arguments ELB rejects: an application load balancer in subnets of at least two Availability Zones, idle timeout 1..4000 s; HTTPS/TLS listeners with a certificate (and none on HTTP), ports 1..65535; listener rules with 1..5 match values (3 per condition) and priorities 1..50000, unique per listener; lambda target groups without port/protocol/vpcId, other target groups with all three, deregistration delay 0..3600 s, thresholds 2..10.",
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
     const lbs = ofType(args.resources, "aws:lb/loadBalancer:LoadBalancer");
     const tgs = ofType(args.resources, "aws:lb/targetGroup:TargetGroup");
     const listeners = ofType(args.resources, "aws:lb/listener:Listener");
-    if (lbs.length + tgs.length + listeners.length === 0) return args.notApplicable("no load balancer resources");
+    const rules = ofType(args.resources, "aws:lb/listenerRule:ListenerRule");
+    if (lbs.length + tgs.length + listeners.length + rules.length === 0) return args.notApplicable("no load balancer resources");
     // Source: ELB API CreateLoadBalancer ("you must specify subnets from at least two Availability Zones" for ALBs); idle_timeout 1..4000.
     for (const lb of lbs) {
       const l = label(lb);
@@ -142,8 +167,17 @@ export const elbArguments = stackPolicy({
     }
     // Source: ELB API CreateRule (Priority 1..50000, unique per listener; PriorityInUse).
     const byListener = new Map<string, Set<number>>();
-    for (const r of ofType(args.resources, "aws:lb/listenerRule:ListenerRule")) {
+    for (const r of rules) {
       const pr = r.props.priority;
+      // Source: ELB User Guide "Listener rules: Rule condition types" (up to three match evaluations per condition, five per rule).
+      const conditions = asArray<Record<string, unknown>>(r.props.conditions);
+      const evaluations = conditions.map(matchValues);
+      if (conditions.length === 0) report(`${label(r)}: needs at least one condition.`, r.urn);
+      evaluations.forEach((n, i) => {
+        if (n > 3) report(`${label(r)}: conditions[${i}] has ${n} values; a condition allows 3 (split it into several conditions).`, r.urn);
+      });
+      const total = evaluations.reduce((a, b) => a + b, 0);
+      if (total > 5) report(`${label(r)}: ${total} match values across its conditions; a rule allows 5.`, r.urn);
       if (pr === undefined) continue;
       if (pr < 1 || pr > 50000) report(`${label(r)}: priority ${pr} is outside 1..50000.`, r.urn);
       const li = listeners.find((x) => refersTo(r, x, ["listenerArn"]));

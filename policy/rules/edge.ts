@@ -4,6 +4,7 @@ import { stackPolicy } from "../lib/define";
 import { edgeAssociations } from "../lib/edge";
 import { estimatedZipBytes } from "../lib/package-size";
 import { trustedServices } from "../lib/iam";
+import { regionOf } from "../lib/region";
 import { asArray, label, ofType, refersTo } from "../lib/stack";
 
 /** Per event type: the most memory (MB), time (s) and zipped package (bytes) CloudFront allows. */
@@ -14,13 +15,6 @@ export const EDGE_LIMITS: Record<string, { memory: number; timeout: number; pack
   "origin-response": { memory: 10240, timeout: 30, packageBytes: 50 * 1024 * 1024 },
 };
 const EDGE_REGION = "us-east-1";
-
-function regionOf(fn: PolicyResource): string | undefined {
-  const own = fn.props.region;
-  if (typeof own === "string" && own) return own;
-  const p = fn.provider?.props.region;
-  return typeof p === "string" ? p : undefined;
-}
 
 export const lambdaEdgeConstraints = stackPolicy({
   name: "lambda-edge-constraints",

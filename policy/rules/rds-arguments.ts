@@ -3,20 +3,27 @@ import { forType, resourcePolicy, stackPolicy } from "../lib/define";
 import { subnetZones } from "../lib/subnets";
 import { label, ofType } from "../lib/stack";
 
-export const rdsSubnetGroupZones = stackPolicy({
-  name: "rds-subnet-group-zones",
+export const rdsSubnetZones = stackPolicy({
+  name: "rds-subnet-zones",
   description:
-    "A DB subnet group has subnets in at least two Availability Zones (DBSubnetGroupDoesNotCoverEnoughAZs), even for a single-AZ database.",
+    "A DB subnet group (DBSubnetGroupDoesNotCoverEnoughAZs, even for a single-AZ database) and an RDS proxy or proxy endpoint have subnets in at least two Availability Zones.",
   enforcementLevel: "mandatory",
-  // Source: RDS API CreateDBSubnetGroup ("must contain at least one subnet in at least two AZs in the Amazon Web Services Region"; error DBSubnetGroupDoesNotCoverEnoughAZs).
+  // Source: RDS API CreateDBSubnetGroup ("must contain at least one subnet in at least two AZs in the Amazon Web Services Region";
+  // error DBSubnetGroupDoesNotCoverEnoughAZs); CreateDBProxy / CreateDBProxyEndpoint (VpcSubnetIds in at least two AZs).
   validateStack: (args, report) => {
-    const groups = ofType(args.resources, "aws:rds/subnetGroup:SubnetGroup");
-    if (groups.length === 0) return args.notApplicable("no DB subnet groups");
-    for (const g of groups) {
-      const z = subnetZones(args.resources, g, "subnetIds");
-      if (z.count < 2) report(`${label(g)}: subnetIds has ${z.count} subnet(s); a DB subnet group needs subnets in at least 2 Availability Zones.`, g.urn);
-      else if (z.outside === 0 && z.zones.size < 2) {
-        report(`${label(g)}: its ${z.count} subnets are all in ${[...z.zones].join(", ") || "one zone"}; a DB subnet group needs subnets in at least 2 Availability Zones (DBSubnetGroupDoesNotCoverEnoughAZs).`, g.urn);
+    const sites = [
+      ...ofType(args.resources, "aws:rds/subnetGroup:SubnetGroup").map((r) => ({ r, prop: "subnetIds", what: "a DB subnet group" })),
+      ...ofType(args.resources, "aws:rds/proxy:Proxy").map((r) => ({ r, prop: "vpcSubnetIds", what: "an RDS proxy" })),
+      ...ofType(args.resources, "aws:rds/proxyEndpoint:ProxyEndpoint").map((r) => ({ r, prop: "vpcSubnetIds", what: "an RDS proxy endpoint" })),
+    ];
+    if (sites.length === 0) return args.notApplicable("no DB subnet groups or proxies");
+    for (const { r, prop, what } of sites) {
+      const z = subnetZones(args.resources, r, prop);
+      // Fewer than two subnets: the subnet group case is reported here, the proxy's by rds-proxy-configuration.
+      if (z.count < 2) {
+        if (r.type === "aws:rds/subnetGroup:SubnetGroup") report(`${label(r)}: ${prop} has ${z.count} subnet(s); ${what} needs subnets in at least 2 Availability Zones.`, r.urn);
+      } else if (z.outside === 0 && z.zones.size < 2) {
+        report(`${label(r)}: its ${z.count} subnets are all in ${[...z.zones].join(", ") || "one zone"}; ${what} needs subnets in at least 2 Availability Zones${r.type === "aws:rds/subnetGroup:SubnetGroup" ? " (DBSubnetGroupDoesNotCoverEnoughAZs)" : ""}.`, r.urn);
       }
     }
   },
@@ -110,4 +117,31 @@ export const rdsClusterArguments = resourcePolicy({
   ],
 });
 
-export const rdsArgumentPolicies = [rdsSubnetGroupZones, rdsClusterArguments];
+const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
+/** The random provider's default special characters (random_password: `!@#$%&*()-_=+[]{}<>:?`). */
+const RANDOM_DEFAULT_SPECIAL = "!@#$%&*()-_=+[]{}<>:?";
+
+export const rdsMasterPasswordSource = stackPolicy({
+  name: "rds-master-password-source",
+  description:
+    "A generated master password for an RDS cluster or instance cannot contain '/', '\"', '@' or spaces: a random.RandomPassword feeding masterPassword sets special false or an overrideSpecial without them (the provider's default special characters include '@').",
+  enforcementLevel: "mandatory",
+  // Source: RDS API CreateDBCluster MasterUserPassword ("Can't contain the following characters: / (slash), \" (double quote), @ (at sign)");
+  // random provider random_password (special defaults to true, override_special defaults to !@#$%&*()-_=+[]{}<>:?).
+  validateStack: (args, report) => {
+    const dbs = args.resources.filter((r) => r.type === "aws:rds/cluster:Cluster" || r.type === "aws:rds/instance:Instance");
+    const generators = ofType(args.resources, RANDOM_PASSWORD);
+    if (dbs.length === 0 || generators.length === 0) return args.notApplicable("no generated RDS master passwords");
+    for (const db of dbs) {
+      const sources = (db.propertyDependencies.masterPassword ?? []).filter((d) => d.type === RANDOM_PASSWORD);
+      for (const g of sources) {
+        if (g.props.special === false) continue;
+        const specials: string = typeof g.props.overrideSpecial === "string" ? g.props.overrideSpecial : RANDOM_DEFAULT_SPECIAL;
+        const bad = [...new Set([...specials].filter((c) => PASSWORD_FORBIDDEN.test(c)))];
+        if (bad.length > 0) report(`${label(db)}: masterPassword comes from ${label(g)}, whose special characters include ${bad.map((c) => `'${c}'`).join(", ")}, which RDS rejects; set special: false or an overrideSpecial without / " @ and spaces.`, db.urn);
+      }
+    }
+  },
+});
+
+export const rdsArgumentPolicies = [rdsSubnetZones, rdsClusterArguments, rdsMasterPasswordSource];

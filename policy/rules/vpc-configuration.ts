@@ -103,7 +103,7 @@ function ruleChecks(type: string) {
 export const vpcResourceArguments = resourcePolicy({
   name: "vpc-resource-arguments",
   description:
-    "VPC arguments EC2 rejects: VPC and subnet CIDRs between /16 and /28, security group rules with exactly one target and valid ports, routes with exactly one destination and one target, security group descriptions of ASCII up to 255 characters, public NAT gateways with an Elastic IP, Elastic IPs in the vpc domain.",
+    "VPC arguments EC2 rejects: VPC and subnet CIDRs between /16 and /28, security group rules with exactly one target and valid ports, routes with exactly one destination and one target, route table associations with exactly one of subnet or gateway, security group descriptions of ASCII up to 255 characters, public NAT gateways with an Elastic IP, Elastic IPs in the vpc domain.",
   enforcementLevel: "mandatory",
   validateResource: [
     // Source: Amazon VPC User Guide "VPC CIDR blocks" (IPv4 block size /16 to /28).
@@ -135,6 +135,11 @@ export const vpcResourceArguments = resourcePolicy({
       const targets = ROUTE_TARGETS.filter((k) => p[k]);
       if (dests.length !== 1) report(`${label(args)}: needs exactly one of ${ROUTE_DESTINATIONS.join(", ")} (given: ${dests.join(", ") || "none"}).`);
       if (targets.length !== 1) report(`${label(args)}: needs exactly one target of ${ROUTE_TARGETS.join(", ")} (given: ${targets.join(", ") || "none"}).`);
+    }),
+    // Source: EC2 API AssociateRouteTable (SubnetId or GatewayId, not both); provider vpc_route_table_association.go ExactlyOneOf.
+    forType("aws:ec2/routeTableAssociation:RouteTableAssociation", (p, args, report) => {
+      const given = ["subnetId", "gatewayId"].filter((k) => p[k]);
+      if (given.length !== 1) report(`${label(args)}: needs exactly one of subnetId or gatewayId (given: ${given.join(", ") || "none"}).`);
     }),
     // Source: EC2 API CreateNatGateway (a public NAT gateway needs AllocationId).
     forType("aws:ec2/natGateway:NatGateway", (p, args, report) => {

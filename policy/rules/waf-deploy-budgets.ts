@@ -1,18 +1,12 @@
 /** WAFv2 web ACLs, CodeDeploy applications and deployment groups, Budgets: arguments their APIs reject at deploy time. */
 import type { PolicyResource } from "@pulumi/policy";
 import { forType, resourcePolicy, stackPolicy } from "../lib/define";
+import { regionOf } from "../lib/region";
 import { asArray, label, ofType, refersTo } from "../lib/stack";
 
 /** WAFv2 VisibilityConfig.MetricName: 1..255 of letters, digits, '-' and '_' ("All" and "Default_Action" reserved). */
 const WAF_METRIC = /^[\w#:.-]{1,255}$/;
 const WAF_NAME = /^[\w-]{1,128}$/;
-
-function regionOf(r: PolicyResource, fallback: string | undefined): string | undefined {
-  const own = r.props.region;
-  if (typeof own === "string" && own) return own;
-  const p = r.provider?.props.region;
-  return typeof p === "string" ? p : fallback;
-}
 
 interface WafRule {
   name?: string;
@@ -39,7 +33,7 @@ export const wafv2WebAclConfiguration = stackPolicy({
       const p = acl.props;
       const l = label(acl);
       if (p.scope !== "CLOUDFRONT" && p.scope !== "REGIONAL") report(`${l}: scope "${p.scope}" must be CLOUDFRONT or REGIONAL.`, acl.urn);
-      const region = regionOf(acl, stackRegion);
+      const region = regionOf(acl) ?? stackRegion;
       if (p.scope === "CLOUDFRONT" && region !== "us-east-1") report(`${l}: scope CLOUDFRONT web ACLs must be created in us-east-1 (this one is in ${region ?? "an unset region"}); use a us-east-1 provider.`, acl.urn);
       if (typeof p.name === "string" && !WAF_NAME.test(p.name)) report(`${l}: name "${p.name}" must be 1..128 letters, digits, '-' or '_'.`, acl.urn);
       const da = p.defaultAction ?? {};

@@ -44,7 +44,7 @@ const PLANTED: { id: number; resource: string; policy: string; level: "mandatory
   { id: 20, resource: "api-policy", policy: "iam-policy-grammar", level: "mandatory", says: "has a Principal, which an identity policy must not have" },
   { id: 21, resource: "reports-acl", policy: "s3-bucket-access-settings", level: "mandatory", says: 'sets ACL "log-delivery-write" but aws.s3.Bucket "reports" has ACLs disabled' },
   { id: 22, resource: "reports-policy", policy: "s3-bucket-access-settings", level: "mandatory", says: "sets blockPublicPolicy; S3 refuses it with AccessDenied" },
-  { id: 23, resource: "db-subnets", policy: "rds-subnet-group-zones", level: "mandatory", says: "are all in eu-west-1a" },
+  { id: 23, resource: "db-subnets", policy: "rds-subnet-zones", level: "mandatory", says: "are all in eu-west-1a" },
   { id: 24, resource: "latency", policy: "cloudwatch-alarm-arguments", level: "mandatory", says: 'metricName "Duration" needs namespace' },
   { id: 24, resource: "latency", policy: "cloudwatch-alarm-arguments", level: "mandatory", says: "needs exactly one of statistic or extendedStatistic (both given)" },
   { id: 25, resource: "vpc-flow", policy: "vpc-flow-log-configuration", level: "mandatory", says: "maxAggregationInterval 300 s must be 60 or 600" },

@@ -123,7 +123,7 @@ describe("vpc-resource-arguments and vpc-network-consistency (mandatory)", () =>
       'aws.ec2.VpcEndpoint "s3-endpoint": a Gateway endpoint takes routeTableIds, not subnetIds or securityGroupIds.',
       'aws.ec2.VpcEndpoint "sm-endpoint": subnetIds has two subnets in one Availability Zone',
     ]);
-    expectFindings("rds-subnet-group-zones", e, ['aws.rds.SubnetGroup "db": its 2 subnets are all in eu-west-1a; a DB subnet group needs subnets in at least 2 Availability Zones (DBSubnetGroupDoesNotCoverEnoughAZs).']);
+    expectFindings("rds-subnet-zones", e, ['aws.rds.SubnetGroup "db": its 2 subnets are all in eu-west-1a; a DB subnet group needs subnets in at least 2 Availability Zones (DBSubnetGroupDoesNotCoverEnoughAZs).']);
   });
   it("flag overlapping subnets, CIDR sizes, route targets and NAT gateways without an Elastic IP", async () => {
     const e = await check(() => {
@@ -138,7 +138,7 @@ describe("vpc-resource-arguments and vpc-network-consistency (mandatory)", () =>
   });
   it("accept subnets in two zones inside the VPC, one-target rules and endpoints of the right kind", async () => {
     const e = await check(vpc({}));
-    expectClean(["vpc-resource-arguments", "vpc-network-consistency", "rds-subnet-group-zones"], e);
+    expectClean(["vpc-resource-arguments", "vpc-network-consistency", "rds-subnet-zones"], e);
   });
   it("parses CIDRs", () => {
     expect(parseCidr("10.0.1.0/24")).toEqual([167772416, 24]);
@@ -146,7 +146,7 @@ describe("vpc-resource-arguments and vpc-network-consistency (mandatory)", () =>
   });
 });
 
-describe("rds-subnet-group-zones and rds-cluster-arguments (mandatory)", () => {
+describe("rds-subnet-zones and rds-cluster-arguments (mandatory)", () => {
   it("flag a one-subnet group, overlapping windows, a bad password, a missing final snapshot and a key without encryption", async () => {
     const e = await check(() => {
       new aws.rds.SubnetGroup("one", { subnetIds: ["subnet-1"] });
@@ -160,7 +160,7 @@ describe("rds-subnet-group-zones and rds-cluster-arguments (mandatory)", () => {
       });
       new aws.rds.ProxyDefaultTargetGroup("pool", { dbProxyName: "p", connectionPoolConfig: { maxConnectionsPercent: 50, maxIdleConnectionsPercent: 80 } });
     });
-    expectFindings("rds-subnet-group-zones", e, ['aws.rds.SubnetGroup "one": subnetIds has 1 subnet(s)']);
+    expectFindings("rds-subnet-zones", e, ['aws.rds.SubnetGroup "one": subnetIds has 1 subnet(s)']);
     expectFindings("rds-cluster-arguments", e, [
       'preferredBackupWindow "03:00-03:20" is 20 minutes; it must be at least 30.',
       "preferredBackupWindow 03:00-03:20 overlaps preferredMaintenanceWindow sun:03:10-sun:04:00",

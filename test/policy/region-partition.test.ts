@@ -1,0 +1,103 @@
+import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
+import { describe, expect, it } from "vitest";
+import { arnParts, partitionOf } from "../../policy/lib/region";
+import { check } from "./check";
+import { expectClean, expectFindings } from "./deploy-time";
+
+describe("aws-region-partition (mandatory, stack)", () => {
+  it("maps regions to partitions and reads ARNs", () => {
+    expect(["eu-west-1", "cn-north-1", "us-gov-west-1"].map(partitionOf)).toEqual(["aws", "aws-cn", "aws-us-gov"]);
+    expect(arnParts("arn:aws-cn:kms:cn-north-1:123456789012:key/k")).toEqual({ partition: "aws-cn", service: "kms", region: "cn-north-1" });
+    expect(arnParts("alias/x")).toBeUndefined();
+  });
+  it("flags hard-coded aws ARNs in a China region", async () => {
+    const e = await check(
+      () => {
+        new aws.iam.RolePolicyAttachment("ro", { role: "r", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" });
+      },
+      { region: "cn-north-1" },
+    );
+    expectFindings("aws-region-partition", e, ['aws.iam.RolePolicyAttachment "ro": refers to ARNs in partition aws but cn-north-1 is in partition aws-cn; build ARNs with aws.getPartition()']);
+  });
+  it("flags a key, a certificate, an alarm action and an event source from another region", async () => {
+    const e = await check(() => {
+      new aws.cloudwatch.LogGroup("logs", { name: "/app", retentionInDays: 30, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/k" });
+      new aws.lb.Listener("https", { loadBalancerArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/a/1", port: 443, protocol: "HTTPS", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/c", defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }] });
+      new aws.cloudwatch.MetricAlarm("errors", { comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, metricName: "Errors", namespace: "AWS/Lambda", period: 60, statistic: "Sum", threshold: 1, alarmActions: ["arn:aws:sns:us-east-1:123456789012:alerts"] });
+      new aws.lambda.EventSourceMapping("esm", { eventSourceArn: "arn:aws:sqs:eu-central-1:123456789012:orders", functionName: "worker" });
+      new aws.cloudwatch.EventTarget("to-bus", { rule: "r", arn: "arn:aws:events:us-east-1:123456789012:event-bus/central" });
+    });
+    expectFindings("aws-region-partition", e, [
+      'aws.cloudwatch.LogGroup "logs": kmsKeyId KMS key arn:aws:kms:us-east-1:123456789012:key/k is in us-east-1 but the resource is in eu-west-1',
+      'aws.lb.Listener "https": certificateArn ACM certificate arn:aws:acm:us-east-1:123456789012:certificate/c is in us-east-1',
+      'aws.cloudwatch.MetricAlarm "errors": alarmActions alarm action arn:aws:sns:us-east-1:123456789012:alerts is in us-east-1',
+      'aws.lambda.EventSourceMapping "esm": eventSourceArn event source arn:aws:sqs:eu-central-1:123456789012:orders is in eu-central-1',
+    ]);
+  });
+  it("accepts same-region references, a per-resource us-east-1 region and cross-region event bus targets", async () => {
+    const e = await check(() => {
+      new aws.cloudwatch.LogGroup("logs", { name: "/app", retentionInDays: 30, kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/k" });
+      new aws.cloudwatch.LogGroup("edge-logs", { name: "/edge", region: "us-east-1", retentionInDays: 30, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/k" });
+      new aws.cloudwatch.EventTarget("to-bus", { rule: "r", arn: "arn:aws:events:us-east-1:123456789012:event-bus/central", roleArn: "arn:aws:iam::123456789012:role/r" });
+    });
+    expectClean(["aws-region-partition"], e);
+  });
+});
+
+describe("rds-master-password-source (mandatory, stack)", () => {
+  it("flags a generated password with the provider's default special characters and accepts one without specials", async () => {
+    const bad = await check(() => {
+      const pw = new random.RandomPassword("db-pw", { length: 32 });
+      new aws.rds.Cluster("db", { engine: "aurora-postgresql", masterUsername: "app", masterPassword: pw.result, skipFinalSnapshot: true });
+    });
+    expectFindings("rds-master-password-source", bad, ['aws.rds.Cluster "db": masterPassword comes from random.RandomPassword "db-pw", whose special characters include \'@\', which RDS rejects']);
+    const good = await check(() => {
+      const pw = new random.RandomPassword("db-pw", { length: 32, special: true, overrideSpecial: "!#$%^&*-_=+" });
+      new aws.rds.Cluster("db", { engine: "aurora-postgresql", masterUsername: "app", masterPassword: pw.result, skipFinalSnapshot: true });
+    });
+    expectClean(["rds-master-password-source"], good);
+  });
+});
+
+describe("smaller argument rules", () => {
+  it("flag a route table association with both targets, a bad path part, a usage plan key type, a non-JSON invocation, too many rule conditions and a proxy in one zone", async () => {
+    const e = await check(() => {
+      new aws.ec2.RouteTableAssociation("assoc", { routeTableId: "rtb-1", subnetId: "subnet-1", gatewayId: "igw-1" });
+      const api = new aws.apigateway.RestApi("api", { name: "shop" });
+      new aws.apigateway.Resource("items", { restApi: api.id, parentId: api.rootResourceId, pathPart: "items/{id}" });
+      new aws.apigateway.UsagePlanKey("plan-key", { keyId: "k", keyType: "KEY", usagePlanId: "p" });
+      new aws.lambda.Invocation("seed", { functionName: "seed", input: "{not json" });
+      new aws.lb.ListenerRule("rule", {
+        listenerArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/a/1/2",
+        priority: 1,
+        actions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }],
+        conditions: [{ pathPattern: { values: ["/a", "/b", "/c", "/d"] } }, { hostHeader: { values: ["a.example.com", "b.example.com"] } }],
+      });
+      const a = new aws.ec2.Subnet("a", { vpcId: "vpc-1", cidrBlock: "10.0.0.0/24", availabilityZone: "eu-west-1a" });
+      const b = new aws.ec2.Subnet("b", { vpcId: "vpc-1", cidrBlock: "10.0.1.0/24", availabilityZone: "eu-west-1a" });
+      new aws.rds.Proxy("proxy", { name: "shop-proxy", engineFamily: "POSTGRESQL", roleArn: "arn:aws:iam::123456789012:role/p", vpcSubnetIds: [a.id, b.id], requireTls: true, auths: [{ authScheme: "SECRETS", secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db" }] });
+    });
+    expectFindings("vpc-resource-arguments", e, ['aws.ec2.RouteTableAssociation "assoc": needs exactly one of subnetId or gatewayId (given: subnetId, gatewayId).']);
+    expectFindings("apigateway-arguments", e, ['aws.apigateway.Resource "items": pathPart "items/{id}" must be one path segment', 'aws.apigateway.UsagePlanKey "plan-key": keyType "KEY" must be "API_KEY".']);
+    expectFindings("lambda-arguments", e, ['aws.lambda.Invocation "seed": input is not valid JSON']);
+    expectFindings("elb-arguments", e, ["conditions[0] has 4 values; a condition allows 3", "6 match values across its conditions; a rule allows 5."]);
+    expectFindings("rds-subnet-zones", e, ['aws.rds.Proxy "proxy": its 2 subnets are all in eu-west-1a; an RDS proxy needs subnets in at least 2 Availability Zones.']);
+  });
+  it("accept their valid forms", async () => {
+    const e = await check(() => {
+      new aws.ec2.RouteTableAssociation("assoc", { routeTableId: "rtb-1", subnetId: "subnet-1" });
+      const api = new aws.apigateway.RestApi("api", { name: "shop" });
+      new aws.apigateway.Resource("proxy", { restApi: api.id, parentId: api.rootResourceId, pathPart: "{proxy+}" });
+      new aws.apigateway.UsagePlanKey("plan-key", { keyId: "k", keyType: "API_KEY", usagePlanId: "p" });
+      new aws.lambda.Invocation("seed", { functionName: "seed", input: JSON.stringify({ seed: true }) });
+      new aws.lb.ListenerRule("rule", {
+        listenerArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/a/1/2",
+        priority: 1,
+        actions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }],
+        conditions: [{ pathPattern: { values: ["/a", "/b", "/c"] } }, { hostHeader: { values: ["a.example.com"] } }],
+      });
+    });
+    expectClean(["vpc-resource-arguments", "apigateway-arguments", "lambda-arguments", "elb-arguments", "rds-subnet-zones"], e);
+  });
+});
