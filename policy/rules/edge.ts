@@ -1,5 +1,4 @@
 /** Lambda@Edge: what CloudFront requires of a function it replicates to the edge. */
-import type { PolicyResource } from "@pulumi/policy";
 import { stackPolicy } from "../lib/define";
 import { edgeAssociations } from "../lib/edge";
 import { estimatedZipBytes } from "../lib/package-size";

@@ -1,5 +1,4 @@
 /** WAFv2 web ACLs, CodeDeploy applications and deployment groups, Budgets: arguments their APIs reject at deploy time. */
-import type { PolicyResource } from "@pulumi/policy";
 import { forType, resourcePolicy, stackPolicy } from "../lib/define";
 import { regionOf } from "../lib/region";
 import { asArray, label, ofType, refersTo } from "../lib/stack";
