@@ -60,7 +60,7 @@ export const INTEGRATION_TYPES = ["HTTP", "HTTP_PROXY", "AWS", "AWS_PROXY", "MOC
 export const apigatewayArguments = resourcePolicy({
   name: "apigateway-arguments",
   description:
-    "API Gateway REST arguments the API rejects: method httpMethod and authorization values (an authorizerId for CUSTOM/COGNITO_USER_POOLS), integration type values with integrationHttpMethod POST and a Lambda invocation URI for AWS_PROXY, method settings paths */* or resource/METHOD with loggingLevel OFF/ERROR/INFO, resource path parts, usage plan quota periods and key types, API key values of at least 20 characters, stage cache sizes.",
+    "API Gateway REST arguments the API rejects: method httpMethod and authorization values (an authorizerId for CUSTOM/COGNITO_USER_POOLS), integration type values with integrationHttpMethod POST and a Lambda invocation URI for AWS_PROXY, method settings paths */* or resource/METHOD with loggingLevel OFF/ERROR/INFO, resource path parts, usage plan quota periods and key types, API key values of at least 20 characters, stage cache sizes and access log settings (format with $context.requestId, a log group ARN without ':*'), one REST API endpoint type.",
   enforcementLevel: "mandatory",
   validateResource: [
     // Source: API Gateway API PutMethod (authorizationType NONE/AWS_IAM/CUSTOM/COGNITO_USER_POOLS; authorizerId for CUSTOM/COGNITO).
@@ -112,10 +112,28 @@ export const apigatewayArguments = resourcePolicy({
     forType("aws:apigateway/apiKey:ApiKey", (p, args, report) => {
       if (typeof p.value === "string" && (p.value.length < 20 || p.value.length > 128)) report(`${label(args)}: value is ${p.value.length} characters; an API key value must be 20..128.`);
     }),
-    // Source: API Gateway API CreateStage cacheClusterSize.
+    // Source: API Gateway API CreateStage cacheClusterSize; API Gateway Developer Guide "Set up CloudWatch logging"
+    // (access log format must include $context.requestId or $context.extendedRequestId; destination is a log group
+    // ARN or a Firehose stream whose name starts with amazon-apigateway-).
     forType("aws:apigateway/stage:Stage", (p, args, report) => {
+      const l = label(args);
       const sizes = ["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"];
-      if (p.cacheClusterSize !== undefined && !sizes.includes(String(p.cacheClusterSize))) report(`${label(args)}: cacheClusterSize "${p.cacheClusterSize}" must be one of ${sizes.join(", ")} (GB).`);
+      if (p.cacheClusterSize !== undefined && !sizes.includes(String(p.cacheClusterSize))) report(`${l}: cacheClusterSize "${p.cacheClusterSize}" must be one of ${sizes.join(", ")} (GB).`);
+      const log = p.accessLogSettings;
+      if (log) {
+        if (typeof log.format === "string" && !/\$context\.(requestId|extendedRequestId)/.test(log.format)) report(`${l}: accessLogSettings.format must include $context.requestId or $context.extendedRequestId.`);
+        const dest = String(log.destinationArn ?? "");
+        if (dest.endsWith(":*")) report(`${l}: accessLogSettings.destinationArn must be the log group ARN without the trailing ":*".`);
+        if (/:firehose:/.test(dest) && !/deliverystream\/amazon-apigateway-/.test(dest)) report(`${l}: a Firehose access log destination's stream name must start with "amazon-apigateway-".`);
+      }
+    }),
+    // Source: API Gateway API CreateRestApi EndpointConfiguration (types EDGE | REGIONAL | PRIVATE, one type; vpcEndpointIds only for PRIVATE).
+    forType("aws:apigateway/restApi:RestApi", (p, args, report) => {
+      const ec = p.endpointConfiguration;
+      if (!ec) return;
+      const types = asArray<string>(ec.types);
+      if (types.length !== 1 || !["EDGE", "REGIONAL", "PRIVATE"].includes(types[0]!)) report(`${label(args)}: endpointConfiguration.types must be exactly one of EDGE, REGIONAL or PRIVATE (given: ${JSON.stringify(types)}).`);
+      if (asArray(ec.vpcEndpointIds).length > 0 && types[0] !== "PRIVATE") report(`${label(args)}: endpointConfiguration.vpcEndpointIds apply only to PRIVATE APIs.`);
     }),
   ],
 });
@@ -135,7 +153,7 @@ export const LISTENER_PROTOCOLS = ["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UD
 export const elbArguments = stackPolicy({
   name: "elb-arguments",
   description:
-    "Load balancer arguments ELB rejects: an application load balancer in subnets of at least two Availability Zones, idle timeout 1..4000 s; HTTPS/TLS listeners with a certificate (and none on HTTP), ports 1..65535; listener rules with 1..5 match values (3 per condition) and priorities 1..50000, unique per listener; lambda target groups without port/protocol/vpcId, other target groups with all three, deregistration delay 0..3600 s, thresholds 2..10.",
+    "Load balancer arguments ELB rejects: an application load balancer in subnets of at least two Availability Zones, idle timeout 1..4000 s; HTTPS/TLS listeners with a certificate (and none on HTTP), ports 1..65535; listener rules with 1..5 match values (3 per condition) and priorities 1..50000, unique per listener; lambda target groups (and their attachments) without port/protocol/vpcId, other target groups with all three, deregistration delay 0..3600 s, thresholds 2..10.",
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
     const lbs = ofType(args.resources, "aws:lb/loadBalancer:LoadBalancer");
@@ -187,6 +205,11 @@ export const elbArguments = stackPolicy({
       set.add(pr);
       byListener.set(key, set);
     }
+    // Source: ELB API RegisterTargets (TargetDescription.Port "not used if the target is a Lambda function").
+    for (const att of ofType(args.resources, "aws:lb/targetGroupAttachment:TargetGroupAttachment")) {
+      const tg = tgs.find((g) => refersTo(att, g, ["targetGroupArn"]));
+      if (tg?.props.targetType === "lambda" && att.props.port !== undefined) report(`${label(att)}: port is not used for a Lambda target; remove it.`, att.urn);
+    }
     // Source: ELB API CreateTargetGroup ("If the target type is lambda, you can't specify Protocol, Port or VpcId"; otherwise required);
     // deregistration_delay 0..3600, HealthyThresholdCount/UnhealthyThresholdCount 2..10.
     for (const tg of tgs) {
@@ -214,7 +237,7 @@ export const CLOUDFRONT_FUNCTION_BYTES = 10240;
 export const cloudfrontArguments = resourcePolicy({
   name: "cloudfront-arguments",
   description:
-    "CloudFront arguments the API rejects: aliases only with an ACM or IAM certificate (not the default one), sslSupportMethod sni-only/vip/static-ip with such a certificate, price class values, a defaultRootObject without a leading '/', unique origin ids that every cache behavior's targetOriginId names, at most one function per event type, a WAF web ACL given as a WAFv2 CLOUDFRONT-scope ARN; CloudFront Functions on cloudfront-js-1.0/2.0 within 10 KB; origin access control types and signing values.",
+    "CloudFront arguments the API rejects: aliases only with an ACM or IAM certificate (not the default one), sslSupportMethod sni-only/vip/static-ip with such a certificate, price class values, a defaultRootObject without a leading '/', unique origin ids that every cache behavior's targetOriginId names, at most one function per event type, a WAF web ACL given as a WAFv2 CLOUDFRONT-scope ARN; CloudFront Functions on cloudfront-js-1.0/2.0 within 10 KB; response headers policy frame option, referrer policy, HSTS max age and CORS methods; origin access control types and signing values.",
   enforcementLevel: "mandatory",
   validateResource: [
     // Source: CloudFront API DistributionConfig (Aliases require a certificate: InvalidViewerCertificate; ViewerCertificate;
@@ -249,6 +272,21 @@ export const cloudfrontArguments = resourcePolicy({
       const l = label(args);
       if (!["cloudfront-js-1.0", "cloudfront-js-2.0"].includes(String(p.runtime))) report(`${l}: runtime "${p.runtime}" must be cloudfront-js-1.0 or cloudfront-js-2.0.`);
       if (typeof p.code === "string" && Buffer.byteLength(p.code, "utf8") > CLOUDFRONT_FUNCTION_BYTES) report(`${l}: code is ${Buffer.byteLength(p.code, "utf8")} bytes; CloudFront Functions allow ${CLOUDFRONT_FUNCTION_BYTES}.`);
+    }),
+    // Source: CloudFront API ResponseHeadersPolicyConfig (FrameOption DENY|SAMEORIGIN; ReferrerPolicy values;
+    // StrictTransportSecurity AccessControlMaxAgeSec required; CORS AccessControlAllowMethods values; Override required).
+    forType("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", (p, args, report) => {
+      const l = label(args);
+      const sh = p.securityHeadersConfig ?? {};
+      const frame = sh.frameOptions?.frameOption;
+      if (frame !== undefined && !["DENY", "SAMEORIGIN"].includes(frame)) report(`${l}: frameOptions.frameOption "${frame}" must be DENY or SAMEORIGIN.`);
+      const referrers = ["no-referrer", "no-referrer-when-downgrade", "origin", "origin-when-cross-origin", "same-origin", "strict-origin", "strict-origin-when-cross-origin", "unsafe-url"];
+      const ref = sh.referrerPolicy?.referrerPolicy;
+      if (ref !== undefined && !referrers.includes(ref)) report(`${l}: referrerPolicy "${ref}" must be one of ${referrers.join(", ")}.`);
+      if (sh.strictTransportSecurity && sh.strictTransportSecurity.accessControlMaxAgeSec === undefined) report(`${l}: strictTransportSecurity needs accessControlMaxAgeSec.`);
+      const methods = asArray<string>(p.corsConfig?.accessControlAllowMethods?.items);
+      const allowed = ["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH", "HEAD", "ALL"];
+      for (const m of methods) if (!allowed.includes(m)) report(`${l}: corsConfig method "${m}" must be one of ${allowed.join(", ")}.`);
     }),
     // Source: CloudFront API CreateOriginAccessControl (OriginAccessControlOriginType s3/mediastore/lambda/mediapackagev2; SigningBehavior never/always/no-override; SigningProtocol sigv4).
     forType("aws:cloudfront/originAccessControl:OriginAccessControl", (p, args, report) => {

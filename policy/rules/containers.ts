@@ -39,12 +39,12 @@ function isFargate(td: PolicyResource): boolean {
 export const ecsConfiguration = stackPolicy({
   name: "ecs-configuration",
   description:
-    "ECS: container definitions as a JSON array of containers with name and image, unique names, at least one essential container; Fargate tasks in awsvpc mode with task-level cpu/memory of a supported combination and an execution role when they log with awslogs, pull from ECR or read secrets; services on Fargate (or awsvpc tasks) with networkConfiguration subnets, desired count >= 0, deployment percentages (minimum 0..100, maximum >= 100 for rolling), a health check grace period only with a load balancer, load balancer container names that exist in the task.",
+    "ECS: cluster settings (containerInsights enabled/disabled/enhanced), container definitions as a JSON array of containers with name and image, unique names, at least one essential container; Fargate tasks in awsvpc mode with task-level cpu/memory of a supported combination and an execution role when they log with awslogs, pull from ECR or read secrets; services on Fargate (or awsvpc tasks) with networkConfiguration subnets, desired count >= 0, deployment percentages (minimum 0..100, maximum >= 100 for rolling), a health check grace period only with a load balancer, load balancer container names that exist in the task.",
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
     const tds = ofType(args.resources, "aws:ecs/taskDefinition:TaskDefinition");
     const services = ofType(args.resources, "aws:ecs/service:Service");
-    if (tds.length + services.length === 0) return args.notApplicable("no ECS task definitions or services");
+    if (tds.length + services.length + ofType(args.resources, "aws:ecs/cluster:Cluster").length === 0) return args.notApplicable("no ECS resources");
     // Source: ECS API RegisterTaskDefinition (ContainerDefinition name/image required; "at least one essential container";
     // Fargate: networkMode awsvpc, task cpu and memory required, CPU/memory table; executionRoleArn required for awslogs,
     // private ECR images and secrets).
@@ -75,6 +75,13 @@ export const ecsConfiguration = stackPolicy({
         else if (!Number.isFinite(mem) || !fits(mem)) report(`${l}: Fargate memory ${p.memory ?? "unset"} MiB is not allowed with cpu ${cpu}; see the Fargate task size table.`, td.urn);
         const needsExecRole = list.some((c) => c.logConfiguration?.logDriver === "awslogs" || /\.dkr\.ecr\./.test(String(c.image ?? "")) || asArray(c.secrets).length > 0);
         if (needsExecRole && !p.executionRoleArn) report(`${l}: containers log with awslogs, pull from ECR or read secrets, which needs executionRoleArn (a role ecs-tasks.amazonaws.com can assume).`, td.urn);
+      }
+    }
+    // Source: ECS API CreateCluster ClusterSetting (name containerInsights, value enabled | disabled | enhanced).
+    for (const c of ofType(args.resources, "aws:ecs/cluster:Cluster")) {
+      for (const st of asArray<{ name?: string; value?: string }>(c.props.settings)) {
+        if (st.name !== "containerInsights") report(`${label(c)}: setting "${st.name}" is not a cluster setting (only containerInsights).`, c.urn);
+        else if (!["enabled", "disabled", "enhanced"].includes(String(st.value))) report(`${label(c)}: containerInsights "${st.value}" must be enabled, disabled or enhanced.`, c.urn);
       }
     }
     // Source: ECS API CreateService (networkConfiguration required for awsvpc; DeploymentConfiguration minimumHealthyPercent/maximumPercent;

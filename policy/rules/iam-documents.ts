@@ -75,7 +75,7 @@ export const ROLE_MANAGED_POLICIES = 10;
 
 export const iamRoleArguments = stackPolicy({
   name: "iam-role-arguments",
-  description: `A role's maxSessionDuration is ${ROLE_SESSION_SECONDS.min}..${ROLE_SESSION_SECONDS.max} s, its path starts and ends with '/', its description is at most 1000 characters, its inline policies together stay within ${ROLE_INLINE_POLICY_CHARS} characters, and it has at most ${ROLE_MANAGED_POLICIES} managed policies attached (the default quota).`,
+  description: `A role's maxSessionDuration is ${ROLE_SESSION_SECONDS.min}..${ROLE_SESSION_SECONDS.max} s, its path starts and ends with '/', its description is at most 1000 characters, its inline policies together stay within ${ROLE_INLINE_POLICY_CHARS} characters, and it has at most ${ROLE_MANAGED_POLICIES} managed policies attached (the default quota), each by an IAM managed policy ARN.`,
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
     const roles = ofType(args.resources, "aws:iam/role:Role");
@@ -100,7 +100,13 @@ export const iamRoleArguments = stackPolicy({
         return sum + (parsed.ok && parsed.value ? policySize(parsed.value) : 0);
       }, 0);
       if (total > ROLE_INLINE_POLICY_CHARS) report(`${l}: its inline policies total ${total} characters (without whitespace); a role allows ${ROLE_INLINE_POLICY_CHARS}. Move statements into managed policies.`, r.urn);
-      const managed = asArray(p.managedPolicyArns).length + attachments.filter((a) => refersTo(a, r, ["role"])).length;
+      const attached = attachments.filter((a) => refersTo(a, r, ["role"]));
+      // Source: IAM API AttachRolePolicy PolicyArn (an IAM managed policy ARN: arn:<partition>:iam::aws|<account>:policy/...).
+      for (const a of attached) {
+        const arn = String(a.props.policyArn ?? "");
+        if (!/^arn:aws[\w-]*:iam::(aws|\d{12}):policy\/.+$/.test(arn)) report(`${label(a)}: policyArn "${arn}" is not an IAM managed policy ARN (arn:aws:iam::aws:policy/<name> or arn:aws:iam::<account>:policy/<name>).`, a.urn);
+      }
+      const managed = asArray(p.managedPolicyArns).length + attached.length;
       if (managed > ROLE_MANAGED_POLICIES) report(`${l}: ${managed} managed policies attached; a role allows ${ROLE_MANAGED_POLICIES} by default. Merge policies or raise the quota.`, r.urn);
     }
   },

@@ -103,7 +103,7 @@ function ruleChecks(type: string) {
 export const vpcResourceArguments = resourcePolicy({
   name: "vpc-resource-arguments",
   description:
-    "VPC arguments EC2 rejects: VPC and subnet CIDRs between /16 and /28, security group rules with exactly one target and valid ports, routes with exactly one destination and one target, route table associations with exactly one of subnet or gateway, security group descriptions of ASCII up to 255 characters, public NAT gateways with an Elastic IP, Elastic IPs in the vpc domain.",
+    "VPC arguments EC2 rejects: VPC and subnet CIDRs between /16 and /28, security group rules with exactly one target and valid ports, routes with exactly one destination and one target, route table associations with exactly one of subnet or gateway, security group descriptions of ASCII up to 255 characters and inline rules with valid ports, inline routes with one target, public NAT gateways with an Elastic IP, Elastic IPs in the vpc domain.",
   enforcementLevel: "mandatory",
   validateResource: [
     // Source: Amazon VPC User Guide "VPC CIDR blocks" (IPv4 block size /16 to /28).
@@ -122,12 +122,27 @@ export const vpcResourceArguments = resourcePolicy({
     }),
     ruleChecks("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"),
     ruleChecks("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"),
-    // Source: EC2 API CreateSecurityGroup (GroupDescription: up to 255 characters, a-z A-Z 0-9 spaces ._-:/()#,@[]+=&;{}!$*).
+    // Source: EC2 API CreateSecurityGroup (GroupDescription: up to 255 characters, a-z A-Z 0-9 spaces ._-:/()#,@[]+=&;{}!$*);
+    // provider security_group.go inline rules (from_port <= to_port; protocol "-1" needs ports 0).
     forType("aws:ec2/securityGroup:SecurityGroup", (p, args, report) => {
       const d = p.description;
       if (typeof d === "string" && (d.length > 255 || !/^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/.test(d))) {
         report(`${label(args)}: description must be at most 255 ASCII letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* (descriptions cannot be changed later either).`);
       }
+      for (const dir of ["ingress", "egress"]) {
+        asArray<{ protocol?: string; fromPort?: number; toPort?: number }>(p[dir]).forEach((r, i) => {
+          const all = r.protocol === "-1" || r.protocol === "all";
+          if (all && (r.fromPort !== 0 || r.toPort !== 0)) report(`${label(args)}: ${dir}[${i}] protocol "-1" (all traffic) needs fromPort 0 and toPort 0.`);
+          else if (!all && r.fromPort !== undefined && r.toPort !== undefined && r.fromPort > r.toPort) report(`${label(args)}: ${dir}[${i}] fromPort ${r.fromPort} exceeds toPort ${r.toPort}.`);
+        });
+      }
+    }),
+    // Source: EC2 API CreateRoute (one target per route), for a route table's inline routes.
+    forType("aws:ec2/routeTable:RouteTable", (p, args, report) => {
+      asArray<Record<string, unknown>>(p.routes).forEach((r, i) => {
+        const targets = ROUTE_TARGETS.filter((k) => r[k]);
+        if (targets.length !== 1) report(`${label(args)}: routes[${i}] needs exactly one target of ${ROUTE_TARGETS.join(", ")} (given: ${targets.join(", ") || "none"}).`);
+      });
     }),
     // Source: EC2 API CreateRoute (one destination; exactly one target); provider vpc_route.go ExactlyOneOf.
     forType("aws:ec2/route:Route", (p, args, report) => {

@@ -101,3 +101,42 @@ describe("smaller argument rules", () => {
     expectClean(["vpc-resource-arguments", "apigateway-arguments", "lambda-arguments", "elb-arguments", "rds-subnet-zones"], e);
   });
 });
+
+describe("stage logging, endpoint types, inline rules and routes, attachments, response headers, cluster settings", () => {
+  it("flag what the APIs reject", async () => {
+    const e = await check(() => {
+      const api = new aws.apigateway.RestApi("api", { name: "shop", endpointConfiguration: { types: ["REGIONAL"], vpcEndpointIds: ["vpce-1"] } });
+      new aws.apigateway.Stage("prod", { restApi: api.id, deployment: "d", stageName: "prod", xrayTracingEnabled: true, accessLogSettings: { destinationArn: "arn:aws:logs:eu-west-1:123456789012:log-group:api:*", format: "$context.status" } });
+      new aws.ec2.SecurityGroup("sg", { description: "app", ingress: [{ protocol: "tcp", fromPort: 8443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }], egress: [{ protocol: "-1", fromPort: 0, toPort: 65535, cidrBlocks: ["10.0.0.0/16"] }] });
+      new aws.ec2.RouteTable("rt", { vpcId: "vpc-1", routes: [{ cidrBlock: "0.0.0.0/0" }] });
+      const tg = new aws.lb.TargetGroup("fn-tg", { name: "fn-tg", targetType: "lambda", lambdaMultiValueHeadersEnabled: true });
+      new aws.lb.TargetGroupAttachment("fn-att", { targetGroupArn: tg.arn, targetId: "arn:aws:lambda:eu-west-1:123456789012:function:f", port: 80 });
+      new aws.iam.RolePolicyAttachment("ro", { role: new aws.iam.Role("r", { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } }] }) }).name, policyArn: "ReadOnlyAccess" });
+      new aws.cloudfront.ResponseHeadersPolicy("headers", { name: "headers", securityHeadersConfig: { frameOptions: { frameOption: "ALLOW", override: true }, referrerPolicy: { referrerPolicy: "never", override: true } } });
+      new aws.ecs.Cluster("workers", { name: "workers", settings: [{ name: "containerInsights", value: "on" }] });
+    });
+    expectFindings("apigateway-arguments", e, [
+      "accessLogSettings.format must include $context.requestId or $context.extendedRequestId.",
+      'accessLogSettings.destinationArn must be the log group ARN without the trailing ":*".',
+      "endpointConfiguration.vpcEndpointIds apply only to PRIVATE APIs.",
+    ]);
+    expectFindings("vpc-resource-arguments", e, ["ingress[0] fromPort 8443 exceeds toPort 443.", 'egress[0] protocol "-1" (all traffic) needs fromPort 0 and toPort 0.', 'aws.ec2.RouteTable "rt": routes[0] needs exactly one target']);
+    expectFindings("elb-arguments", e, ['aws.lb.TargetGroupAttachment "fn-att": port is not used for a Lambda target; remove it.']);
+    expectFindings("iam-role-arguments", e, ['aws.iam.RolePolicyAttachment "ro": policyArn "ReadOnlyAccess" is not an IAM managed policy ARN']);
+    expectFindings("cloudfront-arguments", e, ['frameOptions.frameOption "ALLOW" must be DENY or SAMEORIGIN.', 'referrerPolicy "never" must be one of']);
+    expectFindings("ecs-configuration", e, ['containerInsights "on" must be enabled, disabled or enhanced.']);
+  });
+  it("accept their valid forms", async () => {
+    const e = await check(() => {
+      const api = new aws.apigateway.RestApi("api", { name: "shop", endpointConfiguration: { types: ["REGIONAL"] } });
+      new aws.apigateway.Stage("prod", { restApi: api.id, deployment: "d", stageName: "prod", xrayTracingEnabled: true, accessLogSettings: { destinationArn: "arn:aws:logs:eu-west-1:123456789012:log-group:api", format: '{"requestId":"$context.requestId"}' } });
+      new aws.ec2.SecurityGroup("sg", { description: "app", ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }], egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["10.0.0.0/16"] }] });
+      new aws.ec2.RouteTable("rt", { vpcId: "vpc-1", routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }] });
+      const tg = new aws.lb.TargetGroup("fn-tg", { name: "fn-tg", targetType: "lambda", lambdaMultiValueHeadersEnabled: true });
+      new aws.lb.TargetGroupAttachment("fn-att", { targetGroupArn: tg.arn, targetId: "arn:aws:lambda:eu-west-1:123456789012:function:f" });
+      new aws.cloudfront.ResponseHeadersPolicy("headers", { name: "headers", securityHeadersConfig: { frameOptions: { frameOption: "DENY", override: true }, strictTransportSecurity: { accessControlMaxAgeSec: 31536000, override: true } } });
+      new aws.ecs.Cluster("workers", { name: "workers", settings: [{ name: "containerInsights", value: "enabled" }] });
+    });
+    expectClean(["apigateway-arguments", "vpc-resource-arguments", "elb-arguments", "iam-role-arguments", "cloudfront-arguments", "ecs-configuration"], e);
+  });
+});
