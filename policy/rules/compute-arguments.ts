@@ -16,7 +16,7 @@ export const LAMBDA_ENV_BYTES = 4096;
 export const lambdaArguments = resourcePolicy({
   name: "lambda-arguments",
   description:
-    "Lambda arguments the API rejects: environment variable keys (letters, digits, '_', letter first, not reserved) within 4 KB, vpcConfig with both subnets and security groups, a role given as an IAM role ARN, tracing mode Active/PassThrough, architectures x86_64/arm64, a zip function with handler and runtime, invocations with a JSON input; permissions with a service:Action action, a statement id of at most 100 letters/digits/-/_, and sourceArn/sourceAccount only where the principal is a service.",
+    "Lambda arguments the API rejects: environment variable keys (letters, digits, '_', letter first, not reserved) within 4 KB, vpcConfig with both subnets and security groups, a role given as an IAM role ARN, tracing mode Active/PassThrough, architectures x86_64/arm64, a zip function with handler and runtime, invocations with a JSON input, aliases on $LATEST or a version number (weighted routing only on a published version); permissions with a service:Action action, a statement id of at most 100 letters/digits/-/_, and sourceArn/sourceAccount only where the principal is a service.",
   enforcementLevel: "mandatory",
   validateResource: [
     // Source: Lambda API CreateFunction (Environment.Variables key pattern [a-zA-Z]([a-zA-Z0-9_])+, 4 KB; VpcConfig;
@@ -38,6 +38,15 @@ export const lambdaArguments = resourcePolicy({
       if (mode !== undefined && !["Active", "PassThrough"].includes(mode)) report(`${l}: tracingConfig.mode "${mode}" must be Active or PassThrough.`);
       for (const a of asArray<string>(p.architectures)) if (!["x86_64", "arm64"].includes(a)) report(`${l}: architecture "${a}" must be x86_64 or arm64.`);
       if ((p.packageType ?? "Zip") === "Zip" && !p.s3Bucket && (!p.handler || !p.runtime)) report(`${l}: a zip function needs handler and runtime.`);
+    }),
+    // Source: Lambda API CreateAlias (FunctionVersion: $LATEST or a version number; RoutingConfig.AdditionalVersionWeights 0..1,
+    // "The alias must point to a published version, not $LATEST, to use weighted routing").
+    forType("aws:lambda/alias:Alias", (p, args, report) => {
+      const l = label(args);
+      if (typeof p.functionVersion === "string" && !/^(\$LATEST|\d+)$/.test(p.functionVersion)) report(`${l}: functionVersion "${p.functionVersion}" must be $LATEST or a published version number.`);
+      const weights = (p.routingConfig?.additionalVersionWeights ?? {}) as Record<string, number>;
+      for (const [v, w] of Object.entries(weights)) if (!(w >= 0 && w <= 1)) report(`${l}: routingConfig weight ${w} for version ${v} must be within 0..1.`);
+      if (Object.keys(weights).length > 0 && p.functionVersion === "$LATEST") report(`${l}: weighted routing needs a published functionVersion, not $LATEST.`);
     }),
     // Source: Lambda API Invoke (Payload: JSON); provider lambda/invocation.go (input validation.StringIsJSON).
     forType("aws:lambda/invocation:Invocation", (p, args, report) => {

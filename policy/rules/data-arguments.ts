@@ -92,7 +92,7 @@ export const KEY_SPECS = ["SYMMETRIC_DEFAULT", "RSA_2048", "RSA_3072", "RSA_4096
 export const kmsSecretsSnsArguments = resourcePolicy({
   name: "kms-secrets-sns-arguments",
   description:
-    "KMS, Secrets Manager and SNS arguments their APIs reject: key deletion window 7..30 days, key usage and spec values, rotation only for symmetric encryption keys with a period of 90..2560 days; secret recovery window 0 or 7..30 days, a secret version with exactly one of secretString/secretBinary; a FIFO topic named .fifo (and only then), content-based deduplication only on FIFO topics.",
+    "KMS, Secrets Manager and SNS arguments their APIs reject: key deletion window 7..30 days, aliases that target a key (not another alias), key usage and spec values, rotation only for symmetric encryption keys with a period of 90..2560 days; secret recovery window 0 or 7..30 days, a secret version with exactly one of secretString/secretBinary; a FIFO topic named .fifo (and only then), content-based deduplication only on FIFO topics.",
   enforcementLevel: "mandatory",
   validateResource: [
     // Source: KMS API CreateKey (KeyUsage, KeySpec), ScheduleKeyDeletion (PendingWindowInDays 7..30),
@@ -108,6 +108,10 @@ export const kmsSecretsSnsArguments = resourcePolicy({
       if (p.enableKeyRotation === true && (spec !== "SYMMETRIC_DEFAULT" || usage !== "ENCRYPT_DECRYPT")) report(`${l}: enableKeyRotation applies only to symmetric encryption keys (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT); this key is ${spec}/${usage}.`);
       const period = p.rotationPeriodInDays;
       if (period !== undefined && (period < 90 || period > 2560)) report(`${l}: rotationPeriodInDays ${period} is outside 90..2560.`);
+    }),
+    // Source: KMS API CreateAlias (TargetKeyId: "the key ID or key ARN"; an alias cannot point at another alias).
+    forType("aws:kms/alias:Alias", (p, args, report) => {
+      if (typeof p.targetKeyId === "string" && /(^|:)alias\//.test(p.targetKeyId)) report(`${label(args)}: targetKeyId "${p.targetKeyId}" is an alias; point it at the key's id or ARN.`);
     }),
     // Source: Secrets Manager API DeleteSecret (RecoveryWindowInDays 7..30; 0 in the provider = ForceDeleteWithoutRecovery).
     forType("aws:secretsmanager/secret:Secret", (p, args, report) => {

@@ -3,7 +3,7 @@
  * arguments, CIDR sizes and containment, security group rule targets, route targets,
  * VPC endpoint arguments by type, NAT gateways.
  */
-import type { PolicyResource } from "@pulumi/policy";
+import type { PolicyResource, ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
 import { forType, resourcePolicy, stackPolicy } from "../lib/define";
 import { asArray, label, ofType, refersTo } from "../lib/stack";
 
@@ -100,6 +100,17 @@ function ruleChecks(type: string) {
   });
 }
 
+/** Inline ingress/egress blocks of a (default) security group. */
+function inlineRuleChecks(p: Record<string, unknown>, args: ResourceValidationArgs, report: ReportViolation): void {
+  for (const dir of ["ingress", "egress"]) {
+    asArray(p[dir] as { protocol?: string; fromPort?: number; toPort?: number }[] | undefined).forEach((r, i) => {
+      const all = r.protocol === "-1" || r.protocol === "all";
+      if (all && (r.fromPort !== 0 || r.toPort !== 0)) report(`${label(args)}: ${dir}[${i}] protocol "-1" (all traffic) needs fromPort 0 and toPort 0.`);
+      else if (!all && r.fromPort !== undefined && r.toPort !== undefined && r.fromPort > r.toPort) report(`${label(args)}: ${dir}[${i}] fromPort ${r.fromPort} exceeds toPort ${r.toPort}.`);
+    });
+  }
+}
+
 export const vpcResourceArguments = resourcePolicy({
   name: "vpc-resource-arguments",
   description:
@@ -129,14 +140,9 @@ export const vpcResourceArguments = resourcePolicy({
       if (typeof d === "string" && (d.length > 255 || !/^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/.test(d))) {
         report(`${label(args)}: description must be at most 255 ASCII letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* (descriptions cannot be changed later either).`);
       }
-      for (const dir of ["ingress", "egress"]) {
-        asArray<{ protocol?: string; fromPort?: number; toPort?: number }>(p[dir]).forEach((r, i) => {
-          const all = r.protocol === "-1" || r.protocol === "all";
-          if (all && (r.fromPort !== 0 || r.toPort !== 0)) report(`${label(args)}: ${dir}[${i}] protocol "-1" (all traffic) needs fromPort 0 and toPort 0.`);
-          else if (!all && r.fromPort !== undefined && r.toPort !== undefined && r.fromPort > r.toPort) report(`${label(args)}: ${dir}[${i}] fromPort ${r.fromPort} exceeds toPort ${r.toPort}.`);
-        });
-      }
+      inlineRuleChecks(p, args, report);
     }),
+    forType("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", inlineRuleChecks),
     // Source: EC2 API CreateRoute (one target per route), for a route table's inline routes.
     forType("aws:ec2/routeTable:RouteTable", (p, args, report) => {
       asArray<Record<string, unknown>>(p.routes).forEach((r, i) => {
@@ -176,12 +182,12 @@ function vpcOf(resources: readonly PolicyResource[], r: PolicyResource): PolicyR
 export const vpcNetworkConsistency = stackPolicy({
   name: "vpc-network-consistency",
   description:
-    "Subnets lie inside their VPC's CIDR and do not overlap; gateway VPC endpoints (S3, DynamoDB) take route tables, not subnets or security groups; interface endpoints take subnets in distinct Availability Zones and no route tables.",
+    "Subnets lie inside their VPC's CIDR and do not overlap; a VPC has one internet gateway; gateway VPC endpoints (S3, DynamoDB) take route tables, not subnets or security groups; interface endpoints take subnets in distinct Availability Zones and no route tables.",
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
     const subnets = ofType(args.resources, "aws:ec2/subnet:Subnet");
     const endpoints = ofType(args.resources, "aws:ec2/vpcEndpoint:VpcEndpoint");
-    if (subnets.length + endpoints.length === 0) return args.notApplicable("no subnets or VPC endpoints");
+    if (subnets.length + endpoints.length + ofType(args.resources, VPC).length === 0) return args.notApplicable("no VPC resources");
     // Source: EC2 API CreateSubnet (InvalidSubnet.Range: the CIDR must be within the VPC's; InvalidSubnet.Conflict on overlap).
     const seen: { s: PolicyResource; c: [number, number] }[] = [];
     for (const s of subnets) {
@@ -196,6 +202,15 @@ export const vpcNetworkConsistency = stackPolicy({
         }
       }
       seen.push({ s, c });
+    }
+    // Source: EC2 API AttachInternetGateway ("A VPC can be attached to only one internet gateway"; Resource.AlreadyAssociated).
+    const igwByVpc = new Map<PolicyResource, PolicyResource[]>();
+    for (const g of [...ofType(args.resources, "aws:ec2/internetGateway:InternetGateway"), ...ofType(args.resources, "aws:ec2/internetGatewayAttachment:InternetGatewayAttachment")]) {
+      const vpc = vpcOf(args.resources, g);
+      if (vpc) igwByVpc.set(vpc, [...(igwByVpc.get(vpc) ?? []), g]);
+    }
+    for (const [vpc, gws] of igwByVpc) {
+      if (gws.length > 1) report(`${label(vpc)}: ${gws.map(label).join(" and ")} both attach an internet gateway; a VPC takes one (Resource.AlreadyAssociated).`, gws[1]!.urn);
     }
     // Source: EC2 API CreateVpcEndpoint (Gateway: RouteTableIds; Interface: SubnetIds, one subnet per AZ, SecurityGroupIds).
     for (const e of endpoints) {

@@ -140,3 +140,31 @@ describe("stage logging, endpoint types, inline rules and routes, attachments, r
     expectClean(["apigateway-arguments", "vpc-resource-arguments", "elb-arguments", "iam-role-arguments", "cloudfront-arguments", "ecs-configuration"], e);
   });
 });
+
+describe("default security groups, internet gateways, KMS aliases and Lambda aliases", () => {
+  it("flag an all-traffic rule with ports, a second internet gateway, an alias of an alias and weighted routing on $LATEST", async () => {
+    const e = await check(() => {
+      const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16" });
+      new aws.ec2.DefaultSecurityGroup("default", { vpcId: vpc.id, egress: [{ protocol: "-1", fromPort: 0, toPort: 65535, cidrBlocks: ["10.0.0.0/16"] }] });
+      new aws.ec2.InternetGateway("igw", { vpcId: vpc.id });
+      new aws.ec2.InternetGateway("igw-2", { vpcId: vpc.id });
+      new aws.kms.Alias("logs", { name: "alias/logs", targetKeyId: "alias/other" });
+      new aws.lambda.Alias("live", { name: "live", functionName: "f", functionVersion: "$LATEST", routingConfig: { additionalVersionWeights: { "2": 1.5 } } });
+    });
+    expectFindings("vpc-resource-arguments", e, ['aws.ec2.DefaultSecurityGroup "default": egress[0] protocol "-1" (all traffic) needs fromPort 0 and toPort 0.']);
+    expectFindings("vpc-network-consistency", e, ['aws.ec2.Vpc "vpc": aws.ec2.InternetGateway "igw" and aws.ec2.InternetGateway "igw-2" both attach an internet gateway; a VPC takes one']);
+    expectFindings("kms-secrets-sns-arguments", e, ['aws.kms.Alias "logs": targetKeyId "alias/other" is an alias']);
+    expectFindings("lambda-arguments", e, ["routingConfig weight 1.5 for version 2 must be within 0..1.", "weighted routing needs a published functionVersion, not $LATEST."]);
+  });
+  it("accept one gateway, an alias of a key and weighted routing between versions", async () => {
+    const e = await check(() => {
+      const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16" });
+      new aws.ec2.DefaultSecurityGroup("default", { vpcId: vpc.id });
+      new aws.ec2.InternetGateway("igw", { vpcId: vpc.id });
+      const key = new aws.kms.Key("k", { enableKeyRotation: true });
+      new aws.kms.Alias("logs", { name: "alias/logs", targetKeyId: key.keyId });
+      new aws.lambda.Alias("live", { name: "live", functionName: "f", functionVersion: "3", routingConfig: { additionalVersionWeights: { "2": 0.1 } } });
+    });
+    expectClean(["vpc-resource-arguments", "vpc-network-consistency", "kms-secrets-sns-arguments", "lambda-arguments"], e);
+  });
+});
