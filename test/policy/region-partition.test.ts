@@ -105,7 +105,7 @@ describe("smaller argument rules", () => {
 describe("stage logging, endpoint types, inline rules and routes, attachments, response headers, cluster settings", () => {
   it("flag what the APIs reject", async () => {
     const e = await check(() => {
-      const api = new aws.apigateway.RestApi("api", { name: "shop", endpointConfiguration: { types: ["REGIONAL"], vpcEndpointIds: ["vpce-1"] } });
+      const api = new aws.apigateway.RestApi("api", { name: "shop", endpointConfiguration: { types: "REGIONAL", vpcEndpointIds: ["vpce-1"] } });
       new aws.apigateway.Stage("prod", { restApi: api.id, deployment: "d", stageName: "prod", xrayTracingEnabled: true, accessLogSettings: { destinationArn: "arn:aws:logs:eu-west-1:123456789012:log-group:api:*", format: "$context.status" } });
       new aws.ec2.SecurityGroup("sg", { description: "app", ingress: [{ protocol: "tcp", fromPort: 8443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }], egress: [{ protocol: "-1", fromPort: 0, toPort: 65535, cidrBlocks: ["10.0.0.0/16"] }] });
       new aws.ec2.RouteTable("rt", { vpcId: "vpc-1", routes: [{ cidrBlock: "0.0.0.0/0" }] });
@@ -128,7 +128,7 @@ describe("stage logging, endpoint types, inline rules and routes, attachments, r
   });
   it("accept their valid forms", async () => {
     const e = await check(() => {
-      const api = new aws.apigateway.RestApi("api", { name: "shop", endpointConfiguration: { types: ["REGIONAL"] } });
+      const api = new aws.apigateway.RestApi("api", { name: "shop", endpointConfiguration: { types: "REGIONAL" } });
       new aws.apigateway.Stage("prod", { restApi: api.id, deployment: "d", stageName: "prod", xrayTracingEnabled: true, accessLogSettings: { destinationArn: "arn:aws:logs:eu-west-1:123456789012:log-group:api", format: '{"requestId":"$context.requestId"}' } });
       new aws.ec2.SecurityGroup("sg", { description: "app", ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }], egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["10.0.0.0/16"] }] });
       new aws.ec2.RouteTable("rt", { vpcId: "vpc-1", routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }] });
