@@ -99,7 +99,6 @@ export const ecsConfiguration = stackPolicy({
       const max = p.deploymentMaximumPercent;
       if (min !== undefined && (min < 0 || min > 100)) report(`${l}: deploymentMinimumHealthyPercent ${min} is outside 0..100.`, s.urn);
       if (max !== undefined && max < 100 && (p.deploymentController?.type ?? "ECS") === "ECS") report(`${l}: deploymentMaximumPercent ${max} must be at least 100 for rolling deployments.`, s.urn);
-      if (min !== undefined && max !== undefined && min >= max) report(`${l}: deploymentMinimumHealthyPercent ${min} must be below deploymentMaximumPercent ${max}.`, s.urn);
       const lbs = asArray<{ containerName?: string; containerPort?: number }>(p.loadBalancers);
       if (p.healthCheckGracePeriodSeconds !== undefined && lbs.length === 0) report(`${l}: healthCheckGracePeriodSeconds applies only to services with loadBalancers.`, s.urn);
       const names = td ? containers(td).list.map((c) => c.name) : undefined;

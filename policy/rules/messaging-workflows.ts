@@ -107,7 +107,7 @@ export function scheduleProblem(expr: string): string | undefined {
 }
 
 /** Target services that EventBridge can only reach with a role (EventBridge User Guide "Permissions for targets"). */
-const ROLE_TARGETS = [":states:", ":ecs:", ":kinesis:", ":codebuild:", ":codepipeline:", ":ssm:", ":batch:", ":sagemaker:", ":events:", ":firehose:"];
+const ROLE_TARGETS = [":states:", ":ecs:", ":kinesis:", ":codebuild:", ":codepipeline:", ":ssm:", ":batch:", ":sagemaker:", ":firehose:"];
 
 export const eventbridgeConfiguration = stackPolicy({
   name: "eventbridge-configuration",

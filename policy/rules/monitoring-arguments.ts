@@ -26,7 +26,7 @@ interface MetricQuery {
 export const cloudwatchAlarmArguments = resourcePolicy({
   name: "cloudwatch-alarm-arguments",
   description:
-    "Alarm argument combinations PutMetricAlarm rejects: metricName with namespace and exactly one of statistic/extendedStatistic, or metricQueries (not both, and no dimensions/period/statistic beside them); query ids unique and lowercase-first, each query exactly one of expression/metric, exactly one query returning data; threshold or thresholdMetricId by operator; known operator, statistic and treatMissingData values; evaluateLowSampleCountPercentiles only for percentiles; at most 5 actions per state.",
+    "Alarm argument combinations PutMetricAlarm rejects: metricName with namespace and exactly one of statistic/extendedStatistic, or metricQueries (not both, and no dimensions/period/statistic beside them); query ids unique and lowercase-first, each query exactly one of expression/metric, exactly one query returning data; threshold or thresholdMetricId by operator; known operator, statistic, treatMissingData and evaluateLowSampleCountPercentiles values; at most 5 actions per state.",
   enforcementLevel: "mandatory",
   // Source: CloudWatch API PutMetricAlarm; provider internal/service/cloudwatch/metric_alarm.go (ConflictsWith metric_query
   // for metric_name/namespace/period/statistic/extended_statistic/dimensions, CustomizeDiff "One of statistic or
@@ -48,10 +48,7 @@ export const cloudwatchAlarmArguments = resourcePolicy({
     }
     if (p.statistic !== undefined && !ALARM_STATISTICS.includes(p.statistic)) report(`${l}: statistic "${p.statistic}" must be one of ${ALARM_STATISTICS.join(", ")} (use extendedStatistic for percentiles such as p99).`);
     if (p.extendedStatistic !== undefined && !EXTENDED_STATISTIC.test(p.extendedStatistic)) report(`${l}: extendedStatistic "${p.extendedStatistic}" is not a percentile or trimmed statistic (e.g. p99, tm90).`);
-    if (p.evaluateLowSampleCountPercentiles !== undefined) {
-      if (!["evaluate", "ignore"].includes(p.evaluateLowSampleCountPercentiles)) report(`${l}: evaluateLowSampleCountPercentiles must be "evaluate" or "ignore".`);
-      if (!/^p\d/.test(String(p.extendedStatistic ?? ""))) report(`${l}: evaluateLowSampleCountPercentiles applies only to percentile extendedStatistic alarms; remove it.`);
-    }
+    if (p.evaluateLowSampleCountPercentiles !== undefined && !["evaluate", "ignore"].includes(p.evaluateLowSampleCountPercentiles)) report(`${l}: evaluateLowSampleCountPercentiles must be "evaluate" or "ignore".`);
     const ids = new Set<string>();
     queries.forEach((q, i) => {
       const where = `${l}: metricQueries[${i}]${q.id ? ` (${q.id})` : ""}`;
