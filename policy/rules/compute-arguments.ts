@@ -1,7 +1,7 @@
 /** Lambda, API Gateway, load balancer and CloudFront arguments their APIs reject at deploy time. */
 import { forType, resourcePolicy, stackPolicy } from "../lib/define";
 import { subnetZones } from "../lib/subnets";
-import { asArray, label, ofType, parseJsonDocument, refersTo } from "../lib/stack";
+import { asArray, isSet, label, ofType, parseJsonDocument, refersTo } from "../lib/stack";
 
 /** Lambda "Defined runtime environment variables": keys Lambda reserves. */
 export const RESERVED_LAMBDA_ENV = [
@@ -188,8 +188,8 @@ export const elbArguments = stackPolicy({
       const proto = li.props.protocol ?? "HTTP";
       if (!LISTENER_PROTOCOLS.includes(proto)) report(`${l}: protocol "${proto}" must be one of ${LISTENER_PROTOCOLS.join(", ")}.`, li.urn);
       const secure = proto === "HTTPS" || proto === "TLS";
-      if (secure && !li.props.certificateArn) report(`${l}: protocol ${proto} needs certificateArn (an ACM certificate in the load balancer's region).`, li.urn);
-      if (!secure && (li.props.certificateArn || li.props.sslPolicy)) report(`${l}: certificateArn/sslPolicy apply only to HTTPS or TLS listeners.`, li.urn);
+      if (secure && !isSet(() => li.props.certificateArn)) report(`${l}: protocol ${proto} needs certificateArn (an ACM certificate in the load balancer's region).`, li.urn);
+      if (!secure && (isSet(() => li.props.certificateArn) || li.props.sslPolicy)) report(`${l}: certificateArn/sslPolicy apply only to HTTPS or TLS listeners.`, li.urn);
       if (li.props.port !== undefined && (li.props.port < 1 || li.props.port > 65535)) report(`${l}: port ${li.props.port} is outside 1..65535.`, li.urn);
     }
     // Source: ELB API CreateRule (Priority 1..50000, unique per listener; PriorityInUse).
@@ -217,7 +217,7 @@ export const elbArguments = stackPolicy({
     // Source: ELB API RegisterTargets (TargetDescription.Port "not used if the target is a Lambda function").
     for (const att of ofType(args.resources, "aws:lb/targetGroupAttachment:TargetGroupAttachment")) {
       const tg = tgs.find((g) => refersTo(att, g, ["targetGroupArn"]));
-      if (tg?.props.targetType === "lambda" && att.props.port !== undefined) report(`${label(att)}: port is not used for a Lambda target; remove it.`, att.urn);
+      if (tg?.props.targetType === "lambda" && isSet(() => att.props.port)) report(`${label(att)}: port is not used for a Lambda target; remove it.`, att.urn);
     }
     // Source: ELB API CreateTargetGroup ("If the target type is lambda, you can't specify Protocol, Port or VpcId"; otherwise required);
     // deregistration_delay 0..3600, HealthyThresholdCount/UnhealthyThresholdCount 2..10.
@@ -225,7 +225,7 @@ export const elbArguments = stackPolicy({
       const p = tg.props;
       const l = label(tg);
       const type = p.targetType ?? "instance";
-      const net = ["port", "protocol", "vpcId"].filter((k) => p[k] !== undefined);
+      const net = ["port", "protocol", "vpcId"].filter((k) => isSet(() => p[k]));
       if (type === "lambda" && net.length > 0) report(`${l}: a lambda target group takes no ${net.join(", ")}; remove them.`, tg.urn);
       if (["instance", "ip"].includes(type) && net.length < 3) report(`${l}: a ${type} target group needs port, protocol and vpcId (missing: ${["port", "protocol", "vpcId"].filter((k) => !net.includes(k)).join(", ")}).`, tg.urn);
       const delay = p.deregistrationDelay;

@@ -6,7 +6,7 @@ import type { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/define";
 import { trustedServices } from "../lib/iam";
 import { policyGrammarProblems, policySize, type PolicyKind } from "../lib/iam-grammar";
-import { asArray, label, ofType, parseJsonDocument, refersTo } from "../lib/stack";
+import { asArray, known, label, ofType, parseJsonDocument, refersTo } from "../lib/stack";
 
 interface DocumentSite {
   prop: string;
@@ -36,11 +36,12 @@ const SITES: Record<string, DocumentSite[]> = {
   "aws:ecr/repositoryPolicy:RepositoryPolicy": [{ prop: "policy", kind: "resource", resourceOptional: true }],
 };
 
+/** The documents of a resource; one unknown during preview (built from ARNs not created yet) reads as absent. */
 function documents(args: ResourceValidationArgs): { where: string; doc: unknown; site: DocumentSite }[] {
-  const out = (SITES[args.type] ?? []).map((site) => ({ where: site.prop, doc: args.props[site.prop], site }));
+  const out = (SITES[args.type] ?? []).map((site) => ({ where: site.prop, doc: known(() => args.props[site.prop]), site }));
   if (args.type === "aws:iam/role:Role") {
-    asArray<{ name?: string; policy?: unknown }>(args.props.inlinePolicies).forEach((p, i) =>
-      out.push({ where: `inlinePolicies[${i}]${p.name ? ` (${p.name})` : ""}`, doc: p.policy, site: { prop: "inlinePolicies", kind: "identity" } }),
+    (known(() => asArray<{ name?: string; policy?: unknown }>(args.props.inlinePolicies)) ?? []).forEach((p, i) =>
+      out.push({ where: `inlinePolicies[${i}]${p.name ? ` (${p.name})` : ""}`, doc: known(() => p.policy), site: { prop: "inlinePolicies", kind: "identity" } }),
     );
   }
   return out;
@@ -92,8 +93,8 @@ export const iamRoleArguments = stackPolicy({
       if (typeof p.path === "string" && !/^\/(?:[\x21-\x7e]+\/)?$/.test(p.path)) report(`${l}: path "${p.path}" must be "/" or start and end with "/" (printable ASCII, no spaces).`, r.urn);
       if (typeof p.description === "string" && p.description.length > 1000) report(`${l}: description is ${p.description.length} characters; the limit is 1000.`, r.urn);
       const inline = [
-        ...asArray<{ policy?: unknown }>(p.inlinePolicies).map((ip) => ip.policy),
-        ...rolePolicies.filter((rp) => refersTo(rp, r, ["role"])).map((rp) => rp.props.policy),
+        ...(known(() => asArray<{ policy?: unknown }>(p.inlinePolicies).map((ip) => ip.policy)) ?? []),
+        ...rolePolicies.filter((rp) => refersTo(rp, r, ["role"])).map((rp) => known(() => rp.props.policy)),
       ];
       const total = inline.reduce<number>((sum, d) => {
         const parsed = parseJsonDocument(d);
@@ -103,8 +104,8 @@ export const iamRoleArguments = stackPolicy({
       const attached = attachments.filter((a) => refersTo(a, r, ["role"]));
       // Source: IAM API AttachRolePolicy PolicyArn (an IAM managed policy ARN: arn:<partition>:iam::aws|<account>:policy/...).
       for (const a of attached) {
-        const arn = String(a.props.policyArn ?? "");
-        if (!/^arn:aws[\w-]*:iam::(aws|\d{12}):policy\/.+$/.test(arn)) report(`${label(a)}: policyArn "${arn}" is not an IAM managed policy ARN (arn:aws:iam::aws:policy/<name> or arn:aws:iam::<account>:policy/<name>).`, a.urn);
+        const arn = known(() => String(a.props.policyArn ?? ""));
+        if (arn !== undefined && !/^arn:aws[\w-]*:iam::(aws|\d{12}):policy\/.+$/.test(arn)) report(`${label(a)}: policyArn "${arn}" is not an IAM managed policy ARN (arn:aws:iam::aws:policy/<name> or arn:aws:iam::<account>:policy/<name>).`, a.urn);
       }
       const managed = asArray(p.managedPolicyArns).length + attached.length;
       if (managed > ROLE_MANAGED_POLICIES) report(`${l}: ${managed} managed policies attached; a role allows ${ROLE_MANAGED_POLICIES} by default. Merge policies or raise the quota.`, r.urn);
@@ -145,7 +146,9 @@ export const iamServiceRoleTrust = stackPolicy({
       for (const res of ofType(args.resources, type)) {
         const role = roleFor(res, prop, roles);
         if (!role) continue;
-        const trusted = trustedServices(role.props.assumeRolePolicy);
+        const policy = known(() => role.props.assumeRolePolicy);
+        if (policy === undefined) continue;
+        const trusted = trustedServices(policy);
         if (!trusted.has(service)) {
           report(`${label(res)}: ${prop} is ${label(role)}, whose trust policy does not let ${service} assume it (trusts: ${[...trusted].join(", ") || "no service"}); add an Allow sts:AssumeRole statement for Service "${service}".`, res.urn);
         }

@@ -1,6 +1,6 @@
 /** CloudWatch alarm argument combinations and log group arguments that PutMetricAlarm / CreateLogGroup reject. */
 import { forType, resourcePolicy } from "../lib/define";
-import { asArray, label } from "../lib/stack";
+import { asArray, known, label } from "../lib/stack";
 
 export const ALARM_STATISTICS = ["SampleCount", "Average", "Sum", "Minimum", "Maximum"];
 export const COMPARISON_OPERATORS = [
@@ -87,7 +87,8 @@ export const cloudwatchLogGroupArguments = resourcePolicy({
   // internal/service/logs/group.go (kms_key_id verify.ValidARN). Reserved "aws/" prefix: CloudWatch Logs User Guide.
   validateResource: forType("aws:cloudwatch/logGroup:LogGroup", (p, args, report) => {
     const l = label(args);
-    if (typeof p.kmsKeyId === "string" && !/^arn:aws[\w-]*:kms:[^:]+:\d{12}:key\/.+$/.test(p.kmsKeyId)) report(`${l}: kmsKeyId "${p.kmsKeyId}" must be the KMS key's ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias or key id.`);
+    const kms = known(() => p.kmsKeyId);
+    if (typeof kms === "string" && !/^arn:aws[\w-]*:kms:[^:]+:\d{12}:key\/.+$/.test(kms)) report(`${l}: kmsKeyId "${kms}" must be the KMS key's ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias or key id.`);
     if (p.logGroupClass !== undefined && !LOG_GROUP_CLASSES.includes(p.logGroupClass)) report(`${l}: logGroupClass "${p.logGroupClass}" must be one of ${LOG_GROUP_CLASSES.join(", ")}.`);
     if (typeof p.name === "string" && p.name.startsWith("aws/")) report(`${l}: name "${p.name}" starts with the reserved "aws/" prefix; AWS services own those names.`);
   }),

@@ -5,7 +5,7 @@
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { forType, resourcePolicy, stackPolicy } from "../lib/define";
-import { asArray, label, ofType, parseJsonDocument, refersTo } from "../lib/stack";
+import { asArray, known, label, ofType, parseJsonDocument, refersTo } from "../lib/stack";
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const ACL_TYPES = ["aws:s3/bucketAclV2:BucketAclV2", "aws:s3/bucketAcl:BucketAcl"];
@@ -64,7 +64,7 @@ export const s3BucketAccessSettings = stackPolicy({
       // Source: S3 User Guide "Blocking public access": BlockPublicPolicy rejects PutBucketPolicy calls whose policy allows public access.
       if (pab?.props.blockPublicPolicy === true) {
         for (const p of companions(args.resources, "aws:s3/bucketPolicy:BucketPolicy", b)) {
-          if (isPublicPolicy(p.props.policy)) {
+          if (isPublicPolicy(known(() => p.props.policy))) {
             report(`${label(p)}: allows Principal "*" without a Condition (a public policy) but ${label(pab)} sets blockPublicPolicy; S3 refuses it with AccessDenied. Grant a specific principal (e.g. cloudfront.amazonaws.com with aws:SourceArn).`, p.urn);
           }
         }

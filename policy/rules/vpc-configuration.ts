@@ -5,7 +5,7 @@
  */
 import type { PolicyResource, ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
 import { forType, resourcePolicy, stackPolicy } from "../lib/define";
-import { asArray, label, ofType, refersTo } from "../lib/stack";
+import { asArray, isSet, known, label, ofType, refersTo } from "../lib/stack";
 
 /** CreateFlowLogs: LogDestinationType, TrafficType, MaxAggregationInterval. */
 export const FLOW_LOG_DESTINATIONS = ["cloud-watch-logs", "s3", "kinesis-data-firehose"];
@@ -29,28 +29,30 @@ export const vpcFlowLogConfiguration = resourcePolicy({
   // internal/service/ec2/vpc_flow_log.go (max_aggregation_interval IntInSlice 60, 600; ExactlyOneOf sources).
   validateResource: forType("aws:ec2/flowLog:FlowLog", (p, args, report) => {
     const l = label(args);
-    const sources = FLOW_LOG_SOURCES.filter((k) => p[k] !== undefined && p[k] !== "");
+    // ARNs and ids of resources not created yet are unknown during preview: they count as given.
+    const given = (k: string) => isSet(() => p[k]);
+    const sources = FLOW_LOG_SOURCES.filter(given);
     if (sources.length !== 1) report(`${l}: needs exactly one of ${FLOW_LOG_SOURCES.join(", ")} (${sources.length === 0 ? "none given" : `given: ${sources.join(", ")}`}).`);
     const type: string = p.logDestinationType ?? "cloud-watch-logs";
     if (!FLOW_LOG_DESTINATIONS.includes(type)) report(`${l}: logDestinationType "${type}" must be one of ${FLOW_LOG_DESTINATIONS.join(", ")}.`);
     if (p.trafficType !== undefined && !FLOW_LOG_TRAFFIC.includes(p.trafficType)) report(`${l}: trafficType "${p.trafficType}" must be one of ${FLOW_LOG_TRAFFIC.join(", ")}.`);
-    if (p.trafficType === undefined && !p.transitGatewayId && !p.transitGatewayAttachmentId) report(`${l}: trafficType is required for a VPC, subnet or ENI flow log; set ALL, ACCEPT or REJECT.`);
+    if (p.trafficType === undefined && !given("transitGatewayId") && !given("transitGatewayAttachmentId")) report(`${l}: trafficType is required for a VPC, subnet or ENI flow log; set ALL, ACCEPT or REJECT.`);
     if (p.maxAggregationInterval !== undefined && !FLOW_LOG_AGGREGATION_SECONDS.includes(p.maxAggregationInterval)) {
       report(`${l}: maxAggregationInterval ${p.maxAggregationInterval} s must be 60 or 600.`);
     }
     if (type === "cloud-watch-logs") {
-      if (!p.iamRoleArn) report(`${l}: a cloud-watch-logs flow log needs iamRoleArn (a role vpc-flow-logs.amazonaws.com can assume, allowed to write to the log group).`);
-      if (!p.logDestination && !p.logGroupName) report(`${l}: a cloud-watch-logs flow log needs logDestination (the log group's ARN).`);
+      if (!given("iamRoleArn")) report(`${l}: a cloud-watch-logs flow log needs iamRoleArn (a role vpc-flow-logs.amazonaws.com can assume, allowed to write to the log group).`);
+      if (!given("logDestination") && !given("logGroupName")) report(`${l}: a cloud-watch-logs flow log needs logDestination (the log group's ARN).`);
       if (p.destinationOptions) report(`${l}: destinationOptions apply only to s3 destinations; remove them.`);
     } else if (FLOW_LOG_DESTINATIONS.includes(type)) {
-      if (p.iamRoleArn) report(`${l}: iamRoleArn must not be set for a ${type} flow log (EC2 delivers with its service-linked permissions); remove it.`);
-      if (p.logGroupName) report(`${l}: logGroupName must not be set for a ${type} flow log.`);
-      if (!p.logDestination) report(`${l}: a ${type} flow log needs logDestination (the ${type === "s3" ? "bucket" : "delivery stream"} ARN).`);
+      if (given("iamRoleArn")) report(`${l}: iamRoleArn must not be set for a ${type} flow log (EC2 delivers with its service-linked permissions); remove it.`);
+      if (given("logGroupName")) report(`${l}: logGroupName must not be set for a ${type} flow log.`);
+      if (!given("logDestination")) report(`${l}: a ${type} flow log needs logDestination (the ${type === "s3" ? "bucket" : "delivery stream"} ARN).`);
       if (type !== "s3" && p.destinationOptions) report(`${l}: destinationOptions apply only to s3 destinations; remove them.`);
       const fmt = p.destinationOptions?.fileFormat;
       if (fmt !== undefined && !["plain-text", "parquet"].includes(fmt)) report(`${l}: destinationOptions.fileFormat "${fmt}" must be plain-text or parquet.`);
     }
-    const dest = p.logDestination;
+    const dest = known(() => p.logDestination);
     const arn = DESTINATION_ARN[type];
     if (typeof dest === "string" && dest !== "" && arn && !arn.test(dest)) report(`${l}: logDestination "${dest}" is not a ${type} ARN; point it at a ${type === "cloud-watch-logs" ? "log group" : type === "s3" ? "bucket" : "delivery stream"}.`);
   }),
@@ -217,10 +219,10 @@ export const vpcNetworkConsistency = stackPolicy({
       const type = e.props.vpcEndpointType ?? "Gateway";
       const l = label(e);
       if (type === "Gateway") {
-        if (asArray(e.props.subnetIds).length > 0 || asArray(e.props.securityGroupIds).length > 0) report(`${l}: a Gateway endpoint takes routeTableIds, not subnetIds or securityGroupIds.`, e.urn);
+        if (isSet(() => asArray(e.props.subnetIds)[0]) || isSet(() => asArray(e.props.securityGroupIds)[0])) report(`${l}: a Gateway endpoint takes routeTableIds, not subnetIds or securityGroupIds.`, e.urn);
         if (e.props.privateDnsEnabled === true) report(`${l}: privateDnsEnabled applies to Interface endpoints only.`, e.urn);
       } else if (type === "Interface") {
-        if (asArray(e.props.routeTableIds).length > 0) report(`${l}: an Interface endpoint takes subnetIds, not routeTableIds.`, e.urn);
+        if (isSet(() => asArray(e.props.routeTableIds)[0])) report(`${l}: an Interface endpoint takes subnetIds, not routeTableIds.`, e.urn);
         const zones = ofType(args.resources, "aws:ec2/subnet:Subnet")
           .filter((s) => refersTo(e, s, ["subnetIds"]))
           .map((s) => s.props.availabilityZone ?? s.props.availabilityZoneId)
