@@ -39,7 +39,7 @@ function isFargate(td: PolicyResource): boolean {
 export const ecsConfiguration = stackPolicy({
   name: "ecs-configuration",
   description:
-    "ECS: cluster settings (containerInsights enabled/disabled/enhanced), container definitions as a JSON array of containers with name and image, unique names, at least one essential container; Fargate tasks in awsvpc mode with task-level cpu/memory of a supported combination and an execution role when they log with awslogs, pull from ECR or read secrets; services on Fargate (or awsvpc tasks) with networkConfiguration subnets, desired count >= 0, deployment percentages (minimum 0..100, maximum >= 100 for rolling), a health check grace period only with a load balancer, load balancer container names that exist in the task.",
+    "ECS: cluster settings (containerInsights enabled/disabled/enhanced), container definitions as a JSON array of containers with name and image, unique names, at least one essential container; Fargate tasks in awsvpc mode with task-level cpu/memory of a supported combination and an execution role when they log with awslogs, pull from ECR or read secrets; services on Fargate (or awsvpc tasks) with networkConfiguration subnets, desired count >= 0, a minimum healthy percent of 0..100, a health check grace period only with a load balancer, load balancer container names that exist in the task.",
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
     const tds = ofType(args.resources, "aws:ecs/taskDefinition:TaskDefinition");
@@ -96,9 +96,7 @@ export const ecsConfiguration = stackPolicy({
       if (subnets.length > 0 && p.networkConfiguration?.assignPublicIp === true && p.launchType !== "FARGATE") report(`${l}: assignPublicIp is supported only for Fargate.`, s.urn);
       if (p.desiredCount !== undefined && p.desiredCount < 0) report(`${l}: desiredCount ${p.desiredCount} must be >= 0.`, s.urn);
       const min = p.deploymentMinimumHealthyPercent;
-      const max = p.deploymentMaximumPercent;
       if (min !== undefined && (min < 0 || min > 100)) report(`${l}: deploymentMinimumHealthyPercent ${min} is outside 0..100.`, s.urn);
-      if (max !== undefined && max < 100 && (p.deploymentController?.type ?? "ECS") === "ECS") report(`${l}: deploymentMaximumPercent ${max} must be at least 100 for rolling deployments.`, s.urn);
       const lbs = asArray<{ containerName?: string; containerPort?: number }>(p.loadBalancers);
       if (p.healthCheckGracePeriodSeconds !== undefined && lbs.length === 0) report(`${l}: healthCheckGracePeriodSeconds applies only to services with loadBalancers.`, s.urn);
       const names = td ? containers(td).list.map((c) => c.name) : undefined;

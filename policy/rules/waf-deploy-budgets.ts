@@ -127,7 +127,7 @@ export const BUDGET_TIME_UNITS = ["DAILY", "MONTHLY", "QUARTERLY", "ANNUALLY"];
 export const budgetsArguments = resourcePolicy({
   name: "budgets-arguments",
   description:
-    "AWS Budgets: budget type and time unit values, limitAmount with limitUnit (USD for cost budgets) unless plannedLimits/autoAdjust are used, a name without ':' or '\\', notifications with ACTUAL/FORECASTED, a comparison operator, a positive threshold (PERCENTAGE at most 1,000,000) and 1..10 email plus at most 1 SNS subscriber; FORECASTED notifications not on DAILY budgets.",
+    "AWS Budgets: budget type and time unit values, limitAmount with limitUnit unless plannedLimits/autoAdjust are used, a name without ':' or '\\', notifications with ACTUAL/FORECASTED, a comparison operator, a positive threshold (PERCENTAGE at most 1,000,000) and 1..10 email plus at most 1 SNS subscriber; FORECASTED notifications not on DAILY budgets.",
   enforcementLevel: "mandatory",
   // Source: AWS Budgets API CreateBudget (Budget.BudgetType, TimeUnit, BudgetLimit Amount+Unit, BudgetName pattern ^(?![^:\\]*/action/|(?i).*<script>.*</script>.*)[^:\\]+$,
   // Notification NotificationType/ComparisonOperator/Threshold 0..1e9, ThresholdType; Subscribers 1..11 (10 email, 1 SNS));
@@ -143,7 +143,6 @@ export const budgetsArguments = resourcePolicy({
       report(`${l}: a ${p.budgetType} budget needs limitAmount and limitUnit (or plannedLimits / autoAdjustData).`);
     }
     if (planned && p.limitAmount !== undefined && asArray(p.plannedLimits).length > 0) report(`${l}: plannedLimits and limitAmount are mutually exclusive.`);
-    if (p.budgetType === "COST" && p.limitUnit !== undefined && p.limitUnit !== "USD") report(`${l}: a COST budget's limitUnit must be "USD" (given "${p.limitUnit}").`);
     if (p.limitAmount !== undefined && !(Number(p.limitAmount) > 0)) report(`${l}: limitAmount "${p.limitAmount}" must be a positive number.`);
     asArray<Record<string, unknown>>(p.notifications).forEach((n, i) => {
       const where = `${l}: notifications[${i}]`;

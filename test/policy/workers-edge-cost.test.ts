@@ -115,14 +115,14 @@ describe("ecs-configuration (mandatory, stack)", () => {
   it("flags a Fargate task in bridge mode with an unsupported size and no execution role, and a Fargate service without subnets", async () => {
     const e = await check(() => {
       const td = new aws.ecs.TaskDefinition("worker", { family: "worker", requiresCompatibilities: ["FARGATE"], networkMode: "bridge", cpu: "256", memory: "4096", containerDefinitions: container() });
-      new aws.ecs.Service("worker", { cluster: "arn:aws:ecs:eu-west-1:123456789012:cluster/shop", taskDefinition: td.arn, launchType: "FARGATE", desiredCount: 1, deploymentMaximumPercent: 50, healthCheckGracePeriodSeconds: 60 });
+      new aws.ecs.Service("worker", { cluster: "arn:aws:ecs:eu-west-1:123456789012:cluster/shop", taskDefinition: td.arn, launchType: "FARGATE", desiredCount: 1, deploymentMinimumHealthyPercent: 150, healthCheckGracePeriodSeconds: 60 });
     });
     expectFindings("ecs-configuration", e, [
       'Fargate tasks need networkMode "awsvpc" (given: bridge).',
       "Fargate memory 4096 MiB is not allowed with cpu 256",
       "containers log with awslogs, pull from ECR or read secrets, which needs executionRoleArn",
       "a Fargate service needs networkConfiguration.subnets.",
-      "deploymentMaximumPercent 50 must be at least 100 for rolling deployments.",
+      "deploymentMinimumHealthyPercent 150 is outside 0..100.",
       "healthCheckGracePeriodSeconds applies only to services with loadBalancers.",
     ]);
   });
@@ -214,20 +214,19 @@ describe("codedeploy-configuration (mandatory, stack)", () => {
 });
 
 describe("budgets-arguments (mandatory)", () => {
-  it("flags a cost budget in EUR, a daily forecast alert, a missing subscriber and a name with ':'", async () => {
+  it("flags a limit without a unit, a daily forecast alert, a missing subscriber and a name with ':'", async () => {
     const e = await check(() => {
       new aws.budgets.Budget("monthly", {
         name: "shop:monthly",
         budgetType: "COST",
         timeUnit: "DAILY",
         limitAmount: "100",
-        limitUnit: "EUR",
         notifications: [{ notificationType: "FORECASTED", comparisonOperator: "GREATER_THAN", threshold: 80, thresholdType: "PERCENTAGE" }],
       });
     });
     expectFindings("budgets-arguments", e, [
       'name "shop:monthly" must be 1..100 characters without \':\'',
-      'a COST budget\'s limitUnit must be "USD" (given "EUR").',
+      "limitAmount and limitUnit go together (given only limitAmount).",
       "notifications[0] FORECASTED notifications are not available for DAILY budgets",
       "notifications[0] needs at least one subscriber",
     ]);
