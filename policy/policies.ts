@@ -11,6 +11,17 @@ import { deliveryPolicies } from "./rules/delivery";
 import { dynamodbPolicies } from "./rules/dynamodb";
 import { edgePolicies } from "./rules/edge";
 import { iamPolicies } from "./rules/iam";
+import { iamDocumentPolicies } from "./rules/iam-documents";
+import { regionPartitionPolicies } from "./rules/region-partition";
+import { wafDeployBudgetPolicies } from "./rules/waf-deploy-budgets";
+import { containerPolicies } from "./rules/containers";
+import { messagingWorkflowPolicies } from "./rules/messaging-workflows";
+import { dataArgumentPolicies } from "./rules/data-arguments";
+import { computeArgumentPolicies } from "./rules/compute-arguments";
+import { monitoringArgumentPolicies } from "./rules/monitoring-arguments";
+import { rdsArgumentPolicies } from "./rules/rds-arguments";
+import { vpcConfigurationPolicies } from "./rules/vpc-configuration";
+import { s3ConfigurationPolicies } from "./rules/s3-configuration";
 import { lambdaPolicies } from "./rules/lambda";
 import { lifecyclePolicies } from "./rules/lifecycle";
 import { loadBalancerPolicies } from "./rules/loadbalancer";
@@ -36,6 +47,17 @@ export const policies: Policies = [
   ...storagePolicies,
   ...networkPolicies,
   ...iamPolicies,
+  ...iamDocumentPolicies,
+  ...regionPartitionPolicies,
+  ...wafDeployBudgetPolicies,
+  ...containerPolicies,
+  ...messagingWorkflowPolicies,
+  ...dataArgumentPolicies,
+  ...computeArgumentPolicies,
+  ...monitoringArgumentPolicies,
+  ...rdsArgumentPolicies,
+  ...vpcConfigurationPolicies,
+  ...s3ConfigurationPolicies,
   ...registrySecretsPolicies,
   ...tracingPolicies,
   ...capacityPolicies,

@@ -6,6 +6,7 @@
  */
 import type {
   PolicyConfigSchema,
+  ResourceValidationArgs,
   ReportViolation,
   ResourceValidation,
   ResourceValidationPolicy,
@@ -64,4 +65,17 @@ export function stackPolicy(def: StackPolicyDefinition): StackValidationPolicy {
   const type = (inner as Tagged).__pulumiType;
   if (type) (validate as Tagged).__pulumiType = type;
   return { ...rest, configSchema: withSchema(config), validateStack: validate };
+}
+
+/**
+ * A validation of one resource type (by its type token) on the raw properties, tagged for
+ * the analyzer's type filter as validateResourceOfType tags its validations.
+ */
+export function forType(
+  type: string,
+  check: (props: Record<string, any>, args: ResourceValidationArgs, report: ReportViolation) => void | Promise<void>, // eslint-disable-line @typescript-eslint/no-explicit-any
+): ResourceValidation {
+  const validate: ResourceValidation = (args, report) => (args.type === type ? check(args.props, args, report) : undefined);
+  (validate as Tagged).__pulumiType = type;
+  return validate;
 }

@@ -2,7 +2,7 @@
  * Least-privilege analysis of IAM policy documents: which Allow statements grant
  * wildcard write actions or write actions on every resource. Pure functions.
  */
-import { asArray } from "./stack";
+import { asArray, parseJsonDocument } from "./stack";
 
 /** Action name prefixes that only read. */
 const READ_VERBS = /^(Get|List|Describe|BatchGet|Query|Scan|Head|Lookup|Search|Select|View|Read|Check|Validate)/i;
@@ -10,7 +10,7 @@ const READ_VERBS = /^(Get|List|Describe|BatchGet|Query|Scan|Head|Lookup|Search|S
 /**
  * Actions that AWS only grants on Resource "*" (no resource-level permissions):
  * the ENI actions a Lambda in a VPC needs, X-Ray segment upload, metric publishing,
- * and the ECR login token.
+ * the ECR login token and vended log delivery.
  */
 export const RESOURCE_STAR_EXCEPTIONS = [
   "ec2:CreateNetworkInterface",
@@ -25,6 +25,12 @@ export const RESOURCE_STAR_EXCEPTIONS = [
   "xray:GetSamplingStatisticSummaries",
   "cloudwatch:PutMetricData",
   "ecr:GetAuthorizationToken",
+  // Vended log delivery (Step Functions, API Gateway v2 and others): CloudWatch Logs grants these on "*" only
+  // (Step Functions Developer Guide, "IAM policies for logging to CloudWatch Logs").
+  "logs:CreateLogDelivery",
+  "logs:UpdateLogDelivery",
+  "logs:DeleteLogDelivery",
+  "logs:PutResourcePolicy",
 ];
 
 export function isReadOnlyAction(action: string): boolean {
@@ -77,3 +83,16 @@ export function wildcardProblems(document: unknown): string[] {
 
 /** AWS managed policies that grant (nearly) everything. */
 export const OVERLY_BROAD_MANAGED_POLICIES = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"];
+
+/** The service principals an assume-role (trust) policy lets assume the role with sts:AssumeRole. */
+export function trustedServices(assumeRolePolicy: unknown): Set<string> {
+  const parsed = parseJsonDocument(assumeRolePolicy);
+  const services = new Set<string>();
+  if (!parsed.ok) return services;
+  for (const s of asArray((parsed.value as { Statement?: unknown[] } | undefined)?.Statement)) {
+    const st = s as { Effect?: string; Action?: string | string[]; Principal?: { Service?: string | string[] } };
+    if (st.Effect !== "Allow" || !asArray(st.Action).includes("sts:AssumeRole")) continue;
+    for (const svc of asArray(st.Principal?.Service)) services.add(svc);
+  }
+  return services;
+}

@@ -120,6 +120,18 @@ export const NAME_RULES: Record<string, Record<string, NameRule>> = {
   "aws:cloudfront/originRequestPolicy:OriginRequestPolicy": { name: { min: 1, max: 128, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, '-' and '_'" } },
   "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": { name: { min: 1, max: 128, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, '-' and '_'" } },
   "aws:cloudfront/originAccessControl:OriginAccessControl": { name: { min: 1, max: 64, pattern: /^[ -~]+$/, allowed: "printable ASCII" } },
+  // Source: each service's Create API name constraints (StepFunctions CreateStateMachine, EventBridge PutRule,
+  // ECS CreateCluster/CreateService/RegisterTaskDefinition family, WAFv2 CreateWebACL, CodeDeploy CreateApplication /
+  // CreateDeploymentGroup, CloudFront CreateFunction).
+  "aws:sfn/stateMachine:StateMachine": { name: { min: 1, max: 80, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, '-' and '_'" } },
+  "aws:cloudwatch/eventRule:EventRule": { name: { min: 1, max: 64, pattern: /^[.\-_A-Za-z0-9]+$/, allowed: "letters, digits, '.', '-' and '_'" } },
+  "aws:ecs/cluster:Cluster": { name: { min: 1, max: 255, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, '-' and '_'" } },
+  "aws:ecs/service:Service": { name: { min: 1, max: 255, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, '-' and '_'" } },
+  "aws:ecs/taskDefinition:TaskDefinition": { family: { min: 1, max: 255, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, '-' and '_'" } },
+  "aws:wafv2/webAcl:WebAcl": { name: { min: 1, max: 128, pattern: /^[\w-]+$/, allowed: "letters, digits, '-' and '_'" } },
+  "aws:codedeploy/application:Application": { name: { min: 1, max: 100, pattern: /^[^\s]/, allowed: "up to 100 characters" } },
+  "aws:codedeploy/deploymentGroup:DeploymentGroup": { deploymentGroupName: { min: 1, max: 100, pattern: /^[^\s]/, allowed: "up to 100 characters" } },
+  "aws:cloudfront/function:Function": { name: { min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, '-' and '_'" } },
 };
 
 /** What is wrong with `name` under `rule` (empty when it is valid). */

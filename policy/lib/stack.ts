@@ -34,7 +34,25 @@ export function known<T>(read: () => T): T | undefined {
   try {
     return read();
   } catch (e) {
-    if (e instanceof Error && e.constructor.name === "UnknownValueError") return undefined;
+    if (isUnknownValueError(e)) return undefined;
+    throw e;
+  }
+}
+
+function isUnknownValueError(e: unknown): boolean {
+  return e instanceof Error && e.constructor.name === "UnknownValueError";
+}
+
+/**
+ * True when a property is given: a known value other than undefined, null or "", or a value
+ * unknown during preview (it will hold the ARN or id of a resource not created yet).
+ */
+export function isSet(read: () => unknown): boolean {
+  try {
+    const v = read();
+    return v !== undefined && v !== null && v !== "";
+  } catch (e) {
+    if (isUnknownValueError(e)) return true;
     throw e;
   }
 }

@@ -1,9 +1,10 @@
 /** Lambda@Edge: what CloudFront requires of a function it replicates to the edge. */
-import type { PolicyResource } from "@pulumi/policy";
 import { stackPolicy } from "../lib/define";
 import { edgeAssociations } from "../lib/edge";
 import { estimatedZipBytes } from "../lib/package-size";
-import { asArray, label, ofType, parseJsonDocument, refersTo } from "../lib/stack";
+import { trustedServices } from "../lib/iam";
+import { regionOf } from "../lib/region";
+import { asArray, label, ofType, refersTo } from "../lib/stack";
 
 /** Per event type: the most memory (MB), time (s) and zipped package (bytes) CloudFront allows. */
 export const EDGE_LIMITS: Record<string, { memory: number; timeout: number; packageBytes: number }> = {
@@ -13,25 +14,6 @@ export const EDGE_LIMITS: Record<string, { memory: number; timeout: number; pack
   "origin-response": { memory: 10240, timeout: 30, packageBytes: 50 * 1024 * 1024 },
 };
 const EDGE_REGION = "us-east-1";
-
-function regionOf(fn: PolicyResource): string | undefined {
-  const own = fn.props.region;
-  if (typeof own === "string" && own) return own;
-  const p = fn.provider?.props.region;
-  return typeof p === "string" ? p : undefined;
-}
-
-function trustedServices(role: PolicyResource): Set<string> {
-  const parsed = parseJsonDocument(role.props.assumeRolePolicy);
-  const services = new Set<string>();
-  if (!parsed.ok) return services;
-  for (const s of asArray((parsed.value as { Statement?: unknown[] })?.Statement)) {
-    const st = s as { Effect?: string; Action?: string | string[]; Principal?: { Service?: string | string[] } };
-    if (st.Effect !== "Allow" || !asArray(st.Action).includes("sts:AssumeRole")) continue;
-    for (const svc of asArray(st.Principal?.Service)) services.add(svc);
-  }
-  return services;
-}
 
 export const lambdaEdgeConstraints = stackPolicy({
   name: "lambda-edge-constraints",
@@ -87,7 +69,7 @@ export const lambdaEdgeConstraints = stackPolicy({
       }
       const role = roles.find((r) => refersTo(fn, r, ["role"]));
       if (role) {
-        const trusted = trustedServices(role);
+        const trusted = trustedServices(role.props.assumeRolePolicy);
         for (const svc of ["lambda.amazonaws.com", "edgelambda.amazonaws.com"]) {
           if (!trusted.has(svc)) report(`${fl}: its role ${label(role)} must trust ${svc} in assumeRolePolicy (trusts: ${[...trusted].join(", ") || "none"}).`, fn.urn);
         }

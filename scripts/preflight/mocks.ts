@@ -149,6 +149,32 @@ export function computedOutputs(env: MockEnvironment, type: string, name: string
       return { arn: `arn:aws:sns:${region}:${acct}:${physical}`, name: physical };
     case "aws:sqs/queue:Queue":
       return { arn: `arn:aws:sqs:${region}:${acct}:${physical}`, url: `https://sqs.${region}.amazonaws.com/${acct}/${physical}`, name: physical };
+    case "aws:cloudwatch/eventRule:EventRule":
+      return { arn: `arn:aws:events:${region}:${acct}:rule/${inputs.eventBusName && inputs.eventBusName !== "default" ? `${inputs.eventBusName}/` : ""}${physical}`, name: physical };
+    case "aws:cloudwatch/eventTarget:EventTarget":
+      // `arn` is an input here (the target's ARN), not an output to compute.
+      return { targetId: typeof inputs.targetId === "string" ? inputs.targetId : autoName(name) };
+    case "aws:sfn/stateMachine:StateMachine":
+      return { arn: `arn:aws:states:${region}:${acct}:stateMachine:${physical}`, name: physical, status: "ACTIVE", revisionId: hex(name, 32) };
+    case "aws:ecs/cluster:Cluster":
+      return { arn: `arn:aws:ecs:${region}:${acct}:cluster/${physical}`, name: physical };
+    case "aws:ecs/taskDefinition:TaskDefinition":
+      return { arn: `arn:aws:ecs:${region}:${acct}:task-definition/${inputs.family}:1`, arnWithoutRevision: `arn:aws:ecs:${region}:${acct}:task-definition/${inputs.family}`, revision: 1 };
+    case "aws:ecs/service:Service":
+      return { name: physical };
+    case "aws:wafv2/webAcl:WebAcl": {
+      // CLOUDFRONT-scope ACLs live in us-east-1 under global/; REGIONAL ones under regional/.
+      const global = inputs.scope === "CLOUDFRONT";
+      return { arn: `arn:aws:wafv2:${global ? "us-east-1" : region}:${acct}:${global ? "global" : "regional"}/webacl/${physical}/${hex(name, 8)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 12)}`, name: physical, capacity: 700, lockToken: hex(name, 32) };
+    }
+    case "aws:codedeploy/application:Application":
+      return { arn: `arn:aws:codedeploy:${region}:${acct}:application:${physical}`, name: physical, applicationId: hex(name, 32) };
+    case "aws:codedeploy/deploymentGroup:DeploymentGroup":
+      return { arn: `arn:aws:codedeploy:${region}:${acct}:deploymentgroup:${inputs.appName}/${inputs.deploymentGroupName}`, deploymentGroupId: hex(name, 32) };
+    case "aws:budgets/budget:Budget":
+      return { arn: `arn:aws:budgets::${acct}:budget/${physical}`, name: physical, accountId: acct };
+    case "aws:lambda/eventSourceMapping:EventSourceMapping":
+      return { arn: `arn:aws:lambda:${region}:${acct}:event-source-mapping:${hex(name, 8)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 12)}`, uuid: `${hex(name, 8)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 12)}`, state: "Enabled" };
     case "aws:kms/key:Key":
       return { arn: `arn:aws:kms:${region}:${acct}:key/${hex(name, 8)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 12)}`, keyId: `${hex(name, 8)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 12)}` };
     case "aws:ec2/vpc:Vpc":
@@ -237,7 +263,9 @@ export function renderPolicyDocument(args: Record<string, unknown>): string {
     if (s.principals) {
       const p: Record<string, unknown> = {};
       for (const pr of s.principals) p[pr.type] = one(pr.identifiers);
-      out.Principal = p;
+      // The provider writes a lone {type "*", identifiers ["*"]} as "*" (internal/service/iam/policy_model.go).
+      const everyone = s.principals.length === 1 && s.principals[0]!.type === "*" && one(s.principals[0]!.identifiers) === "*";
+      out.Principal = everyone ? "*" : p;
     }
     if (s.conditions) {
       const c: Record<string, Record<string, unknown>> = {};

@@ -30,19 +30,27 @@ describe("mocks", () => {
     expect(() => answerCall(env, "aws:ec2/getAmi:getAmi", {})).toThrow('no answer for data source "aws:ec2/getAmi:getAmi"');
     expect(() => answerCall(env, "aws:cloudfront/getCachePolicy:getCachePolicy", { name: "Managed-Nope" })).toThrow('unknown managed CloudFront cache policy "Managed-Nope"');
   });
-  it("render getPolicyDocument like the provider (single values unwrapped, conditions grouped)", () => {
+  it("render getPolicyDocument like the provider (single values unwrapped, conditions grouped, a lone * principal as \"*\")", () => {
     const json = renderPolicyDocument({
       statements: [{ effect: "Deny", actions: ["s3:*"], resources: ["arn:aws:s3:::b"], principals: [{ type: "*", identifiers: ["*"] }], conditions: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] }],
     });
     expect(JSON.parse(json)).toEqual({
       Version: "2012-10-17",
-      Statement: [{ Effect: "Deny", Action: "s3:*", Resource: "arn:aws:s3:::b", Principal: { "*": "*" }, Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+      Statement: [{ Effect: "Deny", Action: "s3:*", Resource: "arn:aws:s3:::b", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }],
     });
+    const service = JSON.parse(renderPolicyDocument({ statements: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }] }));
+    expect(service.Statement[0].Principal).toEqual({ Service: "lambda.amazonaws.com" });
   });
   it("give functions region-aware ARNs and qualified ARNs only when published", () => {
     const fn = computedOutputs(DEFAULT_ENVIRONMENT, "aws:lambda/function:Function", "guard", { name: "g", region: "us-east-1", publish: true });
     expect(fn.qualifiedArn).toBe("arn:aws:lambda:us-east-1:123456789012:function:g:1");
     expect(computedOutputs(DEFAULT_ENVIRONMENT, "aws:lambda/function:Function", "api", { name: "a" }).qualifiedArn).toBe("arn:aws:lambda:us-east-1:123456789012:function:a:$LATEST");
+  });
+  it("keep an EventBridge target's arn input (the target) and give WAF and ECS resources the ARNs AWS would", () => {
+    const target = computedOutputs(DEFAULT_ENVIRONMENT, "aws:cloudwatch/eventTarget:EventTarget", "t", { arn: "arn:aws:states:us-east-1:1:stateMachine:s" });
+    expect(target.arn).toBeUndefined();
+    expect(computedOutputs(DEFAULT_ENVIRONMENT, "aws:wafv2/webAcl:WebAcl", "edge", { name: "edge", scope: "CLOUDFRONT" }).arn).toMatch(/^arn:aws:wafv2:us-east-1:123456789012:global\/webacl\/edge\//);
+    expect(computedOutputs(DEFAULT_ENVIRONMENT, "aws:ecs/taskDefinition:TaskDefinition", "w", { family: "worker" }).arn).toBe("arn:aws:ecs:us-east-1:123456789012:task-definition/worker:1");
   });
 });
 

@@ -2,14 +2,13 @@
  * The offline runner end to end: a program with planted deploy-time errors is caught error
  * by error; the CLI's exit codes, --json, --config and --policy-config behave as documented.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { formatReport } from "../../scripts/preflight/report";
 import { preflight, type PreflightResult } from "../../scripts/preflight/run";
+import { cli } from "./cli";
 
 const ROOT = path.resolve(__dirname, "../..");
 const BAD = path.join(ROOT, "test/fixtures/bad-program");
@@ -40,6 +39,17 @@ const PLANTED: { id: number; resource: string; policy: string; level: "mandatory
   { id: 15, resource: "db", policy: "aws-name-limits", level: "mandatory", says: 'clusterIdentifier "shop_db"' },
   { id: 16, resource: "db", policy: "aurora-serverless-v2", level: "mandatory", says: "minCapacity 0.75 ACU must be in 0..256 in steps of 0.5" },
   { id: 17, resource: "db-proxy", policy: "rds-proxy-configuration", level: "mandatory", says: "vpcSubnetIds has 1 subnet(s)" },
+  { id: 18, resource: "db", policy: "rds-cluster-arguments", level: "mandatory", says: "skipFinalSnapshot is false but finalSnapshotIdentifier is unset" },
+  { id: 19, resource: "db-proxy", policy: "iam-service-role-trust", level: "mandatory", says: "does not let rds.amazonaws.com assume it" },
+  { id: 20, resource: "api-policy", policy: "iam-policy-grammar", level: "mandatory", says: "has a Principal, which an identity policy must not have" },
+  { id: 21, resource: "reports-acl", policy: "s3-bucket-access-settings", level: "mandatory", says: 'sets ACL "log-delivery-write" but aws.s3.Bucket "reports" has ACLs disabled' },
+  { id: 22, resource: "reports-policy", policy: "s3-bucket-access-settings", level: "mandatory", says: "sets blockPublicPolicy; S3 refuses it with AccessDenied" },
+  { id: 23, resource: "db-subnets", policy: "rds-subnet-zones", level: "mandatory", says: "are all in eu-west-1a" },
+  { id: 24, resource: "latency", policy: "cloudwatch-alarm-arguments", level: "mandatory", says: 'metricName "Duration" needs namespace' },
+  { id: 24, resource: "latency", policy: "cloudwatch-alarm-arguments", level: "mandatory", says: "needs exactly one of statistic or extendedStatistic (both given)" },
+  { id: 25, resource: "vpc-flow", policy: "vpc-flow-log-configuration", level: "mandatory", says: "maxAggregationInterval 300 s must be 60 or 600" },
+  { id: 25, resource: "vpc-flow", policy: "vpc-flow-log-configuration", level: "mandatory", says: "iamRoleArn must not be set for a s3 flow log" },
+  { id: 25, resource: "vpc-flow", policy: "iam-service-role-trust", level: "mandatory", says: "does not let vpc-flow-logs.amazonaws.com assume it" },
 ];
 
 let result: PreflightResult;
@@ -69,17 +79,6 @@ describe("preflight on a program with planted deploy-time errors", () => {
     );
   });
 });
-
-const run = promisify(execFile);
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "scripts/preflight.ts", ...args], { cwd: ROOT, maxBuffer: 16 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe("npm run preflight (CLI)", () => {
   it("exits 1 with --json on mandatory violations, and --config overrides stack config", async () => {
