@@ -274,6 +274,9 @@ export async function runUnderMocks(opts: MockRunOptions, body: () => Promise<vo
   return { environment, resources };
 }
 
+/** Program entry files already imported by this process. */
+const programsRun = new Set<string>();
+
 /** Runs the program in `programDir` under mocks and returns what it registered. Throws if the program fails. */
 export async function runProgram(opts: ProgramOptions): Promise<ProgramRun> {
   const programDir = path.resolve(opts.programDir);
@@ -282,10 +285,20 @@ export async function runProgram(opts: ProgramOptions): Promise<ProgramRun> {
   const { config: fileConfig, skippedSecrets } = readStackConfig(programDir, project, stack);
   const config = { ...fileConfig };
   for (const [k, v] of Object.entries(opts.config ?? {})) config[qualify(k, project)] = v;
+  const ranBefore = programsRun.has(main);
+  programsRun.add(main);
   const { environment, resources } = await runUnderMocks({ project, stack, config, resolveFrom: programDir }, async () => {
     const mod = (await import(pathToFileURL(main).href)) as { default?: unknown };
     // `export = async () => {...}` programs build their resources when called; stack outputs are not needed here.
     if (typeof mod.default === "function") await (mod.default as () => unknown)();
   });
+  // A module body runs once per process: a program that builds its resources at import registers
+  // nothing the second time. Say so rather than report a clean run of an empty stack.
+  if (ranBefore && resources.every((r) => r.type === "pulumi:pulumi:Stack")) {
+    throw new Error(
+      `${main} already ran in this process and registered nothing this time (a module runs once per process); ` +
+        "run each program once per process: the CLI, or one test file per run",
+    );
+  }
   return { project, stack, config, environment, resources, skippedSecrets };
 }
