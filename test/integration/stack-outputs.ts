@@ -89,6 +89,12 @@ export function findTarget(env: NodeJS.ProcessEnv = process.env, localFile: stri
   return {
     kind: "none",
     reason:
-      `no stack outputs found: set STACK_OUTPUTS_FILE, deploy a stack and install the Pulumi CLI, or run the local platform (\`npm start\`, which writes ${path.relative(REPO_ROOT, localFile) || localFile})`,
+      `no stack outputs found: set STACK_OUTPUTS_FILE, deploy a stack and install the Pulumi CLI, or run the local platform (\`npm start\`, which writes ${shownPath(localFile)})`,
   };
+}
+
+/** A path inside the repository relative to it, anything else absolute (a "../.." path names nothing readable). */
+function shownPath(file: string): string {
+  const relative = path.relative(REPO_ROOT, file);
+  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
 }
