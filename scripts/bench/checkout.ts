@@ -8,10 +8,9 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import pg from "pg";
-import { beginWithTimeouts, inTransaction, LOCK_WAIT_MS } from "../../app/src/db/pool";
-import { claimCart, claimIdempotencyKey, completeIdempotencyRecord, insertOrder } from "../../app/src/orders/order-repository";
-import { lockOrder, requestHash } from "../../app/src/orders/checkout";
-import type { CartLineView } from "../../app/src/cart/cart";
+import { LOCK_WAIT_MS, QUERY_TIMEOUT_MS, serverTimeouts } from "../../app/src/db/pool";
+import { placeOrder } from "../../app/src/orders/order-repository";
+import { requestHash } from "../../app/src/orders/checkout";
 import { request } from "./http-load";
 
 export const CLIENTS = 50;
@@ -98,34 +97,21 @@ export async function appCheckoutRate(shop: Shop, skus: readonly string[], order
   }
 }
 
-/** The app's checkout transaction, statement for statement, from a bare pool: no HTTP, no DynamoDB, no app code around it. */
+/** The app's checkout transaction from a bare pool: the same call, no HTTP, no DynamoDB, no app code around it. */
 async function directCheckout(pool: pg.Pool, lines: { sku: string; quantity: number }[], i: number): Promise<void> {
-  const sessionId = randomUUID();
-  const key = randomUUID();
   const email = `direct${i}@example.com`;
-  await inTransaction(pool, async (client) => {
-    await claimIdempotencyKey(client, sessionId, key, requestHash({ email }));
-    await claimCart(client, sessionId, randomUUID());
-    const items: CartLineView[] = [];
-    for (const line of lockOrder(lines)) {
-      const { rows } = await client.query<{ name: string; price_cents: string; currency: string }>(
-        `UPDATE products SET stock = stock - $1, updated_at = now() WHERE sku = $2 AND stock >= $1
-         RETURNING name, price_cents, currency`,
-        [line.quantity, line.sku],
-      );
-      const price = Number(rows[0]!.price_cents);
-      items.push({ sku: line.sku, name: rows[0]!.name, quantity: line.quantity, priceCents: price, lineTotalCents: price * line.quantity });
-    }
-    const order = await insertOrder(client, {
-      id: randomUUID(),
-      sessionId,
-      email,
-      items,
-      totalCents: items.reduce((s, l) => s + l.lineTotalCents, 0),
-      currency: "USD",
-    });
-    await completeIdempotencyRecord(client, sessionId, key, 201, order);
-  }, beginWithTimeouts(pool, LOCK_WAIT_MS));
+  const { statementTimeoutMs, lockTimeoutMs } = serverTimeouts(QUERY_TIMEOUT_MS, LOCK_WAIT_MS);
+  await placeOrder(pool, {
+    sessionId: randomUUID(),
+    idempotencyKey: randomUUID(),
+    requestHash: requestHash({ email }),
+    cartRevision: randomUUID(),
+    lines,
+    email,
+    orderId: randomUUID(),
+    lockWaitMs: lockTimeoutMs,
+    budgetMs: statementTimeoutMs,
+  });
 }
 
 export async function directCheckoutRate(databaseUrl: string, skus: readonly string[], orders: number): Promise<{ rate: number; failures: number }> {
