@@ -7,6 +7,7 @@
  *   reads      requests/s of a cached GET /api/products/{sku} vs bare Hono GET /health
  *              (aim: ratio > 0.5)
  *   roundtrips PostgreSQL and DynamoDB round trips per request type, counted at the clients
+ *   dynamocpu  client CPU per DynamoDB call: the SDK as the app uses it, trimmed, and aws-lite
  *   checkout   checkouts/s (50 clients) on 5 hot and on 1,000 SKUs, with and without a
  *              latency proxy (BENCH_LATENCY_MS each way, default 0.5) in front of both stores,
  *              against the same transaction issued directly (aim: app/direct >= 0.7)
@@ -29,8 +30,10 @@ import { seedDemoCatalog } from "../local/demo-catalog";
 import { silenceSdkNodeVersionWarning } from "../local/platform";
 import { createTables, startPostgres, type LocalDynamo, type LocalPostgres } from "../local/stores";
 import { appCheckoutRate, CLIENTS, directCheckoutRate, POOL_MAX, seedBenchProducts } from "./checkout";
+import { measureDynamoCpu } from "./dynamo-cpu";
 import { load, loadUrls, request } from "./http-load";
-import { formatRoundTrips, measureRoundTrips } from "./round-trips";
+import { formatRoundTrips, FULL_VCPU_MB, measureRoundTrips } from "./round-trips";
+import { DEFAULT_LAMBDA_MEMORY_MB } from "../../infra/config";
 import pg from "pg";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -241,8 +244,23 @@ const spread = (values: number[], digits = 0) =>
 
 async function benchRoundTrips(ctx: Context): Promise<void> {
   const rows = await measureRoundTrips({ databaseUrl: ctx.postgres.url(), dynamoEndpoint: ctx.dynamo.endpoint, tables: TABLES });
-  console.log("roundtrips per request, counted at the clients (pg Client.query, DynamoDB send); warm pools, one request at a time");
-  console.log(formatRoundTrips(rows));
+  const roundTripMs = 1;
+  const FUNCTION_MEMORY_MB = DEFAULT_LAMBDA_MEMORY_MB;
+  console.log(
+    "roundtrips per request, counted at the clients (pg Client.query, DynamoDB send); warm pools, one request at a time; " +
+      `CPU: median of 8 passes in this process; est. ms = CPU x max(1, ${FULL_VCPU_MB} MB / memory) + round trips x ${roundTripMs} ms`,
+  );
+  console.log(formatRoundTrips(rows, [FUNCTION_MEMORY_MB, 3008], roundTripMs));
+}
+
+async function benchDynamoCpu(ctx: Context): Promise<void> {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const rows = await measureDynamoCpu(ctx.dynamo.endpoint, TABLES.sessions, rounds);
+  const base = median(rows[0]!.microsPerCall);
+  console.log(`dynamocpu  client CPU per DynamoDB call (GetItem + conditional PutItem, session-sized), µs min / median / max over ${rounds} rounds`);
+  for (const row of rows) {
+    console.log(`  ${row.variant.padEnd(56)} ${spread(row.microsPerCall)} µs   ${fmt(median(row.microsPerCall) / base, 2)}x the SDK`);
+  }
 }
 
 async function benchCheckout(ctx: Context): Promise<void> {
@@ -348,7 +366,7 @@ async function benchSearch(ctx: Context): Promise<void> {
   }
 }
 
-const BENCHES = ["bundle", "roundtrips", "coldstart", "reads", "checkout", "search", "web", "edge"] as const;
+const BENCHES = ["bundle", "roundtrips", "dynamocpu", "coldstart", "reads", "checkout", "search", "web", "edge"] as const;
 
 /** Benchmarks that live with their own code and run as their own scripts. */
 const SCRIPT_BENCHES: Partial<Record<BenchName, string>> = { web: "scripts/web/sizes.ts", edge: "edge/bench.ts" };
@@ -396,6 +414,7 @@ async function main(): Promise<void> {
     ]);
     const ctx: Context = { work, postgres, dynamo, shopScript, bareScript, proxyScript };
     if (selected.includes("roundtrips")) await benchRoundTrips(ctx);
+    if (selected.includes("dynamocpu")) await benchDynamoCpu(ctx);
     if (selected.includes("coldstart")) await benchColdStart(ctx);
     if (selected.includes("reads")) await benchReads(ctx);
     if (selected.includes("checkout")) await benchCheckout(ctx);

@@ -16,6 +16,8 @@ export interface RoundTripRow {
   status: number;
   sql: number;
   dynamo: number;
+  /** This process's CPU for the request (app and clients; the stores run elsewhere), median over the passes. */
+  cpuMs: number;
 }
 
 export interface Counters {
@@ -45,7 +47,10 @@ export function countRoundTrips(doc: DynamoDBDocumentClient): { counts: Counters
   };
 }
 
-export async function measureRoundTrips(stores: { databaseUrl: string; dynamoEndpoint: string; tables: { sessions: string; cache: string } }): Promise<RoundTripRow[]> {
+export async function measureRoundTrips(
+  stores: { databaseUrl: string; dynamoEndpoint: string; tables: { sessions: string; cache: string } },
+  passes = 9,
+): Promise<RoundTripRow[]> {
   const database = createDatabase({ kind: "url", url: stores.databaseUrl }, { kind: "url", url: stores.databaseUrl }, { max: 4 });
   const doc = createDocumentClient({ region: "us-east-1", endpoint: stores.dynamoEndpoint });
   const deps: AppDeps = {
@@ -61,42 +66,57 @@ export async function measureRoundTrips(stores: { databaseUrl: string; dynamoEnd
   const app = createApp(deps);
   const { counts, restore } = countRoundTrips(doc);
   const rows: RoundTripRow[] = [];
+  const cpu: number[][] = [];
   let cookie = "";
+  let row = 0;
   const run = async (label: string, method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
     await new Promise((resolve) => setTimeout(resolve, 30)); // let the previous request's background writes finish
     const before = { ...counts };
+    const cpuBefore = process.cpuUsage();
     const res = await app.request(url, {
       method,
       headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...(cookie ? { cookie } : {}), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
+    const used = process.cpuUsage(cpuBefore);
     await new Promise((resolve) => setTimeout(resolve, 30));
     const setCookie = res.headers.get("set-cookie");
     if (setCookie) cookie = setCookie.split(";")[0]!;
-    rows.push({ request: label, status: res.status, sql: counts.sql - before.sql, dynamo: counts.dynamo - before.dynamo });
+    // Round trips from the first pass; CPU from every pass (the first pays for JIT compilation).
+    rows[row] ??= { request: label, status: res.status, sql: counts.sql - before.sql, dynamo: counts.dynamo - before.dynamo, cpuMs: 0 };
+    (cpu[row] ??= []).push((used.user + used.system) / 1000);
+    row++;
     return text;
   };
   try {
     // Warm the pools and clients so connection set-up is not counted.
     await Promise.all([database.writer.query("SELECT 1"), doc.send(createProbe(stores.tables.cache))]);
-    await run("GET /api/products/{sku} (first)", "GET", "/api/products/COF-001");
-    await run("GET /api/products/{sku} (repeat)", "GET", "/api/products/COF-001");
-    await run("GET /api/products/{sku} unknown (first)", "GET", "/api/products/NO-SUCH-1");
-    await run("GET /api/products/{sku} unknown (repeat)", "GET", "/api/products/NO-SUCH-1");
-    await run("GET /api/products (first page, first)", "GET", "/api/products");
-    await run("GET /api/products (first page, repeat)", "GET", "/api/products");
-    await run("PUT /api/cart/items/{sku} (new cart)", "PUT", "/api/cart/items/COF-002", { quantity: 1 });
-    await run("PUT /api/cart/items/{sku} (existing cart)", "PUT", "/api/cart/items/COF-003", { quantity: 2 });
-    await run("PUT /api/cart/items/{sku} unknown SKU", "PUT", "/api/cart/items/NO-SUCH-2", { quantity: 1 });
-    await run("GET /api/cart", "GET", "/api/cart");
-    await run("DELETE /api/cart/items/{sku}", "DELETE", "/api/cart/items/COF-003");
-    await run("PUT /api/cart/items/{sku} (existing cart)", "PUT", "/api/cart/items/COF-004", { quantity: 2 });
-    const order = await run("POST /api/orders (2 lines)", "POST", "/api/orders", { email: "rt@example.com" }, { "idempotency-key": "round-trips-1" });
-    await run("POST /api/orders (replay)", "POST", "/api/orders", { email: "rt@example.com" }, { "idempotency-key": "round-trips-1" });
-    const id = (JSON.parse(order) as { id?: string }).id ?? "missing";
-    await run("GET /api/orders/{id}", "GET", `/api/orders/${id}`);
-    return rows;
+    for (let pass = 0; pass < passes; pass++) {
+      // Each pass: a new visitor, SKUs and keys of its own, so "first" reads miss every cache.
+      cookie = "";
+      row = 0;
+      const sku = (n: number) => `COF-${String(((pass * 4 + n) % 10) + 1).padStart(3, "0")}`;
+      await run("GET /api/products/{sku} (first)", "GET", `/api/products/${sku(0)}`);
+      await run("GET /api/products/{sku} (repeat)", "GET", `/api/products/${sku(0)}`);
+      await run("GET /api/products/{sku} unknown (first)", "GET", `/api/products/NO-SUCH-${pass}`);
+      await run("GET /api/products/{sku} unknown (repeat)", "GET", `/api/products/NO-SUCH-${pass}`);
+      await run("GET /api/products (first page, first)", "GET", `/api/products?limit=${pass + 1}`);
+      await run("GET /api/products (first page, repeat)", "GET", `/api/products?limit=${pass + 1}`);
+      await run("PUT /api/cart/items/{sku} (new cart)", "PUT", `/api/cart/items/${sku(1)}`, { quantity: 1 });
+      await run("PUT /api/cart/items/{sku} (existing cart)", "PUT", `/api/cart/items/${sku(2)}`, { quantity: 2 });
+      await run("PUT /api/cart/items/{sku} unknown SKU", "PUT", `/api/cart/items/NO-CART-${pass}`, { quantity: 1 });
+      await run("GET /api/cart", "GET", "/api/cart");
+      await run("DELETE /api/cart/items/{sku}", "DELETE", `/api/cart/items/${sku(2)}`);
+      await run("PUT /api/cart/items/{sku} (existing cart)", "PUT", `/api/cart/items/${sku(3)}`, { quantity: 2 });
+      const key = `round-trips-${pass}-${Date.now()}`;
+      const order = await run("POST /api/orders (2 lines)", "POST", "/api/orders", { email: "rt@example.com" }, { "idempotency-key": key });
+      await run("POST /api/orders (replay)", "POST", "/api/orders", { email: "rt@example.com" }, { "idempotency-key": key });
+      const id = (JSON.parse(order) as { id?: string }).id ?? "missing";
+      await run("GET /api/orders/{id}", "GET", `/api/orders/${id}`);
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    return rows.map((r, i) => ({ ...r, cpuMs: median(cpu[i]!.slice(passes > 1 ? 1 : 0)) }));
   } finally {
     restore();
     doc.destroy();
@@ -109,11 +129,29 @@ function createProbe(table: string): GetCommand {
   return new GetCommand({ TableName: table, Key: { pk: "bench#probe" } });
 }
 
-export function formatRoundTrips(rows: readonly RoundTripRow[]): string {
+/**
+ * Lambda gives a function CPU in proportion to its memory, one full vCPU at
+ * 1,769 MB (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html);
+ * a single-threaded handler gains nothing above it.
+ */
+export const FULL_VCPU_MB = 1769;
+
+/** Estimated billed duration: CPU stretched by the CPU share, plus one network round trip per call. */
+export function estimatedMs(row: RoundTripRow, memoryMb: number, roundTripMs: number): number {
+  return row.cpuMs * Math.max(1, FULL_VCPU_MB / memoryMb) + (row.sql + row.dynamo) * roundTripMs;
+}
+
+export function formatRoundTrips(rows: readonly RoundTripRow[], memories: readonly number[], roundTripMs: number): string {
   const width = Math.max(...rows.map((r) => r.request.length));
-  const lines = [`  ${"request".padEnd(width)}  status  SQL  DynamoDB  total`];
+  const gbs = (row: RoundTripRow, mb: number) => ((mb / 1024) * estimatedMs(row, mb, roundTripMs)) / 1000;
+  const lines = [
+    `  ${"request".padEnd(width)}  status  SQL  DynamoDB  total  CPU ms  ` + memories.map((mb) => `est. ms / GB-s @${mb} MB`.padStart(28)).join(""),
+  ];
   for (const r of rows) {
-    lines.push(`  ${r.request.padEnd(width)}  ${String(r.status).padStart(6)}  ${String(r.sql).padStart(3)}  ${String(r.dynamo).padStart(8)}  ${String(r.sql + r.dynamo).padStart(5)}`);
+    lines.push(
+      `  ${r.request.padEnd(width)}  ${String(r.status).padStart(6)}  ${String(r.sql).padStart(3)}  ${String(r.dynamo).padStart(8)}  ${String(r.sql + r.dynamo).padStart(5)}  ${r.cpuMs.toFixed(2).padStart(6)}  ` +
+        memories.map((mb) => `${estimatedMs(r, mb, roundTripMs).toFixed(1)} / ${gbs(r, mb).toExponential(2)}`.padStart(28)).join(""),
+    );
   }
   return lines.join("\n");
 }
