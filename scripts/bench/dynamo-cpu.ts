@@ -42,6 +42,8 @@ export async function measureDynamoCpu(endpoint: string, table: string, rounds: 
     retries: 1,
     keepAlive: true,
   });
+  // The plugin adds DynamoDB's operations to the client (typed only by @aws-lite/dynamodb-types).
+  const liteDynamo = (lite as unknown as { DynamoDB: Record<"GetItem" | "PutItem", (params: object) => Promise<unknown>> }).DynamoDB;
   const item = (i: number, version: number) => ({ pk: `session#cpu-${i % 50}`, version, expiresAt: 4_000_000_000, cart: CART, revision: `rev-${version}` });
   const sdkCall =
     (doc: typeof sdk): Call =>
@@ -51,9 +53,9 @@ export async function measureDynamoCpu(endpoint: string, table: string, rounds: 
       await doc.send(new PutCommand({ TableName: table, Item: item(i, version), ConditionExpression: "attribute_not_exists(pk) OR version < :v", ExpressionAttributeValues: { ":v": version } }));
     };
   const liteCall: Call = async (i) => {
-    await lite.DynamoDB.GetItem({ TableName: table, Key: { pk: `session#cpu-${i % 50}` }, ConsistentRead: true });
+    await liteDynamo.GetItem({ TableName: table, Key: { pk: `session#cpu-${i % 50}` }, ConsistentRead: true });
     const version = ++sequence;
-    await lite.DynamoDB.PutItem({ TableName: table, Item: item(i, version), ConditionExpression: "attribute_not_exists(pk) OR version < :v", ExpressionAttributeValues: { ":v": version } });
+    await liteDynamo.PutItem({ TableName: table, Item: item(i, version), ConditionExpression: "attribute_not_exists(pk) OR version < :v", ExpressionAttributeValues: { ":v": version } });
   };
   const variants: [string, Call][] = [
     ["SDK v3 document client (the app's)", sdkCall(sdk)],
