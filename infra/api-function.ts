@@ -22,10 +22,10 @@ export const REPOSITORY_ROOT = path.resolve(__dirname, "..");
 export const MIGRATE_EVENT = { shopAction: "migrate" } as const;
 
 export const API_FUNCTION_DEFAULTS = {
-  // Deployable in a new account: memory within its 3008 MB cap, and no reservation (its concurrency
-  // quota of 10 leaves nothing to reserve: "decreases account's UnreservedConcurrentExecution below
-  // its minimum value of [10]").
-  memoryMb: 3008,
+  // Deployable in a new account: memory within its 3008 MB cap (1769 MB: sized from the bench, see
+  // DEFAULT_LAMBDA_MEMORY_MB), and no reservation (its concurrency quota of 10 leaves nothing to
+  // reserve: "decreases account's UnreservedConcurrentExecution below its minimum value of [10]").
+  memoryMb: 1769,
   timeoutSeconds: 30,
   reservedConcurrency: -1,
   logRetentionDays: 30,

@@ -6,7 +6,11 @@
  *              Hono app's first answered GET /health (aim: ratio < 2)
  *   reads      requests/s of a cached GET /api/products/{sku} vs bare Hono GET /health
  *              (aim: ratio > 0.5)
- *   checkout   checkouts/s with 50 concurrent clients on the local PostgreSQL
+ *   roundtrips PostgreSQL and DynamoDB round trips per request type, counted at the clients
+ *   dynamocpu  client CPU per DynamoDB call: the SDK as the app uses it, trimmed, and aws-lite
+ *   checkout   checkouts/s (50 clients) on 5 hot and on 1,000 SKUs, with and without a
+ *              latency proxy (BENCH_LATENCY_MS each way, default 0.5) in front of both stores,
+ *              against the same transaction issued directly (aim: app/direct >= 0.7)
  *   search     catalog search (`q`) latency on 10,000 products vs an uncached keyset page of the same catalog
  *   web        the storefront page's built sizes against its 50 KB gzip JavaScript budget
  *   edge       the Lambda@Edge guard's bundle size and per-request cost
@@ -14,7 +18,7 @@
  * built the same way, so both pay the same loader costs.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
@@ -25,7 +29,11 @@ import { bundle, bundleOptions, formatBytes } from "../bundle";
 import { seedDemoCatalog } from "../local/demo-catalog";
 import { silenceSdkNodeVersionWarning } from "../local/platform";
 import { createTables, startPostgres, type LocalDynamo, type LocalPostgres } from "../local/stores";
+import { appCheckoutRate, CLIENTS, directCheckoutRate, POOL_MAX, seedBenchProducts } from "./checkout";
+import { measureDynamoCpu } from "./dynamo-cpu";
 import { load, loadUrls, request } from "./http-load";
+import { formatRoundTrips, FULL_VCPU_MB, measureRoundTrips } from "./round-trips";
+import { DEFAULT_LAMBDA_MEMORY_MB } from "../../infra/config";
 import pg from "pg";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -38,6 +46,7 @@ interface Context {
   dynamo: LocalDynamo;
   shopScript: string;
   bareScript: string;
+  proxyScript: string;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -182,66 +191,128 @@ async function benchReads(ctx: Context): Promise<void> {
   }
 }
 
-async function benchCheckout(ctx: Context): Promise<void> {
-  const clients = 50;
-  const orders = 1000;
-  const shop = await launch(ctx.shopScript, "/health", shopEnv(ctx));
-  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
-  const json = { "content-type": "application/json" };
-  const inParallel = async (count: number, work: (i: number) => Promise<void>) => {
-    let next = 0;
-    await Promise.all(Array.from({ length: clients }, async () => { while (next < count) await work(next++); }));
-  };
-  try {
-    // Every order competes for the same few product rows: the contended case.
-    const skus = ["BENCH-1", "BENCH-2", "BENCH-3", "BENCH-4", "BENCH-5"];
-    for (const sku of skus) {
-      const res = await request(agent, `${shop.base}/api/admin/products/${sku}`, {
-        method: "PUT",
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...json },
-        body: JSON.stringify({ name: sku, priceCents: 1000, stock: 1_000_000 }),
-      });
-      if (res.status !== 200) throw new Error(`admin PUT ${sku}: ${res.status} ${res.body}`);
-    }
-    // Untimed: one session per order, each with a two-line cart.
-    const cookies: string[] = [];
-    await inParallel(orders, async (i) => {
-      const first = await request(agent, `${shop.base}/api/cart/items/${skus[i % skus.length]}`, { method: "PUT", headers: json, body: '{"quantity":1}' });
-      const cookie = first.headers["set-cookie"]![0]!.split(";")[0]!;
-      await request(agent, `${shop.base}/api/cart/items/${skus[(i + 2) % skus.length]}`, { method: "PUT", headers: { ...json, cookie }, body: '{"quantity":2}' });
-      cookies[i] = cookie;
-    });
-    // Timed: the checkouts, 50 in flight.
-    const latencies: number[] = [];
-    let failures = 0;
-    const failed = new Map<string, number>();
-    const start = performance.now();
-    await inParallel(orders, async (i) => {
-      const t = performance.now();
-      const res = await request(agent, `${shop.base}/api/orders`, {
-        method: "POST",
-        headers: { ...json, cookie: cookies[i]!, "idempotency-key": `bench-${i}` },
-        body: JSON.stringify({ email: `bench${i}@example.com` }),
-      });
-      latencies.push(performance.now() - t);
-      if (res.status !== 201) {
-        failures++;
-        const error = (JSON.parse(res.body || "{}") as { error?: { code?: string; message?: string } }).error;
-        const answer = `${res.status} ${error?.code ?? ""} "${error?.message ?? ""}"`;
-        failed.set(answer, (failed.get(answer) ?? 0) + 1);
+/** A latency proxy process in front of PostgreSQL and DynamoDB; resolves with the proxied URL and endpoint. */
+async function startLatencyProxy(ctx: Context, delayMs: number): Promise<{ databaseUrl: string; dynamoEndpoint: string; stop(): Promise<string> }> {
+  const pgUrl = new URL(ctx.postgres.url());
+  const dynamoUrl = new URL(ctx.dynamo.endpoint);
+  const child = spawn(process.execPath, [ctx.proxyScript], {
+    env: { PATH: process.env.PATH ?? "", PROXY_DELAY_MS: String(delayMs), PROXY_TARGETS: `${pgUrl.host},${dynamoUrl.host}` },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines: string[] = [];
+  let buffered = "";
+  child.stdout!.setEncoding("utf8");
+  const firstLine = new Promise<string>((resolve, reject) => {
+    child.stdout!.on("data", (chunk: string) => {
+      buffered += chunk;
+      let newline: number;
+      while ((newline = buffered.indexOf("\n")) >= 0) {
+        lines.push(buffered.slice(0, newline));
+        buffered = buffered.slice(newline + 1);
+        if (lines.length === 1) resolve(lines[0]!);
       }
     });
-    const seconds = (performance.now() - start) / 1000;
-    latencies.sort((a, b) => a - b);
-    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!;
+    child.once("exit", (code) => reject(new Error(`latency proxy exited with ${code}`)));
+  });
+  const { ports } = JSON.parse(await firstLine) as { ports: number[] };
+  const proxiedPg = new URL(pgUrl);
+  proxiedPg.port = String(ports[0]);
+  const proxiedDynamo = new URL(dynamoUrl);
+  proxiedDynamo.port = String(ports[1]);
+  return {
+    databaseUrl: proxiedPg.toString(),
+    dynamoEndpoint: proxiedDynamo.origin,
+    async stop() {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+      const stats = JSON.parse(lines[1] ?? "{}") as { delivered?: number; meanDelayMs?: number };
+      return `${stats.delivered ?? 0} chunks delayed, mean ${fmt(stats.meanDelayMs ?? 0, 2)} ms one way`;
+    },
+  };
+}
+
+/** Peak resident set of a process (Linux /proc), in MiB. */
+function peakRssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+const spread = (values: number[], digits = 0) =>
+  `${fmt(Math.min(...values), digits)} / ${fmt(median(values), digits)} / ${fmt(Math.max(...values), digits)}`;
+
+async function benchRoundTrips(ctx: Context): Promise<void> {
+  const rows = await measureRoundTrips({ databaseUrl: ctx.postgres.url(), dynamoEndpoint: ctx.dynamo.endpoint, tables: TABLES });
+  const roundTripMs = 1;
+  const FUNCTION_MEMORY_MB = DEFAULT_LAMBDA_MEMORY_MB;
+  console.log(
+    "roundtrips per request, counted at the clients (pg Client.query, DynamoDB send); warm pools, one request at a time; " +
+      `CPU: median of 8 passes in this process; est. ms = CPU x max(1, ${FULL_VCPU_MB} MB / memory) + round trips x ${roundTripMs} ms`,
+  );
+  console.log(formatRoundTrips(rows, [FUNCTION_MEMORY_MB, 3008], roundTripMs));
+}
+
+async function benchDynamoCpu(ctx: Context): Promise<void> {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const rows = await measureDynamoCpu(ctx.dynamo.endpoint, TABLES.sessions, rounds);
+  const base = median(rows[0]!.microsPerCall);
+  console.log(`dynamocpu  client CPU per DynamoDB call (GetItem + conditional PutItem, session-sized), µs min / median / max over ${rounds} rounds`);
+  for (const row of rows) {
+    console.log(`  ${row.variant.padEnd(56)} ${spread(row.microsPerCall)} µs   ${fmt(median(row.microsPerCall) / base, 2)}x the SDK`);
+  }
+}
+
+async function benchCheckout(ctx: Context): Promise<void> {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const orders = Number(process.env.BENCH_ORDERS ?? 600);
+  const delayMs = Number(process.env.BENCH_LATENCY_MS ?? 0.5);
+  const hot = ["HOT-1", "HOT-2", "HOT-3", "HOT-4", "HOT-5"];
+  const wide = Array.from({ length: 1000 }, (_, i) => `WIDE-${String(i).padStart(4, "0")}`);
+  await seedBenchProducts(ctx.postgres.url(), [...hot, ...wide]);
+  const proxy = await startLatencyProxy(ctx, delayMs);
+  const env = (databaseUrl: string, dynamoEndpoint: string) => ({ ...shopEnv(ctx), DATABASE_URL: databaseUrl, DYNAMODB_ENDPOINT: dynamoEndpoint, DB_POOL_MAX: String(POOL_MAX) });
+  const plain = await launch(ctx.shopScript, "/health", env(ctx.postgres.url(), ctx.dynamo.endpoint));
+  const slow = await launch(ctx.shopScript, "/health", env(proxy.databaseUrl, proxy.dynamoEndpoint));
+  const shops = {
+    none: { base: plain.base, databaseUrl: ctx.postgres.url() },
+    latency: { base: slow.base, databaseUrl: proxy.databaseUrl },
+  };
+  const cases = [
+    { label: "5 hot SKUs, no added latency", skus: hot, shop: shops.none },
+    { label: "1,000 SKUs, no added latency", skus: wide, shop: shops.none },
+    { label: `5 hot SKUs, ${delayMs} ms each way`, skus: hot, shop: shops.latency },
+    { label: `1,000 SKUs, ${delayMs} ms each way`, skus: wide, shop: shops.latency },
+  ];
+  const results = cases.map(() => ({ app: [] as number[], direct: [] as number[], ratio: [] as number[], failures: new Map<string, number>() }));
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, c] of cases.entries()) {
+        const app = await appCheckoutRate(c.shop, c.skus, orders);
+        const direct = await directCheckoutRate(c.shop.databaseUrl, c.skus, orders);
+        const r = results[i]!;
+        r.app.push(app.rate);
+        r.direct.push(direct.rate);
+        r.ratio.push(app.rate / direct.rate);
+        for (const f of app.failures) r.failures.set(f, (r.failures.get(f) ?? 0) + 1);
+        if (direct.failures) r.failures.set("direct transaction failed", (r.failures.get("direct transaction failed") ?? 0) + direct.failures);
+      }
+    }
     console.log(
-      `checkout   ${fmt((orders - failures) / seconds, 0)} checkouts/s with ${clients} concurrent clients (${orders - failures} two-line orders on 5 shared products in ${fmt(seconds, 1)} s; ` +
-        `latency p50 ${fmt(pct(0.5), 0)} ms, p95 ${fmt(pct(0.95), 0)} ms)` +
-        (failures ? `; ${failures} failed (${[...failed].map(([answer, n]) => `${answer}: ${n}`).join(", ")})` : ""),
+      `checkout   ${orders} two-line orders per run, ${CLIENTS} concurrent clients, pool of ${POOL_MAX}; min / median / max over ${rounds} rounds (app and direct interleaved)`,
     );
+    for (const [i, c] of cases.entries()) {
+      const r = results[i]!;
+      console.log(
+        `  ${c.label.padEnd(32)} app ${spread(r.app)} /s   direct ${spread(r.direct)} /s   app/direct ${spread(r.ratio, 2)}` +
+          (r.failures.size ? `; failures: ${[...r.failures].map(([f, n]) => `${f} x${n}`).join(", ")}` : ""),
+      );
+    }
+    console.log(`  peak RSS of the shop process after these runs: ${fmt(peakRssMiB(plain.child.pid!), 0)} MiB (no latency), ${fmt(peakRssMiB(slow.child.pid!), 0)} MiB (latency)`);
   } finally {
-    agent.destroy();
-    await stop(shop);
+    await stop(plain);
+    await stop(slow);
+    console.log(`  latency proxy: ${await proxy.stop()}`);
   }
 }
 
@@ -295,7 +366,7 @@ async function benchSearch(ctx: Context): Promise<void> {
   }
 }
 
-const BENCHES = ["bundle", "coldstart", "reads", "checkout", "search", "web", "edge"] as const;
+const BENCHES = ["bundle", "roundtrips", "dynamocpu", "coldstart", "reads", "checkout", "search", "web", "edge"] as const;
 
 /** Benchmarks that live with their own code and run as their own scripts. */
 const SCRIPT_BENCHES: Partial<Record<BenchName, string>> = { web: "scripts/web/sizes.ts", edge: "edge/bench.ts" };
@@ -336,11 +407,14 @@ async function main(): Promise<void> {
     await runMigrations(pool);
     await seedDemoCatalog(pool);
     await pool.end();
-    const [shopScript, bareScript] = await Promise.all([
+    const [shopScript, bareScript, proxyScript] = await Promise.all([
       bundleServer("scripts/bench/shop-server.ts", path.join(work, "shop-server.mjs")),
       bundleServer("scripts/bench/bare-server.ts", path.join(work, "bare-server.mjs")),
+      bundleServer("scripts/bench/latency-proxy.ts", path.join(work, "latency-proxy.mjs")),
     ]);
-    const ctx: Context = { work, postgres, dynamo, shopScript, bareScript };
+    const ctx: Context = { work, postgres, dynamo, shopScript, bareScript, proxyScript };
+    if (selected.includes("roundtrips")) await benchRoundTrips(ctx);
+    if (selected.includes("dynamocpu")) await benchDynamoCpu(ctx);
     if (selected.includes("coldstart")) await benchColdStart(ctx);
     if (selected.includes("reads")) await benchReads(ctx);
     if (selected.includes("checkout")) await benchCheckout(ctx);

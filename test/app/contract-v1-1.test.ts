@@ -373,6 +373,20 @@ describe("fresh stock on GET /api/products/{sku}", () => {
   });
 });
 
+describe("a SKU found missing", () => {
+  it("is remembered for less than 1 s: a product created in another container shows for reads and cart writes within 1 s", async () => {
+    const otherContainer = createApp(stack.deps);
+    const reader = new ShopClient(otherContainer);
+    const shopper = new ShopClient(otherContainer);
+    expectError(await reader.get("/api/products/LATE-1"), 404, "not_found");
+    expectError(await shopper.put("/api/cart/items/LATE-1", { quantity: 1 }), 404, "not_found");
+    await putProduct("LATE-1", { name: "L", priceCents: 100, stock: 10 });
+    now += 1_000;
+    expect((await reader.get("/api/products/LATE-1")).body.stock).toBe(10);
+    expect((await shopper.put("/api/cart/items/LATE-1", { quantity: 1 })).status).toBe(200);
+  });
+});
+
 describe("a read running during an admin write", () => {
   it("cannot put the old product back in any cache layer", async () => {
     await putProduct("RACE-1", { name: "R", priceCents: 100, stock: 10 });

@@ -103,11 +103,11 @@ describe("ApiFunction (defaults: no provisioned concurrency)", () => {
     expect(fn.inputs.runtime).toBeUndefined();
   });
 
-  it("function is arm64, 3008 MB, 30 s, X-Ray active, no reserved concurrency (a new account has none to reserve), in the private subnets with its security group", () => {
+  it("function is arm64, 1769 MB, 30 s, X-Ray active, no reserved concurrency (a new account has none to reserve), in the private subnets with its security group", () => {
     const fn = oneOfType(FUNCTION).inputs;
     expect(fn.name).toBe("ecommerce-api-t1");
     expect(fn.architectures).toEqual(["arm64"]);
-    expect(fn.memorySize).toBe(3008);
+    expect(fn.memorySize).toBe(1769);
     expect(fn.timeout).toBe(30);
     expect(fn.tracingConfig).toEqual({ mode: "Active" });
     expect(fn.reservedConcurrentExecutions).toBe(-1);

@@ -39,8 +39,8 @@ describe("config: defaults (seed values)", () => {
       dbEngineVersion: "17",
       dbMinCapacity: 0.5,
       dbMaxCapacity: 16,
-      // Deployable in a new account: memory within its 3008 MB cap, nothing reserved of its 10 executions.
-      lambdaMemoryMb: 3008,
+      // Deployable in a new account: memory (sized from the bench) within its 3008 MB cap, nothing reserved of its 10 executions.
+      lambdaMemoryMb: 1769,
       lambdaReservedConcurrency: -1,
       lambdaProvisionedConcurrency: 0,
       lambdaProvisionedConcurrencyMax: 0,

@@ -1,10 +1,17 @@
-/** Cart use cases: the session store holds the lines, the catalog prices them. */
+/**
+ * Cart use cases: the session store holds the lines, the catalog prices them.
+ * Round trips: a write is one session read, one product read (every SKU the
+ * answer and the currency rule need) and one conditional session write.
+ */
 import type pg from "pg";
 import { findProducts } from "../catalog/product-repository";
 import type { Catalog } from "../catalog/catalog";
+import type { Product } from "../catalog/product";
 import { notFound } from "../http/errors";
 import type { CartLine, SessionStore } from "../session/session-store";
 import { assertSameCurrency, priceCart, setLineQuantity, type CartView } from "./cart";
+
+const noSuchProduct = (sku: string) => notFound(`no product with SKU ${sku}`);
 
 export class CartService {
   constructor(
@@ -18,21 +25,26 @@ export class CartService {
   }
 
   async setItem(sessionId: string, sku: string, quantity: number): Promise<CartView> {
-    const product = (await this.catalog.getProduct(sku))?.product;
-    if (!product) throw notFound(`no product with SKU ${sku}`);
+    // A SKU this container just found missing: 404 without a round trip.
+    if (this.catalog.knownMissing(sku)) throw noSuchProduct(sku);
+    let products: ReadonlyMap<string, Product> = new Map();
     const updated = await this.sessions.update(sessionId, async (data) => {
-      // Checked against the lines this write replaces (it runs again after a conflict): concurrent adds cannot mix currencies.
-      if (quantity > 0) assertSameCurrency(data.cart, await findProducts(this.reader, data.cart.map((line) => line.sku)), product);
+      // Read with the lines this write replaces (it runs again after a conflict): concurrent adds cannot mix currencies,
+      // and the answer is priced from the same read.
+      products = await findProducts(this.reader, [...new Set([...data.cart.map((line) => line.sku), sku])]);
+      const product = products.get(sku);
+      if (!product) throw noSuchProduct(sku);
+      if (quantity > 0) assertSameCurrency(data.cart, products, product);
       return { cart: setLineQuantity(data.cart, sku, quantity) };
     });
-    return this.price(updated.cart);
+    return priceCart(updated.cart, products);
   }
 
   async removeItem(sessionId: string, sku: string): Promise<CartView> {
     // Removing a line that is not there changes nothing: no write (and no session item for a new visitor).
-    const current = await this.sessions.load(sessionId);
-    if (!current.cart.some((line) => line.sku === sku)) return this.price(current.cart);
-    const updated = await this.sessions.update(sessionId, (data) => ({ cart: setLineQuantity(data.cart, sku, 0) }));
+    const current = await this.sessions.snapshot(sessionId);
+    if (!current.data.cart.some((line) => line.sku === sku)) return this.price(current.data.cart);
+    const updated = await this.sessions.update(sessionId, (data) => ({ cart: setLineQuantity(data.cart, sku, 0) }), current);
     return this.price(updated.cart);
   }
 

@@ -105,6 +105,11 @@ export class CatalogCache {
     return value;
   }
 
+  /** The live in-process value under `key`, without loading it. */
+  peek(key: string): unknown {
+    return this.localGet(key);
+  }
+
   /** Resolves when background writes to the cache table have finished. */
   async settled(): Promise<void> {
     await Promise.all([...this.writes]);

@@ -77,6 +77,9 @@ export function decodeSearchCursor(cursor: string): SearchPosition {
   return { rank: match[1]!, sku: match[2]! };
 }
 
+/** Cached in memory for a SKU with no product. */
+const MISSING = Symbol("missing product");
+
 const preconditionFailed = (sku: string) =>
   new ApiError(412, "precondition_failed", `product ${sku} does not exist or has changed since the version in If-Match; read it again`);
 
@@ -97,11 +100,24 @@ export class Catalog {
     return `product#${sku}`;
   }
 
-  getProduct(sku: string): Promise<VersionedProduct | null> {
-    return this.cache.getOrLoad(Catalog.productKey(sku), () => findProduct(this.pools.reader, sku), {
-      shared: false,
-      localTtlMs: PRODUCT_FRESHNESS_MS,
-    });
+  /**
+   * A product, or null. Both answers are kept in this container's memory for
+   * PRODUCT_FRESHNESS_MS: repeated reads of a product, and of a SKU that does
+   * not exist (a mistyped link, a crawler), cost no round trip; an admin write
+   * here forgets them at once, one elsewhere shows within the freshness window.
+   */
+  async getProduct(sku: string): Promise<VersionedProduct | null> {
+    const found = await this.cache.getOrLoad<VersionedProduct | typeof MISSING>(
+      Catalog.productKey(sku),
+      async () => (await findProduct(this.pools.reader, sku)) ?? MISSING,
+      { shared: false, localTtlMs: PRODUCT_FRESHNESS_MS },
+    );
+    return found === MISSING ? null : found;
+  }
+
+  /** True when this container read `sku` as absent within the freshness window. */
+  knownMissing(sku: string): boolean {
+    return this.cache.peek(Catalog.productKey(sku)) === MISSING;
   }
 
   async listProducts(query: ListQuery): Promise<ProductPage> {

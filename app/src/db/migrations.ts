@@ -98,6 +98,132 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: "0004_checkout_function",
+    sql: `
+      -- Sets lock_timeout for the next lock wait of this transaction: the
+      -- configured wait, cut to what is left of the call's time budget, so the
+      -- server ends a stuck call (55P03, or 57014 once the budget is spent)
+      -- before the client stops waiting for it.
+      CREATE FUNCTION checkout_lock_wait(deadline timestamptz, lock_wait_ms integer) RETURNS void
+      LANGUAGE plpgsql AS $$
+        DECLARE
+          left_ms integer := floor(extract(epoch FROM deadline - clock_timestamp()) * 1000);
+        BEGIN
+          IF left_ms <= 0 THEN
+            RAISE EXCEPTION 'checkout ran out of time' USING ERRCODE = 'query_canceled';
+          END IF;
+          PERFORM set_config('lock_timeout', least(lock_wait_ms, left_ms)::text, true);
+        END
+      $$;
+
+      -- A whole checkout in one call (one round trip, one transaction: any
+      -- RAISE rolls back every write of it). Steps and outcomes are those of
+      -- app/src/orders/checkout.ts, which maps the SQLSTATEs of class SC:
+      --   SC001 key in flight elsewhere   SC002 key used for another request
+      --   SC003 cart empty                SC004 this cart state already ordered
+      --   SC005 a line short of stock     SC006 the cart mixes currencies
+      --   SC007 total differs from the one the client confirmed
+      -- (DETAIL: a JSON object with the figures for the message). Returns
+      -- {replayed, status, body}; the body is also stored for replays.
+      CREATE FUNCTION place_order(
+        p_session_id text, p_idempotency_key text, p_request_hash text, p_cart_revision text,
+        p_skus text[], p_quantities integer[], p_email text, p_expected_total_cents bigint,
+        p_order_id uuid, p_lock_wait_ms integer, p_budget_ms integer
+      ) RETURNS jsonb LANGUAGE plpgsql AS $$
+        DECLARE
+          deadline timestamptz := clock_timestamp() + make_interval(secs => p_budget_ms / 1000.0);
+          claimed integer;
+          rec record;
+          line record;
+          line_name text;
+          line_price bigint;
+          line_currency text;
+          order_currency text;
+          mixed boolean := false;
+          total bigint := 0;
+          items jsonb := '[]';
+          created timestamptz;
+          body jsonb;
+        BEGIN
+          -- 1. The Idempotency-Key: a duplicate in flight holds the row; waiting
+          -- for it past the lock wait means "still being processed".
+          PERFORM checkout_lock_wait(deadline, p_lock_wait_ms);
+          BEGIN
+            INSERT INTO idempotency_records (scope, key, request_hash) VALUES (p_session_id, p_idempotency_key, p_request_hash)
+              ON CONFLICT (scope, key) DO NOTHING;
+            GET DIAGNOSTICS claimed = ROW_COUNT;
+          EXCEPTION WHEN lock_not_available THEN
+            RAISE EXCEPTION 'idempotency key in progress' USING ERRCODE = 'SC001';
+          END;
+          IF claimed = 0 THEN
+            SELECT request_hash, status_code, response_body INTO rec
+              FROM idempotency_records WHERE scope = p_session_id AND key = p_idempotency_key;
+            IF NOT FOUND OR rec.status_code IS NULL THEN
+              RAISE EXCEPTION 'idempotency key in progress' USING ERRCODE = 'SC001';
+            END IF;
+            IF rec.request_hash <> p_request_hash THEN
+              RAISE EXCEPTION 'idempotency key reused' USING ERRCODE = 'SC002';
+            END IF;
+            RETURN jsonb_build_object('replayed', true, 'status', rec.status_code, 'body', rec.response_body);
+          END IF;
+
+          -- 2. The cart state: one state, at most one order.
+          IF coalesce(cardinality(p_skus), 0) = 0 THEN
+            RAISE EXCEPTION 'cart empty' USING ERRCODE = 'SC003';
+          END IF;
+          PERFORM checkout_lock_wait(deadline, p_lock_wait_ms);
+          INSERT INTO cart_checkouts (session_id, cart_revision) VALUES (p_session_id, p_cart_revision)
+            ON CONFLICT (session_id, cart_revision) DO NOTHING;
+          GET DIAGNOSTICS claimed = ROW_COUNT;
+          IF claimed = 0 THEN
+            RAISE EXCEPTION 'cart already ordered' USING ERRCODE = 'SC004';
+          END IF;
+
+          -- 3. Stock, line by line in SKU order (byte order, as products.sku
+          -- collates): every checkout locks rows in the same order, no deadlocks.
+          FOR line IN
+            SELECT l.sku, l.quantity FROM unnest(p_skus, p_quantities) AS l(sku, quantity) ORDER BY l.sku COLLATE "C"
+          LOOP
+            PERFORM checkout_lock_wait(deadline, p_lock_wait_ms);
+            UPDATE products SET stock = stock - line.quantity, updated_at = now()
+             WHERE sku = line.sku AND stock >= line.quantity
+            RETURNING name, price_cents, currency INTO line_name, line_price, line_currency;
+            IF NOT FOUND THEN
+              RAISE EXCEPTION 'insufficient stock' USING ERRCODE = 'SC005',
+                DETAIL = jsonb_build_object('sku', line.sku, 'quantity', line.quantity)::text;
+            END IF;
+            order_currency := coalesce(order_currency, line_currency);
+            mixed := mixed OR line_currency <> order_currency;
+            items := items || jsonb_build_object('sku', line.sku, 'name', line_name, 'quantity', line.quantity,
+              'priceCents', line_price, 'lineTotalCents', line_price * line.quantity);
+            total := total + line_price * line.quantity;
+          END LOOP;
+          IF mixed THEN
+            RAISE EXCEPTION 'mixed currencies' USING ERRCODE = 'SC006';
+          END IF;
+          IF p_expected_total_cents IS NOT NULL AND p_expected_total_cents <> total THEN
+            RAISE EXCEPTION 'cart changed' USING ERRCODE = 'SC007',
+              DETAIL = jsonb_build_object('totalCents', total, 'expectedTotalCents', p_expected_total_cents)::text;
+          END IF;
+
+          -- 4. The order at the prices read under the row locks, and its stored response.
+          INSERT INTO orders (id, session_id, email, status, total_cents, currency)
+            VALUES (p_order_id, p_session_id, p_email, 'confirmed', total, order_currency)
+            RETURNING created_at INTO created;
+          INSERT INTO order_lines (order_id, line_no, sku, name, quantity, price_cents)
+            SELECT p_order_id, n, i->>'sku', i->>'name', (i->>'quantity')::integer, (i->>'priceCents')::bigint
+              FROM jsonb_array_elements(items) WITH ORDINALITY AS t(i, n);
+          body := jsonb_build_object('id', p_order_id, 'status', 'confirmed', 'email', p_email, 'items', items,
+            'totalCents', total, 'currency', order_currency,
+            'createdAt', to_char(created AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'));
+          UPDATE idempotency_records SET status_code = 201, response_body = body
+           WHERE scope = p_session_id AND key = p_idempotency_key;
+          RETURN jsonb_build_object('replayed', false, 'status', 201, 'body', body);
+        END
+      $$;
+    `,
+  },
 ];
 
 /** Arbitrary constant shared by every runner: the advisory lock key for migrations. */

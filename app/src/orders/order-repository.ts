@@ -14,55 +14,31 @@ export interface Order {
 
 type Queryable = Pick<pg.Pool, "query"> | Pick<pg.PoolClient, "query">;
 
-export async function insertOrder(
-  db: Queryable,
-  order: { id: string; sessionId: string; email: string; items: CartLineView[]; totalCents: number; currency: string },
-): Promise<Order> {
-  const { rows } = await db.query<{ created_at: Date }>(
-    `INSERT INTO orders (id, session_id, email, status, total_cents, currency) VALUES ($1, $2, $3, 'confirmed', $4, $5)
-     RETURNING created_at`,
-    [order.id, order.sessionId, order.email, order.totalCents, order.currency],
-  );
-  await db.query(
-    `INSERT INTO order_lines (order_id, line_no, sku, name, quantity, price_cents)
-     SELECT $1, n, sku, name, quantity, price_cents
-       FROM unnest($2::text[], $3::text[], $4::int[], $5::bigint[]) WITH ORDINALITY AS l(sku, name, quantity, price_cents, n)`,
-    [
-      order.id,
-      order.items.map((i) => i.sku),
-      order.items.map((i) => i.name),
-      order.items.map((i) => i.quantity),
-      order.items.map((i) => i.priceCents),
-    ],
-  );
-  return {
-    id: order.id,
-    status: "confirmed",
-    email: order.email,
-    items: order.items,
-    totalCents: order.totalCents,
-    currency: order.currency,
-    createdAt: rows[0]!.created_at.toISOString(),
-  };
-}
-
 /** The order if `sessionId` placed it. */
 export async function findOrder(db: Queryable, id: string, sessionId: string): Promise<Order | null> {
-  const { rows } = await db.query<{ id: string; status: "confirmed"; email: string; total_cents: string; currency: string; created_at: Date }>(
-    "SELECT id, status, email, total_cents, currency, created_at FROM orders WHERE id = $1 AND session_id = $2",
+  // The order and its lines in one round trip.
+  const { rows } = await db.query<{
+    id: string;
+    status: "confirmed";
+    email: string;
+    total_cents: string;
+    currency: string;
+    created_at: Date;
+    lines: { sku: string; name: string; quantity: number; price_cents: number }[];
+  }>(
+    `SELECT o.id, o.status, o.email, o.total_cents, o.currency, o.created_at,
+            (SELECT json_agg(json_build_object('sku', l.sku, 'name', l.name, 'quantity', l.quantity, 'price_cents', l.price_cents) ORDER BY l.line_no)
+               FROM order_lines l WHERE l.order_id = o.id) AS lines
+       FROM orders o WHERE o.id = $1 AND o.session_id = $2`,
     [id, sessionId],
   );
   const row = rows[0];
   if (!row) return null;
-  const lines = await db.query<{ sku: string; name: string; quantity: number; price_cents: string }>(
-    "SELECT sku, name, quantity, price_cents FROM order_lines WHERE order_id = $1 ORDER BY line_no",
-    [id],
-  );
   return {
     id: row.id,
     status: row.status,
     email: row.email,
-    items: lines.rows.map((l) => {
+    items: (row.lines ?? []).map((l) => {
       const priceCents = Number(l.price_cents);
       return { sku: l.sku, name: l.name, quantity: l.quantity, priceCents, lineTotalCents: priceCents * l.quantity };
     }),
@@ -72,48 +48,50 @@ export async function findOrder(db: Queryable, id: string, sessionId: string): P
   };
 }
 
-export interface IdempotencyRecord {
+export interface PlaceOrderInput {
+  sessionId: string;
+  idempotencyKey: string;
   requestHash: string;
-  statusCode: number | null;
-  responseBody: unknown;
+  /** The cart state being ordered (the session item's revision). */
+  cartRevision: string | null;
+  lines: readonly { sku: string; quantity: number }[];
+  email: string;
+  expectedTotalCents?: number;
+  orderId: string;
+  /** How long one lock wait may last. */
+  lockWaitMs: number;
+  /** How long the whole call may take on the server (its lock waits are cut to fit). */
+  budgetMs: number;
 }
 
-/** Claims (scope, key) for this transaction; null when it is taken (waits for an in-flight holder to finish). */
-export async function claimIdempotencyKey(db: Queryable, scope: string, key: string, requestHash: string): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `INSERT INTO idempotency_records (scope, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT (scope, key) DO NOTHING`,
-    [scope, key, requestHash],
-  );
-  return rowCount === 1;
-}
-
-export async function readIdempotencyRecord(db: Queryable, scope: string, key: string): Promise<IdempotencyRecord | null> {
-  const { rows } = await db.query<{ request_hash: string; status_code: number | null; response_body: unknown }>(
-    "SELECT request_hash, status_code, response_body FROM idempotency_records WHERE scope = $1 AND key = $2",
-    [scope, key],
-  );
-  const row = rows[0];
-  return row ? { requestHash: row.request_hash, statusCode: row.status_code, responseBody: row.response_body } : null;
-}
-
-export async function completeIdempotencyRecord(db: Queryable, scope: string, key: string, statusCode: number, body: unknown): Promise<void> {
-  await db.query("UPDATE idempotency_records SET status_code = $3, response_body = $4 WHERE scope = $1 AND key = $2", [
-    scope,
-    key,
-    statusCode,
-    JSON.stringify(body),
-  ]);
+export interface PlaceOrderResult {
+  replayed: boolean;
+  status: number;
+  body: unknown;
 }
 
 /**
- * Claims one state of a session's cart (its revision) for this transaction;
- * false when an order was already placed from it (a concurrent claim waits for
- * the holder to finish: it succeeds if that one rolled back).
+ * The whole checkout transaction in one round trip: the `place_order` function
+ * (migration 0004) claims the key and the cart, takes stock in SKU order,
+ * checks the total, writes the order and its stored response. Failures are
+ * errors with SQLSTATE class SC (see the migration), everything rolled back.
  */
-export async function claimCart(db: Queryable, sessionId: string, cartRevision: string): Promise<boolean> {
-  const { rowCount } = await db.query(
-    "INSERT INTO cart_checkouts (session_id, cart_revision) VALUES ($1, $2) ON CONFLICT (session_id, cart_revision) DO NOTHING",
-    [sessionId, cartRevision],
+export async function placeOrder(db: Queryable, input: PlaceOrderInput): Promise<PlaceOrderResult> {
+  const { rows } = await db.query<{ result: PlaceOrderResult }>(
+    "SELECT place_order($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) AS result",
+    [
+      input.sessionId,
+      input.idempotencyKey,
+      input.requestHash,
+      input.cartRevision,
+      input.lines.map((line) => line.sku),
+      input.lines.map((line) => line.quantity),
+      input.email,
+      input.expectedTotalCents ?? null,
+      input.orderId,
+      Math.max(1, Math.floor(input.lockWaitMs)),
+      Math.max(1, Math.floor(input.budgetMs)),
+    ],
   );
-  return rowCount === 1;
+  return rows[0]!.result;
 }

@@ -86,10 +86,11 @@ export class SessionStore {
    * session in this process queue behind each other (no conflicts among them);
    * writes from other containers are retried with a jittered backoff for up to
    * `retryBudgetMs`. `change` may read other data, and must decide from what it
-   * is given (it runs again on a conflict).
+   * is given (it runs again on a conflict). `from`: a state the caller read
+   * already, tried first instead of reading the item again.
    */
-  update(sessionId: string, change: (data: SessionData) => SessionData | Promise<SessionData>): Promise<SessionData> {
-    return this.queue.run(sessionId, () => this.applyWithRetries(sessionId, change));
+  update(sessionId: string, change: (data: SessionData) => SessionData | Promise<SessionData>, from?: StoredSession): Promise<SessionData> {
+    return this.queue.run(sessionId, () => this.applyWithRetries(sessionId, change, from));
   }
 
   /** Writes `data` only if the session is still at `version`; false when it changed since. */
@@ -97,10 +98,14 @@ export class SessionStore {
     return this.queue.run(sessionId, () => this.conditionalPut(sessionId, version, data));
   }
 
-  private async applyWithRetries(sessionId: string, change: (data: SessionData) => SessionData | Promise<SessionData>): Promise<SessionData> {
+  private async applyWithRetries(
+    sessionId: string,
+    change: (data: SessionData) => SessionData | Promise<SessionData>,
+    from?: StoredSession,
+  ): Promise<SessionData> {
     const started = performance.now();
     for (let attempt = 0; ; attempt++) {
-      const current = await this.read(sessionId);
+      const current = attempt === 0 && from ? from : await this.read(sessionId);
       const next = await change(current.data);
       if (await this.conditionalPut(sessionId, current.version, next)) return next;
       if (performance.now() - started >= (this.options.retryBudgetMs ?? 5_000)) throw new SessionConflictError(sessionId);
