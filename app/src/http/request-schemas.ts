@@ -57,6 +57,7 @@ export const productPatchSchema = z
     category: categorySchema.optional(),
     description: description().optional(),
     stockDelta: z.number().int().min(-MAX_STOCK).max(MAX_STOCK).optional(),
+    stock: z.never({ error: "is not accepted by PATCH; send stockDelta (a change, applied atomically) or PUT the whole product" }).optional(),
   })
   .refine((patch) => Object.keys(patch).length > 0, "give at least one of name, priceCents, currency, category, description, stockDelta");
 
@@ -93,7 +94,8 @@ export const orderBodySchema = z.strictObject({
  */
 export const idempotencyKeySchema = z
   .string()
-  .min(1, "is required (1..128 characters)")
-  .max(128, "must be at most 128 characters")
-  .regex(/^[\x20-\x7e]+$/, "must be printable ASCII characters")
+  // abort: one reason per bad key (a missing key is not also "not printable" and "blank").
+  .min(1, { error: "is required (1..128 characters)", abort: true })
+  .max(128, { error: "must be at most 128 characters", abort: true })
+  .regex(/^[\x20-\x7e]+$/, { error: "must be printable ASCII characters", abort: true })
   .refine((key) => key.trim() !== "", "must not be blank");
