@@ -52,8 +52,8 @@ async function main(): Promise<void> {
 Local platform running
   API          ${baseUrl}/api/products
   health       ${baseUrl}/health
-  storefront   ${baseUrl}/ ${/* served when web/dist exists */ ""}
-  admin token  ${stores.info.adminToken}   (Authorization: Bearer <token> on PUT /api/admin/products/{sku})
+  storefront   ${baseUrl}/
+  admin token  ${stores.info.adminToken}   (Authorization: Bearer <token> on PUT and PATCH /api/admin/products/{sku})
   PostgreSQL   ${stores.info.databaseUrl}
   DynamoDB     ${stores.info.dynamodbEndpoint}
 Press Ctrl-C to stop.
