@@ -53,7 +53,8 @@ Local platform running
   health       ${baseUrl}/health
   storefront   ${baseUrl}/ ${/* served when web/dist exists */ ""}
   admin token  ${stores.info.adminToken}   (Authorization: Bearer <token> on PUT /api/admin/products/{sku})
-  PostgreSQL   ${stores.info.databaseUrl}
+  PostgreSQL   ${stores.info.databaseUrl}   (the API's application role)
+  DB owner     ${stores.info.databaseOwnerUrl}   (migrations, seeding)
   DynamoDB     ${stores.info.dynamodbEndpoint}
 Press Ctrl-C to stop.
 ready: ${baseUrl}`);
