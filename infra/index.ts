@@ -63,6 +63,10 @@ const apiFunction = new ApiFunction("api", {
   dbProxyReadEndpoint: database.proxyReadEndpoint,
   dbProxyArn: database.proxyArn,
   dbUser: database.databaseUser,
+  dbOwnerUser: database.databaseOwnerUser,
+  dbAppSecretArn: database.appSecretArn,
+  // The application role's secret is encrypted with the database key.
+  secretsKmsKeyArns: [database.kmsKeyArn],
   dbName: database.databaseName,
   sessionsTableName: tables.sessionsTableName,
   sessionsTableArn: tables.sessionsTableArn,
@@ -193,6 +197,8 @@ export const rdsProxyEndpoint = database.proxyEndpoint;
 export const rdsProxyReadEndpoint = database.proxyReadEndpoint;
 export const databaseName = database.databaseName;
 export const databaseUser = database.databaseUser;
+export const databaseOwnerUser = database.databaseOwnerUser;
+export const databaseAppSecretArn = database.appSecretArn;
 export const databaseMasterSecretArn = database.masterSecretArn;
 
 // Tables

@@ -105,6 +105,10 @@ export function computedOutputs(env: MockEnvironment, type: string, name: string
         readerEndpoint: `${physical}.cluster-ro-${hex(acct, 12)}.${region}.rds.amazonaws.com`,
         clusterResourceId: `cluster-${hex(name, 26).toUpperCase()}`,
         port: 5432,
+        // RDS creates the master user's secret itself when it manages the password.
+        masterUserSecrets: inputs.manageMasterUserPassword
+          ? [{ secretArn: `arn:aws:secretsmanager:${region}:${acct}:secret:rds!cluster-${hex(name, 8)}-AbCdEf`, kmsKeyId: inputs.masterUserSecretKmsKeyId, secretStatus: "active" }]
+          : [],
       };
     case "aws:rds/clusterInstance:ClusterInstance":
       return { arn: `arn:aws:rds:${region}:${acct}:db:${physical}`, identifier: physical, endpoint: `${physical}.${hex(acct, 12)}.${region}.rds.amazonaws.com`, port: 5432 };

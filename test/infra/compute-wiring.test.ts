@@ -60,7 +60,10 @@ describe("compute wiring: dev stack", () => {
     expect(secretArns).toContain(env.SESSION_KEY_SECRET_ARN);
     expect(secretArns).toContain(env.ADMIN_TOKEN_SECRET_ARN);
     const policy = JSON.parse(byName("aws:iam/rolePolicy:RolePolicy", "api-access").inputs.policy);
-    expect(policy.Statement.find((s: any) => s.Sid === "DatabaseViaProxy").Resource).toMatch(new RegExp(`:dbuser:prx-[a-z0-9]+/${env.DB_USER}$`));
+    const dbUsers = policy.Statement.find((s: any) => s.Sid === "DatabaseViaProxy").Resource as string[];
+    expect(dbUsers.map((arn) => arn.replace(/^.*:dbuser:prx-[a-z0-9]+\//, ""))).toEqual([env.DB_USER, env.DB_OWNER_USER]);
+    expect(env.DB_USER).toBe("shop_app");
+    expect(env.DB_APP_SECRET_ARN).toMatch(/^arn:aws:secretsmanager:.*aurora-app/);
   });
 
   it("migrations wait for the proxy target (which waits for the writer)", () => {

@@ -123,6 +123,10 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
         readerEndpoint: `${physical}.cluster-ro-abc.${MOCK_REGION}.rds.amazonaws.com`,
         clusterResourceId: "cluster-ABCDEFGHIJKL",
         port: 5432,
+        // RDS creates the master user's secret itself when it manages the password.
+        masterUserSecrets: inputs.manageMasterUserPassword
+          ? [{ secretArn: `arn:aws:secretsmanager:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:secret:rds!cluster-0a1b2c3d-AbCdEf`, kmsKeyId: inputs.masterUserSecretKmsKeyId, secretStatus: "active" }]
+          : [],
       };
     case "aws:rds/proxy:Proxy":
       return { ...base, arn: `arn:aws:rds:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:db-proxy:prx-0123456789abcdef0`, endpoint: `${physical}.proxy-abc.${MOCK_REGION}.rds.amazonaws.com` };

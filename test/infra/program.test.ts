@@ -378,13 +378,13 @@ describe("program: prod stack (provisioned concurrency, alarm e-mail, ALB certif
     for (const s of ofType("aws:secretsmanager/secret:Secret")) expect(s.inputs.recoveryWindowInDays).toBeGreaterThanOrEqual(7);
   });
 
-  it("prod data stores survive a destroy: Pulumi retains Aurora (cluster, instances, key, log, secret), the tables and the buckets", () => {
+  it("prod data stores survive a destroy: Pulumi retains Aurora (cluster, instances, key, log, the application role's secret; RDS keeps the master's), the tables and the buckets", () => {
     const kept = [
       ...ofType("aws:rds/cluster:Cluster"),
       ...ofType("aws:rds/clusterInstance:ClusterInstance"),
       ...ofType("aws:kms/key:Key").filter((k) => k.state.arn === oneOfType("aws:rds/cluster:Cluster").inputs.kmsKeyId),
       ...ofType("aws:cloudwatch/logGroup:LogGroup").filter((g) => g.inputs.name.startsWith("/aws/rds/cluster/")),
-      ...ofType("aws:secretsmanager/secret:Secret").filter((s) => s.inputs.name.includes("aurora-master")),
+      ...ofType("aws:secretsmanager/secret:Secret").filter((s) => s.inputs.name.includes("aurora-app")),
       ...ofType("aws:dynamodb/table:Table"),
       ...ofType("aws:s3/bucket:Bucket"),
     ];
