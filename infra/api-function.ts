@@ -31,6 +31,7 @@ export const API_FUNCTION_DEFAULTS = {
   logRetentionDays: 30,
   keepImages: 10,
   dbPort: 5432,
+  dbPoolMax: 2,
   dbName: "shop",
   logLevel: "INFO",
 } as const;
@@ -66,6 +67,8 @@ export interface ApiFunctionArgs {
   /** Customer-managed KMS keys of those secrets, if they use one. */
   secretsKmsKeyArns?: pulumi.Input<pulumi.Input<string>[]>;
   memoryMb?: number;
+  /** Connections per pool per execution (DB_POOL_MAX); infra/capacity.ts derives it. */
+  dbPoolMax?: number;
   /** -1 = unreserved. */
   reservedConcurrency?: number;
   /** 0 = off; N > 0 = alias `live` with N provisioned executions, auto scaled up to provisionedConcurrencyMax. */
@@ -217,6 +220,7 @@ export class ApiFunction extends pulumi.ComponentResource {
           DB_PROXY_ENDPOINT: args.dbProxyEndpoint,
           DB_PROXY_READ_ENDPOINT: args.dbProxyReadEndpoint,
           DB_PORT: String(API_FUNCTION_DEFAULTS.dbPort),
+          DB_POOL_MAX: String(args.dbPoolMax ?? API_FUNCTION_DEFAULTS.dbPoolMax),
           DB_NAME: args.dbName ?? API_FUNCTION_DEFAULTS.dbName,
           DB_USER: args.dbUser,
           ...(args.dbOwnerUser ? { DB_OWNER_USER: args.dbOwnerUser } : {}),

@@ -78,6 +78,8 @@ export interface DatabaseArgs {
   readonly masterPassword?: pulumi.Input<string>;
   /** Readers behind the READ_ONLY proxy endpoint (default 2). */
   readonly readerCount?: number;
+  /** The proxy's connection pool (infra/capacity.ts derives it from the peak); default: borrow timeout 5 s, 90% / 45%. */
+  readonly proxyPool?: { maxConnectionsPercent: number; maxIdleConnectionsPercent: number; connectionBorrowTimeout: number };
 }
 
 export class Database extends pulumi.ComponentResource {
@@ -387,7 +389,9 @@ export class Database extends pulumi.ComponentResource {
       `${name}-proxy`,
       {
         dbProxyName: proxy.name,
-        connectionPoolConfig: { maxConnectionsPercent: 90, maxIdleConnectionsPercent: 50, connectionBorrowTimeout: 120 },
+        // The borrow timeout stays below the function's 30 s timeout (a request would otherwise time out
+        // waiting while the proxy still holds its place); the percentages follow the peak's connections.
+        connectionPoolConfig: args.proxyPool ?? { maxConnectionsPercent: 90, maxIdleConnectionsPercent: 45, connectionBorrowTimeout: 5 },
       },
       parent,
     );

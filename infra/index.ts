@@ -48,6 +48,11 @@ const database = new Database("database", {
   minCapacity: config.dbMinCapacity,
   maxCapacity: config.dbMaxCapacity,
   masterPassword: config.dbPassword,
+  proxyPool: {
+    maxConnectionsPercent: config.capacity.proxyMaxConnectionsPercent,
+    maxIdleConnectionsPercent: config.capacity.proxyMaxIdleConnectionsPercent,
+    connectionBorrowTimeout: config.capacity.proxyBorrowTimeoutSeconds,
+  },
 });
 
 // ==== API function ====
@@ -75,6 +80,7 @@ const apiFunction = new ApiFunction("api", {
   sessionKeySecretArn: secrets.sessionKeySecretArn,
   adminTokenSecretArn: secrets.adminTokenSecretArn,
   memoryMb: config.lambdaMemoryMb,
+  dbPoolMax: config.capacity.dbPoolPerContainer,
   reservedConcurrency: config.lambdaReservedConcurrency,
   provisionedConcurrency: config.lambdaProvisionedConcurrency,
   provisionedConcurrencyMax: config.lambdaProvisionedConcurrencyMax,

@@ -19,7 +19,8 @@ export const FORBIDDEN_BODY = JSON.stringify({
 
 export const HEALTH_CHECK = {
   enabled: true,
-  path: "/health",
+  // Liveness only: the deep /health would query Aurora and both tables on every probe of every node.
+  path: "/health/live",
   interval: 5,
   timeout: 2,
   matcher: "200",

@@ -125,6 +125,7 @@ describe("ApiFunction (defaults: no provisioned concurrency)", () => {
       DB_PROXY_ENDPOINT: "ecommerce-db-proxy-t1.proxy-abc.eu-west-1.rds.amazonaws.com",
       DB_PROXY_READ_ENDPOINT: "ecommerce-db-read-t1.endpoint.proxy-abc.eu-west-1.rds.amazonaws.com",
       DB_PORT: "5432",
+      DB_POOL_MAX: "2",
       DB_NAME: "shop",
       DB_USER: "shop_app",
       DB_OWNER_USER: "shop_admin",

@@ -220,6 +220,12 @@ describe("Database (dev stack)", () => {
     expect(ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => r.inputs.securityGroupId === sg("aurora").id)).toEqual([]);
   });
 
+  it("the proxy's borrow timeout is below the function's 30 s timeout", () => {
+    const pool = oneOfType("aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup").inputs.connectionPoolConfig;
+    expect(pool.connectionBorrowTimeout).toBeLessThan(30);
+    expect(pool.maxConnectionsPercent).toBeLessThanOrEqual(90);
+  });
+
   it("exports what the API function needs: endpoints, the application role, the owner and the role's secret", async () => {
     expect(await resolve(db.databaseName)).toBe("shop");
     expect(await resolve(db.databaseUser)).toBe("shop_app");

@@ -57,10 +57,10 @@ describe("LoadBalancer without a certificate", () => {
     expect(oneOfType("aws:ec2/securityGroup:SecurityGroup").inputs.egress).toBeUndefined();
   });
 
-  it("lambda target group has multi-value headers and health checks /health every 5 s with a 2 s timeout expecting 200", () => {
+  it("lambda target group has multi-value headers and health checks the liveness route /health/live (no database round trip) every 5 s with a 2 s timeout expecting 200", () => {
     const tg = oneOfType("aws:lb/targetGroup:TargetGroup").inputs;
     expect(tg).toMatchObject({ name: "ecommerce-api-t1", targetType: "lambda", lambdaMultiValueHeadersEnabled: true });
-    expect(tg.healthCheck).toMatchObject({ enabled: true, path: "/health", interval: 5, timeout: 2, matcher: "200" });
+    expect(tg.healthCheck).toMatchObject({ enabled: true, path: "/health/live", interval: 5, timeout: 2, matcher: "200" });
     expect(tg.healthCheck.interval).toBeGreaterThan(tg.healthCheck.timeout);
   });
 
