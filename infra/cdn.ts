@@ -44,6 +44,8 @@ export function securityHeadersConfig(): aws.types.input.cloudfront.ResponseHead
 export interface CdnArgs {
   environmentSuffix: string;
   tags: TagContext;
+  /** The CLOUDFRONT-scope WAFv2 web ACL's ARN (WAFv2 takes the ARN, not the id). */
+  webAclArn?: pulumi.Input<string>;
   /** The static bucket (name/id, ARN, regional domain name) from Buckets. */
   staticBucketId: pulumi.Input<string>;
   staticBucketArn: pulumi.Input<string>;
@@ -111,6 +113,7 @@ export class Cdn extends pulumi.ComponentResource {
     const distribution = new aws.cloudfront.Distribution(`${name}-distribution`, {
       enabled: true,
       comment: `Storefront ${suffix}: static site and /api`,
+      webAclId: args.webAclArn,
       isIpv6Enabled: true,
       httpVersion: "http2and3",
       priceClass: args.priceClass ?? "PriceClass_100",

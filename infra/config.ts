@@ -54,6 +54,10 @@ export interface PlatformConfig {
    * reaches the ALB by over HTTPS. The ALB's own *.elb.amazonaws.com name matches no ACM certificate.
    */
   readonly albDomainName?: string;
+  /** WAF rule action: `block` (prod: always), or `count` to observe first (dev only). */
+  readonly wafMode: "block" | "count";
+  /** Per-IP requests per 5 minutes the web ACLs allow. */
+  readonly wafRateLimitPerIp: number;
   /** Every limit on the request path, derived from peakRequestsPerSecond (infra/capacity.ts, docs/capacity.md). */
   readonly capacity: CapacityPlan;
   /** Values for the standard tags (infra/tags.ts). */
@@ -91,6 +95,8 @@ export const CONFIG_KEYS = [
   "apiThrottleRateLimit",
   "apiThrottleBurstLimit",
   "cloudfrontPriceClass",
+  "wafMode",
+  "wafRateLimitPerIp",
   "alarmEmail",
   "certificateArn",
   "albDomainName",
@@ -294,6 +300,9 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
     ["PriceClass_100", "PriceClass_200", "PriceClass_All"],
     "PriceClass_100",
   );
+  const wafMode = oneOf<"block" | "count">(raw, "wafMode", environmentType === "prod" ? ["block"] : ["block", "count"], "block");
+  // WAF's rate-based rules accept 10 to 2,000,000,000 requests per evaluation window.
+  const wafRateLimitPerIp = integer(raw, "wafRateLimitPerIp", 2000, 10, 2_000_000_000, "an integer from 10 to 2000000000 (requests per IP per 5 minutes)");
   const alarmEmail = matching(raw, "alarmEmail", /^[^\s@]+@[^\s@]+\.[^\s@]+$/, "an e-mail address");
 
   const region = present(raw, "aws:region");
@@ -348,6 +357,8 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
     alarmEmail,
     certificateArn,
     albDomainName,
+    wafMode,
+    wafRateLimitPerIp,
     capacity,
     tags: {
       environmentSuffix,

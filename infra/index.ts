@@ -16,6 +16,7 @@ import { ApiFunction } from "./api-function";
 import { LoadBalancer } from "./load-balancer";
 import { RestApi } from "./rest-api";
 import { Cdn } from "./cdn";
+import { Waf } from "./waf";
 
 // ==== Config ====
 const config = loadConfig();
@@ -123,6 +124,20 @@ const restApi = new RestApi("rest-api", {
   isProd: config.isProd,
 });
 
+// ==== WAF ====
+// Managed rules and rate limits on both doors: CLOUDFRONT scope (us-east-1) for the distribution,
+// REGIONAL on the API Gateway stage; the /api/* cap follows the stack's peak.
+const waf = new Waf("waf", {
+  environmentSuffix: suffix,
+  tags,
+  mode: config.wafMode,
+  perIpLimit: config.wafRateLimitPerIp,
+  apiRateLimitPer5Min: config.capacity.wafApiRateLimitPer5Min,
+  restApiId: restApi.restApiId,
+  stageName: restApi.stageName,
+  isProd: config.isProd,
+});
+
 // ==== Edge guard ====
 // Lambda@Edge viewer-request guard for CloudFront's /api/* (us-east-1; the signing key is built into its bundle).
 const edgeGuard = new EdgeGuard("edge-guard", {
@@ -162,6 +177,7 @@ const cdn = new Cdn("cdn", {
   defaultViewerRequestFunctionArn: staticSite.spaRewriteFunctionArn,
   defaultRootObject: staticSite.indexDocument,
   priceClass: config.cloudfrontPriceClass,
+  webAclArn: waf.cloudfrontWebAclArn,
 });
 
 // ==== Monitoring ====
@@ -182,6 +198,8 @@ const monitoring = new Monitoring("monitoring", {
     cdn: { distributionId: cdn.distributionId },
   },
 });
+
+waf.alarmOnBlockedSurge(monitoring.alarmTopicArn);
 
 // ==== Exports ====
 // Network
@@ -256,5 +274,7 @@ export const cloudfrontUrl = cdn.domainName.apply((domain) => `https://${domain}
 export const edgeGuardFunctionName = edgeGuard.functionName;
 export const edgeGuardQualifiedArn = edgeGuard.qualifiedArn;
 export const dashboardName = monitoring.dashboardName;
+export const cloudfrontWebAclArn = waf.cloudfrontWebAclArn;
+export const apiWebAclArn = waf.apiWebAclArn;
 export const alarmTopicArn = monitoring.alarmTopicArn;
 export const alarmTopicName = monitoring.alarmTopicName;

@@ -145,6 +145,9 @@ export function computedOutputs(env: MockEnvironment, type: string, name: string
       return { arn: String(inputs.secretId ?? ""), versionId: hex(name, 32) };
     case "aws:cloudwatch/logGroup:LogGroup":
       return { arn: `arn:aws:logs:${region}:${acct}:log-group:${physical}`, name: physical };
+    case "aws:wafv2/webAcl:WebAcl":
+      // CLOUDFRONT-scope ACLs are "global" in their ARN, REGIONAL ones "regional".
+      return { arn: `arn:aws:wafv2:${region}:${acct}:${inputs.scope === "CLOUDFRONT" ? "global" : "regional"}/webacl/${physical}/${hex(name, 8)}`, capacity: 900 };
     case "aws:cloudwatch/metricAlarm:MetricAlarm":
       return { arn: `arn:aws:cloudwatch:${region}:${acct}:alarm:${physical}` };
     case "aws:cloudwatch/dashboard:Dashboard":

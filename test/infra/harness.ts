@@ -152,7 +152,10 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
     case "aws:secretsmanager/secret:Secret":
       return { ...base, arn: `arn:aws:secretsmanager:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:secret:${physical}-AbCdEf` };
     case "aws:cloudwatch/logGroup:LogGroup":
-      return { ...base, arn: `arn:aws:logs:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:log-group:${physical}` };
+      return { ...base, arn: `arn:aws:logs:${inputs.region ?? MOCK_REGION}:${MOCK_ACCOUNT_ID}:log-group:${physical}` };
+    case "aws:wafv2/webAcl:WebAcl":
+      // CLOUDFRONT-scope ACLs are "global" in their ARN, REGIONAL ones "regional".
+      return { ...base, arn: `arn:aws:wafv2:${inputs.region ?? MOCK_REGION}:${MOCK_ACCOUNT_ID}:${inputs.scope === "CLOUDFRONT" ? "global" : "regional"}/webacl/${physical}/0a1b2c3d`, capacity: 900 };
     case "aws:sns/topic:Topic":
       return { ...base, arn: `arn:aws:sns:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:${physical}` };
     case "aws:ec2/eip:Eip":

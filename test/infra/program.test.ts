@@ -124,7 +124,9 @@ const EXPECTED_TYPES = new Set([
   // components
   "shop:network:Network", "shop:database:Database", "shop:tables:Tables", "shop:buckets:Buckets", "shop:secrets:Secrets",
   "shop:compute:ApiFunction", "shop:compute:LoadBalancer", "shop:compute:RestApi", "shop:compute:Cdn",
-  "shop:edge:EdgeGuard", "shop:monitoring:Monitoring", "shop:web:StaticSite",
+  "shop:edge:EdgeGuard", "shop:edge:Waf", "shop:monitoring:Monitoring", "shop:web:StaticSite",
+  // WAF (web ACLs on both doors, their logging)
+  "aws:wafv2/webAcl:WebAcl", "aws:wafv2/webAclAssociation:WebAclAssociation", "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
   // network
   "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/eip:Eip",
   "aws:ec2/natGateway:NatGateway", "aws:ec2/routeTable:RouteTable", "aws:ec2/route:Route",
@@ -309,7 +311,9 @@ describe("program: dev stack", () => {
       `${MOCK_REGION} /aws/rds/proxy/ecommerce-aurora-proxy-dev42`,
       `${MOCK_REGION} /aws/vpc/ecommerce-vpc-flow-logs-dev42`,
       `${MOCK_REGION} API-Gateway-Execution-Logs_${oneOfType("aws:apigateway/restApi:RestApi").id}/prod`,
+      `${MOCK_REGION} aws-waf-logs-ecommerce-api-waf-dev42`,
       `us-east-1 /aws/lambda/us-east-1.${edgeName}`,
+      `us-east-1 aws-waf-logs-ecommerce-edge-waf-dev42`,
     ]);
     for (const group of groups) {
       const region = group.inputs.region ?? MOCK_REGION;
