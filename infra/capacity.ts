@@ -2,6 +2,7 @@
  * Capacity math for the API function (Little's law) and the provisioned
  * concurrency plan. Pure functions: the component only wires their results.
  */
+import { auroraPostgresMaxConnections } from "./dashboard";
 
 /** Requests per second a pool of `concurrency` executions sustains at `secondsPerRequest` each. */
 export function sustainableRequestsPerSecond(concurrency: number, secondsPerRequest: number): number {
@@ -72,12 +73,6 @@ export const PROXY_BORROW_TIMEOUT_SECONDS = 5;
 export const QUERIES_PER_REQUEST = 3;
 /** Assumed statements per second one ACU sustains for this schema's short indexed statements. */
 export const QUERIES_PER_SECOND_PER_ACU = 400;
-/**
- * Aurora PostgreSQL's max_connections: LEAST(DBInstanceClassMemory/9531392, 5000); Serverless v2 sizes it
- * from the maximum ACU (2 GiB each), and AWS documents 189 at 1 ACU: about 189 per ACU.
- */
-export const MAX_CONNECTIONS_PER_ACU = 189;
-export const MAX_CONNECTIONS_CAP = 5000;
 /** WAF rate-based rules count over this window (AWS default evaluation window). */
 export const WAF_WINDOW_SECONDS = 300;
 /** Smallest and largest request limit WAF accepts on a rate-based rule. */
@@ -121,9 +116,6 @@ export interface CapacityPlan {
 
 const halfUp = (acu: number) => Math.ceil(acu * 2) / 2;
 
-export function maxConnectionsForAcu(acu: number): number {
-  return Math.min(MAX_CONNECTIONS_CAP, Math.floor(MAX_CONNECTIONS_PER_ACU * acu));
-}
 
 /**
  * Derives every limit on the request path from the peak (Little's law: concurrency = requests/s x seconds
@@ -139,7 +131,7 @@ export function capacityPlan(input: CapacityInput): CapacityPlan {
   const concurrency = requiredConcurrency(FRONT_DOORS * peak, seconds);
   const proxyBackendConnections = Math.ceil(concurrency * 1.25);
   const acuForQueries = (FRONT_DOORS * peak * QUERIES_PER_REQUEST) / QUERIES_PER_SECOND_PER_ACU;
-  const acuForConnections = proxyBackendConnections / ((MAX_CONNECTIONS_PER_ACU * PROXY_MAX_CONNECTIONS_PERCENT_CAP) / 100);
+  const acuForConnections = proxyBackendConnections / ((auroraPostgresMaxConnections(1) * PROXY_MAX_CONNECTIONS_PERCENT_CAP) / 100);
   const neededAcu = Math.min(256, Math.max(1, halfUp(Math.max(acuForQueries, acuForConnections))));
   if (input.dbMaxCapacity !== undefined && input.dbMaxCapacity < neededAcu) {
     throw new Error(
@@ -148,7 +140,7 @@ export function capacityPlan(input: CapacityInput): CapacityPlan {
     );
   }
   const dbMaxCapacity = input.dbMaxCapacity ?? neededAcu;
-  const dbMaxConnections = maxConnectionsForAcu(dbMaxCapacity);
+  const dbMaxConnections = auroraPostgresMaxConnections(dbMaxCapacity);
   const proxyMaxConnectionsPercent = Math.min(
     PROXY_MAX_CONNECTIONS_PERCENT_CAP,
     Math.max(10, Math.ceil((100 * proxyBackendConnections) / dbMaxConnections)),

@@ -196,6 +196,7 @@ const monitoring = new Monitoring("monitoring", {
     proxy: { proxyName: database.proxyName },
     tables: { tableNames: [tables.sessionsTableName, tables.cacheTableName] },
     cdn: { distributionId: cdn.distributionId },
+    waf: { cloudfrontWebAclName: waf.cloudfrontWebAclName, apiWebAclName: waf.apiWebAclName },
   },
 });
 
