@@ -92,13 +92,14 @@ const apiFunction = new ApiFunction("api", {
 });
 
 // ==== Load balancer ====
-// Public ALB that forwards to the function only requests carrying CloudFront's origin secret.
+// Internal ALB (private subnets) that CloudFront reaches through a VPC origin; it forwards to the
+// function only requests carrying CloudFront's origin secret.
 const loadBalancer = new LoadBalancer("alb", {
   environmentSuffix: suffix,
   tags,
   vpcId: network.vpcId,
   vpcCidr: network.vpcCidrBlock,
-  publicSubnetIds: network.publicSubnetIds,
+  subnetIds: network.privateSubnetIds,
   logsBucketName: buckets.logsBucketName,
   accessLogsDependsOn: [buckets.logsBucketPolicy],
   certificateArn: config.certificateArn,
@@ -172,6 +173,7 @@ const cdn = new Cdn("cdn", {
   // certificate covers (config albDomainName, required with certificateArn); else by the ALB's DNS name over HTTP.
   albDomainName: config.albDomainName ?? loadBalancer.dnsName,
   albOriginHttps: config.certificateArn !== undefined,
+  albArn: loadBalancer.albArn,
   originVerifySecret: secrets.originVerifySecret,
   edgeGuardQualifiedArn: edgeGuard.qualifiedArn,
   defaultViewerRequestFunctionArn: staticSite.spaRewriteFunctionArn,

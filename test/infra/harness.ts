@@ -145,6 +145,9 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
     case "aws:cloudfront/function:Function":
       // CloudFront is global: its ARNs carry no region.
       return { ...base, arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:function/${physical}`, etag: "ETVPDKIKX0DER", liveStageEtag: "ETVPDKIKX0DER", status: "UNASSOCIATED" };
+    case "aws:cloudfront/vpcOrigin:VpcOrigin":
+      // CloudFront is global: no region in the ARN; ids look like vo_<22 chars>.
+      return { ...base, arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:vpcorigin/vo_0a1b2c3d4e5f6a7b8c9d0e` };
     case "aws:cloudfront/distribution:Distribution":
       return { ...base, domainName: "d111111abcdef8.cloudfront.net", hostedZoneId: "Z2FDTNDATAQYW2" };
     case "aws:dynamodb/table:Table":

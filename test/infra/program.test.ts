@@ -126,7 +126,7 @@ const EXPECTED_TYPES = new Set([
   "shop:compute:ApiFunction", "shop:compute:LoadBalancer", "shop:compute:RestApi", "shop:compute:Cdn",
   "shop:edge:EdgeGuard", "shop:edge:Waf", "shop:monitoring:Monitoring", "shop:web:StaticSite",
   // WAF (web ACLs on both doors, their logging)
-  "aws:wafv2/webAcl:WebAcl", "aws:wafv2/webAclAssociation:WebAclAssociation", "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+  "aws:cloudfront/vpcOrigin:VpcOrigin", "aws:wafv2/webAcl:WebAcl", "aws:wafv2/webAclAssociation:WebAclAssociation", "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
   // network
   "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/eip:Eip",
   "aws:ec2/natGateway:NatGateway", "aws:ec2/routeTable:RouteTable", "aws:ec2/route:Route",
@@ -331,13 +331,12 @@ describe("program: dev stack", () => {
     for (const i of ofType("aws:rds/clusterInstance:ClusterInstance")) expect(i.inputs.publiclyAccessible).toBe(false);
     const blocked = new Set(ofType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").map((p) => p.inputs.bucket));
     for (const b of ofType("aws:s3/bucket:Bucket")) expect(blocked.has(b.id), b.inputs.bucket).toBe(true);
-    // Only the load balancer's security group may accept traffic from the internet.
+    // Nothing accepts traffic from the internet: the ALB is internal, behind CloudFront's VPC origin.
     const openIngress = ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter(
       (r) => r.inputs.cidrIpv4 === "0.0.0.0/0" || r.inputs.cidrIpv6 === "::/0",
     );
-    const albSgIds = new Set<string>(oneOfType("aws:lb/loadBalancer:LoadBalancer").inputs.securityGroups);
-    expect(openIngress.length).toBeGreaterThan(0);
-    for (const r of openIngress) expect(albSgIds.has(r.inputs.securityGroupId), r.name).toBe(true);
+    expect(openIngress).toEqual([]);
+    expect(oneOfType("aws:lb/loadBalancer:LoadBalancer").inputs.internal).toBe(true);
     for (const sg of ofType("aws:ec2/securityGroup:SecurityGroup")) expect(sg.inputs.ingress ?? [], sg.name).toEqual([]);
   });
 });
