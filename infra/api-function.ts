@@ -31,6 +31,7 @@ export const API_FUNCTION_DEFAULTS = {
   logRetentionDays: 30,
   keepImages: 10,
   dbPort: 5432,
+  dbPoolMax: 2,
   dbName: "shop",
   logLevel: "INFO",
 } as const;
@@ -50,8 +51,12 @@ export interface ApiFunctionArgs {
   dbProxyEndpoint: pulumi.Input<string>;
   dbProxyReadEndpoint: pulumi.Input<string>;
   dbProxyArn: pulumi.Input<string>;
-  /** The database user the proxy's secret holds; the function authenticates as it with an IAM token. */
+  /** The application role the requests authenticate as (IAM token through the proxy). */
   dbUser: pulumi.Input<string>;
+  /** The schema owner the deploy-time migration authenticates as (IAM token through the proxy). */
+  dbOwnerUser?: pulumi.Input<string>;
+  /** The proxy's secret of the application role: the migration sets the role's password from it. */
+  dbAppSecretArn?: pulumi.Input<string>;
   dbName?: pulumi.Input<string>;
   sessionsTableName: pulumi.Input<string>;
   sessionsTableArn: pulumi.Input<string>;
@@ -62,6 +67,8 @@ export interface ApiFunctionArgs {
   /** Customer-managed KMS keys of those secrets, if they use one. */
   secretsKmsKeyArns?: pulumi.Input<pulumi.Input<string>[]>;
   memoryMb?: number;
+  /** Connections per pool per execution (DB_POOL_MAX); infra/capacity.ts derives it. */
+  dbPoolMax?: number;
   /** -1 = unreserved. */
   reservedConcurrency?: number;
   /** 0 = off; N > 0 = alias `live` with N provisioned executions, auto scaled up to provisionedConcurrencyMax. */
@@ -172,17 +179,21 @@ export class ApiFunction extends pulumi.ComponentResource {
       policyArn: aws.iam.ManagedPolicy.AWSLambdaVPCAccessExecutionRole,
     }, { parent: this });
 
-    const dbUserArn = pulumi.all([args.dbProxyArn, args.dbUser]).apply(([proxyArn, user]) => proxyDbUserArn(proxyArn, user));
+    // rds-db:connect names each user: the application role (requests) and the owner (the migration).
+    const dbUserArns = pulumi
+      .all([args.dbProxyArn, args.dbUser, args.dbOwnerUser])
+      .apply(([proxyArn, user, owner]) => [...new Set([user, owner ?? user])].map((u) => proxyDbUserArn(proxyArn, u)));
+    const readSecretArns = [args.sessionKeySecretArn, args.adminTokenSecretArn, ...(args.dbAppSecretArn ? [args.dbAppSecretArn] : [])];
     const inlinePolicy = new aws.iam.RolePolicy(`${name}-access`, {
       name: "api-data-access",
       role: role.id,
       policy: pulumi
-        .all([args.sessionsTableArn, args.cacheTableArn, dbUserArn, args.sessionKeySecretArn, args.adminTokenSecretArn, args.secretsKmsKeyArns ?? []])
-        .apply(([sessionsArn, cacheArn, userArn, sessionKeyArn, adminTokenArn, kmsKeyArns]) =>
+        .all([args.sessionsTableArn, args.cacheTableArn, dbUserArns, pulumi.all(readSecretArns), args.secretsKmsKeyArns ?? []])
+        .apply(([sessionsArn, cacheArn, userArns, secretArns, kmsKeyArns]) =>
           JSON.stringify(apiFunctionPolicy({
             tableArns: [sessionsArn, cacheArn],
-            dbUserArn: userArn,
-            secretArns: [sessionKeyArn, adminTokenArn],
+            dbUserArns: userArns,
+            secretArns,
             kmsKeyArns,
           })),
         ),
@@ -209,8 +220,11 @@ export class ApiFunction extends pulumi.ComponentResource {
           DB_PROXY_ENDPOINT: args.dbProxyEndpoint,
           DB_PROXY_READ_ENDPOINT: args.dbProxyReadEndpoint,
           DB_PORT: String(API_FUNCTION_DEFAULTS.dbPort),
+          DB_POOL_MAX: String(args.dbPoolMax ?? API_FUNCTION_DEFAULTS.dbPoolMax),
           DB_NAME: args.dbName ?? API_FUNCTION_DEFAULTS.dbName,
           DB_USER: args.dbUser,
+          ...(args.dbOwnerUser ? { DB_OWNER_USER: args.dbOwnerUser } : {}),
+          ...(args.dbAppSecretArn ? { DB_APP_SECRET_ARN: args.dbAppSecretArn } : {}),
           SESSIONS_TABLE: args.sessionsTableName,
           CACHE_TABLE: args.cacheTableName,
           SESSION_KEY_SECRET_ARN: args.sessionKeySecretArn,

@@ -44,6 +44,10 @@ export function securityHeadersConfig(): aws.types.input.cloudfront.ResponseHead
 export interface CdnArgs {
   environmentSuffix: string;
   tags: TagContext;
+  /** The internal ALB CloudFront reaches through a VPC origin. */
+  albArn: pulumi.Input<string>;
+  /** The CLOUDFRONT-scope WAFv2 web ACL's ARN (WAFv2 takes the ARN, not the id). */
+  webAclArn?: pulumi.Input<string>;
   /** The static bucket (name/id, ARN, regional domain name) from Buckets. */
   staticBucketId: pulumi.Input<string>;
   staticBucketArn: pulumi.Input<string>;
@@ -108,9 +112,24 @@ export class Cdn extends pulumi.ComponentResource {
     }, parent);
 
     const albOriginHttps = args.albOriginHttps ?? false;
+    // CloudFront reaches the internal ALB over the AWS network through interfaces in the VPC: nothing
+    // crosses the internet, with or without a certificate (HTTPS to the ALB when one is configured).
+    const vpcOriginName = physicalName("cloudfrontPolicy", "alb-origin", suffix);
+    const vpcOrigin = new aws.cloudfront.VpcOrigin(`${name}-alb-origin`, {
+      vpcOriginEndpointConfig: {
+        name: vpcOriginName,
+        arn: args.albArn,
+        httpPort: 80,
+        httpsPort: 443,
+        originProtocolPolicy: albOriginHttps ? "https-only" : "http-only",
+        originSslProtocols: { items: ["TLSv1.2"], quantity: 1 },
+      },
+      tags: tagsFor(vpcOriginName),
+    }, parent);
     const distribution = new aws.cloudfront.Distribution(`${name}-distribution`, {
       enabled: true,
       comment: `Storefront ${suffix}: static site and /api`,
+      webAclId: args.webAclArn,
       isIpv6Enabled: true,
       httpVersion: "http2and3",
       priceClass: args.priceClass ?? "PriceClass_100",
@@ -124,14 +143,7 @@ export class Cdn extends pulumi.ComponentResource {
         {
           originId: ALB_ORIGIN_ID,
           domainName: args.albDomainName,
-          customOriginConfig: {
-            httpPort: 80,
-            httpsPort: 443,
-            originProtocolPolicy: albOriginHttps ? "https-only" : "http-only",
-            originSslProtocols: ["TLSv1.2"],
-            originReadTimeout: 30,
-            originKeepaliveTimeout: 5,
-          },
+          vpcOriginConfig: { vpcOriginId: vpcOrigin.id, originReadTimeout: 30, originKeepaliveTimeout: 5 },
           customHeaders: [{ name: ORIGIN_VERIFY_HEADER, value: args.originVerifySecret }],
         },
       ],

@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { TagContext } from "./tags";
+import { capacityPlan, DEFAULT_PEAK_REQUESTS_PER_SECOND, DEFAULT_REQUEST_DURATION_MS, type CapacityPlan } from "./capacity";
 
 export const PROJECT_NAME = "ecommerce-platform";
 
@@ -55,6 +56,12 @@ export interface PlatformConfig {
   readonly albDomainName?: string;
   /** Monthly cost budget (USD) for the account; notifications at 80% and 100% go to the alarm topic. Unset: no budget. */
   readonly monthlyBudgetUsd?: number;
+  /** WAF rule action: `block` (prod: always), or `count` to observe first (dev only). */
+  readonly wafMode: "block" | "count";
+  /** Per-IP requests per 5 minutes the web ACLs allow. */
+  readonly wafRateLimitPerIp: number;
+  /** Every limit on the request path, derived from peakRequestsPerSecond (infra/capacity.ts, docs/capacity.md). */
+  readonly capacity: CapacityPlan;
   /** Values for the standard tags (infra/tags.ts). */
   readonly tags: TagContext;
 }
@@ -79,6 +86,8 @@ export const CONFIG_KEYS = [
   "dbMinCapacity",
   "dbMaxCapacity",
   "dbPassword",
+  "peakRequestsPerSecond",
+  "requestDurationMs",
   "lambdaMemoryMb",
   "lambdaReservedConcurrency",
   "lambdaProvisionedConcurrency",
@@ -88,6 +97,8 @@ export const CONFIG_KEYS = [
   "apiThrottleRateLimit",
   "apiThrottleBurstLimit",
   "cloudfrontPriceClass",
+  "wafMode",
+  "wafRateLimitPerIp",
   "alarmEmail",
   "certificateArn",
   "albDomainName",
@@ -227,8 +238,18 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
   // The major only: AWS applies minor upgrades itself, and the provider keeps a major-only value
   // in state when the cluster reports 17.x (see infra/database.ts), so those never show as a diff.
   const dbEngineVersion = dbMajorVersion(raw);
+  // ---- Capacity: one stated peak; every limit on the path derives from it (infra/capacity.ts) ----
+  const peakRequestsPerSecond = integer(raw, "peakRequestsPerSecond", DEFAULT_PEAK_REQUESTS_PER_SECOND[environmentType], 1, 100_000);
+  const requestDurationMs = integer(raw, "requestDurationMs", DEFAULT_REQUEST_DURATION_MS, 1, 30_000, "an integer from 1 to 30000 (ms, below the function timeout)");
+  const configuredMaxAcu = present(raw, "dbMaxCapacity") === undefined ? undefined : acu(raw, "dbMaxCapacity", 0);
+  let capacity: CapacityPlan;
+  try {
+    capacity = capacityPlan({ peakRequestsPerSecond, requestDurationMs, dbMaxCapacity: configuredMaxAcu });
+  } catch (err) {
+    throw new ConfigError("dbMaxCapacity", `${(err as Error).message.replace(/^dbMaxCapacity /, "")}`);
+  }
   const dbMinCapacity = acu(raw, "dbMinCapacity", 0.5);
-  const dbMaxCapacity = acu(raw, "dbMaxCapacity", 16);
+  const dbMaxCapacity = capacity.dbMaxCapacity;
   if (dbMinCapacity > dbMaxCapacity) {
     throw new ConfigError("dbMinCapacity", `(${dbMinCapacity}) is above dbMaxCapacity (${dbMaxCapacity}); allowed: min <= max`);
   }
@@ -240,12 +261,25 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
   // New accounts cap Lambda memory at 3008 MB and concurrency at 10 (nothing can be reserved there):
   // the defaults deploy in any account; reserving concurrency is an explicit choice.
   const lambdaMemoryMb = integer(raw, "lambdaMemoryMb", DEFAULT_LAMBDA_MEMORY_MB, 128, 10240);
-  const lambdaReservedConcurrency = integer(raw, "lambdaReservedConcurrency", UNRESERVED, -1, 1000, "an integer from 0 to 1000, or -1 for unreserved");
-  const lambdaProvisionedConcurrency = integer(raw, "lambdaProvisionedConcurrency", 0, 0, 1000, "0 (off) or a positive integer up to 1000");
+  // `auto` opts in to what the peak needs (capacity.reservedConcurrency / provisionedConcurrency).
+  const autoReserved = present(raw, "lambdaReservedConcurrency") === "auto";
+  const autoProvisioned = present(raw, "lambdaProvisionedConcurrency") === "auto";
+  const lambdaReservedConcurrency = autoReserved
+    ? capacity.reservedConcurrency
+    : integer(raw, "lambdaReservedConcurrency", UNRESERVED, -1, 1000, "auto (what peakRequestsPerSecond needs), an integer from 0 to 1000, or -1 for unreserved");
+  if (lambdaReservedConcurrency >= 0 && lambdaReservedConcurrency < capacity.concurrency) {
+    throw new ConfigError(
+      "lambdaReservedConcurrency",
+      `(${lambdaReservedConcurrency}) cannot serve peakRequestsPerSecond ${peakRequestsPerSecond} at ${requestDurationMs} ms on both front doors, which needs ${capacity.concurrency}; allowed: auto, -1 (unreserved), or at least ${capacity.concurrency}`,
+    );
+  }
+  const lambdaProvisionedConcurrency = autoProvisioned
+    ? capacity.provisionedConcurrency
+    : integer(raw, "lambdaProvisionedConcurrency", 0, 0, 1000, "auto (one front door's peak), 0 (off) or a positive integer up to 1000");
   const lambdaProvisionedConcurrencyMax = integer(
     raw,
     "lambdaProvisionedConcurrencyMax",
-    2 * lambdaProvisionedConcurrency,
+    autoProvisioned ? Math.max(capacity.concurrency, lambdaProvisionedConcurrency) : 2 * lambdaProvisionedConcurrency,
     lambdaProvisionedConcurrency,
     2000,
     `an integer >= lambdaProvisionedConcurrency (${lambdaProvisionedConcurrency}), at most 2000`,
@@ -266,14 +300,21 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
 
   const apiStageName = matching(raw, "apiStageName", /^[A-Za-z0-9_-]{1,128}$/, "1-128 letters, digits, '_' or '-'", "prod")!;
   const apiGatewayAccountSettings = oneOf<ApiGatewayAccountSettings>(raw, "apiGatewayAccountSettings", ["manage", "existing"], "manage");
-  const apiThrottleRateLimit = integer(raw, "apiThrottleRateLimit", 10000, 1, 1_000_000, "a positive integer");
-  const apiThrottleBurstLimit = integer(raw, "apiThrottleBurstLimit", 5000, 1, 1_000_000, "a positive integer");
+  // The usage plan admits at most the peak the function is sized for (a higher throttle would admit
+  // requests that Lambda then throttles); lower values are allowed.
+  const apiThrottleRateLimit = integer(raw, "apiThrottleRateLimit", capacity.apiThrottleRateLimit, 1, capacity.apiThrottleRateLimit,
+    `a positive integer up to peakRequestsPerSecond (${peakRequestsPerSecond}); raise peakRequestsPerSecond to admit more`);
+  const apiThrottleBurstLimit = integer(raw, "apiThrottleBurstLimit", capacity.apiThrottleBurstLimit, 1, Math.max(capacity.apiThrottleBurstLimit, apiThrottleRateLimit),
+    `a positive integer up to ${capacity.apiThrottleBurstLimit} (one second of peakRequestsPerSecond)`);
   const cloudfrontPriceClass = oneOf<CloudfrontPriceClass>(
     raw,
     "cloudfrontPriceClass",
     ["PriceClass_100", "PriceClass_200", "PriceClass_All"],
     "PriceClass_100",
   );
+  const wafMode = oneOf<"block" | "count">(raw, "wafMode", environmentType === "prod" ? ["block"] : ["block", "count"], "block");
+  // WAF's rate-based rules accept 10 to 2,000,000,000 requests per evaluation window.
+  const wafRateLimitPerIp = integer(raw, "wafRateLimitPerIp", 2000, 10, 2_000_000_000, "an integer from 10 to 2000000000 (requests per IP per 5 minutes)");
   const alarmEmail = matching(raw, "alarmEmail", /^[^\s@]+@[^\s@]+\.[^\s@]+$/, "an e-mail address");
 
   const region = present(raw, "aws:region");
@@ -335,6 +376,9 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
     certificateArn,
     albDomainName,
     monthlyBudgetUsd,
+    wafMode,
+    wafRateLimitPerIp,
+    capacity,
     tags: {
       environmentSuffix,
       project: tagValue("project", PROJECT_NAME),

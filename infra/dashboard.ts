@@ -19,6 +19,8 @@ export interface MonitoredResources<T = string> {
   tables?: { tableNames: T[] };
   /** CloudFront publishes its metrics in us-east-1 only (dimension Region=Global), whatever the stack's region. */
   cdn?: { distributionId: T };
+  /** The web ACLs: CloudFront's (metrics in us-east-1, no Region dimension) and the API stage's (stack region). */
+  waf?: { cloudfrontWebAclName: T; apiWebAclName: T };
 }
 
 /** The only region CloudFront's metrics live in. */
@@ -105,7 +107,7 @@ interface Section {
   widgets: WidgetSpec[];
 }
 
-function sections(r: MonitoredResources): Section[] {
+function sections(r: MonitoredResources, region: string): Section[] {
   const out: Section[] = [];
 
   if (r.apiFunction) {
@@ -154,6 +156,25 @@ function sections(r: MonitoredResources): Section[] {
             metric("AWS/CloudFront", "5xxErrorRate", cf, { label: "5xx", color: "#d62728" }),
           ],
         },
+      ],
+    });
+  }
+
+  if (r.waf) {
+    // AWS/WAFV2 dimensions: WebACL, Rule (ALL = every rule), and Region for every resource type but CloudFront.
+    const counts = (acl: string, extra: Dimensions) => {
+      const d: Dimensions = [["WebACL", acl], ...extra, ["Rule", "ALL"]];
+      return [
+        metric("AWS/WAFV2", "AllowedRequests", d, { label: "allowed", color: "#2ca02c" }),
+        metric("AWS/WAFV2", "BlockedRequests", d, { label: "blocked", color: "#d62728" }),
+        metric("AWS/WAFV2", "CountedRequests", d, { label: "counted (count mode)", color: "#ff7f0e" }),
+      ];
+    };
+    out.push({
+      heading: "WAF",
+      widgets: [
+        { title: `Storefront web ACL \`${r.waf.cloudfrontWebAclName}\` (${CLOUDFRONT_METRICS_REGION})`, stat: "Sum", region: CLOUDFRONT_METRICS_REGION, metrics: counts(r.waf.cloudfrontWebAclName, []) },
+        { title: `API web ACL \`${r.waf.apiWebAclName}\``, stat: "Sum", metrics: counts(r.waf.apiWebAclName, [["Region", region]]) },
       ],
     });
   }
@@ -288,7 +309,7 @@ function sections(r: MonitoredResources): Section[] {
 export function dashboardBody(resources: MonitoredResources, region: string): DashboardBody {
   const widgets: Widget[] = [];
   let y = 0;
-  for (const section of sections(resources)) {
+  for (const section of sections(resources, region)) {
     widgets.push({ type: "text", x: 0, y, width: GRID_COLUMNS, height: 1, properties: { markdown: `## ${section.heading}` } });
     y += 1;
     section.widgets.forEach((spec, i) => {

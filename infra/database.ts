@@ -1,9 +1,13 @@
 /**
  * Aurora PostgreSQL Serverless v2 (1 writer + 2 readers) behind RDS Proxy.
  *
- * The API connects to the proxy only (TLS + IAM token), as the master user whose
- * credentials the proxy holds in Secrets Manager: writes through the default
- * endpoint, reads through the READ_ONLY endpoint. Security groups chain
+ * The API connects to the proxy only (TLS + IAM token) as the application role
+ * (`shop_app`, DML on its tables only, created by migration 0003); the deploy-time
+ * migration connects as the master user, the schema owner. The proxy holds one
+ * secret per user: the master's is RDS-managed and rotated (unless dbPassword is
+ * configured), the application role's is generated here and applied to the role
+ * by the migration. Writes go through the default endpoint, reads through the
+ * READ_ONLY endpoint. Security groups chain
  * function -> proxy -> database on 5432; no CIDR ingress anywhere.
  */
 import * as aws from "@pulumi/aws";
@@ -14,29 +18,24 @@ import { statefulOptions } from "./lifecycle";
 import { checkName, physicalName } from "./naming";
 import { recoveryWindowDays } from "./secrets";
 import { standardTags, type TagContext } from "./tags";
+import { APP_ROLE } from "../app/src/db/roles";
 
 export const DB_NAME = "shop";
-/** The master user; the proxy's secret holds it and the API authenticates as it with an IAM token. */
+/** The master user: owns the schema; the deploy-time migration authenticates as it with an IAM token. */
 export const DB_MASTER_USER = "shop_admin";
+/** The application role the API's requests authenticate as (created by migration 0003). */
+export const DB_APP_USER = APP_ROLE;
 export const DB_PORT = 5432;
 export const BACKUP_RETENTION_DAYS = 7;
 /** Retention of the exported PostgreSQL log (RDS would otherwise create it with no expiry). */
 export const DB_LOG_RETENTION_DAYS = 30;
 
-/** `arn:<partition>:rds-db:<region>:<account>:dbuser:<prx-id>/<user>` from the proxy ARN, for `rds-db:connect`. */
-export function proxyDbUserArn(proxyArn: string, dbUser: string): string {
-  const m = /^arn:([a-z-]+):rds:([a-z0-9-]+):(\d{12}):db-proxy:(prx-[a-z0-9]+)$/.exec(proxyArn);
-  if (!m) throw new Error(`proxyDbUserArn: "${proxyArn}" is not an RDS Proxy ARN`);
-  const [, partition, region, account, proxyId] = m;
-  return `arn:${partition}:rds-db:${region}:${account}:dbuser:${proxyId}/${dbUser}`;
-}
-
-/** RDS Proxy's role: read its one secret, decrypt it only through Secrets Manager. */
-export function proxyPolicyDocument(secretArn: string, kmsKeyArn: string, region: string): object {
+/** RDS Proxy's role: read its secrets (one per database user), decrypt them only through Secrets Manager. */
+export function proxyPolicyDocument(secretArns: string[], kmsKeyArn: string, region: string): object {
   return {
     Version: "2012-10-17",
     Statement: [
-      { Sid: "ReadDatabaseSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn },
+      { Sid: "ReadDatabaseSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArns },
       {
         Sid: "DecryptDatabaseSecret",
         Effect: "Allow",
@@ -79,6 +78,8 @@ export interface DatabaseArgs {
   readonly masterPassword?: pulumi.Input<string>;
   /** Readers behind the READ_ONLY proxy endpoint (default 2). */
   readonly readerCount?: number;
+  /** The proxy's connection pool (infra/capacity.ts derives it from the peak); default: borrow timeout 5 s, 90% / 45%. */
+  readonly proxyPool?: { maxConnectionsPercent: number; maxIdleConnectionsPercent: number; connectionBorrowTimeout: number };
 }
 
 export class Database extends pulumi.ComponentResource {
@@ -92,10 +93,13 @@ export class Database extends pulumi.ComponentResource {
   public readonly proxyArn: pulumi.Output<string>;
   public readonly proxyEndpoint: pulumi.Output<string>;
   public readonly proxyReadEndpoint: pulumi.Output<string>;
-  /** For `rds-db:connect` in the API function's policy. */
-  public readonly proxyDbUserArn: pulumi.Output<string>;
   public readonly databaseName: pulumi.Output<string>;
+  /** The application role the API's requests connect as. */
   public readonly databaseUser: pulumi.Output<string>;
+  /** The schema owner the deploy-time migration connects as. */
+  public readonly databaseOwnerUser: pulumi.Output<string>;
+  /** The proxy's secret for the application role; the migration sets the role's password from it. */
+  public readonly appSecretArn: pulumi.Output<string>;
   public readonly port: number = DB_PORT;
   public readonly masterSecretArn: pulumi.Output<string>;
   public readonly dbSecurityGroupId: pulumi.Output<string>;
@@ -192,16 +196,9 @@ export class Database extends pulumi.ComponentResource {
       parent,
     );
 
-    // ---- Master credentials: generated unless the secret config overrides them ----
-    const masterPassword = pulumi.secret(
-      args.masterPassword ??
-        new random.RandomPassword(
-          `${name}-master-password`,
-          // Letters and digits only: RDS rejects '/', '@', '"' and spaces, and URLs need no escaping.
-          { length: 40, special: false, minLower: 4, minUpper: 4, minNumeric: 4 },
-          parent,
-        ).result,
-    );
+    // ---- Master credentials: RDS-managed (generated, stored and rotated every 7 days by RDS in a secret
+    // encrypted with this key) unless the secret config dbPassword sets them ----
+    const configuredPassword = args.masterPassword === undefined ? undefined : pulumi.secret(args.masterPassword);
 
     const postgresLogGroup = new aws.cloudwatch.LogGroup(
       `${name}-postgresql-log`,
@@ -240,7 +237,10 @@ export class Database extends pulumi.ComponentResource {
         allowMajorVersionUpgrade: true,
         databaseName: DB_NAME,
         masterUsername: DB_MASTER_USER,
-        masterPassword,
+        // ManageMasterUserPassword "can't" be combined with MasterUserPassword (RDS API, CreateDBCluster).
+        masterPassword: configuredPassword,
+        manageMasterUserPassword: configuredPassword === undefined ? true : undefined,
+        masterUserSecretKmsKeyId: configuredPassword === undefined ? key.arn : undefined,
         port: DB_PORT,
         dbSubnetGroupName: subnetGroup.name,
         vpcSecurityGroupIds: [dbSg.id],
@@ -289,35 +289,48 @@ export class Database extends pulumi.ComponentResource {
     const writer = instance("writer", 0, []);
     const readers = Array.from({ length: args.readerCount ?? 2 }, (_, i) => instance(`reader-${i + 1}`, 1, [writer]));
 
-    // ---- The proxy's secret ({username, password}) and its least-privilege role ----
-    const secretName = physicalName("secret", "aurora-master", suffix);
-    const secret = new aws.secretsmanager.Secret(
-      `${name}-master`,
-      {
-        name: secretName,
-        description: `Master credentials of ${clusterId}; read by the RDS Proxy`,
-        kmsKeyId: key.arn,
-        recoveryWindowInDays: recoveryWindowDays(args.isProd),
-        tags: tags(secretName),
-      },
-      stateful,
-    );
-    const secretVersion = new aws.secretsmanager.SecretVersion(
-      `${name}-master`,
-      {
-        secretId: secret.id,
-        secretString: pulumi.jsonStringify({
-          username: DB_MASTER_USER,
-          password: masterPassword,
-          engine: "postgres",
-          host: cluster.endpoint,
-          port: DB_PORT,
-          dbname: DB_NAME,
-          dbClusterIdentifier: cluster.clusterIdentifier,
-        }),
-      },
-      // A retained prod secret keeps its value.
-      stateful,
+    // ---- The proxy's secrets ({username, password}, one per database user) and its least-privilege role ----
+    const credentialsSecret = (id: string, secretName: string, description: string, username: string, password: pulumi.Input<string>) => {
+      const secret = new aws.secretsmanager.Secret(
+        `${name}-${id}`,
+        { name: secretName, description, kmsKeyId: key.arn, recoveryWindowInDays: recoveryWindowDays(args.isProd), tags: tags(secretName) },
+        stateful,
+      );
+      const version = new aws.secretsmanager.SecretVersion(
+        `${name}-${id}`,
+        {
+          secretId: secret.id,
+          secretString: pulumi.jsonStringify({ username, password, engine: "postgres", host: cluster.endpoint, port: DB_PORT, dbname: DB_NAME, dbClusterIdentifier: cluster.clusterIdentifier }),
+        },
+        // A retained prod secret keeps its value.
+        stateful,
+      );
+      return { secret, version };
+    };
+    // With dbPassword the stack keeps the master secret itself; else RDS's own (cluster.masterUserSecrets),
+    // which RDS Proxy reads like any {username, password} secret and follows across rotations.
+    const configuredMaster = configuredPassword === undefined
+      ? undefined
+      : credentialsSecret("master", physicalName("secret", "aurora-master", suffix), `Master credentials of ${clusterId} (from dbPassword); read by the RDS Proxy`, DB_MASTER_USER, configuredPassword);
+    const masterSecretArn: pulumi.Output<string> = configuredMaster
+      ? configuredMaster.secret.arn
+      : cluster.masterUserSecrets.apply((secrets) => {
+          const arn = secrets?.[0]?.secretArn;
+          if (!arn) throw new Error(`cluster ${clusterId} reports no RDS-managed master user secret`);
+          return arn;
+        });
+    const appPassword = new random.RandomPassword(
+      `${name}-app-password`,
+      // Letters and digits only: nothing to escape in SQL literals, URLs or JSON.
+      { length: 40, special: false, minLower: 4, minUpper: 4, minNumeric: 4 },
+      parent,
+    ).result;
+    const app = credentialsSecret(
+      "app",
+      physicalName("secret", "aurora-app", suffix),
+      `Credentials of the application role ${DB_APP_USER} on ${clusterId}; read by the RDS Proxy and applied by the deploy-time migration`,
+      DB_APP_USER,
+      appPassword,
     );
 
     const proxyRoleName = physicalName("iamRole", "rds-proxy", suffix);
@@ -334,7 +347,7 @@ export class Database extends pulumi.ComponentResource {
       `${name}-proxy`,
       {
         role: proxyRole.id,
-        policy: pulumi.all([secret.arn, key.arn, region]).apply(([s, k, r]) => JSON.stringify(proxyPolicyDocument(s, k, r))),
+        policy: pulumi.all([masterSecretArn, app.secret.arn, key.arn, region]).apply(([m, a, k, r]) => JSON.stringify(proxyPolicyDocument([m, a], k, r))),
       },
       parent,
     );
@@ -351,24 +364,34 @@ export class Database extends pulumi.ComponentResource {
         vpcSecurityGroupIds: [proxySg.id],
         idleClientTimeout: 1800,
         debugLogging: false,
+        // One secret per database user; clients of either authenticate with an IAM token only.
         auths: [
           {
             authScheme: "SECRETS",
-            secretArn: secret.arn,
+            secretArn: masterSecretArn,
             iamAuth: "REQUIRED",
             clientPasswordAuthType: "POSTGRES_SCRAM_SHA_256",
-            description: `${DB_MASTER_USER} via IAM authentication`,
+            description: `${DB_MASTER_USER} (schema owner, migrations) via IAM authentication`,
+          },
+          {
+            authScheme: "SECRETS",
+            secretArn: app.secret.arn,
+            iamAuth: "REQUIRED",
+            clientPasswordAuthType: "POSTGRES_SCRAM_SHA_256",
+            description: `${DB_APP_USER} (the API's requests) via IAM authentication`,
           },
         ],
         tags: tags(proxyNameValue),
       },
-      { parent: this, dependsOn: [proxyPolicy, secretVersion, proxyLogGroup] },
+      { parent: this, dependsOn: [proxyPolicy, app.version, ...(configuredMaster ? [configuredMaster.version] : []), proxyLogGroup] },
     );
     const targetGroup = new aws.rds.ProxyDefaultTargetGroup(
       `${name}-proxy`,
       {
         dbProxyName: proxy.name,
-        connectionPoolConfig: { maxConnectionsPercent: 90, maxIdleConnectionsPercent: 50, connectionBorrowTimeout: 120 },
+        // The borrow timeout stays below the function's 30 s timeout (a request would otherwise time out
+        // waiting while the proxy still holds its place); the percentages follow the peak's connections.
+        connectionPoolConfig: args.proxyPool ?? { maxConnectionsPercent: 90, maxIdleConnectionsPercent: 45, connectionBorrowTimeout: 5 },
       },
       parent,
     );
@@ -401,10 +424,11 @@ export class Database extends pulumi.ComponentResource {
     this.proxyArn = proxy.arn;
     this.proxyEndpoint = proxy.endpoint;
     this.proxyReadEndpoint = readEndpoint.endpoint;
-    this.proxyDbUserArn = proxy.arn.apply((arn) => proxyDbUserArn(arn, DB_MASTER_USER));
     this.databaseName = pulumi.output(DB_NAME);
-    this.databaseUser = pulumi.output(DB_MASTER_USER);
-    this.masterSecretArn = secret.arn;
+    this.databaseUser = pulumi.output(DB_APP_USER);
+    this.databaseOwnerUser = pulumi.output(DB_MASTER_USER);
+    this.appSecretArn = app.secret.arn;
+    this.masterSecretArn = masterSecretArn;
     this.dbSecurityGroupId = dbSg.id;
     this.proxySecurityGroupId = proxySg.id;
     this.kmsKeyArn = key.arn;
@@ -419,9 +443,10 @@ export class Database extends pulumi.ComponentResource {
       proxyArn: this.proxyArn,
       proxyEndpoint: this.proxyEndpoint,
       proxyReadEndpoint: this.proxyReadEndpoint,
-      proxyDbUserArn: this.proxyDbUserArn,
       databaseName: this.databaseName,
       databaseUser: this.databaseUser,
+      databaseOwnerUser: this.databaseOwnerUser,
+      appSecretArn: this.appSecretArn,
       masterSecretArn: this.masterSecretArn,
       dbSecurityGroupId: this.dbSecurityGroupId,
       proxySecurityGroupId: this.proxySecurityGroupId,

@@ -40,8 +40,8 @@ export const XRAY_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"
 export interface ApiFunctionPolicyInput {
   /** ARNs of the sessions and cache tables. */
   tableArns: string[];
-  /** `arn:aws:rds-db:...:dbuser:<proxy resource id>/<user>` (see proxyDbUserArn). */
-  dbUserArn: string;
+  /** `arn:aws:rds-db:...:dbuser:<proxy resource id>/<user>` per database user the function connects as (see proxyDbUserArn). */
+  dbUserArns: string[];
   /** Session signing key and admin token secrets. */
   secretArns: string[];
   /** Customer-managed KMS keys encrypting those secrets, if any (AWS-managed keys need no grant). */
@@ -55,9 +55,10 @@ export interface ApiFunctionPolicyInput {
 export function apiFunctionPolicy(input: ApiFunctionPolicyInput): PolicyDocument {
   if (input.tableArns.length === 0) throw new Error("apiFunctionPolicy: tableArns must name the sessions and cache tables");
   if (input.secretArns.length === 0) throw new Error("apiFunctionPolicy: secretArns must name the secrets the API reads");
+  if (input.dbUserArns.length === 0) throw new Error("apiFunctionPolicy: dbUserArns must name each database user");
   const statements: PolicyStatement[] = [
     { Sid: "Tables", Effect: "Allow", Action: [...API_TABLE_ACTIONS], Resource: [...input.tableArns] },
-    { Sid: "DatabaseViaProxy", Effect: "Allow", Action: "rds-db:connect", Resource: input.dbUserArn },
+    { Sid: "DatabaseViaProxy", Effect: "Allow", Action: "rds-db:connect", Resource: [...input.dbUserArns] },
     { Sid: "Secrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [...input.secretArns] },
     // Documented exception: PutTraceSegments/PutTelemetryRecords accept no resource-level scoping.
     { Sid: "XRayTraces", Effect: "Allow", Action: [...XRAY_ACTIONS], Resource: "*" },

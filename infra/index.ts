@@ -16,6 +16,7 @@ import { ApiFunction } from "./api-function";
 import { LoadBalancer } from "./load-balancer";
 import { RestApi } from "./rest-api";
 import { Cdn } from "./cdn";
+import { Waf } from "./waf";
 
 // ==== Config ====
 const config = loadConfig();
@@ -48,6 +49,11 @@ const database = new Database("database", {
   minCapacity: config.dbMinCapacity,
   maxCapacity: config.dbMaxCapacity,
   masterPassword: config.dbPassword,
+  proxyPool: {
+    maxConnectionsPercent: config.capacity.proxyMaxConnectionsPercent,
+    maxIdleConnectionsPercent: config.capacity.proxyMaxIdleConnectionsPercent,
+    connectionBorrowTimeout: config.capacity.proxyBorrowTimeoutSeconds,
+  },
 });
 
 // ==== API function ====
@@ -63,6 +69,10 @@ const apiFunction = new ApiFunction("api", {
   dbProxyReadEndpoint: database.proxyReadEndpoint,
   dbProxyArn: database.proxyArn,
   dbUser: database.databaseUser,
+  dbOwnerUser: database.databaseOwnerUser,
+  dbAppSecretArn: database.appSecretArn,
+  // The application role's secret is encrypted with the database key.
+  secretsKmsKeyArns: [database.kmsKeyArn],
   dbName: database.databaseName,
   sessionsTableName: tables.sessionsTableName,
   sessionsTableArn: tables.sessionsTableArn,
@@ -71,6 +81,7 @@ const apiFunction = new ApiFunction("api", {
   sessionKeySecretArn: secrets.sessionKeySecretArn,
   adminTokenSecretArn: secrets.adminTokenSecretArn,
   memoryMb: config.lambdaMemoryMb,
+  dbPoolMax: config.capacity.dbPoolPerContainer,
   reservedConcurrency: config.lambdaReservedConcurrency,
   provisionedConcurrency: config.lambdaProvisionedConcurrency,
   provisionedConcurrencyMax: config.lambdaProvisionedConcurrencyMax,
@@ -81,13 +92,14 @@ const apiFunction = new ApiFunction("api", {
 });
 
 // ==== Load balancer ====
-// Public ALB that forwards to the function only requests carrying CloudFront's origin secret.
+// Internal ALB (private subnets) that CloudFront reaches through a VPC origin; it forwards to the
+// function only requests carrying CloudFront's origin secret.
 const loadBalancer = new LoadBalancer("alb", {
   environmentSuffix: suffix,
   tags,
   vpcId: network.vpcId,
   vpcCidr: network.vpcCidrBlock,
-  publicSubnetIds: network.publicSubnetIds,
+  subnetIds: network.privateSubnetIds,
   logsBucketName: buckets.logsBucketName,
   accessLogsDependsOn: [buckets.logsBucketPolicy],
   certificateArn: config.certificateArn,
@@ -110,6 +122,20 @@ const restApi = new RestApi("rest-api", {
   throttleRateLimit: config.apiThrottleRateLimit,
   throttleBurstLimit: config.apiThrottleBurstLimit,
   accountSettings: config.apiGatewayAccountSettings,
+  isProd: config.isProd,
+});
+
+// ==== WAF ====
+// Managed rules and rate limits on both doors: CLOUDFRONT scope (us-east-1) for the distribution,
+// REGIONAL on the API Gateway stage; the /api/* cap follows the stack's peak.
+const waf = new Waf("waf", {
+  environmentSuffix: suffix,
+  tags,
+  mode: config.wafMode,
+  perIpLimit: config.wafRateLimitPerIp,
+  apiRateLimitPer5Min: config.capacity.wafApiRateLimitPer5Min,
+  restApiId: restApi.restApiId,
+  stageName: restApi.stageName,
   isProd: config.isProd,
 });
 
@@ -147,11 +173,13 @@ const cdn = new Cdn("cdn", {
   // certificate covers (config albDomainName, required with certificateArn); else by the ALB's DNS name over HTTP.
   albDomainName: config.albDomainName ?? loadBalancer.dnsName,
   albOriginHttps: config.certificateArn !== undefined,
+  albArn: loadBalancer.albArn,
   originVerifySecret: secrets.originVerifySecret,
   edgeGuardQualifiedArn: edgeGuard.qualifiedArn,
   defaultViewerRequestFunctionArn: staticSite.spaRewriteFunctionArn,
   defaultRootObject: staticSite.indexDocument,
   priceClass: config.cloudfrontPriceClass,
+  webAclArn: waf.cloudfrontWebAclArn,
 });
 
 // ==== Monitoring ====
@@ -171,8 +199,11 @@ const monitoring = new Monitoring("monitoring", {
     proxy: { proxyName: database.proxyName },
     tables: { tableNames: [tables.sessionsTableName, tables.cacheTableName] },
     cdn: { distributionId: cdn.distributionId },
+    waf: { cloudfrontWebAclName: waf.cloudfrontWebAclName, apiWebAclName: waf.apiWebAclName },
   },
 });
+
+waf.alarmOnBlockedSurge(monitoring.alarmTopicArn);
 
 // ==== Exports ====
 // Network
@@ -194,6 +225,8 @@ export const rdsProxyEndpoint = database.proxyEndpoint;
 export const rdsProxyReadEndpoint = database.proxyReadEndpoint;
 export const databaseName = database.databaseName;
 export const databaseUser = database.databaseUser;
+export const databaseOwnerUser = database.databaseOwnerUser;
+export const databaseAppSecretArn = database.appSecretArn;
 export const databaseMasterSecretArn = database.masterSecretArn;
 
 // Tables
@@ -245,5 +278,7 @@ export const cloudfrontUrl = cdn.domainName.apply((domain) => `https://${domain}
 export const edgeGuardFunctionName = edgeGuard.functionName;
 export const edgeGuardQualifiedArn = edgeGuard.qualifiedArn;
 export const dashboardName = monitoring.dashboardName;
+export const cloudfrontWebAclArn = waf.cloudfrontWebAclArn;
+export const apiWebAclArn = waf.apiWebAclArn;
 export const alarmTopicArn = monitoring.alarmTopicArn;
 export const alarmTopicName = monitoring.alarmTopicName;

@@ -19,7 +19,8 @@ export const FORBIDDEN_BODY = JSON.stringify({
 
 export const HEALTH_CHECK = {
   enabled: true,
-  path: "/health",
+  // Liveness only: the deep /health would query Aurora and both tables on every probe of every node.
+  path: "/health/live",
   interval: 5,
   timeout: 2,
   matcher: "200",
@@ -43,9 +44,10 @@ export interface LoadBalancerArgs {
   environmentSuffix: string;
   tags: TagContext;
   vpcId: pulumi.Input<string>;
-  /** The VPC CIDR: the ALB's only egress destination. */
+  /** The VPC CIDR: the ALB's only ingress source (CloudFront's VPC origin interfaces) and egress destination. */
   vpcCidr: pulumi.Input<string>;
-  publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Private subnets: the ALB is internal, reached by CloudFront only through its VPC origin. */
+  subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** Logs bucket (SSE-S3, with a policy for the ELB log delivery principal). */
   logsBucketName: pulumi.Input<string>;
   /** ACM certificate in the stack region: enables 443 and turns 80 into a redirect. */
@@ -84,24 +86,25 @@ export class LoadBalancer extends pulumi.ComponentResource {
     const sgName = physicalName("securityGroup", "alb", suffix);
     const sg = new aws.ec2.SecurityGroup(`${name}-sg`, {
       name: sgName,
-      description: "Storefront ALB: HTTP(S) from the internet, egress to the VPC only",
+      description: "Storefront ALB (internal): HTTP(S) from the CloudFront VPC origin in the VPC, egress to the VPC only",
       vpcId: args.vpcId,
       tags: tagsFor(sgName),
     }, { parent: this });
 
-    const ports = tls ? [80, 443] : [80];
+    // CloudFront's VPC origin reaches the ALB from network interfaces it places in the ALB's subnets
+    // (behind its own CloudFront-VPCOrigins-Service-SG, which exists only once the VPC origin does):
+    // the VPC's range is the narrowest source declarable up front; the origin-verify header still gates.
+    const ports = tls ? [443] : [80];
     for (const port of ports) {
-      for (const [family, cidr] of [["ipv4", "0.0.0.0/0"], ["ipv6", "::/0"]] as const) {
-        new aws.vpc.SecurityGroupIngressRule(`${name}-in-${port}-${family}`, {
-          securityGroupId: sg.id,
-          description: `HTTP${port === 443 ? "S" : ""} from anywhere (${family})`,
-          ipProtocol: "tcp",
-          fromPort: port,
-          toPort: port,
-          ...(family === "ipv4" ? { cidrIpv4: cidr } : { cidrIpv6: cidr }),
-          tags: tagsFor(`${sgName}-in-${port}-${family}`),
-        }, { parent: this });
-      }
+      new aws.vpc.SecurityGroupIngressRule(`${name}-in-${port}-vpc`, {
+        securityGroupId: sg.id,
+        description: `HTTP${port === 443 ? "S" : ""} from the CloudFront VPC origin (VPC range)`,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        cidrIpv4: args.vpcCidr,
+        tags: tagsFor(`${sgName}-in-${port}-vpc`),
+      }, { parent: this });
     }
     new aws.vpc.SecurityGroupEgressRule(`${name}-out-vpc`, {
       securityGroupId: sg.id,
@@ -115,9 +118,10 @@ export class LoadBalancer extends pulumi.ComponentResource {
     const alb = new aws.lb.LoadBalancer(`${name}-alb`, {
       name: albName,
       loadBalancerType: "application",
-      internal: false,
+      // Internal, in the private subnets: not reachable from the internet at all (CloudFront VPC origin).
+      internal: true,
       securityGroups: [sg.id],
-      subnets: args.publicSubnetIds,
+      subnets: args.subnetIds,
       dropInvalidHeaderFields: true,
       enableDeletionProtection: args.deletionProtection ?? false,
       accessLogs: { bucket: args.logsBucketName, prefix: "alb", enabled: true },

@@ -92,6 +92,10 @@ export function createApp(deps: AppDeps): Hono {
   app.use("/api/orders", noStore);
   app.use("/api/admin/*", noStore);
 
+  // The load balancer's probe (every 5 s per ALB node): answers from the process alone, so probes cost
+  // no database or table round trip; /health is the deep check for operators and monitors.
+  app.get("/health/live", (c) => json(c, { status: "ok" }));
+
   app.get("/health", async (c) => {
     const probes: Record<string, Promise<unknown>> = {
       database: Promise.all([deps.db.writer.query("SELECT 1"), deps.db.reader.query("SELECT 1")]),

@@ -19,13 +19,29 @@ export type PgTarget =
   | { kind: "iam"; host: string; port: number; database: string; user: string; region: string };
 
 /** A secret either given directly (local) or fetched from Secrets Manager once per container. */
-export type SecretSource = { kind: "value"; value: string } | { kind: "secretsManager"; arn: string };
+export type SecretSource =
+  | { kind: "value"; value: string }
+  /** `jsonKey`: the secret string is a JSON object and the value is that key's (e.g. RDS credentials' `password`). */
+  | { kind: "secretsManager"; arn: string; jsonKey?: string };
+
+/**
+ * The database as the API uses it: the pools connect as the application role; the deploy-time
+ * migration connects as `owner` and then sets the application role's password to `appRolePassword`
+ * (when the deployment gives one: the proxy's secret for that role, or the local URL's password).
+ */
+export interface DbConfig {
+  writer: PgTarget;
+  reader: PgTarget;
+  owner: PgTarget;
+  appRolePassword?: SecretSource;
+  poolMax: number;
+}
 
 export interface AppConfig {
   mode: "aws" | "local";
   environmentSuffix: string;
   region: string;
-  db: { writer: PgTarget; reader: PgTarget; poolMax: number };
+  db: DbConfig;
   dynamo: { endpoint?: string; sessionsTable: string; cacheTable: string };
   sessionSigningKey: SecretSource;
   adminToken: SecretSource;
@@ -94,6 +110,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     const user = required(env, "DB_USER");
     const writerHost = required(env, "DB_PROXY_ENDPOINT");
     const readerHost = env.DB_PROXY_READ_ENDPOINT?.trim() || writerHost;
+    // Without DB_OWNER_USER one user does both (a deployment made before the application role).
+    const owner = env.DB_OWNER_USER?.trim() || user;
+    const appSecretArn = env.DB_APP_SECRET_ARN?.trim();
     return {
       mode: "aws",
       environmentSuffix: required(env, "ENVIRONMENT_SUFFIX"),
@@ -101,6 +120,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       db: {
         writer: { kind: "iam", host: writerHost, port, database, user, region },
         reader: { kind: "iam", host: readerHost, port, database, user, region },
+        owner: { kind: "iam", host: writerHost, port, database, user: owner, region },
+        appRolePassword: appSecretArn ? { kind: "secretsManager", arn: appSecretArn, jsonKey: "password" } : undefined,
         poolMax: intIn(env, "DB_POOL_MAX", 2, 1, 20),
       },
       dynamo: { sessionsTable: required(env, "SESSIONS_TABLE"), cacheTable: required(env, "CACHE_TABLE") },
@@ -113,6 +134,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (env.DATABASE_URL) {
     const writerUrl = postgresUrl("DATABASE_URL", env.DATABASE_URL);
     const readerUrl = env.DATABASE_READ_URL ? postgresUrl("DATABASE_READ_URL", env.DATABASE_READ_URL) : writerUrl;
+    const ownerUrl = env.DATABASE_OWNER_URL ? postgresUrl("DATABASE_OWNER_URL", env.DATABASE_OWNER_URL) : writerUrl;
+    const appPassword = ownerUrl === writerUrl ? undefined : decodeURIComponent(new URL(writerUrl).password);
     return {
       mode: "local",
       environmentSuffix: env.ENVIRONMENT_SUFFIX ?? "local",
@@ -120,6 +143,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       db: {
         writer: { kind: "url", url: writerUrl },
         reader: { kind: "url", url: readerUrl },
+        owner: { kind: "url", url: ownerUrl },
+        // The API's URL carries the application role's password; the owner's migration sets it.
+        appRolePassword: appPassword ? { kind: "value", value: appPassword } : undefined,
         poolMax: intIn(env, "DB_POOL_MAX", 10, 1, 100),
       },
       dynamo: {

@@ -13,10 +13,9 @@ import { Tracer } from "@aws-lambda-powertools/tracer";
 import type { Context } from "aws-lambda";
 import { createApp } from "./app";
 import { loadConfig } from "./config";
-import { runMigrations } from "./db/migrations";
 import { retryWhileDatabaseUnreachable } from "./db/retry";
 import { createProxyHandler, isAlbEvent, isRestEvent, type ProxyEvent, type ProxyResult } from "./http/lambda-events";
-import { createRuntime, type Runtime } from "./runtime/runtime";
+import { createRuntime, migrateAsOwner, type Runtime } from "./runtime/runtime";
 
 export interface MigrationEvent {
   shopAction: "migrate";
@@ -74,7 +73,8 @@ export function createLambdaHandler(env: Record<string, string | undefined> = pr
     metrics.captureColdStartMetric();
     try {
       if (isMigrationEvent(event)) {
-        const { applied } = await retryWhileDatabaseUnreachable(async () => runMigrations((await init()).runtime.database.writer), {
+        // As the schema owner, on a connection of its own: the request pools connect as the application role.
+        const { applied } = await retryWhileDatabaseUnreachable(() => migrateAsOwner(config, { instrument: (client) => tracer.captureAWSv3Client(client) ?? client }), {
           ...MIGRATION_RETRY,
           onRetry: (err, elapsedMs) => logger.warn("database unreachable; retrying the migration", { error: String(err), elapsedMs }),
         });

@@ -12,6 +12,7 @@ import { existsSync, readFileSync, unlinkSync, writeFileSync, mkdirSync } from "
 import path from "node:path";
 import pg from "pg";
 import { runMigrations } from "../../app/src/db/migrations";
+import { APP_ROLE, setAppRolePassword } from "../../app/src/db/roles";
 import { seedDemoCatalog } from "./demo-catalog";
 import { createTables, startDynalite, startPostgres } from "./stores";
 
@@ -29,7 +30,10 @@ export interface PlatformSettings {
 /** The environment the API reads in local mode (config.ts), pointing at the local stores. */
 export interface LocalStoresInfo {
   pid: number;
+  /** The API's connection: the application role. */
   databaseUrl: string;
+  /** The schema owner's connection: migrations, seeding. */
+  databaseOwnerUrl: string;
   dynamodbEndpoint: string;
   sessionsTable: string;
   cacheTable: string;
@@ -69,6 +73,7 @@ export function settingsFromEnv(env: Record<string, string | undefined> = proces
 export function toApiEnv(info: LocalStoresInfo, extra: Record<string, string> = {}): Record<string, string> {
   return {
     DATABASE_URL: info.databaseUrl,
+    DATABASE_OWNER_URL: info.databaseOwnerUrl,
     DYNAMODB_ENDPOINT: info.dynamodbEndpoint,
     SESSIONS_TABLE: info.sessionsTable,
     CACHE_TABLE: info.cacheTable,
@@ -79,7 +84,12 @@ export function toApiEnv(info: LocalStoresInfo, extra: Record<string, string> = 
 }
 
 function signingKey(dataDir: string): string {
-  const file = path.join(dataDir, "session-signing-key");
+  return persistedRandom(dataDir, "session-signing-key");
+}
+
+/** A random value kept in the data folder (0600), so a restart reuses it. */
+function persistedRandom(dataDir: string, name: string): string {
+  const file = path.join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   const key = randomBytes(32).toString("base64url");
   writeFileSync(file, key + "\n", { mode: 0o600 });
@@ -102,11 +112,14 @@ export async function startLocalStores(settings: PlatformSettings): Promise<{ in
     stops.push(() => dynamo.stop());
     await createTables(dynamo.endpoint, LOCAL_TABLES);
 
+    // Migrations and seeding as the owner; the API connects as the application role (as in AWS).
+    const appRolePassword = persistedRandom(settings.dataDir, "app-role-password");
     const pool = new pg.Pool({ connectionString: postgres.url(), max: 2 });
     pool.on("error", () => {});
     try {
       const { applied } = await runMigrations(pool);
       if (applied.length) settings.log(`migrations applied: ${applied.join(", ")}`);
+      await setAppRolePassword(pool, appRolePassword);
       const seeded = await seedDemoCatalog(pool);
       if (seeded) settings.log(`demo catalog loaded: ${seeded} products`);
     } finally {
@@ -115,7 +128,8 @@ export async function startLocalStores(settings: PlatformSettings): Promise<{ in
     return {
       info: {
         pid: process.pid,
-        databaseUrl: postgres.url(),
+        databaseUrl: postgres.urlAs(APP_ROLE, appRolePassword),
+        databaseOwnerUrl: postgres.url(),
         dynamodbEndpoint: dynamo.endpoint,
         sessionsTable: LOCAL_TABLES.sessions,
         cacheTable: LOCAL_TABLES.cache,

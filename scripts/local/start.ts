@@ -54,7 +54,8 @@ Local platform running
   health       ${baseUrl}/health
   storefront   ${baseUrl}/
   admin token  ${stores.info.adminToken}   (Authorization: Bearer <token> on PUT and PATCH /api/admin/products/{sku})
-  PostgreSQL   ${stores.info.databaseUrl}
+  PostgreSQL   ${stores.info.databaseUrl}   (the API's application role)
+  DB owner     ${stores.info.databaseOwnerUrl}   (migrations, seeding)
   DynamoDB     ${stores.info.dynamodbEndpoint}
 Press Ctrl-C to stop.
 ready: ${baseUrl}`);

@@ -21,6 +21,8 @@ export interface LocalPostgres {
   port: number;
   /** A connection URL for a database on this server. */
   url(database?: string): string;
+  /** The same URL for another role (e.g. the application role the API connects as). */
+  urlAs(user: string, password: string, database?: string): string;
   createDatabase(name: string): Promise<void>;
   /** Starts the server again after stop() (persistent data only). */
   start(): Promise<void>;
@@ -79,7 +81,9 @@ export async function startPostgres(options: { dataDir: string; port: number; pe
     }
   };
   await createDatabase(LOCAL_DB_NAME);
-  return { port: pgPort, url, createDatabase, start: () => server.start(), stop: () => server.stop() };
+  const urlAs = (user: string, password: string, database = LOCAL_DB_NAME) =>
+    `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/${database}`;
+  return { port: pgPort, url, urlAs, createDatabase, start: () => server.start(), stop: () => server.stop() };
 }
 
 async function ensureTraversable(dir: string): Promise<void> {

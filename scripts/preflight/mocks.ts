@@ -105,6 +105,10 @@ export function computedOutputs(env: MockEnvironment, type: string, name: string
         readerEndpoint: `${physical}.cluster-ro-${hex(acct, 12)}.${region}.rds.amazonaws.com`,
         clusterResourceId: `cluster-${hex(name, 26).toUpperCase()}`,
         port: 5432,
+        // RDS creates the master user's secret itself when it manages the password.
+        masterUserSecrets: inputs.manageMasterUserPassword
+          ? [{ secretArn: `arn:aws:secretsmanager:${region}:${acct}:secret:rds!cluster-${hex(name, 8)}-AbCdEf`, kmsKeyId: inputs.masterUserSecretKmsKeyId, secretStatus: "active" }]
+          : [],
       };
     case "aws:rds/clusterInstance:ClusterInstance":
       return { arn: `arn:aws:rds:${region}:${acct}:db:${physical}`, identifier: physical, endpoint: `${physical}.${hex(acct, 12)}.${region}.rds.amazonaws.com`, port: 5432 };
@@ -126,6 +130,9 @@ export function computedOutputs(env: MockEnvironment, type: string, name: string
       return { arn: `arn:aws:apigateway:${region}::/restapis/api/stages/${inputs.stageName}`, invokeUrl: `https://${hex("api", 10)}.execute-api.${region}.amazonaws.com/${inputs.stageName}`, executionArn: `arn:aws:execute-api:${region}:${acct}:${hex("api", 10)}/${inputs.stageName}` };
     case "aws:apigateway/apiKey:ApiKey":
       return { ...base, value: hex(name, 40) };
+    case "aws:cloudfront/vpcOrigin:VpcOrigin":
+      // CloudFront is global: no region in the ARN.
+      return { arn: `arn:aws:cloudfront::${acct}:vpcorigin/vo_${hex(name, 22)}` };
     case "aws:cloudfront/distribution:Distribution":
       return { arn: `arn:aws:cloudfront::${acct}:distribution/E${hex(name, 13).toUpperCase()}`, domainName: `d${hex(name, 13)}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2", etag: "E2QWRUHEXAMPLE" };
     case "aws:cloudfront/originAccessControl:OriginAccessControl":

@@ -32,6 +32,24 @@ describe("loadConfig", () => {
     expect(config.logLevel).toBe("INFO");
   });
 
+  it("migrates as the owner user and sets the application role's password from its proxy secret", () => {
+    const arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:aurora-app";
+    const config = loadConfig({ ...AWS_ENV, DB_OWNER_USER: "shop_owner", DB_APP_SECRET_ARN: arn });
+    expect(config.db.owner).toEqual({ ...config.db.writer, user: "shop_owner" });
+    expect(config.db.appRolePassword).toEqual({ kind: "secretsManager", arn, jsonKey: "password" });
+  });
+
+  it("takes the local application role's password from DATABASE_URL when the owner has its own URL", () => {
+    const config = loadConfig({
+      DATABASE_URL: "postgres://shop_app:s%40cret-0123456789@127.0.0.1:5433/shop",
+      DATABASE_OWNER_URL: "postgres://postgres:p@127.0.0.1:5433/shop",
+      DYNAMODB_ENDPOINT: "http://127.0.0.1:8000",
+      SESSION_SIGNING_KEY: "k",
+    });
+    expect(config.db.owner).toEqual({ kind: "url", url: "postgres://postgres:p@127.0.0.1:5433/shop" });
+    expect(config.db.appRolePassword).toEqual({ kind: "value", value: "s@cret-0123456789" });
+  });
+
   it("falls back to the writer when no read endpoint is set", () => {
     const config = loadConfig({ ...AWS_ENV, DB_PROXY_READ_ENDPOINT: "" });
     expect(config.db.reader).toEqual(config.db.writer);

@@ -3,6 +3,7 @@
  * with retry-after (never a 500, never a hang), /health says 503, and
  * everything recovers once the store is back - without restarting the app.
  */
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runMigrations } from "../../app/src/db/migrations";
 import { retryWhileDatabaseUnreachable } from "../../app/src/db/retry";
@@ -59,6 +60,10 @@ describe("PostgreSQL stopped", () => {
     expectUnavailable(await shopper.get("/api/products?limit=3"));
     expectUnavailable(await shopper.post("/api/orders", { email: "o@example.com" }, { "idempotency-key": "pg-out" }));
     expectUnavailable(await shopper.get("/health"));
+    // The load balancer's liveness probe makes no database round trip: it stays 200 (the process is alive).
+    const live = await shopper.get("/health/live");
+    expect(live.status).toBe(200);
+    expect(live.body).toEqual({ status: "ok" });
     expectUnavailable(
       await shopper.put("/api/admin/products/OUT-2", { name: "O2", priceCents: 1, stock: 1 }, adminHeaders(ADMIN_TOKEN)),
     );
@@ -72,10 +77,18 @@ describe("PostgreSQL stopped", () => {
 });
 
 describe("deploy-time migration while PostgreSQL is unreachable", () => {
+  // Migrations run as the schema owner (the app's pools connect as the application role).
+  let owner: pg.Pool;
+  beforeAll(() => {
+    owner = new pg.Pool({ connectionString: stack.postgres.url(), max: 1 });
+    owner.on("error", () => {}); // idle clients see the server stop
+  });
+  afterAll(() => owner.end());
+
   it("retries until the database is back, then migrates", async () => {
     await stack.postgres.stop();
     const retriedAt: number[] = [];
-    const migrating = retryWhileDatabaseUnreachable(() => runMigrations(stack.database.writer), {
+    const migrating = retryWhileDatabaseUnreachable(() => runMigrations(owner), {
       budgetMs: 60_000,
       delayMs: 200,
       onRetry: (_err, elapsedMs) => retriedAt.push(elapsedMs),
@@ -89,7 +102,7 @@ describe("deploy-time migration while PostgreSQL is unreachable", () => {
   it("gives up with the database's error once its budget is spent", async () => {
     await stack.postgres.stop();
     try {
-      const failed = await retryWhileDatabaseUnreachable(() => runMigrations(stack.database.writer), { budgetMs: 1_000, delayMs: 200 }).catch(
+      const failed = await retryWhileDatabaseUnreachable(() => runMigrations(owner), { budgetMs: 1_000, delayMs: 200 }).catch(
         (err: unknown) => err,
       );
       expect(outageOf(failed)).toBe("database");

@@ -73,7 +73,8 @@ describe("cost grows", () => {
     }
     expect(prod.floorUsd).toBeGreaterThan(dev.floorUsd);
     expect(prod.peak.totalUsd).toBeGreaterThan(dev.peak.totalUsd);
-    // Both samples leave the function unreserved: it shares the account's quota (assumed 1,000) / 100 ms.
-    expect(dev.peak.requestsPerSecond).toBe(10_000);
+    // Unreserved, the function could take the account's quota (assumed 1,000) / 100 ms = 10,000 req/s;
+    // the API Gateway throttle (dev's stated peak, 50 req/s) for the API clients' 20% share caps it lower.
+    expect(dev.peak.requestsPerSecond).toBeCloseTo(50 / 0.2, 6);
   });
 });

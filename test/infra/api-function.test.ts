@@ -10,6 +10,7 @@ import type { ApiFunction, ApiFunctionArgs } from "../../infra/api-function";
 
 const TAGS = testTags("t1");
 const PROXY_ARN = `arn:aws:rds:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:db-proxy:prx-0123456789abcdef0`;
+const DB_APP_SECRET_ARN = `arn:aws:secretsmanager:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:secret:ecommerce-aurora-app-t1-AbCdEf`;
 const SESSIONS_ARN = `arn:aws:dynamodb:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:table/ecommerce-sessions-t1`;
 const CACHE_ARN = `arn:aws:dynamodb:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:table/ecommerce-cache-t1`;
 const SESSION_KEY_ARN = `arn:aws:secretsmanager:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:secret:ecommerce-session-key-t1-AbCdEf`;
@@ -26,6 +27,8 @@ function args(overrides: Partial<ApiFunctionArgs> = {}): ApiFunctionArgs {
     dbProxyReadEndpoint: "ecommerce-db-read-t1.endpoint.proxy-abc.eu-west-1.rds.amazonaws.com",
     dbProxyArn: PROXY_ARN,
     dbUser: "shop_app",
+    dbOwnerUser: "shop_admin",
+    dbAppSecretArn: DB_APP_SECRET_ARN,
     sessionsTableName: "ecommerce-sessions-t1",
     sessionsTableArn: SESSIONS_ARN,
     cacheTableName: "ecommerce-cache-t1",
@@ -122,8 +125,11 @@ describe("ApiFunction (defaults: no provisioned concurrency)", () => {
       DB_PROXY_ENDPOINT: "ecommerce-db-proxy-t1.proxy-abc.eu-west-1.rds.amazonaws.com",
       DB_PROXY_READ_ENDPOINT: "ecommerce-db-read-t1.endpoint.proxy-abc.eu-west-1.rds.amazonaws.com",
       DB_PORT: "5432",
+      DB_POOL_MAX: "2",
       DB_NAME: "shop",
       DB_USER: "shop_app",
+      DB_OWNER_USER: "shop_admin",
+      DB_APP_SECRET_ARN: DB_APP_SECRET_ARN,
       SESSIONS_TABLE: "ecommerce-sessions-t1",
       CACHE_TABLE: "ecommerce-cache-t1",
       SESSION_KEY_SECRET_ARN: SESSION_KEY_ARN,
@@ -186,8 +192,10 @@ describe("ApiFunction (defaults: no provisioned concurrency)", () => {
     const bySid = Object.fromEntries(policy.Statement.map((s: any) => [s.Sid, s]));
     expect(bySid.Tables.Action).toEqual(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]);
     expect(bySid.Tables.Resource).toEqual([SESSIONS_ARN, CACHE_ARN]);
-    expect(bySid.DatabaseViaProxy).toMatchObject({ Action: "rds-db:connect", Resource: `arn:aws:rds-db:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:dbuser:prx-0123456789abcdef0/shop_app` });
-    expect(bySid.Secrets).toMatchObject({ Action: "secretsmanager:GetSecretValue", Resource: [SESSION_KEY_ARN, ADMIN_TOKEN_ARN] });
+    // Each database user by name: the application role (requests) and the owner (the deploy-time migration).
+    const dbUser = (user: string) => `arn:aws:rds-db:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:dbuser:prx-0123456789abcdef0/${user}`;
+    expect(bySid.DatabaseViaProxy).toMatchObject({ Action: "rds-db:connect", Resource: [dbUser("shop_app"), dbUser("shop_admin")] });
+    expect(bySid.Secrets).toMatchObject({ Action: "secretsmanager:GetSecretValue", Resource: [SESSION_KEY_ARN, ADMIN_TOKEN_ARN, DB_APP_SECRET_ARN] });
     expect(bySid.XRayTraces).toMatchObject({ Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" });
     for (const statement of policy.Statement) {
       expect(statement.Effect).toBe("Allow");

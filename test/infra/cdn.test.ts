@@ -11,6 +11,7 @@ const ALB_DNS = `ecommerce-alb-t1-123.${MOCK_REGION}.elb.amazonaws.com`;
 const EDGE_ARN = `arn:aws:lambda:us-east-1:${MOCK_ACCOUNT_ID}:function:ecommerce-edge-guard-t1:3`;
 const SPA_FN_ARN = `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:function/ecommerce-spa-rewrite-t1`;
 const SECRET = "OriginSecretValue0123456789abcdef";
+const ALB_ARN = `arn:aws:elasticloadbalancing:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:loadbalancer/app/ecommerce-alb-t1/0123456789abcdef`;
 
 async function build(overrides: Partial<CdnArgs> = {}): Promise<Cdn> {
   await installMocks({ environmentSuffix: "t1" });
@@ -22,6 +23,7 @@ async function build(overrides: Partial<CdnArgs> = {}): Promise<Cdn> {
     staticBucketArn: BUCKET_ARN,
     staticBucketRegionalDomainName: `${BUCKET}.s3.${MOCK_REGION}.amazonaws.com`,
     albDomainName: ALB_DNS,
+    albArn: ALB_ARN,
     originVerifySecret: pulumi.secret(SECRET), // as Secrets provides it
     edgeGuardQualifiedArn: EDGE_ARN,
     defaultViewerRequestFunctionArn: SPA_FN_ARN,
@@ -73,7 +75,11 @@ describe("Cdn", () => {
     expect(api.pathPattern).toBe("/api/*");
     const alb = unsecret<any[]>(d.origins).find((o) => o.originId === api.targetOriginId)!;
     expect(alb.domainName).toBe(ALB_DNS);
-    expect(alb.customOriginConfig).toMatchObject({ httpPort: 80, originProtocolPolicy: "http-only" });
+    // Through a VPC origin to the internal ALB: nothing crosses the internet, even over HTTP.
+    expect(alb.customOriginConfig).toBeUndefined();
+    const vpcOrigin = oneOfType("aws:cloudfront/vpcOrigin:VpcOrigin");
+    expect(alb.vpcOriginConfig).toMatchObject({ vpcOriginId: vpcOrigin.id, originReadTimeout: 30 });
+    expect(vpcOrigin.inputs.vpcOriginEndpointConfig).toMatchObject({ arn: ALB_ARN, httpPort: 80, originProtocolPolicy: "http-only" });
     expect(alb.customHeaders).toEqual([{ name: "x-origin-verify", value: SECRET }]);
   });
 
@@ -158,8 +164,12 @@ describe("Cdn with an HTTPS ALB origin, no SPA function and logging", () => {
 
   it("reaches the ALB with https-only and TLS 1.2, defaults to PriceClass_100, and logs when given a bucket", () => {
     const d = distribution();
-    const alb = unsecret<any[]>(d.origins).find((o) => o.customOriginConfig)!;
-    expect(alb.customOriginConfig).toMatchObject({ originProtocolPolicy: "https-only", httpsPort: 443, originSslProtocols: ["TLSv1.2"] });
+    expect(unsecret<any[]>(d.origins).find((o) => o.vpcOriginConfig)).toBeDefined();
+    expect(oneOfType("aws:cloudfront/vpcOrigin:VpcOrigin").inputs.vpcOriginEndpointConfig).toMatchObject({
+      originProtocolPolicy: "https-only",
+      httpsPort: 443,
+      originSslProtocols: { items: ["TLSv1.2"], quantity: 1 },
+    });
     expect(d.defaultCacheBehavior.functionAssociations).toEqual([]);
     expect(d.priceClass).toBe("PriceClass_100");
     expect(d.loggingConfig).toEqual({ bucket: "logs.s3.amazonaws.com", prefix: "cloudfront/", includeCookies: false });

@@ -60,7 +60,10 @@ describe("compute wiring: dev stack", () => {
     expect(secretArns).toContain(env.SESSION_KEY_SECRET_ARN);
     expect(secretArns).toContain(env.ADMIN_TOKEN_SECRET_ARN);
     const policy = JSON.parse(byName("aws:iam/rolePolicy:RolePolicy", "api-access").inputs.policy);
-    expect(policy.Statement.find((s: any) => s.Sid === "DatabaseViaProxy").Resource).toMatch(new RegExp(`:dbuser:prx-[a-z0-9]+/${env.DB_USER}$`));
+    const dbUsers = policy.Statement.find((s: any) => s.Sid === "DatabaseViaProxy").Resource as string[];
+    expect(dbUsers.map((arn) => arn.replace(/^.*:dbuser:prx-[a-z0-9]+\//, ""))).toEqual([env.DB_USER, env.DB_OWNER_USER]);
+    expect(env.DB_USER).toBe("shop_app");
+    expect(env.DB_APP_SECRET_ARN).toMatch(/^arn:aws:secretsmanager:.*aurora-app/);
   });
 
   it("migrations wait for the proxy target (which waits for the writer)", () => {
@@ -76,7 +79,7 @@ describe("compute wiring: dev stack", () => {
     expect(dependsOn(alb, logsPolicy)).toBe(true);
     const fn = apiFn();
     expect(oneOfType("aws:lb/targetGroupAttachment:TargetGroupAttachment").inputs.targetId).toBe(fn.state.arn);
-    expect([...alb.inputs.subnets].sort()).toEqual(subnetIds("public").sort());
+    expect([...alb.inputs.subnets].sort()).toEqual(subnetIds("private").sort());
   });
 
   it("the CDN's static bucket policy waits for that bucket's configuration chain (S3 409s concurrent calls)", () => {
@@ -88,7 +91,7 @@ describe("compute wiring: dev stack", () => {
 
   it("CloudFront sends the same generated origin secret the ALB rule requires", () => {
     const ruleValue = unsecret<any[]>(oneOfType("aws:lb/listenerRule:ListenerRule").inputs.conditions)[0].httpHeader.values[0];
-    const albOrigin = unsecret<any[]>(oneOfType("aws:cloudfront/distribution:Distribution").inputs.origins).find((o) => o.customOriginConfig)!;
+    const albOrigin = unsecret<any[]>(oneOfType("aws:cloudfront/distribution:Distribution").inputs.origins).find((o) => o.vpcOriginConfig)!;
     expect(albOrigin.customHeaders).toEqual([{ name: "x-origin-verify", value: ruleValue }]);
     expect(albOrigin.domainName).toBe(oneOfType("aws:lb/loadBalancer:LoadBalancer").state.dnsName);
     const generated = byName("random:index/randomPassword:RandomPassword", "origin-verify");
@@ -149,8 +152,9 @@ describe("compute wiring: prod stack with provisioned concurrency and a certific
     const listeners = ofType("aws:lb/listener:Listener").map((l) => l.inputs);
     expect(listeners.find((l) => l.port === 443)?.certificateArn).toBe(CERT);
     expect(listeners.find((l) => l.port === 80)?.defaultActions[0].type).toBe("redirect");
-    const albOrigin = unsecret<any[]>(oneOfType("aws:cloudfront/distribution:Distribution").inputs.origins).find((o) => o.customOriginConfig)!;
-    expect(albOrigin.customOriginConfig.originProtocolPolicy).toBe("https-only");
+    const albOrigin = unsecret<any[]>(oneOfType("aws:cloudfront/distribution:Distribution").inputs.origins).find((o) => o.vpcOriginConfig)!;
+    expect(oneOfType("aws:cloudfront/vpcOrigin:VpcOrigin").inputs.vpcOriginEndpointConfig.originProtocolPolicy).toBe("https-only");
+    expect(oneOfType("aws:cloudfront/vpcOrigin:VpcOrigin").inputs.vpcOriginEndpointConfig.arn).toBe(oneOfType("aws:lb/loadBalancer:LoadBalancer").state.arn);
     // TLS to the origin is verified against this name: it must be the configured one, not the ALB's *.elb name.
     expect(albOrigin.domainName).toBe(ALB_NAME);
     expect(oneOfType("aws:lb/loadBalancer:LoadBalancer").inputs.enableDeletionProtection).toBe(true);

@@ -38,7 +38,8 @@ describe("config: defaults (seed values)", () => {
       natGateways: "perAz",
       dbEngineVersion: "17",
       dbMinCapacity: 0.5,
-      dbMaxCapacity: 16,
+      // What the dev peak (50 req/s per front door at 100 ms) needs.
+      dbMaxCapacity: 1,
       // Deployable in a new account: memory (sized from the bench) within its 3008 MB cap, nothing reserved of its 10 executions.
       lambdaMemoryMb: 1769,
       lambdaReservedConcurrency: -1,
@@ -46,14 +47,37 @@ describe("config: defaults (seed values)", () => {
       lambdaProvisionedConcurrencyMax: 0,
       apiStageName: "prod",
       apiGatewayAccountSettings: "manage",
-      apiThrottleRateLimit: 10000,
-      apiThrottleBurstLimit: 5000,
+      apiThrottleRateLimit: 50,
+      apiThrottleBurstLimit: 50,
       cloudfrontPriceClass: "PriceClass_100",
       alarmEmail: undefined,
       certificateArn: undefined,
       albDomainName: undefined,
       tags: { environmentSuffix: "dev", project: "ecommerce-platform", costCenter: "engineering", owner: "platform-team" },
     });
+  });
+
+  it("derives every limit on the path from the peak, per environment type (Little's law)", () => {
+    const dev = parseConfig({ environmentSuffix: "dev" }).capacity;
+    // 2 front doors x 50 req/s x 0.1 s = 10: a new account's whole quota, unreserved.
+    expect(dev).toMatchObject({ peakRequestsPerSecond: 50, concurrency: 10, apiThrottleRateLimit: 50, wafApiRateLimitPer5Min: 15_000, proxyBorrowTimeoutSeconds: 5 });
+    const prod = parseConfig({ environmentSuffix: "prod", environmentType: "prod" });
+    expect(prod.capacity).toMatchObject({ peakRequestsPerSecond: 500, concurrency: 100, apiThrottleRateLimit: 500, wafApiRateLimitPer5Min: 150_000 });
+    expect(prod.lambdaReservedConcurrency).toBe(-1); // reserving stays opt-in (new accounts: quota 10)
+    expect(prod.apiThrottleRateLimit).toBe(500);
+    expect(prod.dbMaxCapacity).toBe(7.5);
+  });
+
+  it("reserved and provisioned concurrency derive only when the stack opts in with `auto`", () => {
+    const c = parse({ environmentType: "prod", lambdaReservedConcurrency: "auto", lambdaProvisionedConcurrency: "auto" });
+    expect(c).toMatchObject({ lambdaReservedConcurrency: 100, lambdaProvisionedConcurrency: 50, lambdaProvisionedConcurrencyMax: 100 });
+  });
+
+  it("refuses limits that disagree with the peak, naming the key", () => {
+    expect(() => parse({ apiThrottleRateLimit: "10000" })).toThrow(/ecommerce-platform:apiThrottleRateLimit .*up to peakRequestsPerSecond \(50\)/);
+    expect(() => parse({ lambdaReservedConcurrency: "5" })).toThrow(/ecommerce-platform:lambdaReservedConcurrency \(5\) cannot serve .* needs 10/);
+    expect(() => parse({ peakRequestsPerSecond: "5000", dbMaxCapacity: "2" })).toThrow(/ecommerce-platform:dbMaxCapacity .*below the 75 ACU/);
+    expect(parse({ peakRequestsPerSecond: "1000", requestDurationMs: "20" }).capacity.concurrency).toBe(40);
   });
 
   it("accepts every documented alternative value", () => {

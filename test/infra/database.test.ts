@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { proxyDbUserArn, type Database, type DatabaseArgs } from "../../infra/database";
+import type { Database, DatabaseArgs } from "../../infra/database";
 import { MOCK_ACCOUNT_ID, MOCK_REGION, dependsOn, installMocks, isSecret, ofType, oneOfType, resolve, settle, unsecret, testTags } from "./harness";
 
 const TAGS = testTags("t1");
@@ -34,14 +34,6 @@ const CLUSTER = "aws:rds/cluster:Cluster";
 const INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
 const sg = (namePart: string) => ofType("aws:ec2/securityGroup:SecurityGroup").find((s) => s.inputs.name.includes(namePart))!;
 
-describe("proxyDbUserArn (pure)", () => {
-  it("builds the rds-db:connect resource from the proxy's resource id", () => {
-    expect(proxyDbUserArn("arn:aws:rds:eu-west-1:123456789012:db-proxy:prx-0abc123", "shop_admin")).toBe(
-      "arn:aws:rds-db:eu-west-1:123456789012:dbuser:prx-0abc123/shop_admin",
-    );
-    expect(() => proxyDbUserArn("arn:aws:rds:eu-west-1:123456789012:cluster:x", "u")).toThrow(/not an RDS Proxy ARN/);
-  });
-});
 
 describe("Database (dev stack)", () => {
   let db: Database;
@@ -117,36 +109,36 @@ describe("Database (dev stack)", () => {
     for (const r of readers) expect(dependsOn(r, writer)).toBe(true);
   });
 
-  it("the master password is generated (never plain config), secret in state, and stored as {username,password} in Secrets Manager under the key", async () => {
+  it("the master password is RDS-managed (generated, rotated, in a secret under the database key); the stack keeps no master password", async () => {
     const c = oneOfType(CLUSTER).inputs;
-    expect(c.manageMasterUserPassword).toBeUndefined();
-    expect(isSecret(c.masterPassword)).toBe(true);
+    expect(c.manageMasterUserPassword).toBe(true);
+    expect(c.masterPassword).toBeUndefined();
+    expect(c.masterUserSecretKmsKeyId).toBe(oneOfType("aws:kms/key:Key").state.arn);
+    expect(await resolve(db.masterSecretArn)).toBe(oneOfType(CLUSTER).state.masterUserSecrets[0].secretArn);
+    expect(ofType("aws:secretsmanager/secret:Secret").map((x) => x.inputs.name)).toEqual(["ecommerce-aurora-app-t1"]);
+  });
+
+  it("the application role's credentials: generated, secret in state, stored as {username: shop_app, password} under the key", async () => {
     const generated = oneOfType("random:index/randomPassword:RandomPassword");
     expect(generated.inputs.length).toBeGreaterThanOrEqual(32);
-    expect(unsecret(c.masterPassword)).toBe(generated.state.result);
-
     const secret = oneOfType("aws:secretsmanager/secret:Secret");
-    expect(secret.inputs.name).toBe("ecommerce-aurora-master-t1");
     expect(secret.inputs.kmsKeyId).toBe(oneOfType("aws:kms/key:Key").state.arn);
     const version = oneOfType("aws:secretsmanager/secretVersion:SecretVersion");
     expect(version.inputs.secretId).toBe(secret.id);
     expect(isSecret(version.inputs.secretString)).toBe(true);
-    const stored = JSON.parse(unsecret(version.inputs.secretString));
-    expect(stored).toMatchObject({ username: "shop_admin", password: generated.state.result });
-    expect(await resolve(db.masterSecretArn)).toBe(secret.state.arn);
+    expect(JSON.parse(unsecret(version.inputs.secretString))).toMatchObject({ username: "shop_app", password: generated.state.result });
+    expect(await resolve(db.appSecretArn)).toBe(secret.state.arn);
   });
 
-  it("RDS Proxy: PostgreSQL, TLS required, IAM auth required over the master secret, in the private subnets", () => {
+  it("RDS Proxy: PostgreSQL, TLS required, one secret per database user, IAM auth required for each, in the private subnets", async () => {
     const proxy = oneOfType("aws:rds/proxy:Proxy");
     expect(proxy.inputs).toMatchObject({ name: "ecommerce-aurora-proxy-t1", engineFamily: "POSTGRESQL", requireTls: true });
     expect(proxy.inputs.vpcSubnetIds).toEqual(PRIVATE_SUBNETS);
     expect(proxy.inputs.vpcSecurityGroupIds).toEqual([sg("proxy").id]);
-    expect(proxy.inputs.auths).toHaveLength(1);
-    expect(proxy.inputs.auths[0]).toMatchObject({
-      authScheme: "SECRETS",
-      iamAuth: "REQUIRED",
-      secretArn: oneOfType("aws:secretsmanager/secret:Secret").state.arn,
-    });
+    expect(proxy.inputs.auths).toEqual([
+      expect.objectContaining({ authScheme: "SECRETS", iamAuth: "REQUIRED", secretArn: await resolve(db.masterSecretArn) }),
+      expect.objectContaining({ authScheme: "SECRETS", iamAuth: "REQUIRED", secretArn: oneOfType("aws:secretsmanager/secret:Secret").state.arn }),
+    ]);
   });
 
   it("the proxy's own role: trusted by rds.amazonaws.com, reads only its secret, decrypts only via Secrets Manager", () => {
@@ -159,7 +151,11 @@ describe("Database (dev stack)", () => {
 
     const policy = JSON.parse(oneOfType("aws:iam/rolePolicy:RolePolicy").inputs.policy);
     expect(policy.Statement).toEqual([
-      expect.objectContaining({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: oneOfType("aws:secretsmanager/secret:Secret").state.arn }),
+      expect.objectContaining({
+        Effect: "Allow",
+        Action: "secretsmanager:GetSecretValue",
+        Resource: [oneOfType(CLUSTER).state.masterUserSecrets[0].secretArn, oneOfType("aws:secretsmanager/secret:Secret").state.arn],
+      }),
       expect.objectContaining({
         Effect: "Allow",
         Action: "kms:Decrypt",
@@ -224,10 +220,16 @@ describe("Database (dev stack)", () => {
     expect(ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => r.inputs.securityGroupId === sg("aurora").id)).toEqual([]);
   });
 
-  it("exports what the API function needs: endpoints, database user and the rds-db:connect ARN", async () => {
+  it("the proxy's borrow timeout is below the function's 30 s timeout", () => {
+    const pool = oneOfType("aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup").inputs.connectionPoolConfig;
+    expect(pool.connectionBorrowTimeout).toBeLessThan(30);
+    expect(pool.maxConnectionsPercent).toBeLessThanOrEqual(90);
+  });
+
+  it("exports what the API function needs: endpoints, the application role, the owner and the role's secret", async () => {
     expect(await resolve(db.databaseName)).toBe("shop");
-    expect(await resolve(db.databaseUser)).toBe("shop_admin");
-    expect(await resolve(db.proxyDbUserArn)).toBe(`arn:aws:rds-db:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:dbuser:prx-0123456789abcdef0/shop_admin`);
+    expect(await resolve(db.databaseUser)).toBe("shop_app");
+    expect(await resolve(db.databaseOwnerUser)).toBe("shop_admin");
     expect(await resolve(db.clusterEndpoint)).toBe(oneOfType(CLUSTER).state.endpoint);
     expect(await resolve(db.readerEndpoint)).toBe(oneOfType(CLUSTER).state.readerEndpoint);
     expect(await resolve(db.proxySecurityGroupId)).toBe(sg("proxy").id);
@@ -235,8 +237,9 @@ describe("Database (dev stack)", () => {
 });
 
 describe("Database (prod stack, dbPassword from secret config)", () => {
+  let db: Database;
   beforeAll(async () => {
-    await build({ isProd: true, masterPassword: pulumi.secret("Configured-Passw0rd"), engineVersion: "16.6", minCapacity: 1, maxCapacity: 64 });
+    db = await build({ isProd: true, masterPassword: pulumi.secret("Configured-Passw0rd"), engineVersion: "16.6", minCapacity: 1, maxCapacity: 64 });
   });
 
   it("prod: deletion protection on and a final snapshot taken", () => {
@@ -248,12 +251,15 @@ describe("Database (prod stack, dbPassword from secret config)", () => {
     expect(c.serverlessv2ScalingConfiguration).toEqual({ minCapacity: 1, maxCapacity: 64 });
   });
 
-  it("the configured secret password overrides the generated one, and stays secret", () => {
-    expect(ofType("random:index/randomPassword:RandomPassword")).toHaveLength(0);
+  it("the configured secret password replaces RDS management, stays secret, and the proxy reads it from the stack's master secret", async () => {
     const c = oneOfType(CLUSTER).inputs;
+    expect(c.manageMasterUserPassword).toBeUndefined();
     expect(isSecret(c.masterPassword)).toBe(true);
     expect(unsecret(c.masterPassword)).toBe("Configured-Passw0rd");
-    const stored = JSON.parse(unsecret(oneOfType("aws:secretsmanager/secretVersion:SecretVersion").inputs.secretString));
-    expect(stored.password).toBe("Configured-Passw0rd");
+    const master = ofType("aws:secretsmanager/secret:Secret").find((x) => x.inputs.name === "ecommerce-aurora-master-t1")!;
+    const version = ofType("aws:secretsmanager/secretVersion:SecretVersion").find((v) => v.inputs.secretId === master.id)!;
+    expect(JSON.parse(unsecret(version.inputs.secretString))).toMatchObject({ username: "shop_admin", password: "Configured-Passw0rd" });
+    expect(await resolve(db.masterSecretArn)).toBe(master.state.arn);
+    expect(oneOfType("aws:rds/proxy:Proxy").inputs.auths.map((a: any) => a.secretArn)).toContain(master.state.arn);
   });
 });

@@ -123,6 +123,10 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
         readerEndpoint: `${physical}.cluster-ro-abc.${MOCK_REGION}.rds.amazonaws.com`,
         clusterResourceId: "cluster-ABCDEFGHIJKL",
         port: 5432,
+        // RDS creates the master user's secret itself when it manages the password.
+        masterUserSecrets: inputs.manageMasterUserPassword
+          ? [{ secretArn: `arn:aws:secretsmanager:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:secret:rds!cluster-0a1b2c3d-AbCdEf`, kmsKeyId: inputs.masterUserSecretKmsKeyId, secretStatus: "active" }]
+          : [],
       };
     case "aws:rds/proxy:Proxy":
       return { ...base, arn: `arn:aws:rds:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:db-proxy:prx-0123456789abcdef0`, endpoint: `${physical}.proxy-abc.${MOCK_REGION}.rds.amazonaws.com` };
@@ -141,6 +145,9 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
     case "aws:cloudfront/function:Function":
       // CloudFront is global: its ARNs carry no region.
       return { ...base, arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:function/${physical}`, etag: "ETVPDKIKX0DER", liveStageEtag: "ETVPDKIKX0DER", status: "UNASSOCIATED" };
+    case "aws:cloudfront/vpcOrigin:VpcOrigin":
+      // CloudFront is global: no region in the ARN; ids look like vo_<22 chars>.
+      return { ...base, arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:vpcorigin/vo_0a1b2c3d4e5f6a7b8c9d0e` };
     case "aws:cloudfront/distribution:Distribution":
       return { ...base, domainName: "d111111abcdef8.cloudfront.net", hostedZoneId: "Z2FDTNDATAQYW2" };
     case "aws:dynamodb/table:Table":
@@ -148,7 +155,10 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
     case "aws:secretsmanager/secret:Secret":
       return { ...base, arn: `arn:aws:secretsmanager:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:secret:${physical}-AbCdEf` };
     case "aws:cloudwatch/logGroup:LogGroup":
-      return { ...base, arn: `arn:aws:logs:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:log-group:${physical}` };
+      return { ...base, arn: `arn:aws:logs:${inputs.region ?? MOCK_REGION}:${MOCK_ACCOUNT_ID}:log-group:${physical}` };
+    case "aws:wafv2/webAcl:WebAcl":
+      // CLOUDFRONT-scope ACLs are "global" in their ARN, REGIONAL ones "regional".
+      return { ...base, arn: `arn:aws:wafv2:${inputs.region ?? MOCK_REGION}:${MOCK_ACCOUNT_ID}:${inputs.scope === "CLOUDFRONT" ? "global" : "regional"}/webacl/${physical}/0a1b2c3d`, capacity: 900 };
     case "aws:sns/topic:Topic":
       return { ...base, arn: `arn:aws:sns:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:${physical}` };
     case "aws:ec2/eip:Eip":

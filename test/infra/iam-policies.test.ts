@@ -43,7 +43,7 @@ describe("proxyDbUserArn", () => {
 });
 
 describe("apiFunctionPolicy", () => {
-  const policy = apiFunctionPolicy({ tableArns: TABLES, dbUserArn: DB_USER_ARN, secretArns: SECRETS });
+  const policy = apiFunctionPolicy({ tableArns: TABLES, dbUserArns: [DB_USER_ARN], secretArns: SECRETS });
 
   it("allows only the single-item DynamoDB actions the API calls, on exactly the two tables (no Query, Scan, batch or table admin)", () => {
     const tables = policy.Statement.find((s) => s.Sid === "Tables")!;
@@ -71,15 +71,15 @@ describe("apiFunctionPolicy", () => {
 
   it("adds kms:Decrypt only for given customer-managed keys, and only via Secrets Manager", () => {
     expect(policy.Statement.some((s) => [s.Action].flat().includes("kms:Decrypt"))).toBe(false);
-    const withKms = apiFunctionPolicy({ tableArns: TABLES, dbUserArn: DB_USER_ARN, secretArns: SECRETS, kmsKeyArns: ["arn:aws:kms:eu-west-1:123456789012:key/k"] });
+    const withKms = apiFunctionPolicy({ tableArns: TABLES, dbUserArns: [DB_USER_ARN], secretArns: SECRETS, kmsKeyArns: ["arn:aws:kms:eu-west-1:123456789012:key/k"] });
     const kms = withKms.Statement.find((s) => s.Sid === "DecryptSecrets")!;
     expect(kms).toMatchObject({ Action: "kms:Decrypt", Resource: ["arn:aws:kms:eu-west-1:123456789012:key/k"] });
     expect(kms.Condition).toEqual({ StringEquals: { "kms:ViaService": ["secretsmanager.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com"] } });
   });
 
   it("refuses to build a policy without tables or secrets", () => {
-    expect(() => apiFunctionPolicy({ tableArns: [], dbUserArn: DB_USER_ARN, secretArns: SECRETS })).toThrow(/tableArns/);
-    expect(() => apiFunctionPolicy({ tableArns: TABLES, dbUserArn: DB_USER_ARN, secretArns: [] })).toThrow(/secretArns/);
+    expect(() => apiFunctionPolicy({ tableArns: [], dbUserArns: [DB_USER_ARN], secretArns: SECRETS })).toThrow(/tableArns/);
+    expect(() => apiFunctionPolicy({ tableArns: TABLES, dbUserArns: [DB_USER_ARN], secretArns: [] })).toThrow(/secretArns/);
   });
 });
 

@@ -16,7 +16,7 @@ async function build(overrides: Partial<LoadBalancerArgs> = {}): Promise<LoadBal
     tags: TAGS,
     vpcId: "vpc-123",
     vpcCidr: "10.0.0.0/16",
-    publicSubnetIds: ["subnet-p1", "subnet-p2", "subnet-p3"],
+    subnetIds: ["subnet-p1", "subnet-p2", "subnet-p3"],
     logsBucketName: "ecommerce-logs-t1",
     functionName: "ecommerce-api-t1",
     targetArn: FN_ARN,
@@ -38,29 +38,25 @@ describe("LoadBalancer without a certificate", () => {
 
   it("ALB is internet-facing in the public subnets, drops invalid header fields and logs to the logs bucket under alb/", () => {
     const alb = oneOfType("aws:lb/loadBalancer:LoadBalancer").inputs;
-    expect(alb).toMatchObject({ name: "ecommerce-alb-t1", loadBalancerType: "application", internal: false, dropInvalidHeaderFields: true });
+    expect(alb).toMatchObject({ name: "ecommerce-alb-t1", loadBalancerType: "application", internal: true, dropInvalidHeaderFields: true });
     expect(alb.subnets).toEqual(["subnet-p1", "subnet-p2", "subnet-p3"]);
     expect(alb.accessLogs).toEqual({ bucket: "ecommerce-logs-t1", prefix: "alb", enabled: true });
     expect(alb.securityGroups).toEqual(["web-sg-id"]);
     expect(alb.name.length).toBeLessThanOrEqual(32);
   });
 
-  it("security group admits port 80 from 0.0.0.0/0 and ::/0 only, and egresses only to the VPC", () => {
+  it("is internal: the security group admits port 80 from the VPC only (CloudFront's VPC origin), nothing from the internet, and egresses only to the VPC", () => {
     const ingress = ofType(INGRESS).map((r) => r.inputs);
-    expect(ingress).toHaveLength(2);
-    expect(ingress.map((r) => [r.fromPort, r.toPort, r.ipProtocol, r.cidrIpv4 ?? r.cidrIpv6]).sort()).toEqual([
-      [80, 80, "tcp", "0.0.0.0/0"],
-      [80, 80, "tcp", "::/0"],
-    ]);
+    expect(ingress.map((r) => [r.fromPort, r.toPort, r.ipProtocol, r.cidrIpv4 ?? r.cidrIpv6])).toEqual([[80, 80, "tcp", "10.0.0.0/16"]]);
     const egress = oneOfType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").inputs;
     expect(egress).toMatchObject({ securityGroupId: "web-sg-id", cidrIpv4: "10.0.0.0/16" });
     expect(oneOfType("aws:ec2/securityGroup:SecurityGroup").inputs.egress).toBeUndefined();
   });
 
-  it("lambda target group has multi-value headers and health checks /health every 5 s with a 2 s timeout expecting 200", () => {
+  it("lambda target group has multi-value headers and health checks the liveness route /health/live (no database round trip) every 5 s with a 2 s timeout expecting 200", () => {
     const tg = oneOfType("aws:lb/targetGroup:TargetGroup").inputs;
     expect(tg).toMatchObject({ name: "ecommerce-api-t1", targetType: "lambda", lambdaMultiValueHeadersEnabled: true });
-    expect(tg.healthCheck).toMatchObject({ enabled: true, path: "/health", interval: 5, timeout: 2, matcher: "200" });
+    expect(tg.healthCheck).toMatchObject({ enabled: true, path: "/health/live", interval: 5, timeout: 2, matcher: "200" });
     expect(tg.healthCheck.interval).toBeGreaterThan(tg.healthCheck.timeout);
   });
 
@@ -110,9 +106,9 @@ describe("LoadBalancer with a certificate and provisioned concurrency", () => {
     await build({ certificateArn: CERT, functionQualifier: "live", targetArn: `${FN_ARN}:live`, deletionProtection: true });
   });
 
-  it("opens 443 too, serves TLS 1.3/1.2 with the certificate, and redirects 80 to 443", () => {
+  it("admits 443 only (from the VPC), serves TLS 1.3/1.2 with the certificate, and redirects 80 to 443", () => {
     const ports = ofType(INGRESS).map((r) => r.inputs.fromPort).sort();
-    expect(ports).toEqual([443, 443, 80, 80]);
+    expect(ports).toEqual([443]);
     const listeners = ofType(LISTENER).map((r) => r.inputs);
     const http = listeners.find((l) => l.port === 80)!;
     const https = listeners.find((l) => l.port === 443)!;

@@ -158,11 +158,18 @@ describe("Monitoring in the whole program", () => {
     expect(tables).toHaveLength(2);
     const distribution = oneOfType("aws:cloudfront/distribution:Distribution");
     expect(rowsOf("AWS/CloudFront", "5xxErrorRate")).toEqual([["DistributionId", distribution.id, "Region", "Global"]]);
+    // WAF allowed/blocked counts of both web ACLs: CloudFront's without a Region dimension, the API's with it.
+    const acls = ofType("aws:wafv2/webAcl:WebAcl");
+    expect(rowsOf("AWS/WAFV2", "BlockedRequests")).toEqual([
+      ["WebACL", acls.find((a) => a.inputs.scope === "CLOUDFRONT")!.inputs.name, "Rule", "ALL"],
+      ["WebACL", acls.find((a) => a.inputs.scope === "REGIONAL")!.inputs.name, "Region", MOCK_REGION, "Rule", "ALL"],
+    ]);
+    expect(rowsOf("AWS/WAFV2", "AllowedRequests")).toHaveLength(2);
   });
 
   it("points the alarms at the same resources, sizes the connections alarm from dbMaxCapacity, and mails the configured address", () => {
     const byKey: Record<string, any> = Object.fromEntries(ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => [a.inputs.name.replace(/^ecommerce-|-wire2$/g, ""), a.inputs]));
-    expect(Object.keys(byKey).sort()).toEqual(["alb-unhealthy-hosts", "api-5xx", "db-connections", "lambda-errors", "lambda-throttles"]);
+    expect(Object.keys(byKey).sort()).toEqual(["alb-unhealthy-hosts", "api-5xx", "api-waf-blocked-surge", "db-connections", "lambda-errors", "lambda-throttles"]);
     expect(byKey["db-connections"].dimensions).toEqual({ DBClusterIdentifier: oneOfType("aws:rds/cluster:Cluster").inputs.clusterIdentifier });
     expect(byKey["db-connections"].threshold).toBe(1441); // 80% of LEAST(8 ACU x 2 GiB / 9531392, 5000) = 1802
     const topic = registered.find((r) => r.type === "aws:sns/topic:Topic" && r.inputs.name === "ecommerce-alarms-wire2")!;

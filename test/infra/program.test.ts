@@ -124,7 +124,9 @@ const EXPECTED_TYPES = new Set([
   // components
   "shop:network:Network", "shop:database:Database", "shop:tables:Tables", "shop:buckets:Buckets", "shop:secrets:Secrets",
   "shop:compute:ApiFunction", "shop:compute:LoadBalancer", "shop:compute:RestApi", "shop:compute:Cdn",
-  "shop:edge:EdgeGuard", "shop:monitoring:Monitoring", "shop:web:StaticSite",
+  "shop:edge:EdgeGuard", "shop:edge:Waf", "shop:monitoring:Monitoring", "shop:web:StaticSite",
+  // WAF (web ACLs on both doors, their logging)
+  "aws:cloudfront/vpcOrigin:VpcOrigin", "aws:wafv2/webAcl:WebAcl", "aws:wafv2/webAclAssociation:WebAclAssociation", "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
   // network
   "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/eip:Eip",
   "aws:ec2/natGateway:NatGateway", "aws:ec2/routeTable:RouteTable", "aws:ec2/route:Route",
@@ -309,7 +311,9 @@ describe("program: dev stack", () => {
       `${MOCK_REGION} /aws/rds/proxy/ecommerce-aurora-proxy-dev42`,
       `${MOCK_REGION} /aws/vpc/ecommerce-vpc-flow-logs-dev42`,
       `${MOCK_REGION} API-Gateway-Execution-Logs_${oneOfType("aws:apigateway/restApi:RestApi").id}/prod`,
+      `${MOCK_REGION} aws-waf-logs-ecommerce-api-waf-dev42`,
       `us-east-1 /aws/lambda/us-east-1.${edgeName}`,
+      `us-east-1 aws-waf-logs-ecommerce-edge-waf-dev42`,
     ]);
     for (const group of groups) {
       const region = group.inputs.region ?? MOCK_REGION;
@@ -327,13 +331,12 @@ describe("program: dev stack", () => {
     for (const i of ofType("aws:rds/clusterInstance:ClusterInstance")) expect(i.inputs.publiclyAccessible).toBe(false);
     const blocked = new Set(ofType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").map((p) => p.inputs.bucket));
     for (const b of ofType("aws:s3/bucket:Bucket")) expect(blocked.has(b.id), b.inputs.bucket).toBe(true);
-    // Only the load balancer's security group may accept traffic from the internet.
+    // Nothing accepts traffic from the internet: the ALB is internal, behind CloudFront's VPC origin.
     const openIngress = ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter(
       (r) => r.inputs.cidrIpv4 === "0.0.0.0/0" || r.inputs.cidrIpv6 === "::/0",
     );
-    const albSgIds = new Set<string>(oneOfType("aws:lb/loadBalancer:LoadBalancer").inputs.securityGroups);
-    expect(openIngress.length).toBeGreaterThan(0);
-    for (const r of openIngress) expect(albSgIds.has(r.inputs.securityGroupId), r.name).toBe(true);
+    expect(openIngress).toEqual([]);
+    expect(oneOfType("aws:lb/loadBalancer:LoadBalancer").inputs.internal).toBe(true);
     for (const sg of ofType("aws:ec2/securityGroup:SecurityGroup")) expect(sg.inputs.ingress ?? [], sg.name).toEqual([]);
   });
 });
@@ -379,13 +382,13 @@ describe("program: prod stack (provisioned concurrency, alarm e-mail, ALB certif
     for (const s of ofType("aws:secretsmanager/secret:Secret")) expect(s.inputs.recoveryWindowInDays).toBeGreaterThanOrEqual(7);
   });
 
-  it("prod data stores survive a destroy: Pulumi retains Aurora (cluster, instances, key, log, secret), the tables and the buckets", () => {
+  it("prod data stores survive a destroy: Pulumi retains Aurora (cluster, instances, key, log, the application role's secret; RDS keeps the master's), the tables and the buckets", () => {
     const kept = [
       ...ofType("aws:rds/cluster:Cluster"),
       ...ofType("aws:rds/clusterInstance:ClusterInstance"),
       ...ofType("aws:kms/key:Key").filter((k) => k.state.arn === oneOfType("aws:rds/cluster:Cluster").inputs.kmsKeyId),
       ...ofType("aws:cloudwatch/logGroup:LogGroup").filter((g) => g.inputs.name.startsWith("/aws/rds/cluster/")),
-      ...ofType("aws:secretsmanager/secret:Secret").filter((s) => s.inputs.name.includes("aurora-master")),
+      ...ofType("aws:secretsmanager/secret:Secret").filter((s) => s.inputs.name.includes("aurora-app")),
       ...ofType("aws:dynamodb/table:Table"),
       ...ofType("aws:s3/bucket:Bucket"),
     ];

@@ -99,6 +99,54 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    // The application role: DML on the tables the API uses, no DDL, no other schema or database.
+    // The owner's default privileges make what later migrations create usable by it (functions:
+    // EXECUTE; sequences: USAGE, SELECT; tables: SELECT, INSERT, UPDATE); a later migration grants
+    // anything beyond that (e.g. DELETE) or revokes from an owner-only table (docs/infra.md).
+    id: "0003_application_role",
+    sql: `
+      DO $$
+      BEGIN
+        CREATE ROLE shop_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT;
+      EXCEPTION
+        -- Roles are cluster-wide: another database's migration (or an earlier attempt) made it.
+        WHEN duplicate_object OR unique_violation THEN
+          ALTER ROLE shop_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT;
+      END
+      $$;
+
+      -- This database: connect, but no temporary tables; everyone else's PUBLIC rights go too.
+      DO $$
+      DECLARE other record;
+      BEGIN
+        EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database());
+        EXECUTE format('GRANT CONNECT ON DATABASE %I TO shop_app', current_database());
+        -- Other databases: PUBLIC may connect by default. Revoke where the owner may (locally every
+        -- one; on Aurora those the master user owns); the rest grant shop_app nothing but CONNECT.
+        FOR other IN
+          SELECT datname FROM pg_database
+          WHERE datname <> current_database() AND datallowconn AND pg_has_role(current_user, datdba, 'USAGE')
+        LOOP
+          EXECUTE format('REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC', other.datname);
+        END LOOP;
+      END
+      $$;
+
+      -- Schema: use, never create (PostgreSQL 15+ already withholds CREATE from PUBLIC; 16 and 17 run here).
+      REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+      GRANT USAGE ON SCHEMA public TO shop_app;
+
+      GRANT SELECT, INSERT, UPDATE ON products TO shop_app;
+      GRANT SELECT, INSERT ON orders, order_lines, cart_checkouts TO shop_app;
+      GRANT SELECT, INSERT, UPDATE ON idempotency_records TO shop_app;
+      -- schema_migrations stays the owner's.
+
+      ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT EXECUTE ON FUNCTIONS TO shop_app;
+      ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO shop_app;
+      ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE ON TABLES TO shop_app;
+    `,
+  },
+  {
     id: "0004_checkout_function",
     sql: `
       -- Sets lock_timeout for the next lock wait of this transaction: the

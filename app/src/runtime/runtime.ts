@@ -6,7 +6,9 @@ import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AppConfig } from "../config";
 import type { AppDeps, AppLogger, AppMetrics } from "../app";
-import { createDatabase, type Database } from "../db/pool";
+import { runMigrations, type MigrationResult } from "../db/migrations";
+import { createDatabase, createPool, type Database } from "../db/pool";
+import { setAppRolePassword } from "../db/roles";
 import { createDocumentClient } from "./dynamo";
 import { resolveSecret } from "./secrets";
 
@@ -26,10 +28,7 @@ export interface RuntimeHooks {
 
 export async function createRuntime(config: AppConfig, hooks: RuntimeHooks = {}): Promise<Runtime> {
   const instrument = hooks.instrument ?? (<T>(client: T) => client);
-  // Loaded only when a secret lives in Secrets Manager (AWS mode).
-  let secretsClient: SecretsManagerClient | undefined;
-  const secrets = async () =>
-    (secretsClient ??= instrument(new (await import("@aws-sdk/client-secrets-manager")).SecretsManagerClient({ region: config.region })));
+  const { secrets, destroy: destroySecrets } = secretsClientFor(config, instrument);
   const [sessionSigningKey, adminToken] = await Promise.all([
     resolveSecret(config.sessionSigningKey, secrets, "session signing key"),
     resolveSecret(config.adminToken, secrets, "admin token"),
@@ -60,9 +59,38 @@ export async function createRuntime(config: AppConfig, hooks: RuntimeHooks = {})
     async close() {
       doc.destroy();
       await database.end();
-      secretsClient?.destroy();
+      destroySecrets();
     },
   };
+}
+
+/** A Secrets Manager client created on first use (only AWS mode keeps secrets there). */
+function secretsClientFor(config: AppConfig, instrument: <T>(client: T) => T) {
+  let client: SecretsManagerClient | undefined;
+  return {
+    secrets: async () => (client ??= instrument(new (await import("@aws-sdk/client-secrets-manager")).SecretsManagerClient({ region: config.region }))),
+    destroy: () => client?.destroy(),
+  };
+}
+
+/**
+ * The deploy-time migration: connects as the schema owner (not the application role the pools use),
+ * applies pending migrations, then sets the application role's password from the deployment's
+ * credentials, so RDS Proxy's secret for that role and the role agree after every deploy.
+ */
+export async function migrateAsOwner(config: AppConfig, hooks: Pick<RuntimeHooks, "instrument"> = {}): Promise<MigrationResult> {
+  const { secrets, destroy } = secretsClientFor(config, hooks.instrument ?? (<T>(client: T) => client));
+  const owner = createPool(config.db.owner, { max: 1 });
+  try {
+    const result = await runMigrations(owner);
+    if (config.db.appRolePassword) {
+      await setAppRolePassword(owner, await resolveSecret(config.db.appRolePassword, secrets, "application role credentials"));
+    }
+    return result;
+  } finally {
+    await owner.end().catch(() => {});
+    destroy();
+  }
 }
 
 /**

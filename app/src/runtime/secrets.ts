@@ -8,5 +8,13 @@ export async function resolveSecret(source: SecretSource, client: () => Promise<
   const result = await (await client()).send(new GetSecretValueCommand({ SecretId: source.arn }));
   const value = result.SecretString?.trim();
   if (!value) throw new Error(`secret ${name} (${source.arn}) has no string value`);
-  return value;
+  if (source.jsonKey === undefined) return value;
+  let field: unknown;
+  try {
+    field = (JSON.parse(value) as Record<string, unknown>)[source.jsonKey];
+  } catch {
+    throw new Error(`secret ${name} (${source.arn}) is not a JSON object`);
+  }
+  if (typeof field !== "string" || field === "") throw new Error(`secret ${name} (${source.arn}) has no string "${source.jsonKey}"`);
+  return field;
 }

@@ -9,6 +9,8 @@ import path from "node:path";
 import { createApp, type AppDeps } from "../../../app/src/app";
 import { createDatabase, type Database } from "../../../app/src/db/pool";
 import { runMigrations } from "../../../app/src/db/migrations";
+import { APP_ROLE, setAppRolePassword } from "../../../app/src/db/roles";
+import pg from "pg";
 import { createDocumentClient } from "../../../app/src/runtime/dynamo";
 import { createTables, startDynalite, startPostgres, type LocalDynamo, type LocalPostgres } from "../../../scripts/local/stores";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -17,6 +19,7 @@ import { freePort } from "./ports";
 
 export const SIGNING_KEY = "test-signing-key-0123456789abcdef";
 export const ADMIN_TOKEN = "test-admin-token";
+export const APP_ROLE_PASSWORD = "test-app-role-password-0123456789";
 export const TABLES = { sessions: "ecommerce-sessions-test", cache: "ecommerce-cache-test" };
 
 export interface TestStack {
@@ -47,8 +50,16 @@ export async function startStack(overrides: Partial<AppDeps> = {}, options: Stac
     startDynalite({ port: await freePort(8000, 8009), dataPath: options.restartable ? path.join(base, "dynamo") : undefined }),
   );
   await createTables(dynamo.endpoint, TABLES);
-  const database = createDatabase({ kind: "url", url: postgres.url() }, { kind: "url", url: postgres.url() }, { max: 20, queryTimeoutMs: options.queryTimeoutMs });
-  await runMigrations(database.writer);
+  // As in AWS: the owner migrates, the app runs as the application role.
+  const owner = new pg.Pool({ connectionString: postgres.url(), max: 1 });
+  try {
+    await runMigrations(owner);
+    await setAppRolePassword(owner, APP_ROLE_PASSWORD);
+  } finally {
+    await owner.end();
+  }
+  const appUrl = postgres.urlAs(APP_ROLE, APP_ROLE_PASSWORD);
+  const database = createDatabase({ kind: "url", url: appUrl }, { kind: "url", url: appUrl }, { max: 20, queryTimeoutMs: options.queryTimeoutMs });
   const doc = createDocumentClient({ region: "us-east-1", endpoint: dynamo.endpoint });
   const deps: AppDeps = {
     db: database,
