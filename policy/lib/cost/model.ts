@@ -349,7 +349,7 @@ function peakOf(b: Builder): Estimate["peak"] {
   const byThrottle = b.apiShare > 0 ? throttle / b.apiShare : Infinity;
   const basis = `${concurrency} concurrent executions / ${b.a.durationMs} ms per request (Little's law) = ${round(byConcurrency)} req/s`;
   return byThrottle < byConcurrency
-    ? { requestsPerSecond: byThrottle, basis: `API Gateway throttle ${throttle} req/s for the ${b.apiShare * 100}% API-client share (below ${basis})` }
+    ? { requestsPerSecond: byThrottle, basis: `API Gateway throttle ${throttle} req/s for the ${round(b.apiShare * 100)}% API-client share (below ${basis})` }
     : { requestsPerSecond: byConcurrency, basis };
 }
 
