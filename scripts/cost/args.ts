@@ -1,14 +1,11 @@
+import { parseProgramFlags, type ProgramFlags } from "../preflight/args";
+
 /** Command line of `npm run cost`. */
-export interface CostArgs {
-  programDir: string;
-  stack: string;
-  config: Record<string, string>;
+export interface CostArgs extends ProgramFlags {
   /** The average load to price; default: a share of the stack's peak (docs/cost.md). */
   requestsPerMonth?: number;
   durationMs?: number;
   priceFiles: string[];
-  json: boolean;
-  help: boolean;
 }
 
 export const USAGE = `Usage: npm run cost -- [--stack <name>] [--config key=value ...] [--requests-per-month N] [--duration-ms MS] [--prices FILE ...] [--json]
@@ -24,55 +21,28 @@ mix in docs/cost.md, and the monthly cost at the stack's peak and at an average 
   --prices FILE            a price table in the format of policy/lib/cost/prices/<region>.json; replaces that region's table
   --json                   print the result as JSON`;
 
-function positive(flag: string, v: string): number {
+/** A number >= 0 (or > 0 with `above: true`); `_` may group digits. */
+function amount(flag: string, v: string, { above = false } = {}): number {
   const n = Number(v.replace(/_/g, ""));
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${flag} must be a number >= 0, got "${v}"`);
+  if (!Number.isFinite(n) || n < 0 || (above && n === 0)) throw new Error(`${flag} must be a number ${above ? ">" : ">="} 0, got "${v}"`);
   return n;
 }
 
 export function parseCostArgs(argv: readonly string[]): CostArgs {
   const out: CostArgs = { programDir: ".", stack: "dev", config: {}, priceFiles: [], json: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    switch (a) {
-      case "--program":
-        out.programDir = value();
-        break;
-      case "--stack":
-        out.stack = value();
-        break;
-      case "--config": {
-        const kv = value();
-        const eq = kv.indexOf("=");
-        if (eq <= 0) throw new Error(`--config expects key=value, got "${kv}"`);
-        out.config[kv.slice(0, eq)] = kv.slice(eq + 1);
-        break;
-      }
+  return parseProgramFlags(argv, out, (flag, value) => {
+    switch (flag) {
       case "--requests-per-month":
-        out.requestsPerMonth = positive(a, value());
-        break;
+        out.requestsPerMonth = amount(flag, value());
+        return true;
       case "--duration-ms":
-        out.durationMs = positive(a, value());
-        if (out.durationMs === 0) throw new Error("--duration-ms must be > 0");
-        break;
+        out.durationMs = amount(flag, value(), { above: true });
+        return true;
       case "--prices":
         out.priceFiles.push(value());
-        break;
-      case "--json":
-        out.json = true;
-        break;
-      case "-h":
-      case "--help":
-        out.help = true;
-        break;
+        return true;
       default:
-        throw new Error(`unknown argument "${a}"`);
+        return false;
     }
-  }
-  return out;
+  });
 }

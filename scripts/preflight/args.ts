@@ -1,11 +1,6 @@
 /** Command line of `npm run preflight`. */
-export interface CliArgs {
-  programDir: string;
-  stack: string;
-  config: Record<string, string>;
-  json: boolean;
+export interface CliArgs extends ProgramFlags {
   policyConfigFile?: string;
-  help: boolean;
 }
 
 export const USAGE = `Usage: npm run preflight -- [--program <dir>] [--stack <name>] [--config key=value ...] [--policy-config <file>] [--json]
@@ -18,8 +13,20 @@ on every resource and exits 1 on any mandatory violation (2 if the program or ar
   --policy-config <file> policy pack config (waivers, enforcement levels); default policy/config/<project>.<stack>.json
   --json                 print the result as JSON`;
 
-export function parseArgs(argv: readonly string[]): CliArgs {
-  const out: CliArgs = { programDir: ".", stack: "dev", config: {}, json: false, help: false };
+/** The flags every offline command over a program shares. */
+export interface ProgramFlags {
+  programDir: string;
+  stack: string;
+  config: Record<string, string>;
+  json: boolean;
+  help: boolean;
+}
+
+/**
+ * Reads --program, --stack, --config (repeatable), --json and --help into `out`; any other flag
+ * goes to `other` with a reader for its value, which returns false for a flag it does not know.
+ */
+export function parseProgramFlags<T extends ProgramFlags>(argv: readonly string[], out: T, other: (flag: string, value: () => string) => boolean = () => false): T {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -41,9 +48,6 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         out.config[kv.slice(0, eq)] = kv.slice(eq + 1);
         break;
       }
-      case "--policy-config":
-        out.policyConfigFile = value();
-        break;
       case "--json":
         out.json = true;
         break;
@@ -52,8 +56,17 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         out.help = true;
         break;
       default:
-        throw new Error(`unknown argument "${a}"`);
+        if (!other(a, value)) throw new Error(`unknown argument "${a}"`);
     }
   }
   return out;
+}
+
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const out: CliArgs = { programDir: ".", stack: "dev", config: {}, json: false, help: false };
+  return parseProgramFlags(argv, out, (flag, value) => {
+    if (flag !== "--policy-config") return false;
+    out.policyConfigFile = value();
+    return true;
+  });
 }

@@ -70,7 +70,10 @@ describe("the CLI", () => {
       json: true,
       help: false,
     });
-    expect(() => parseCostArgs(["--duration-ms", "0"])).toThrow("--duration-ms must be > 0");
+    // One message per flag, whatever is wrong with the value.
+    expect(() => parseCostArgs(["--duration-ms", "0"])).toThrow('--duration-ms must be a number > 0, got "0"');
+    expect(() => parseCostArgs(["--duration-ms", "abc"])).toThrow('--duration-ms must be a number > 0, got "abc"');
+    expect(() => parseCostArgs(["--requests-per-month", "-1"])).toThrow('--requests-per-month must be a number >= 0, got "-1"');
     expect(() => parseCostArgs(["--config", "novalue"])).toThrow('--config expects key=value, got "novalue"');
     expect(() => parseCostArgs(["--prices"])).toThrow("--prices needs a value");
     expect(() => parseCostArgs(["--budget"])).toThrow('unknown argument "--budget"');
