@@ -6,7 +6,7 @@
  * The program's own copy of @pulumi/pulumi is used (resolved from its directory), so a
  * program with its own node_modules runs against the SDK it was written for.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -98,7 +98,7 @@ export function readProjectConfig(programDir: string, project: string): Record<s
 export function readStackConfig(programDir: string, project: string, stack: string): { config: Record<string, string>; skippedSecrets: string[] } {
   const config: Record<string, string> = readProjectConfig(programDir, project);
   const skippedSecrets: string[] = [];
-  const file = [`Pulumi.${stack}.yaml`, `Pulumi.${stack}.yml`].map((f) => path.join(programDir, f)).find((f) => existsSync(f));
+  const file = stackConfigFile(programDir, stack);
   if (!file) return { config, skippedSecrets };
   const doc = (parseYaml(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
   for (const [rawKey, value] of Object.entries(doc.config ?? {})) {
@@ -110,6 +110,17 @@ export function readStackConfig(programDir: string, project: string, stack: stri
     config[key] = typeof value === "string" ? value : JSON.stringify(value);
   }
   return { config, skippedSecrets };
+}
+
+function stackConfigFile(programDir: string, stack: string): string | undefined {
+  return [`Pulumi.${stack}.yaml`, `Pulumi.${stack}.yml`].map((f) => path.join(programDir, f)).find((f) => existsSync(f));
+}
+
+function missingStackNote(programDir: string, stack: string): string {
+  const stacks = readdirSync(programDir)
+    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+    .filter((s): s is string => !!s);
+  return `(no Pulumi.${stack}.yaml in ${programDir}: stack "${stack}" has only --config and the project's defaults; stacks with a config file: ${stacks.join(", ") || "none"})`;
 }
 
 export function qualify(key: string, project: string): string {
@@ -287,11 +298,19 @@ export async function runProgram(opts: ProgramOptions): Promise<ProgramRun> {
   for (const [k, v] of Object.entries(opts.config ?? {})) config[qualify(k, project)] = v;
   const ranBefore = programsRun.has(main);
   programsRun.add(main);
-  const { environment, resources } = await runUnderMocks({ project, stack, config, resolveFrom: programDir }, async () => {
-    const mod = (await import(pathToFileURL(main).href)) as { default?: unknown };
-    // `export = async () => {...}` programs build their resources when called; stack outputs are not needed here.
-    if (typeof mod.default === "function") await (mod.default as () => unknown)();
-  });
+  let run: Awaited<ReturnType<typeof runUnderMocks>>;
+  try {
+    run = await runUnderMocks({ project, stack, config, resolveFrom: programDir }, async () => {
+      const mod = (await import(pathToFileURL(main).href)) as { default?: unknown };
+      // `export = async () => {...}` programs build their resources when called; stack outputs are not needed here.
+      if (typeof mod.default === "function") await (mod.default as () => unknown)();
+    });
+  } catch (err) {
+    // A misspelt --stack reads no config file, and the program then misses its required keys: say which.
+    if (!stackConfigFile(programDir, stack)) (err as Error).message += `\n${missingStackNote(programDir, stack)}`;
+    throw err;
+  }
+  const { environment, resources } = run;
   // A module body runs once per process: a program that builds its resources at import registers
   // nothing the second time. Say so rather than report a clean run of an empty stack.
   if (ranBefore && resources.every((r) => r.type === "pulumi:pulumi:Stack")) {

@@ -116,5 +116,11 @@ describe("npm run preflight (CLI)", () => {
     const bad = await cli("--config", "novalue");
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--config expects key=value, got "novalue"');
+    // A misspelt stack: the program's error, then which config file is missing and which stacks have one.
+    const typo = await cli("--stack", "deev");
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("environmentSuffix is required");
+    expect(typo.stderr).toContain(`no Pulumi.deev.yaml in ${ROOT}`);
+    expect(typo.stderr).toContain("stacks with a config file: dev, prod");
   });
 });
