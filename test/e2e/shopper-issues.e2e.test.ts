@@ -197,6 +197,15 @@ describe("keyboard and focus", () => {
     await emptyCart();
     await setStock("MUG-002", 40);
     await putInCart("TEA-004", 1);
+    // The shell and the cart page each read the cart on load. Hold every read after the first
+    // until the steps are typed: a late read of the same cart must not redraw the field away.
+    let reads = 0;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route("**/api/cart", async (route) => {
+      if (route.request().method() === "GET" && ++reads > 1) await held;
+      await route.continue();
+    });
     await page.goto(url("/cart"));
     const field = page.getByLabel("Quantity of Earl Grey");
     await field.focus();
@@ -204,6 +213,8 @@ describe("keyboard and focus", () => {
     await page.keyboard.press("ArrowUp");
     await page.keyboard.press("ArrowUp");
     await page.keyboard.press("ArrowUp");
+    release();
+    await page.unroute("**/api/cart");
     await expect.poll(() => page.locator("#cart-count").textContent()).toBe("4");
     await page.waitForTimeout(800); // any late request would have been sent by now
     expect(puts.map((r) => r.postDataJSON() as unknown)).toEqual([{ quantity: 4 }]);

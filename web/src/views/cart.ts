@@ -157,13 +157,19 @@ export function cartView(ctx: AppContext): HTMLElement {
   const asked = new Set<string>();
   let stockRead: Promise<unknown> = Promise.resolve();
   let latest: Cart | null = null;
+  /** The cart as last drawn: the same cart again (the shell's and this page's first reads) draws nothing, so steps typed meanwhile stay. */
+  let drawn: string | null = null;
   ctx.onCartUpdate(body, (cart) => {
     latest = cart;
     const unknown = cart.items.map((l) => l.sku).filter((sku) => !asked.has(sku));
     unknown.forEach((sku) => asked.add(sku));
     if (unknown.length > 0) stockRead = Promise.all([stockRead, learnStock(unknown)]);
     void stockRead.then(() => {
-      if (latest === cart && body.isConnected) render(cart);
+      if (latest !== cart || !body.isConnected) return;
+      const key = JSON.stringify(cart);
+      if (key === drawn) return;
+      drawn = key;
+      render(cart);
     });
   });
   ctx.cart.refresh().catch((error: unknown) => replaceChildren(body, alertBox(errorMessage(error, "load"))));
