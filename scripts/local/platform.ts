@@ -106,7 +106,7 @@ export async function startLocalStores(settings: PlatformSettings): Promise<{ in
   };
   try {
     settings.log(`starting PostgreSQL on 127.0.0.1:${settings.pgPort} (data in ${path.join(settings.dataDir, "postgres")})`);
-    const postgres = await startPostgres({ dataDir: path.join(settings.dataDir, "postgres"), port: settings.pgPort, persistent: true });
+    const postgres = await startPostgres({ dataDir: path.join(settings.dataDir, "postgres"), port: settings.pgPort, persistent: true, durable: true });
     stops.push(() => postgres.stop());
     const dynamo = await startDynalite({ port: settings.dynamoPort, dataPath: path.join(settings.dataDir, "dynamodb") });
     stops.push(() => dynamo.stop());

@@ -33,9 +33,13 @@ export async function createRuntime(config: AppConfig, hooks: RuntimeHooks = {})
     resolveSecret(config.sessionSigningKey, secrets, "session signing key"),
     resolveSecret(config.adminToken, secrets, "admin token"),
   ]);
+  // Once closing, connections the server drops are expected (npm start's Ctrl-C reaches PostgreSQL too).
+  let closing = false;
   const database = createDatabase(config.db.writer, config.db.reader, {
     max: config.db.poolMax,
-    onError: (err) => hooks.logger?.warn("database connection failed; the pool replaces it", { error: err.message }),
+    onError: (err) => {
+      if (!closing) hooks.logger?.warn("database connection failed; the pool replaces it", { error: err.message });
+    },
   });
   const doc = createDocumentClient({ region: config.region, endpoint: config.dynamo.endpoint });
   instrument(doc);
@@ -57,6 +61,7 @@ export async function createRuntime(config: AppConfig, hooks: RuntimeHooks = {})
     database,
     doc,
     async close() {
+      closing = true;
       doc.destroy();
       await database.end();
       destroySecrets();
