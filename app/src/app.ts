@@ -13,7 +13,7 @@ import type pg from "pg";
 import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { CartService } from "./cart/cart-service";
 import { CatalogCache } from "./catalog/cache";
-import { Catalog, ifMatchVersions } from "./catalog/catalog";
+import { Catalog, ifMatchVersions, ifNoneMatchHas } from "./catalog/catalog";
 import { etagOf, type VersionedProduct } from "./catalog/product";
 import { ApiError, errorBody, notFound, outageOf, unauthorized, unavailable } from "./http/errors";
 import { sessionOf } from "./http/session-cookie";
@@ -120,6 +120,11 @@ export function createApp(deps: AppDeps): Hono {
     const sku = existingSkuParam(c);
     const found = await catalog.getProduct(sku);
     if (!found) throw notFound(`no product with SKU ${sku}`);
+    const cached = c.req.header("if-none-match");
+    if (cached !== undefined && ifNoneMatchHas(cached, found.version)) {
+      // A client (or CloudFront revalidating) that holds this version gets no body (RFC 9110 15.4.5).
+      return c.body(null, 304, { etag: etagOf(found.version) });
+    }
     return productReply(c, found);
   });
 
