@@ -17,6 +17,7 @@ import { LoadBalancer } from "./load-balancer";
 import { RestApi } from "./rest-api";
 import { Cdn } from "./cdn";
 import { Waf } from "./waf";
+import { FRONT_DOORS } from "./capacity";
 
 // ==== Config ====
 const config = loadConfig();
@@ -282,3 +283,7 @@ export const cloudfrontWebAclArn = waf.cloudfrontWebAclArn;
 export const apiWebAclArn = waf.apiWebAclArn;
 export const alarmTopicArn = monitoring.alarmTopicArn;
 export const alarmTopicName = monitoring.alarmTopicName;
+
+// Capacity: the stated peak (requests/s per front door, and how many doors admit it) with every
+// limit derived from it (infra/capacity.ts); `npm run cost` prices the stack at this peak.
+export const capacity = { frontDoors: FRONT_DOORS, ...config.capacity };
