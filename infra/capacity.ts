@@ -2,6 +2,7 @@
  * Capacity math for the API function (Little's law) and the provisioned
  * concurrency plan. Pure functions: the component only wires their results.
  */
+import { AURORA_ACU, WAF_RATE_LIMIT } from "../policy/lib/limits";
 import { auroraPostgresMaxConnections } from "./dashboard";
 
 /** Requests per second a pool of `concurrency` executions sustains at `secondsPerRequest` each. */
@@ -75,9 +76,6 @@ export const QUERIES_PER_REQUEST = 3;
 export const QUERIES_PER_SECOND_PER_ACU = 400;
 /** WAF rate-based rules count over this window (AWS default evaluation window). */
 export const WAF_WINDOW_SECONDS = 300;
-/** Smallest and largest request limit WAF accepts on a rate-based rule. */
-export const WAF_MIN_LIMIT = 10;
-export const WAF_MAX_LIMIT = 2_000_000_000;
 /** The proxy's share of max_connections is kept at or below this (the rest: the owner, rdsadmin, monitoring). */
 export const PROXY_MAX_CONNECTIONS_PERCENT_CAP = 90;
 
@@ -114,7 +112,7 @@ export interface CapacityPlan {
   dbMaxConnections: number;
 }
 
-const halfUp = (acu: number) => Math.ceil(acu * 2) / 2;
+const halfUp = (acu: number) => Math.ceil(acu / AURORA_ACU.step) * AURORA_ACU.step;
 
 
 /**
@@ -132,7 +130,7 @@ export function capacityPlan(input: CapacityInput): CapacityPlan {
   const proxyBackendConnections = Math.ceil(concurrency * 1.25);
   const acuForQueries = (FRONT_DOORS * peak * QUERIES_PER_REQUEST) / QUERIES_PER_SECOND_PER_ACU;
   const acuForConnections = proxyBackendConnections / ((auroraPostgresMaxConnections(1) * PROXY_MAX_CONNECTIONS_PERCENT_CAP) / 100);
-  const neededAcu = Math.min(256, Math.max(1, halfUp(Math.max(acuForQueries, acuForConnections))));
+  const neededAcu = Math.min(AURORA_ACU.max, Math.max(AURORA_ACU.smallestMax, halfUp(Math.max(acuForQueries, acuForConnections))));
   if (input.dbMaxCapacity !== undefined && input.dbMaxCapacity < neededAcu) {
     throw new Error(
       `dbMaxCapacity (${input.dbMaxCapacity}) is below the ${neededAcu} ACU that peakRequestsPerSecond ${peak} needs ` +
@@ -154,7 +152,7 @@ export function capacityPlan(input: CapacityInput): CapacityPlan {
     apiThrottleRateLimit: peak,
     // One second's worth: a burst beyond it would only queue for executions that are busy.
     apiThrottleBurstLimit: peak,
-    wafApiRateLimitPer5Min: Math.min(WAF_MAX_LIMIT, Math.max(WAF_MIN_LIMIT, peak * WAF_WINDOW_SECONDS)),
+    wafApiRateLimitPer5Min: Math.min(WAF_RATE_LIMIT.max, Math.max(WAF_RATE_LIMIT.min, peak * WAF_WINDOW_SECONDS)),
     dbPoolPerContainer: DB_POOL_PER_CONTAINER,
     proxyBackendConnections,
     proxyMaxConnectionsPercent,

@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { TagContext } from "./tags";
+import { AURORA_ACU, isAcuStep, LAMBDA_LIMITS, WAF_RATE_LIMIT } from "../policy/lib/limits";
 import { capacityPlan, DEFAULT_PEAK_REQUESTS_PER_SECOND, DEFAULT_REQUEST_DURATION_MS, type CapacityPlan } from "./capacity";
 
 export const PROJECT_NAME = "ecommerce-platform";
@@ -139,13 +140,21 @@ function matching(raw: RawConfig, key: string, pattern: RegExp, allowedText: str
   return value;
 }
 
-/** ACUs: 0.5 to 256 in steps of 0.5 (Aurora Serverless v2). */
+/**
+ * ACUs in Aurora's half steps, from 0.5: AWS accepts a 0 minimum (auto-pause) on the engines this program
+ * deploys, but auto-pause does not work with RDS Proxy (aws/agent-toolkit-for-aws, Aurora PostgreSQL
+ * "serverless-advisory-concepts": "Incompatible with: RDS Proxy"), which always fronts this cluster.
+ */
 function acu(raw: RawConfig, key: string, fallback: number): number {
   const value = present(raw, key);
   if (value === undefined) return fallback;
   const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
-  if (!(n >= 0.5 && n <= 256 && Number.isInteger(n * 2))) {
-    throw new ConfigError(key, `is "${value}"; allowed: Aurora capacity units from 0.5 to 256 in steps of 0.5`);
+  if (!(n >= AURORA_ACU.minWithoutAutoPause && n <= AURORA_ACU.max && isAcuStep(n))) {
+    const autoPause = n === AURORA_ACU.min ? " (0 means auto-pause, which RDS Proxy in front of the cluster prevents)" : "";
+    throw new ConfigError(
+      key,
+      `is "${value}"${autoPause}; allowed: Aurora capacity units from ${AURORA_ACU.minWithoutAutoPause} to ${AURORA_ACU.max} in steps of ${AURORA_ACU.step}`,
+    );
   }
   return n;
 }
@@ -260,7 +269,7 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
 
   // New accounts cap Lambda memory at 3008 MB and concurrency at 10 (nothing can be reserved there):
   // the defaults deploy in any account; reserving concurrency is an explicit choice.
-  const lambdaMemoryMb = integer(raw, "lambdaMemoryMb", DEFAULT_LAMBDA_MEMORY_MB, 128, 10240);
+  const lambdaMemoryMb = integer(raw, "lambdaMemoryMb", DEFAULT_LAMBDA_MEMORY_MB, LAMBDA_LIMITS.memoryMin, LAMBDA_LIMITS.memoryMax);
   // `auto` opts in to what the peak needs (capacity.reservedConcurrency / provisionedConcurrency).
   const autoReserved = present(raw, "lambdaReservedConcurrency") === "auto";
   const autoProvisioned = present(raw, "lambdaProvisionedConcurrency") === "auto";
@@ -313,8 +322,8 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
     "PriceClass_100",
   );
   const wafMode = oneOf<"block" | "count">(raw, "wafMode", environmentType === "prod" ? ["block"] : ["block", "count"], "block");
-  // WAF's rate-based rules accept 10 to 2,000,000,000 requests per evaluation window.
-  const wafRateLimitPerIp = integer(raw, "wafRateLimitPerIp", 2000, 10, 2_000_000_000, "an integer from 10 to 2000000000 (requests per IP per 5 minutes)");
+  const wafRateLimitPerIp = integer(raw, "wafRateLimitPerIp", 2000, WAF_RATE_LIMIT.min, WAF_RATE_LIMIT.max,
+    `an integer from ${WAF_RATE_LIMIT.min} to ${WAF_RATE_LIMIT.max} (requests per IP per 5 minutes)`);
   const alarmEmail = matching(raw, "alarmEmail", /^[^\s@]+@[^\s@]+\.[^\s@]+$/, "an e-mail address");
 
   const region = present(raw, "aws:region");

@@ -2,10 +2,9 @@
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/define";
+import { LAMBDA_LIMITS } from "../lib/limits";
 import { asArray, label, ofType, refersTo } from "../lib/stack";
 
-/** Lambda's documented bounds. */
-export const LAMBDA_LIMITS = { memoryMin: 128, memoryMax: 10240, timeoutMax: 900, ephemeralMin: 512, ephemeralMax: 10240 } as const;
 /** Memory many accounts are capped at until a quota increase. */
 export const DEFAULT_ACCOUNT_MEMORY_CAP_MB = 3008;
 const DIGEST = /@sha256:[a-f0-9]{64}$/;
