@@ -95,7 +95,7 @@ export class Cdn extends pulumi.ComponentResource {
       .getOriginRequestPolicyOutput({ name: MANAGED_POLICIES.allViewerExceptHostHeader }, parent)
       .apply((p) => requireId(p.id, MANAGED_POLICIES.allViewerExceptHostHeader));
 
-    const oacName = physicalName("cloudfrontPolicy", "static-oac", suffix);
+    const oacName = physicalName("cloudfrontOriginAccessControl", "static-oac", suffix);
     const oac = new aws.cloudfront.OriginAccessControl(`${name}-oac`, {
       name: oacName,
       description: "CloudFront signs every request to the static bucket",
@@ -114,7 +114,7 @@ export class Cdn extends pulumi.ComponentResource {
     const albOriginHttps = args.albOriginHttps ?? false;
     // CloudFront reaches the internal ALB over the AWS network through interfaces in the VPC: nothing
     // crosses the internet, with or without a certificate (HTTPS to the ALB when one is configured).
-    const vpcOriginName = physicalName("cloudfrontPolicy", "alb-origin", suffix);
+    const vpcOriginName = physicalName("cloudfrontVpcOrigin", "alb-origin", suffix);
     const vpcOrigin = new aws.cloudfront.VpcOrigin(`${name}-alb-origin`, {
       vpcOriginEndpointConfig: {
         name: vpcOriginName,

@@ -401,7 +401,7 @@ export class Database extends pulumi.ComponentResource {
       // The proxy can only register a cluster that has an available writer.
       { parent: this, dependsOn: [writer] },
     );
-    const readEndpointName = physicalName("rdsProxy", "aurora-proxy-ro", suffix);
+    const readEndpointName = physicalName("rdsProxyEndpoint", "aurora-proxy-ro", suffix);
     const readEndpoint = new aws.rds.ProxyEndpoint(
       `${name}-proxy-read`,
       {
