@@ -9,6 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { TagContext } from "./tags";
 import { AURORA_ACU, isAcuStep, LAMBDA_LIMITS, WAF_RATE_LIMIT } from "../policy/lib/limits";
+import { NAME_LIMITS, nameProblems, type NameKind } from "../policy/lib/names";
 import { capacityPlan, DEFAULT_PEAK_REQUESTS_PER_SECOND, DEFAULT_REQUEST_DURATION_MS, type CapacityPlan } from "./capacity";
 
 export const PROJECT_NAME = "ecommerce-platform";
@@ -159,6 +160,14 @@ function acu(raw: RawConfig, key: string, fallback: number): number {
   return n;
 }
 
+/** A name AWS checks at deploy time, held to the policy pack's rule for its kind (policy/lib/names.ts). */
+function awsName(raw: RawConfig, key: string, kind: NameKind, fallback: string): string {
+  const value = present(raw, key) ?? fallback;
+  const rule = NAME_LIMITS[kind];
+  if (nameProblems(rule, value).length > 0) throw new ConfigError(key, `is "${value}"; allowed: ${rule.min}-${rule.max} ${rule.allowed}`);
+  return value;
+}
+
 /** Parses an IPv4 CIDR into its network address (as a 32-bit number) and prefix length, or undefined. */
 export function parseIpv4Cidr(cidr: string): { address: number; prefix: number } | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
@@ -307,7 +316,7 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
     );
   }
 
-  const apiStageName = matching(raw, "apiStageName", /^[A-Za-z0-9_-]{1,128}$/, "1-128 letters, digits, '_' or '-'", "prod")!;
+  const apiStageName = awsName(raw, "apiStageName", "apiGatewayStage", "prod");
   const apiGatewayAccountSettings = oneOf<ApiGatewayAccountSettings>(raw, "apiGatewayAccountSettings", ["manage", "existing"], "manage");
   // The usage plan admits at most the peak the function is sized for (a higher throttle would admit
   // requests that Lambda then throttles); lower values are allowed.

@@ -47,3 +47,14 @@ export const LAMBDA_LIMITS = { memoryMin: 128, memoryMax: 10240, timeoutMax: 900
 
 /** Requests a WAF rate-based rule accepts as its limit per evaluation window (WAFV2 API reference, RateBasedStatement Limit). */
 export const WAF_RATE_LIMIT = { min: 10, max: 2_000_000_000 } as const;
+
+/** Lambda@Edge functions are created in us-east-1 only; CloudFront replicates them (CloudFront Developer Guide, "Restrictions on Lambda@Edge"). */
+export const LAMBDA_EDGE_REGION = "us-east-1";
+
+/** Per event type: the most memory (MB), time (s) and zipped package (bytes) CloudFront allows a Lambda@Edge function ("Quotas on Lambda@Edge"). */
+export const EDGE_LIMITS: Record<string, { memory: number; timeout: number; packageBytes: number }> = {
+  "viewer-request": { memory: 128, timeout: 5, packageBytes: 1024 * 1024 },
+  "viewer-response": { memory: 128, timeout: 5, packageBytes: 1024 * 1024 },
+  "origin-request": { memory: 10240, timeout: 30, packageBytes: 50 * 1024 * 1024 },
+  "origin-response": { memory: 10240, timeout: 30, packageBytes: 50 * 1024 * 1024 },
+};
