@@ -8,7 +8,9 @@ import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
+import { APP_DEFAULTS } from "../app/src/config";
 import { LIVE_ALIAS, aliasScalingResourceId, provisionedConcurrencyPlan } from "./capacity";
+import { DEFAULT_LAMBDA_MEMORY_MB, UNRESERVED } from "./config";
 import { createEncryptedLogGroup } from "./encrypted-log-group";
 import { apiFunctionPolicy, proxyDbUserArn, serviceAssumeRolePolicy } from "./iam-policies";
 import { projectPath, statefulOptions } from "./lifecycle";
@@ -22,18 +24,14 @@ export const REPOSITORY_ROOT = path.resolve(__dirname, "..");
 export const MIGRATE_EVENT = { shopAction: "migrate" } as const;
 
 export const API_FUNCTION_DEFAULTS = {
-  // Deployable in a new account: memory within its 3008 MB cap (1769 MB: sized from the bench, see
+  // Deployable in a new account: memory within its 3008 MB cap (sized from the bench, see
   // DEFAULT_LAMBDA_MEMORY_MB), and no reservation (its concurrency quota of 10 leaves nothing to
   // reserve: "decreases account's UnreservedConcurrentExecution below its minimum value of [10]").
-  memoryMb: 1769,
+  memoryMb: DEFAULT_LAMBDA_MEMORY_MB,
   timeoutSeconds: 30,
-  reservedConcurrency: -1,
+  reservedConcurrency: UNRESERVED,
   logRetentionDays: 30,
   keepImages: 10,
-  dbPort: 5432,
-  dbPoolMax: 2,
-  dbName: "shop",
-  logLevel: "INFO",
 } as const;
 
 export interface ApiFunctionArgs {
@@ -219,9 +217,9 @@ export class ApiFunction extends pulumi.ComponentResource {
           ENVIRONMENT_SUFFIX: suffix,
           DB_PROXY_ENDPOINT: args.dbProxyEndpoint,
           DB_PROXY_READ_ENDPOINT: args.dbProxyReadEndpoint,
-          DB_PORT: String(API_FUNCTION_DEFAULTS.dbPort),
-          DB_POOL_MAX: String(args.dbPoolMax ?? API_FUNCTION_DEFAULTS.dbPoolMax),
-          DB_NAME: args.dbName ?? API_FUNCTION_DEFAULTS.dbName,
+          DB_PORT: String(APP_DEFAULTS.dbPort),
+          DB_POOL_MAX: String(args.dbPoolMax ?? APP_DEFAULTS.dbPoolMax),
+          DB_NAME: args.dbName ?? APP_DEFAULTS.dbName,
           DB_USER: args.dbUser,
           ...(args.dbOwnerUser ? { DB_OWNER_USER: args.dbOwnerUser } : {}),
           ...(args.dbAppSecretArn ? { DB_APP_SECRET_ARN: args.dbAppSecretArn } : {}),
@@ -231,7 +229,7 @@ export class ApiFunction extends pulumi.ComponentResource {
           ADMIN_TOKEN_SECRET_ARN: args.adminTokenSecretArn,
           POWERTOOLS_SERVICE_NAME: "shop-api",
           POWERTOOLS_METRICS_NAMESPACE: "EcommercePlatform",
-          LOG_LEVEL: args.logLevel ?? API_FUNCTION_DEFAULTS.logLevel,
+          LOG_LEVEL: args.logLevel ?? APP_DEFAULTS.logLevel,
         },
       },
       tags: tagsFor(functionName),

@@ -2,7 +2,8 @@
  * Capacity math for the API function (Little's law) and the provisioned
  * concurrency plan. Pure functions: the component only wires their results.
  */
-import { AURORA_ACU, WAF_RATE_LIMIT } from "../policy/lib/limits";
+import { APP_DEFAULTS } from "../app/src/config";
+import { AURORA_ACU, fitsReservedConcurrency, WAF_RATE_LIMIT } from "../policy/lib/limits";
 import { auroraPostgresMaxConnections } from "./dashboard";
 
 /** Requests per second a pool of `concurrency` executions sustains at `secondsPerRequest` each. */
@@ -43,7 +44,7 @@ export function provisionedConcurrencyPlan(provisioned: number, max: number, res
   if (!Number.isInteger(provisioned) || provisioned < 0) throw new Error(`provisioned concurrency must be an integer >= 0, got ${provisioned}`);
   if (provisioned === 0) return undefined;
   if (!Number.isInteger(max) || max < provisioned) throw new Error(`provisioned concurrency max (${max}) must be an integer >= provisioned concurrency (${provisioned})`);
-  if (reserved >= 0 && max > reserved) {
+  if (!fitsReservedConcurrency(max, reserved)) {
     throw new Error(`provisioned concurrency max (${max}) exceeds the function's reserved concurrency (${reserved}); raise lambdaReservedConcurrency or set it to -1`);
   }
   return { min: provisioned, max, targetUtilization: PROVISIONED_UTILIZATION_TARGET };
@@ -66,8 +67,6 @@ export const DEFAULT_PEAK_REQUESTS_PER_SECOND = { dev: 50, prod: 500 } as const;
 export const DEFAULT_REQUEST_DURATION_MS = 100;
 /** Front doors that each admit the peak: CloudFront (WAF rate rule) and API Gateway (usage plan). */
 export const FRONT_DOORS = 2;
-/** Connections per pool per execution (writer and reader pools each): one request runs at a time per execution. */
-export const DB_POOL_PER_CONTAINER = 2;
 /** Proxy seconds to wait for a backend connection: the client's connect timeout (app/src/db/pool.ts, 5 s), far below the 30 s function timeout. */
 export const PROXY_BORROW_TIMEOUT_SECONDS = 5;
 /** Assumed database statements per request (reads hit the cache table; a checkout runs about 8). */
@@ -153,7 +152,7 @@ export function capacityPlan(input: CapacityInput): CapacityPlan {
     // One second's worth: a burst beyond it would only queue for executions that are busy.
     apiThrottleBurstLimit: peak,
     wafApiRateLimitPer5Min: Math.min(WAF_RATE_LIMIT.max, Math.max(WAF_RATE_LIMIT.min, peak * WAF_WINDOW_SECONDS)),
-    dbPoolPerContainer: DB_POOL_PER_CONTAINER,
+    dbPoolPerContainer: APP_DEFAULTS.dbPoolMax,
     proxyBackendConnections,
     proxyMaxConnectionsPercent,
     // Idle connections kept for the next burst: half of the allowed ones.

@@ -8,7 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { TagContext } from "./tags";
-import { AURORA_ACU, isAcuStep, LAMBDA_LIMITS, WAF_RATE_LIMIT } from "../policy/lib/limits";
+import { AURORA_ACU, fitsReservedConcurrency, isAcuStep, LAMBDA_LIMITS, WAF_RATE_LIMIT } from "../policy/lib/limits";
 import { NAME_LIMITS, nameProblems, type NameKind } from "../policy/lib/names";
 import { capacityPlan, DEFAULT_PEAK_REQUESTS_PER_SECOND, DEFAULT_REQUEST_DURATION_MS, type CapacityPlan } from "./capacity";
 
@@ -308,8 +308,7 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
       `(${lambdaProvisionedConcurrencyMax}) is set while lambdaProvisionedConcurrency is 0 (off); allowed: set lambdaProvisionedConcurrency > 0 too, or unset it`,
     );
   }
-  if (lambdaReservedConcurrency >= 0 && lambdaProvisionedConcurrencyMax > lambdaReservedConcurrency) {
-    // Provisioned executions come out of the reserved pool; AWS rejects more provisioned than reserved.
+  if (!fitsReservedConcurrency(lambdaProvisionedConcurrencyMax, lambdaReservedConcurrency)) {
     throw new ConfigError(
       "lambdaProvisionedConcurrencyMax",
       `(${lambdaProvisionedConcurrencyMax}) exceeds lambdaReservedConcurrency (${lambdaReservedConcurrency}); allowed: at most the reserved concurrency, or set lambdaReservedConcurrency to -1`,

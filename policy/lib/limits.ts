@@ -45,6 +45,15 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
  */
 export const LAMBDA_LIMITS = { memoryMin: 128, memoryMax: 10240, timeoutMax: 900, ephemeralMin: 512, ephemeralMax: 10240 } as const;
 
+/**
+ * Provisioned executions come out of the function's reserved pool: PutProvisionedConcurrencyConfig
+ * rejects more provisioned than reserved concurrency. A negative or absent reservation means
+ * unreserved (the account pool), which any amount fits.
+ */
+export function fitsReservedConcurrency(provisioned: number, reserved: number | undefined): boolean {
+  return reserved === undefined || reserved < 0 || provisioned <= reserved;
+}
+
 /** Requests a WAF rate-based rule accepts as its limit per evaluation window (WAFV2 API reference, RateBasedStatement Limit). */
 export const WAF_RATE_LIMIT = { min: 10, max: 2_000_000_000 } as const;
 
