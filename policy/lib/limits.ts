@@ -46,6 +46,13 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 export const LAMBDA_LIMITS = { memoryMin: 128, memoryMax: 10240, timeoutMax: 900, ephemeralMin: 512, ephemeralMax: 10240 } as const;
 
 /**
+ * Lambda keeps this many executions unreserved in every account (or the whole quota where the quota is
+ * lower): PutFunctionConcurrency fails when a reservation would eat into them ("decreases account's
+ * UnreservedConcurrentExecution below its minimum value").
+ */
+export const LAMBDA_MIN_UNRESERVED_CONCURRENCY = 100;
+
+/**
  * Provisioned executions come out of the function's reserved pool: PutProvisionedConcurrencyConfig
  * rejects more provisioned than reserved concurrency. A negative or absent reservation means
  * unreserved (the account pool), which any amount fits.
