@@ -37,9 +37,10 @@ export const API_FUNCTION_DEFAULTS = {
 export interface ApiFunctionArgs {
   environmentSuffix: string;
   tags: TagContext;
-  /** dev stacks: delete the repository with its images on destroy. */
-  forceDelete: boolean;
-  /** prod: protect (and retain) the image repository and the log group with its key. */
+  /**
+   * Prod stacks: protect (and retain) the image repository and the log group with its key; other stacks
+   * delete the repository with its images on destroy (ECR forceDelete). Default false.
+   */
   isProd?: boolean;
   /** Private subnets the function runs in. */
   subnetIds: pulumi.Input<pulumi.Input<string>[]>;
@@ -116,7 +117,7 @@ export class ApiFunction extends pulumi.ComponentResource {
       imageScanningConfiguration: { scanOnPush: true },
       imageTagMutability: "MUTABLE", // the tag is only a label; the function pins the digest
       encryptionConfigurations: [{ encryptionType: "KMS" }],
-      forceDelete: args.forceDelete,
+      forceDelete: !(args.isProd ?? false),
       tags: tagsFor(repoName),
     }, { parent: this, ...statefulOptions(args.isProd ?? false) });
 

@@ -58,8 +58,8 @@ export interface LoadBalancerArgs {
   targetArn: pulumi.Input<string>;
   /** CloudFront's origin-verify header value (a secret). */
   originVerifySecret: pulumi.Input<string>;
-  /** prod: ALB deletion protection. */
-  deletionProtection?: boolean;
+  /** Prod stacks: ALB deletion protection on. Default false. */
+  isProd?: boolean;
   /** Resources the access log delivery needs first (the logs bucket policy), or the ALB fails to create. */
   accessLogsDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -123,7 +123,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
       securityGroups: [sg.id],
       subnets: args.subnetIds,
       dropInvalidHeaderFields: true,
-      enableDeletionProtection: args.deletionProtection ?? false,
+      enableDeletionProtection: args.isProd ?? false,
       accessLogs: { bucket: args.logsBucketName, prefix: "alb", enabled: true },
       tags: tagsFor(albName),
     }, { parent: this, dependsOn: args.accessLogsDependsOn ?? [] });
