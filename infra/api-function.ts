@@ -52,10 +52,11 @@ export interface ApiFunctionArgs {
   dbProxyArn: pulumi.Input<string>;
   /** The application role the requests authenticate as (IAM token through the proxy). */
   dbUser: pulumi.Input<string>;
-  /** The schema owner the deploy-time migration authenticates as (IAM token through the proxy). */
+  /** The schema owner the deploy-time migration authenticates as (IAM token through the proxy). Default: dbUser. */
   dbOwnerUser?: pulumi.Input<string>;
-  /** The proxy's secret of the application role: the migration sets the role's password from it. */
+  /** The proxy's secret of the application role: the migration sets the role's password from it. Default: none (the password is left as it is). */
   dbAppSecretArn?: pulumi.Input<string>;
+  /** The database the API uses. Default: the API's own (APP_DEFAULTS.dbName, "shop"). */
   dbName?: pulumi.Input<string>;
   sessionsTableName: pulumi.Input<string>;
   sessionsTableArn: pulumi.Input<string>;
@@ -63,26 +64,31 @@ export interface ApiFunctionArgs {
   cacheTableArn: pulumi.Input<string>;
   sessionKeySecretArn: pulumi.Input<string>;
   adminTokenSecretArn: pulumi.Input<string>;
-  /** Customer-managed KMS keys of those secrets, if they use one. */
+  /** Customer-managed KMS keys of those secrets, if they use one. Default: none (AWS-managed keys). */
   secretsKmsKeyArns?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Lambda memory in MB. Default: DEFAULT_LAMBDA_MEMORY_MB (1769, sized from the bench). */
   memoryMb?: number;
-  /** Connections per pool per execution (DB_POOL_MAX); infra/capacity.ts derives it. */
+  /** Connections per pool per execution (DB_POOL_MAX); infra/capacity.ts derives it. Default: APP_DEFAULTS.dbPoolMax (2). */
   dbPoolMax?: number;
-  /** -1 = unreserved. */
+  /** Reserved concurrent executions; -1 = unreserved. Default -1. */
   reservedConcurrency?: number;
-  /** 0 = off; N > 0 = alias `live` with N provisioned executions, auto scaled up to provisionedConcurrencyMax. */
+  /** 0 = off; N > 0 = alias `live` with N provisioned executions, auto scaled up to provisionedConcurrencyMax. Default 0. */
   provisionedConcurrency?: number;
+  /** Auto scaling maximum of the provisioned executions. Default: twice provisionedConcurrency. */
   provisionedConcurrencyMax?: number;
+  /** The API's LOG_LEVEL. Default: APP_DEFAULTS.logLevel ("INFO"). */
   logLevel?: string;
-  /** Resources that must exist before migrations run (e.g. the proxy target that waits for the writer). */
+  /** Resources that must exist before migrations run (e.g. the proxy target that waits for the writer). Default: none. */
   migrationDependsOn?: pulumi.Input<pulumi.Resource>[];
   /**
    * What identifies the database the migrations must reach (e.g. the cluster's resource id, new for a
-   * new or restored cluster): migrations run again whenever it or the image changes.
+   * new or restored cluster): migrations run again whenever it or the image changes. Default: none
+   * (migrations run again only when the image changes).
    */
   databaseIdentity?: pulumi.Input<string>;
-  /** Build context and Dockerfile (paths relative to the project directory); default: the repository root and app/Dockerfile. */
+  /** Build context (a path relative to the project directory). Default: the repository root. */
   buildContext?: string;
+  /** The Dockerfile (a path relative to the project directory). Default: app/Dockerfile. */
   dockerfile?: string;
 }
 

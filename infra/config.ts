@@ -204,6 +204,10 @@ export const DEFAULT_LAMBDA_MEMORY_MB = 1769;
 /** lambdaReservedConcurrency value meaning "draw from the account's unreserved pool". */
 export const UNRESERVED = -1;
 export const DB_ENGINE_MAJORS = ["16", "17"] as const;
+/** apiStageName when unset (also the RestApi component's default). */
+export const DEFAULT_API_STAGE_NAME = "prod";
+/** cloudfrontPriceClass when unset (also the Cdn component's default): North America and Europe. */
+export const DEFAULT_CLOUDFRONT_PRICE_CLASS: CloudfrontPriceClass = "PriceClass_100";
 
 function dbMajorVersion(raw: RawConfig): string {
   const key = "dbEngineVersion";
@@ -315,7 +319,7 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
     );
   }
 
-  const apiStageName = awsName(raw, "apiStageName", "apiGatewayStage", "prod");
+  const apiStageName = awsName(raw, "apiStageName", "apiGatewayStage", DEFAULT_API_STAGE_NAME);
   const apiGatewayAccountSettings = oneOf<ApiGatewayAccountSettings>(raw, "apiGatewayAccountSettings", ["manage", "existing"], "manage");
   // The usage plan admits at most the peak the function is sized for (a higher throttle would admit
   // requests that Lambda then throttles); lower values are allowed.
@@ -327,7 +331,7 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
     raw,
     "cloudfrontPriceClass",
     ["PriceClass_100", "PriceClass_200", "PriceClass_All"],
-    "PriceClass_100",
+    DEFAULT_CLOUDFRONT_PRICE_CLASS,
   );
   const wafMode = oneOf<"block" | "count">(raw, "wafMode", environmentType === "prod" ? ["block"] : ["block", "count"], "block");
   const wafRateLimitPerIp = integer(raw, "wafRateLimitPerIp", 2000, WAF_RATE_LIMIT.min, WAF_RATE_LIMIT.max,

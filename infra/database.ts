@@ -76,7 +76,7 @@ export interface DatabaseArgs {
   readonly engineVersion: string;
   readonly minCapacity: number;
   readonly maxCapacity: number;
-  /** Secret override of the master password; otherwise one is generated. */
+  /** Secret override of the master password. Default: a generated one. */
   readonly masterPassword?: pulumi.Input<string>;
   /** Readers behind the READ_ONLY proxy endpoint (default 2). */
   readonly readerCount?: number;

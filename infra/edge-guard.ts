@@ -22,9 +22,9 @@ export interface EdgeGuardArgs {
   tags: TagContext;
   /** The key the API signs `sid` cookies with (a secret; shared through Secrets Manager with the API). */
   sessionSigningKey: pulumi.Input<string>;
-  /** The stack's region: replicas serving viewers near it log there (besides us-east-1). */
+  /** The stack's region: replicas serving viewers near it log there (besides us-east-1). Default: us-east-1 only. */
   stackRegion?: string;
-  /** Prod: the replica log groups and their keys are protected and retained. */
+  /** Prod: the replica log groups and their keys are protected and retained. Default false. */
   isProd?: boolean;
 }
 
