@@ -35,7 +35,7 @@ const network = new Network("network", {
 
 const secrets = new Secrets("secrets", { environmentSuffix: suffix, tags, isProd: config.isProd });
 
-const tables = new Tables("tables", { environmentSuffix: suffix, tags, protect: config.isProd });
+const tables = new Tables("tables", { environmentSuffix: suffix, tags, isProd: config.isProd });
 
 const buckets = new Buckets("buckets", { environmentSuffix: suffix, tags, isProd: config.isProd });
 
@@ -62,7 +62,6 @@ const database = new Database("database", {
 const apiFunction = new ApiFunction("api", {
   environmentSuffix: suffix,
   tags,
-  forceDelete: !config.isProd,
   isProd: config.isProd,
   subnetIds: network.privateSubnetIds,
   securityGroupIds: [network.functionSecurityGroupId],
@@ -108,7 +107,7 @@ const loadBalancer = new LoadBalancer("alb", {
   functionQualifier: apiFunction.qualifier,
   targetArn: apiFunction.targetArn,
   originVerifySecret: secrets.originVerifySecret,
-  deletionProtection: config.isProd,
+  isProd: config.isProd,
 });
 
 // ==== REST API ====

