@@ -43,7 +43,7 @@ const ADMIN_TOKEN = "bench-admin-token";
 interface Context {
   work: string;
   postgres: LocalPostgres;
-  dynamo: LocalDynamo;
+  dynamo: LocalDynamo & { pid: number };
   shopScript: string;
   bareScript: string;
   proxyScript: string;
@@ -64,7 +64,7 @@ function freePort(): Promise<number> {
 }
 
 /** dynalite in its own process, so it does not share an event loop with the load generator. */
-async function startDynaliteProcess(): Promise<LocalDynamo> {
+async function startDynaliteProcess(): Promise<LocalDynamo & { pid: number }> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(ROOT, "node_modules/dynalite/cli.js"), "--port", String(port), "--host", "127.0.0.1", "--createTableMs", "0"], {
     stdio: ["ignore", "pipe", "inherit"],
@@ -75,6 +75,7 @@ async function startDynaliteProcess(): Promise<LocalDynamo> {
   });
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once("exit", () => resolve());
@@ -273,6 +274,13 @@ async function probeAddedRoundTrip(directUrl: string, proxiedUrl: string): Promi
   return `SELECT 1 round trip ${fmt(direct, 3)} ms direct, ${fmt(proxied, 3)} ms through the proxy (median of 400, idle): ${fmt(proxied - direct, 3)} ms added per round trip`;
 }
 
+/** User + system CPU a process has used so far (Linux /proc, clock ticks of 10 ms), in ms. */
+function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15 of the line)
+}
+
 /** Peak resident set of a process (Linux /proc), in MiB. */
 function peakRssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -330,11 +338,27 @@ async function benchCheckout(ctx: Context): Promise<void> {
     { label: `5 hot SKUs, ${delayMs} ms each way`, skus: hot, shop: shops.latency },
     { label: `1,000 SKUs, ${delayMs} ms each way`, skus: wide, shop: shops.latency },
   ];
-  const results = cases.map(() => ({ app: [] as number[], direct: [] as number[], ratio: [] as number[], failures: new Map<string, number>() }));
+  const results = cases.map(() => ({
+    app: [] as number[],
+    direct: [] as number[],
+    ratio: [] as number[],
+    shopCpuMs: [] as number[],
+    dynaliteCpuMs: [] as number[],
+    failures: new Map<string, number>(),
+  }));
+  const pids = { none: plain.child.pid!, latency: slow.child.pid! };
   try {
     for (let round = 0; round < rounds; round++) {
       for (const [i, c] of cases.entries()) {
-        const app = await appCheckoutRate(c.shop, c.skus, orders);
+        const shopPid = c.shop === shops.none ? pids.none : pids.latency;
+        let cpuAtStart = { shop: 0, dynalite: 0 };
+        const app = await appCheckoutRate(c.shop, c.skus, orders, {
+          start: () => (cpuAtStart = { shop: processCpuMs(shopPid), dynalite: processCpuMs(ctx.dynamo.pid) }),
+          stop: () => {
+            results[i]!.shopCpuMs.push((processCpuMs(shopPid) - cpuAtStart.shop) / orders);
+            results[i]!.dynaliteCpuMs.push((processCpuMs(ctx.dynamo.pid) - cpuAtStart.dynalite) / orders);
+          },
+        });
         const direct = await directCheckoutRate(c.shop.databaseUrl, c.skus, orders);
         const r = results[i]!;
         r.app.push(app.rate);
@@ -353,6 +377,11 @@ async function benchCheckout(ctx: Context): Promise<void> {
         `  ${c.label.padEnd(32)} app ${spread(r.app)} /s   direct ${spread(r.direct)} /s   app/direct ${spread(r.ratio, 2)}` +
           (r.failures.size ? `; failures: ${[...r.failures].map(([f, n]) => `${f} x${n}`).join(", ")}` : ""),
       );
+    }
+    console.log("  CPU per checkout in the timed phase (median over rounds, /proc, 10 ms ticks): the shop process / dynalite (a JavaScript DynamoDB, which costs the function nothing in AWS)");
+    for (const [i, c] of cases.entries()) {
+      const r = results[i]!;
+      console.log(`  ${c.label.padEnd(32)} shop ${fmt(median(r.shopCpuMs), 2)} ms   dynalite ${fmt(median(r.dynaliteCpuMs), 2)} ms`);
     }
     console.log(`  peak RSS of the shop process after these runs: ${fmt(peakRssMiB(plain.child.pid!), 0)} MiB (no latency), ${fmt(peakRssMiB(slow.child.pid!), 0)} MiB (latency)`);
   } finally {
