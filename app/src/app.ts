@@ -15,11 +15,12 @@ import { CartService } from "./cart/cart-service";
 import { CatalogCache } from "./catalog/cache";
 import { Catalog, ifMatchVersions, ifNoneMatchHas } from "./catalog/catalog";
 import { etagOf, type VersionedProduct } from "./catalog/product";
-import { ApiError, errorBody, notFound, outageOf, unauthorized, unavailable } from "./http/errors";
+import { ApiError, errorBody, notFound, unauthorized, unavailable } from "./http/errors";
 import { sessionOf } from "./http/session-cookie";
 import { existingSkuParam, jsonBody, parseWith, queryWith, excerpt } from "./http/validation";
 import { checkout } from "./orders/checkout";
 import { orderForSession } from "./orders/orders";
+import { outageOf } from "./runtime/outage";
 import { SessionConflictError, SessionStore } from "./session/session-store";
 
 export const MAX_BODY_BYTES = 64 * 1024;
