@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { capacityVersusThrottle, concurrencyNeeded, servableRequestsPerSecond } from "../../policy/lib/capacity";
 import { parseArgs } from "../../scripts/preflight/args";
-import { answerCall, computedOutputs, DEFAULT_ENVIRONMENT, renderPolicyDocument } from "../../scripts/preflight/mocks";
+import { answerCall, computedOutputs, DEFAULT_ENVIRONMENT, renderPolicyDocument } from "../../scripts/pulumi-mocks/answers";
 
 describe("parseArgs", () => {
   it("reads program, stack, repeated config, policy config and json", () => {
