@@ -423,7 +423,7 @@ describe("program: prod stack (provisioned concurrency, alarm e-mail, ALB certif
 describe("harness: mocks fail loudly", () => {
   it("a data-source call the mocks do not know is an error, not an empty answer", async () => {
     await installMocks({ environmentSuffix: "dev" });
-    await expect(pulumi.runtime.invoke("aws:ec2/getVpc:getVpc", { default: true })).rejects.toThrow(/mock not implemented: aws:ec2\/getVpc:getVpc/);
+    await expect(pulumi.runtime.invoke("aws:ec2/getVpc:getVpc", { default: true })).rejects.toThrow(/no answer for data source "aws:ec2\/getVpc:getVpc"/);
   });
 });
 
