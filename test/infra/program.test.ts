@@ -427,6 +427,17 @@ describe("harness: mocks fail loudly", () => {
   });
 });
 
+describe("harness: settle()", () => {
+  it("waits for resources created in apply callbacks, however deep the chain", async () => {
+    await installMocks({ environmentSuffix: "dev" });
+    const aws = await import("@pulumi/aws");
+    let arn: pulumi.Output<string> = new aws.sns.Topic("chain-0", {}).arn;
+    for (let i = 1; i <= 5; i++) arn = arn.apply((previous) => new aws.sns.Topic(`chain-${i}`, { displayName: previous.slice(-20) }).arn);
+    await settle();
+    expect(ofType("aws:sns/topic:Topic").map((r) => r.name)).toEqual(["chain-0", "chain-1", "chain-2", "chain-3", "chain-4", "chain-5"]);
+  });
+});
+
 describe("program: bad config", () => {
   it("fails before registering anything, naming the key and what is allowed", async () => {
     await expect(runProgram({ environmentSuffix: "dev", natGateways: "two" })).rejects.toThrow(
