@@ -1,39 +1,17 @@
 /**
- * Runs a Pulumi TypeScript/JavaScript program under mocks - no CLI, no cloud - and records
- * every resource registration as the engine would see it: type, name, URN, parent,
- * dependencies, property dependencies, provider, options, inputs and outputs.
- *
- * The program's own copy of @pulumi/pulumi is used (resolved from its directory), so a
- * program with its own node_modules runs against the SDK it was written for.
+ * Runs a Pulumi TypeScript/JavaScript program directory under the mocks (scripts/pulumi-mocks)
+ * - no CLI, no cloud - with the config `pulumi up` would give it: the project's defaults from
+ * Pulumi.yaml, then Pulumi.<stack>.yaml, then overrides. The program's own copy of
+ * @pulumi/pulumi is used (resolved from its directory).
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parse as parseYaml } from "yaml";
-import { answerCall, computedOutputs, DEFAULT_ENVIRONMENT, mockId, type MockEnvironment } from "./mocks";
+import type { MockEnvironment } from "../pulumi-mocks/answers";
+import { runUnderMocks, type RecordedResource } from "../pulumi-mocks/session";
 
-/** One registered resource, with properties in the engine's serialized form (secrets and assets as signature objects). */
-export interface RecordedResource {
-  urn: string;
-  type: string;
-  name: string;
-  custom: boolean;
-  parent?: string;
-  /** Provider reference `urn::id`, when the resource names a provider explicitly. */
-  providerRef?: string;
-  dependencies: string[];
-  propertyDependencies: Record<string, string[]>;
-  protect: boolean;
-  ignoreChanges: string[];
-  deleteBeforeReplace?: boolean;
-  aliases: string[];
-  additionalSecretOutputs: string[];
-  customTimeouts: { create: number; update: number; delete: number };
-  inputs: Record<string, unknown>;
-  outputs: Record<string, unknown>;
-  id?: string;
-}
+export type { RecordedResource };
 
 export interface ProgramRun {
   project: string;
@@ -125,162 +103,6 @@ function missingStackNote(programDir: string, stack: string): string {
 
 export function qualify(key: string, project: string): string {
   return key.includes(":") ? key : `${project}:${key}`;
-}
-
-/* The SDK's protobuf request/response objects, typed by the accessors we use. */
-interface StructLike {
-  toJavaScript(): Record<string, unknown>;
-}
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getCustom(): boolean;
-  getParent(): string;
-  getProvider(): string;
-  getDependenciesList(): string[];
-  getPropertydependenciesMap(): { forEach(cb: (v: { getUrnsList(): string[] }, k: string) => void): void };
-  getProtect(): boolean | undefined;
-  getIgnorechangesList(): string[];
-  getDeletebeforereplace(): boolean;
-  getDeletebeforereplacedefined(): boolean;
-  getAliasurnsList(): string[];
-  getAdditionalsecretoutputsList(): string[];
-  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
-  getObject(): StructLike | undefined;
-}
-interface RegisterResponse {
-  getUrn(): string;
-  getId(): string;
-  getObject(): StructLike | undefined;
-}
-type Callback<T> = (err: Error | null, resp?: T) => void;
-interface Monitor {
-  registerResource(req: RegisterRequest, cb: Callback<RegisterResponse>): void;
-  registerResourceOutputs(req: { getUrn(): string; getOutputs(): StructLike | undefined }, cb: Callback<unknown>): void;
-}
-
-function seconds(duration: string | undefined): number {
-  if (!duration) return 0;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(duration);
-  if (!m) return 0;
-  const n = Number(m[1]);
-  return m[2] === "ms" ? n / 1000 : m[2] === "m" ? n * 60 : m[2] === "h" ? n * 3600 : n;
-}
-
-function record(req: RegisterRequest, resp: RegisterResponse): RecordedResource {
-  const propertyDependencies: Record<string, string[]> = {};
-  req.getPropertydependenciesMap().forEach((v, k) => (propertyDependencies[k] = v.getUrnsList()));
-  const timeouts = req.getCustomtimeouts();
-  const r: RecordedResource = {
-    urn: resp.getUrn(),
-    type: req.getType(),
-    name: req.getName(),
-    custom: req.getCustom(),
-    dependencies: req.getDependenciesList(),
-    propertyDependencies,
-    protect: req.getProtect() ?? false,
-    ignoreChanges: req.getIgnorechangesList(),
-    aliases: req.getAliasurnsList(),
-    additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-    customTimeouts: { create: seconds(timeouts?.getCreate()), update: seconds(timeouts?.getUpdate()), delete: seconds(timeouts?.getDelete()) },
-    inputs: req.getObject()?.toJavaScript() ?? {},
-    outputs: resp.getObject()?.toJavaScript() ?? {},
-  };
-  if (req.getParent()) r.parent = req.getParent();
-  if (req.getProvider()) r.providerRef = req.getProvider();
-  if (req.getDeletebeforereplacedefined()) r.deleteBeforeReplace = req.getDeletebeforereplace();
-  if (resp.getId()) r.id = resp.getId();
-  return r;
-}
-
-export interface MockRunOptions {
-  project: string;
-  stack: string;
-  /** Fully qualified config (`project:key`, `aws:region`). */
-  config: Record<string, string>;
-  /** Directory from which to resolve @pulumi/pulumi (the program's own copy). */
-  resolveFrom: string;
-}
-
-/**
- * Runs `body` (which creates resources and may return the stack's outputs) as a Pulumi stack under mocks and returns what it registered.
- * Throws if the body or any registration fails.
- */
-export async function runUnderMocks(opts: MockRunOptions, body: () => Promise<unknown>): Promise<{ environment: MockEnvironment; resources: RecordedResource[] }> {
-  const { project, stack, config } = opts;
-  const environment: MockEnvironment = { ...DEFAULT_ENVIRONMENT, region: config["aws:region"] ?? DEFAULT_ENVIRONMENT.region };
-  const programRequire = createRequire(path.join(path.resolve(opts.resolveFrom), "package.json"));
-  let pulumiEntry: string;
-  try {
-    pulumiEntry = programRequire.resolve("@pulumi/pulumi");
-  } catch {
-    throw new Error(`cannot resolve @pulumi/pulumi from ${opts.resolveFrom}; install the program's dependencies first (npm install)`);
-  }
-  const sdkRequire = createRequire(pulumiEntry);
-  const pulumi = sdkRequire(pulumiEntry) as typeof import("@pulumi/pulumi");
-  const settings = sdkRequire("./runtime/settings") as { getMonitor(): Monitor; waitForRPCs?: () => Promise<void> };
-  const stackModule = sdkRequire("./runtime/stack") as { runInPulumiStack(init: () => Promise<unknown>): Promise<unknown> };
-
-  const resources: RecordedResource[] = [];
-  const byUrn = new Map<string, RecordedResource>();
-  const failures: Error[] = [];
-  const onRejection = (reason: unknown) => failures.push(reason instanceof Error ? reason : new Error(String(reason)));
-  process.on("unhandledRejection", onRejection);
-
-  pulumi.runtime.setAllConfig(config);
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        const outputs = { ...args.inputs, ...computedOutputs(environment, args.type, args.name, args.inputs) };
-        return { id: mockId(args.type, args.name, args.inputs, outputs), state: outputs };
-      },
-      call(args) {
-        try {
-          return answerCall(environment, args.token, args.inputs);
-        } catch (e) {
-          // The SDK reports a failed invoke only as a serialization error of the property that used it; keep the cause.
-          failures.push(e as Error);
-          throw e;
-        }
-      },
-    },
-    project,
-    stack,
-    false,
-  );
-  // Wrap the mock monitor so each registration is recorded with what the engine receives.
-  const monitor = settings.getMonitor();
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, cb) =>
-    register(req, (err, resp) => {
-      if (!err && resp) {
-        const r = record(req, resp);
-        resources.push(r);
-        byUrn.set(r.urn, r);
-      }
-      cb(err, resp);
-    });
-  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
-  monitor.registerResourceOutputs = (req, cb) => {
-    const r = byUrn.get(req.getUrn());
-    if (r) r.outputs = req.getOutputs()?.toJavaScript() ?? {};
-    registerOutputs(req, cb);
-  };
-
-  try {
-    // What the body returns becomes the stack's outputs (recorded on the pulumi:pulumi:Stack resource).
-    await stackModule.runInPulumiStack(async () => (await body()) ?? {});
-    if (settings.waitForRPCs) await settings.waitForRPCs();
-    // Let late registrations and rejections surface.
-    await new Promise((r) => setTimeout(r, 50));
-  } finally {
-    process.off("unhandledRejection", onRejection);
-  }
-  if (failures.length > 0) {
-    const messages = [...new Set(failures.map((f) => f.message))];
-    throw new Error(`the program failed under mocks:\n${messages.map((m) => `  - ${m}`).join("\n")}`);
-  }
-  return { environment, resources };
 }
 
 /**

@@ -10,7 +10,7 @@ import * as aws from "@pulumi/aws";
 import { describe, expect, it } from "vitest";
 import { costAt, estimate, monthlyFloor, perMillionRequests } from "../../policy/lib/cost/model";
 import { BUILTIN_PRICE_TABLES } from "../../policy/lib/cost/price-table";
-import { runUnderMocks } from "../../scripts/preflight/program";
+import { runUnderMocks } from "../../scripts/pulumi-mocks/session";
 import { parseCostArgs } from "../../scripts/cost/args";
 import { cost, costResource } from "../../scripts/cost/run";
 

@@ -2,7 +2,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   ALB_LOG_PREFIX,
-  ELB_LOG_DELIVERY_ACCOUNTS,
   albLogDeliveryStatements,
   arnPartition,
   bucketName,
@@ -10,6 +9,7 @@ import {
   type Buckets,
   type BucketsArgs,
 } from "../../infra/buckets";
+import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../infra/elb-log-delivery";
 import { MOCK_ACCOUNT_ID, MOCK_REGION, dependsOn, installMocks, ofType, resolve, settle, type RegisteredResource, testTags } from "./harness";
 
 const TAGS = testTags("t1");

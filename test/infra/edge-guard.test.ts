@@ -14,11 +14,14 @@ const SIGNING_KEY = "infra-test-signing-key-0123456789abcdef";
 const TAGS = testTags("test1");
 
 let guard: EdgeGuard;
+/** The function's physical name; its middle part is the random suffix the mocks drew. */
+let functionName: string;
 
 beforeAll(async () => {
   await installMocks({ environmentSuffix: "test1" });
   guard = new EdgeGuard("edge", { environmentSuffix: "test1", tags: TAGS, sessionSigningKey: pulumi.secret(SIGNING_KEY), stackRegion: "eu-west-1" });
   await settle();
+  functionName = `ecommerce-edge-guard-${oneOfType("random:index/randomId:RandomId").state.hex}-test1`;
 });
 
 describe("EdgeGuard component (Lambda@Edge viewer-request guard)", () => {
@@ -32,7 +35,7 @@ describe("EdgeGuard component (Lambda@Edge viewer-request guard)", () => {
     expect(fn.memorySize).toBe(128);
     expect(fn.timeout).toBe(5);
     expect(fn.publish).toBe(true);
-    expect(fn.name).toBe("ecommerce-edge-guard-0a1b2c-test1");
+    expect(fn.name).toBe(functionName);
   });
 
   it("is kept on destroy and on replacement (replicas block DeleteFunction for hours), under a name with a random suffix so the next one never collides", () => {
@@ -49,12 +52,12 @@ describe("EdgeGuard component (Lambda@Edge viewer-request guard)", () => {
     const groups = ofType("aws:cloudwatch/logGroup:LogGroup");
     expect(groups.map((g) => g.inputs.region).sort()).toEqual(["eu-west-1", "us-east-1"]);
     for (const g of groups) {
-      expect(g.inputs.name).toBe("/aws/lambda/us-east-1.ecommerce-edge-guard-0a1b2c-test1");
+      expect(g.inputs.name).toBe(`/aws/lambda/us-east-1.${functionName}`);
       expect(g.inputs.retentionInDays).toBe(30);
       const key = ofType("aws:kms/key:Key").find((k) => k.state.arn === g.inputs.kmsKeyId && k.inputs.region === g.inputs.region)!;
       const logs = JSON.parse(key.inputs.policy).Statement.find((s: any) => s.Principal.Service === `logs.${g.inputs.region}.amazonaws.com`);
       expect(logs.Condition.ArnEquals["kms:EncryptionContext:aws:logs:arn"]).toBe(
-        `arn:aws:logs:${g.inputs.region}:${MOCK_ACCOUNT_ID}:log-group:/aws/lambda/us-east-1.ecommerce-edge-guard-0a1b2c-test1`,
+        `arn:aws:logs:${g.inputs.region}:${MOCK_ACCOUNT_ID}:log-group:/aws/lambda/us-east-1.${functionName}`,
       );
       expect(dependsOn(oneOfType("aws:lambda/function:Function"), g)).toBe(true);
     }
@@ -97,8 +100,8 @@ describe("EdgeGuard component (Lambda@Edge viewer-request guard)", () => {
   });
 
   it("exports the qualified (versioned) ARN in us-east-1 and the function name", async () => {
-    expect(await resolve(guard.qualifiedArn)).toBe(`arn:aws:lambda:us-east-1:${MOCK_ACCOUNT_ID}:function:ecommerce-edge-guard-0a1b2c-test1:1`);
-    expect(await resolve(guard.functionName)).toBe("ecommerce-edge-guard-0a1b2c-test1");
+    expect(await resolve(guard.qualifiedArn)).toBe(`arn:aws:lambda:us-east-1:${MOCK_ACCOUNT_ID}:function:${functionName}:1`);
+    expect(await resolve(guard.functionName)).toBe(functionName);
   });
 
   it("gives the function a role trusting both lambda.amazonaws.com and edgelambda.amazonaws.com", () => {
@@ -113,10 +116,10 @@ describe("EdgeGuard component (Lambda@Edge viewer-request guard)", () => {
 
   it("lets the role write logs only to its own log groups, in every region replicas run", () => {
     const policy = JSON.parse(oneOfType("aws:iam/rolePolicy:RolePolicy").inputs.policy);
-    expect(policy).toEqual(edgeGuardLogsPolicy("aws", MOCK_ACCOUNT_ID, "ecommerce-edge-guard-0a1b2c-test1"));
+    expect(policy).toEqual(edgeGuardLogsPolicy("aws", MOCK_ACCOUNT_ID, functionName));
     const resources: string[] = policy.Statement[0].Resource;
-    expect(resources).toContain(`arn:aws:logs:*:${MOCK_ACCOUNT_ID}:log-group:/aws/lambda/us-east-1.ecommerce-edge-guard-0a1b2c-test1:*`);
-    expect(resources.every((r) => r.includes("ecommerce-edge-guard-0a1b2c-test1"))).toBe(true);
+    expect(resources).toContain(`arn:aws:logs:*:${MOCK_ACCOUNT_ID}:log-group:/aws/lambda/us-east-1.${functionName}:*`);
+    expect(resources.every((r) => r.includes(functionName))).toBe(true);
     expect(policy.Statement[0].Action).toEqual(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]);
   });
 

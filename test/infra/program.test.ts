@@ -423,7 +423,18 @@ describe("program: prod stack (provisioned concurrency, alarm e-mail, ALB certif
 describe("harness: mocks fail loudly", () => {
   it("a data-source call the mocks do not know is an error, not an empty answer", async () => {
     await installMocks({ environmentSuffix: "dev" });
-    await expect(pulumi.runtime.invoke("aws:ec2/getVpc:getVpc", { default: true })).rejects.toThrow(/mock not implemented: aws:ec2\/getVpc:getVpc/);
+    await expect(pulumi.runtime.invoke("aws:ec2/getVpc:getVpc", { default: true })).rejects.toThrow(/no answer for data source "aws:ec2\/getVpc:getVpc"/);
+  });
+});
+
+describe("harness: settle()", () => {
+  it("waits for resources created in apply callbacks, however deep the chain", async () => {
+    await installMocks({ environmentSuffix: "dev" });
+    const aws = await import("@pulumi/aws");
+    let arn: pulumi.Output<string> = new aws.sns.Topic("chain-0", {}).arn;
+    for (let i = 1; i <= 5; i++) arn = arn.apply((previous) => new aws.sns.Topic(`chain-${i}`, { displayName: previous.slice(-20) }).arn);
+    await settle();
+    expect(ofType("aws:sns/topic:Topic").map((r) => r.name)).toEqual(["chain-0", "chain-1", "chain-2", "chain-3", "chain-4", "chain-5"]);
   });
 });
 

@@ -17,6 +17,9 @@ async function build(overrides: Partial<RestApiArgs> = {}): Promise<RestApi> {
   return component;
 }
 
+/** The REST API as registered: its id, root resource id and execution ARN are what the mocks computed. */
+const restApi = () => oneOfType("aws:apigateway/restApi:RestApi");
+
 const accessLogGroup = () => ofType("aws:cloudwatch/logGroup:LogGroup").find((g) => g.inputs.name === "/aws/apigateway/ecommerce-api-t1")!;
 
 describe("RestApi with defaults", () => {
@@ -32,10 +35,13 @@ describe("RestApi with defaults", () => {
   });
 
   it("proxies the root and /{proxy+} with ANY to the function (AWS_PROXY, POST), API key required on both methods", () => {
-    expect(oneOfType("aws:apigateway/resource:Resource").inputs).toMatchObject({ pathPart: "{proxy+}", parentId: "root123" });
+    const root = restApi().state.rootResourceId;
+    expect(root).toBeTruthy();
+    const proxy = oneOfType("aws:apigateway/resource:Resource");
+    expect(proxy.inputs).toMatchObject({ pathPart: "{proxy+}", parentId: root });
     const methods = ofType("aws:apigateway/method:Method").map((m) => m.inputs);
     expect(methods).toHaveLength(2);
-    expect(methods.map((m) => m.resourceId).sort()).toEqual(["rest-proxy-id", "root123"]);
+    expect(methods.map((m) => m.resourceId).sort()).toEqual([proxy.id, root].sort());
     for (const m of methods) expect(m).toMatchObject({ httpMethod: "ANY", authorization: "NONE", apiKeyRequired: true });
     const integrations = ofType("aws:apigateway/integration:Integration").map((i) => i.inputs);
     expect(integrations).toHaveLength(2);
@@ -53,7 +59,7 @@ describe("RestApi with defaults", () => {
 
   it("a separate `prod` stage has X-Ray on and JSON access logs to /aws/apigateway/<api name> kept 30 days", () => {
     const stage = oneOfType("aws:apigateway/stage:Stage");
-    expect(stage.inputs).toMatchObject({ stageName: "prod", xrayTracingEnabled: true, deployment: "rest-deployment-id" });
+    expect(stage.inputs).toMatchObject({ stageName: "prod", xrayTracingEnabled: true, deployment: oneOfType("aws:apigateway/deployment:Deployment").id });
     const logGroup = accessLogGroup();
     expect(logGroup.inputs).toMatchObject({ name: "/aws/apigateway/ecommerce-api-t1", retentionInDays: 30 });
     expect(stage.inputs.accessLogSettings.destinationArn).toBe(logGroup.state.arn);
@@ -89,13 +95,13 @@ describe("RestApi with defaults", () => {
 
   it("execution logging goes to API-Gateway-Execution-Logs_<id>/<stage>, created by the stack before the stage: 30 days, its own key", () => {
     // Without it API Gateway creates the group itself on the first request: no expiry, no key, left after destroy.
-    const group = ofType("aws:cloudwatch/logGroup:LogGroup").find((g) => g.inputs.name === "API-Gateway-Execution-Logs_rest-api-id/prod")!;
+    const group = ofType("aws:cloudwatch/logGroup:LogGroup").find((g) => g.inputs.name === `API-Gateway-Execution-Logs_${restApi().id}/prod`)!;
     expect(group).toBeDefined();
     expect(group.inputs.retentionInDays).toBe(30);
     const key = ofType("aws:kms/key:Key").find((k) => k.state.arn === group.inputs.kmsKeyId)!;
     const logs = JSON.parse(key.inputs.policy).Statement.find((s: any) => s.Principal.Service === `logs.${MOCK_REGION}.amazonaws.com`);
     expect(logs.Condition.ArnEquals["kms:EncryptionContext:aws:logs:arn"]).toBe(
-      `arn:aws:logs:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:log-group:API-Gateway-Execution-Logs_rest-api-id/prod`,
+      `arn:aws:logs:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:log-group:API-Gateway-Execution-Logs_${restApi().id}/prod`,
     );
     expect(dependsOn(oneOfType("aws:apigateway/stage:Stage"), group)).toBe(true);
     expect(dependsOn(oneOfType("aws:apigateway/methodSettings:MethodSettings"), group)).toBe(true);
@@ -106,7 +112,7 @@ describe("RestApi with defaults", () => {
     const role = ofType("aws:iam/role:Role").find((r) => r.state.arn === account.inputs.cloudwatchRoleArn)!;
     const attachment = oneOfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment");
     for (const r of [account, role, attachment]) expect(r.retainOnDelete, r.name).toBe(true);
-    expect(role.inputs.name).toBe("ecommerce-apigw-logs-0a1b2c-t1");
+    expect(role.inputs.name).toBe(`ecommerce-apigw-logs-${oneOfType("random:index/randomId:RandomId").state.hex}-t1`);
     // Nothing else in the API is kept.
     expect(ofType("aws:apigateway/restApi:RestApi")[0]!.retainOnDelete).toBe(false);
   });
@@ -114,7 +120,7 @@ describe("RestApi with defaults", () => {
   it("usage plan throttles at 10,000 req/s with a 5,000 burst on the named stage; one API key bound to it", () => {
     const plan = oneOfType("aws:apigateway/usagePlan:UsagePlan");
     expect(plan.inputs.throttleSettings).toEqual({ rateLimit: 10_000, burstLimit: 5_000 });
-    expect(plan.inputs.apiStages).toEqual([{ apiId: "rest-api-id", stage: "prod" }]);
+    expect(plan.inputs.apiStages).toEqual([{ apiId: restApi().id, stage: "prod" }]);
     const key = oneOfType("aws:apigateway/apiKey:ApiKey");
     expect(key.inputs.enabled).toBe(true);
     expect(oneOfType("aws:apigateway/usagePlanKey:UsagePlanKey").inputs).toEqual({ keyId: key.id, keyType: "API_KEY", usagePlanId: plan.id });
@@ -125,15 +131,17 @@ describe("RestApi with defaults", () => {
       action: "lambda:InvokeFunction",
       function: "ecommerce-api-t1",
       principal: "apigateway.amazonaws.com",
-      sourceArn: `arn:aws:execute-api:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:abc123/*/*`,
+      sourceArn: `arn:aws:execute-api:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:${restApi().id}/*/*`,
     });
   });
 
   it("outputs the invoke URL, key id and a secret key value", async () => {
-    expect(await resolve(component.invokeUrl)).toBe(`https://abc123.execute-api.${MOCK_REGION}.amazonaws.com/prod`);
-    expect(await resolve(component.apiKeyId)).toBe("rest-key-id");
+    expect(await resolve(component.invokeUrl)).toBe(`https://${restApi().id}.execute-api.${MOCK_REGION}.amazonaws.com/prod`);
+    const key = oneOfType("aws:apigateway/apiKey:ApiKey");
+    expect(await resolve(component.apiKeyId)).toBe(key.id);
     expect(await pulumi.isSecret(component.apiKeyValue)).toBe(true);
-    expect(await resolve(component.apiKeyValue)).toBe("k".repeat(40));
+    expect(key.state.value).toHaveLength(40);
+    expect(await resolve(component.apiKeyValue)).toBe(key.state.value);
     expect(await resolve(component.stageName)).toBe("prod");
   });
 });

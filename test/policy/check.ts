@@ -1,11 +1,11 @@
 /**
- * Test helper: runs a few lines of Pulumi code under the preflight mocks and evaluates the
+ * Test helper: runs a few lines of Pulumi code under the Pulumi mocks (scripts/pulumi-mocks) and evaluates the
  * pack on what they register, through @pulumi/policy's analyzer (the runner's own path).
  */
 import path from "node:path";
 import { evaluatePack, type Evaluation } from "../../scripts/preflight/run";
 import type { PolicyPackConfig, Violation } from "../../scripts/preflight/analyze";
-import { runUnderMocks } from "../../scripts/preflight/program";
+import { runUnderMocks } from "../../scripts/pulumi-mocks/session";
 
 const ROOT = path.resolve(__dirname, "../..");
 

@@ -1,8 +1,9 @@
 /** Pure parts of the runner: argument parsing, mock answers, Little's law. */
 import { describe, expect, it } from "vitest";
 import { capacityVersusThrottle, concurrencyNeeded, servableRequestsPerSecond } from "../../policy/lib/capacity";
+import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../infra/elb-log-delivery";
 import { parseArgs } from "../../scripts/preflight/args";
-import { answerCall, computedOutputs, DEFAULT_ENVIRONMENT, renderPolicyDocument } from "../../scripts/preflight/mocks";
+import { answerCall, computedOutputs, DEFAULT_ENVIRONMENT, renderPolicyDocument } from "../../scripts/pulumi-mocks/answers";
 
 describe("parseArgs", () => {
   it("reads program, stack, repeated config, policy config and json", () => {
@@ -29,6 +30,17 @@ describe("mocks", () => {
     expect(answerCall(env, "aws:elb/getServiceAccount:getServiceAccount", {}).arn).toBe("arn:aws:iam::054676820928:root");
     expect(() => answerCall(env, "aws:ec2/getAmi:getAmi", {})).toThrow('no answer for data source "aws:ec2/getAmi:getAmi"');
     expect(() => answerCall(env, "aws:cloudfront/getCachePolicy:getCachePolicy", { name: "Managed-Nope" })).toThrow('unknown managed CloudFront cache policy "Managed-Nope"');
+  });
+  it("refuse a custom resource type they do not model, naming it (components and providers compute nothing)", () => {
+    expect(() => computedOutputs(DEFAULT_ENVIRONMENT, "aws:ec2/transitGateway:TransitGateway", "tgw", {})).toThrow(
+      'no computed outputs for resource type "aws:ec2/transitGateway:TransitGateway" (resource "tgw")',
+    );
+    expect(computedOutputs(DEFAULT_ENVIRONMENT, "shop:network:Network", "network", {}, false)).toEqual({});
+    expect(computedOutputs(DEFAULT_ENVIRONMENT, "pulumi:providers:aws", "us-east-1", {})).toEqual({});
+  });
+  it("answer getServiceAccount from the program's own table, and fail where the data source does", () => {
+    expect(answerCall({ ...DEFAULT_ENVIRONMENT, region: "cn-north-1" }, "aws:elb/getServiceAccount:getServiceAccount", {}).id).toBe(ELB_LOG_DELIVERY_ACCOUNTS["cn-north-1"]);
+    expect(() => answerCall({ ...DEFAULT_ENVIRONMENT, region: "eu-central-2" }, "aws:elb/getServiceAccount:getServiceAccount", {})).toThrow('unsupported AWS Region "eu-central-2"');
   });
   it("render getPolicyDocument like the provider (single values unwrapped, conditions grouped, a lone * principal as \"*\")", () => {
     const json = renderPolicyDocument({

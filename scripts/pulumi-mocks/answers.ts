@@ -1,9 +1,13 @@
 /**
- * Mock answers for running a Pulumi program offline: realistic computed outputs
- * (ARNs, ids, endpoints) so dependent inputs resolve, and plausible answers for the
- * data sources AWS programs commonly call. An unknown data source fails loudly.
+ * What the fake cloud answers when a Pulumi program runs offline (the infrastructure tests,
+ * `npm run preflight`, `npm run cost`): realistic computed outputs (ARNs, ids, endpoints) so
+ * dependent inputs resolve, and plausible answers for the data sources AWS programs commonly
+ * call. Anything not modelled here fails loudly, naming itself: an unknown data source, and a
+ * custom resource type whose outputs nobody wrote down (a guess would flow silently into
+ * other resources' inputs).
  */
 import { createHash } from "node:crypto";
+import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../infra/elb-log-delivery";
 
 export interface MockEnvironment {
   region: string;
@@ -24,15 +28,6 @@ export const MANAGED_CLOUDFRONT_POLICIES: Record<string, string> = {
   "Managed-SecurityHeadersPolicy": "67f7725c-6f97-4210-82d7-5512b31e9d03",
   "Managed-CORS-With-Preflight": "5cc3b908-e619-4b99-88e5-2cf7f45965bd",
   "Managed-SimpleCORS": "60669652-455b-4ae9-85a4-c4c02393f86c",
-};
-
-/** Elastic Load Balancing's log-delivery account per region (subset; others get us-east-1's). */
-const ELB_ACCOUNTS: Record<string, string> = {
-  "us-east-1": "127311923021",
-  "us-east-2": "033677994240",
-  "us-west-2": "797873946194",
-  "eu-west-1": "156460612806",
-  "eu-central-1": "054676820928",
 };
 
 /** A Pulumi-style autoname: `<logical name>-<7 hex>`, deterministic per name. */
@@ -57,8 +52,64 @@ function hex(seed: string, n: number): string {
   return out.slice(0, n);
 }
 
-/** Outputs AWS computes, per resource type, merged over the inputs. */
-export function computedOutputs(env: MockEnvironment, type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+/**
+ * Custom resource types whose outputs the mocks give generically: the physical name and an ARN
+ * built from the type and that name. Nothing the programs here read from them needs more (their
+ * ids come from mockId). A type in neither this list nor computedOutputs' cases is refused.
+ */
+const GENERIC_OUTPUT_TYPES: ReadonlySet<string> = new Set([
+  "aws:apigateway/account:Account",
+  "aws:apigateway/deployment:Deployment",
+  "aws:apigateway/integration:Integration",
+  "aws:apigateway/method:Method",
+  "aws:apigateway/methodSettings:MethodSettings",
+  "aws:apigateway/resource:Resource",
+  "aws:apigateway/usagePlan:UsagePlan",
+  "aws:apigateway/usagePlanKey:UsagePlanKey",
+  "aws:appautoscaling/policy:Policy",
+  "aws:appautoscaling/target:Target",
+  "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+  "aws:ec2/flowLog:FlowLog",
+  "aws:ec2/internetGateway:InternetGateway",
+  "aws:ec2/natGateway:NatGateway",
+  "aws:ec2/route:Route",
+  "aws:ec2/routeTable:RouteTable",
+  "aws:ec2/routeTableAssociation:RouteTableAssociation",
+  "aws:ec2/securityGroupRule:SecurityGroupRule",
+  "aws:ec2/vpcEndpoint:VpcEndpoint",
+  "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+  "aws:iam/rolePolicy:RolePolicy",
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  "aws:kms/alias:Alias",
+  "aws:lambda/permission:Permission",
+  "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
+  "aws:lb/listenerRule:ListenerRule",
+  "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+  "aws:rds/proxyTarget:ProxyTarget",
+  "aws:rds/subnetGroup:SubnetGroup",
+  "aws:s3/bucketAcl:BucketAcl",
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+  "aws:s3/bucketObjectv2:BucketObjectv2",
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+  "aws:s3/bucketPolicy:BucketPolicy",
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  "aws:s3/bucketVersioning:BucketVersioning",
+  "aws:sns/topicPolicy:TopicPolicy",
+  "aws:sns/topicSubscription:TopicSubscription",
+  "aws:sqs/redrivePolicy:RedrivePolicy",
+  "aws:ssm/parameter:Parameter",
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  "aws:wafv2/webAclAssociation:WebAclAssociation",
+  "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+]);
+
+/**
+ * Outputs AWS computes, per resource type, merged over the inputs. Component resources
+ * (`custom` false) and providers compute nothing; a custom type not modelled here throws.
+ */
+export function computedOutputs(env: MockEnvironment, type: string, name: string, inputs: Record<string, unknown>, custom = true): Record<string, unknown> {
   const { accountId: acct } = env;
   const region = typeof inputs.region === "string" ? inputs.region : env.region;
   const physical = physicalName(name, inputs);
@@ -111,7 +162,7 @@ export function computedOutputs(env: MockEnvironment, type: string, name: string
           : [],
       };
     case "aws:rds/clusterInstance:ClusterInstance":
-      return { arn: `arn:aws:rds:${region}:${acct}:db:${physical}`, identifier: physical, endpoint: `${physical}.${hex(acct, 12)}.${region}.rds.amazonaws.com`, port: 5432 };
+      return { arn: `arn:aws:rds:${region}:${acct}:db:${physical}`, identifier: physical, endpoint: `${physical}.${hex(acct, 12)}.${region}.rds.amazonaws.com`, port: 5432, writer: inputs.promotionTier === 0 };
     case "aws:rds/proxy:Proxy":
       return { arn: `arn:aws:rds:${region}:${acct}:db-proxy:prx-${hex(name, 17)}`, name: physical, endpoint: `${physical}.proxy-${hex(acct, 12)}.${region}.rds.amazonaws.com` };
     case "aws:rds/proxyEndpoint:ProxyEndpoint":
@@ -126,10 +177,14 @@ export function computedOutputs(env: MockEnvironment, type: string, name: string
       const id = hex(name, 10);
       return { ...base, arn: `arn:aws:apigateway:${region}::/restapis/${id}`, rootResourceId: hex(`${name}root`, 10), executionArn: `arn:aws:execute-api:${region}:${acct}:${id}` };
     }
-    case "aws:apigateway/stage:Stage":
-      return { arn: `arn:aws:apigateway:${region}::/restapis/api/stages/${inputs.stageName}`, invokeUrl: `https://${hex("api", 10)}.execute-api.${region}.amazonaws.com/${inputs.stageName}`, executionArn: `arn:aws:execute-api:${region}:${acct}:${hex("api", 10)}/${inputs.stageName}` };
+    case "aws:apigateway/stage:Stage": {
+      // `restApi` is the API's id, which is also the host name's first label.
+      const api = String(inputs.restApi);
+      return { arn: `arn:aws:apigateway:${region}::/restapis/${api}/stages/${inputs.stageName}`, invokeUrl: `https://${api}.execute-api.${region}.amazonaws.com/${inputs.stageName}`, executionArn: `arn:aws:execute-api:${region}:${acct}:${api}/${inputs.stageName}` };
+    }
     case "aws:apigateway/apiKey:ApiKey":
-      return { ...base, value: hex(name, 40) };
+      // A key created with a value keeps it; otherwise API Gateway generates one.
+      return { ...base, value: typeof inputs.value === "string" ? inputs.value : hex(name, 40) };
     case "aws:cloudfront/vpcOrigin:VpcOrigin":
       // CloudFront is global: no region in the ARN.
       return { arn: `arn:aws:cloudfront::${acct}:vpcorigin/vo_${hex(name, 22)}` };
@@ -191,7 +246,8 @@ export function computedOutputs(env: MockEnvironment, type: string, name: string
     case "aws:ec2/securityGroup:SecurityGroup":
       return { arn: `arn:aws:ec2:${region}:${acct}:security-group/sg-${hex(name, 17)}`, name: physical };
     case "aws:ec2/eip:Eip":
-      return { publicIp: "203.0.113.10", allocationId: `eipalloc-${hex(name, 17)}` };
+      // One address per EIP (documentation range), so several NAT gateways do not share one.
+      return { publicIp: `203.0.113.${10 + Number(/(\d+)$/.exec(name)?.[1] ?? 0)}`, allocationId: `eipalloc-${hex(name, 17)}` };
     case "random:index/randomPassword:RandomPassword":
     case "random:index/randomString:RandomString":
       return { result: hex(name, Number(inputs.length ?? 32)) };
@@ -203,8 +259,22 @@ export function computedOutputs(env: MockEnvironment, type: string, name: string
       const bytes = Buffer.from(hex(name, Number(inputs.byteLength ?? 8) * 2), "hex");
       return { hex: bytes.toString("hex"), b64Url: bytes.toString("base64url"), b64Std: bytes.toString("base64"), dec: BigInt(`0x${bytes.toString("hex")}`).toString() };
     }
+    case "aws:lambda/invocation:Invocation":
+      // What the migration function answers when it has nothing to apply.
+      return { result: JSON.stringify({ ok: true, applied: [] }) };
+    case "aws:cloudfront/function:Function":
+      // CloudFront is global: its ARNs carry no region.
+      return { arn: `arn:aws:cloudfront::${acct}:function/${physical}`, name: physical, etag: "ETVPDKIKX0DER", liveStageEtag: "ETVPDKIKX0DER", status: "UNASSOCIATED" };
+    case "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup":
+      // RDS creates one target group per proxy and always names it "default".
+      return { arn: `arn:aws:rds:${region}:${acct}:target-group:prx-tg-${hex(name, 17)}`, name: "default" };
     default:
-      return type.startsWith("aws:") ? base : {};
+      if (!custom || type.startsWith("pulumi:providers:")) return {};
+      if (GENERIC_OUTPUT_TYPES.has(type)) return base;
+      throw new Error(
+        `preflight mock: no computed outputs for resource type "${type}" (resource "${name}"); ` +
+          "add what AWS returns for it to scripts/pulumi-mocks/answers.ts (or list it among the types with generic outputs)",
+      );
   }
 }
 
@@ -243,7 +313,11 @@ export function mockId(type: string, name: string, inputs: Record<string, unknow
   }
 }
 
-type CallHandler = (env: MockEnvironment, args: Record<string, unknown>) => Record<string, unknown>;
+/** Answers one data-source call. */
+export type CallHandler = (env: MockEnvironment, args: Record<string, unknown>) => Record<string, unknown>;
+
+/** The password of the mocked ECR authorization token. */
+export const MOCK_ECR_PASSWORD = "mock-ecr-password";
 
 interface PolicyStatementInput {
   sid?: string;
@@ -303,16 +377,23 @@ export const CALLS: Record<string, CallHandler> = {
     const json = renderPolicyDocument(args);
     return { id: createHash("sha256").update(json).digest("hex").slice(0, 10), json, minifiedJson: JSON.stringify(JSON.parse(json)) };
   },
-  "aws:ecr/getAuthorizationToken:getAuthorizationToken": (env) => ({
-    id: env.region,
-    authorizationToken: Buffer.from("AWS:preflight").toString("base64"),
-    userName: "AWS",
-    password: "preflight",
-    proxyEndpoint: `https://${env.accountId}.dkr.ecr.${env.region}.amazonaws.com`,
-    expiresAt: "2099-01-01T00:00:00Z",
-  }),
+  "aws:ecr/getAuthorizationToken:getAuthorizationToken": (env, args) => {
+    const registryId = typeof args.registryId === "string" ? args.registryId : env.accountId;
+    return {
+      id: env.region,
+      registryId,
+      authorizationToken: Buffer.from(`AWS:${MOCK_ECR_PASSWORD}`).toString("base64"),
+      userName: "AWS",
+      password: MOCK_ECR_PASSWORD,
+      proxyEndpoint: `https://${registryId}.dkr.ecr.${env.region}.amazonaws.com`,
+      expiresAt: "2099-01-01T00:00:00Z",
+      region: env.region,
+    };
+  },
   "aws:elb/getServiceAccount:getServiceAccount": (env) => {
-    const acct = ELB_ACCOUNTS[env.region] ?? ELB_ACCOUNTS["us-east-1"]!;
+    // The provider's own table; like the data source, a Region outside it is an error.
+    const acct = ELB_LOG_DELIVERY_ACCOUNTS[env.region];
+    if (!acct) throw new Error(`preflight mock: getServiceAccount: unsupported AWS Region "${env.region}" (Elastic Load Balancing has no log-delivery account there)`);
     return { id: acct, arn: `arn:aws:iam::${acct}:root` };
   },
   "aws:cloudfront/getCachePolicy:getCachePolicy": (_env, args) => managedPolicy("cache", args),
@@ -327,11 +408,11 @@ function managedPolicy(kind: string, args: Record<string, unknown>): Record<stri
   return { id, name };
 }
 
-/** Answers a data-source call or throws naming the token. */
-export function answerCall(env: MockEnvironment, token: string, args: Record<string, unknown>): Record<string, unknown> {
-  const handler = CALLS[token];
+/** Answers a data-source call (from `calls`, by default the built-in answers) or throws naming the token. */
+export function answerCall(env: MockEnvironment, token: string, args: Record<string, unknown>, calls: Readonly<Record<string, CallHandler>> = CALLS): Record<string, unknown> {
+  const handler = calls[token];
   if (!handler) {
-    throw new Error(`preflight mock: no answer for data source "${token}"; it reads existing cloud state, which the offline runner cannot see (add it to scripts/preflight/mocks.ts if it has a safe placeholder)`);
+    throw new Error(`preflight mock: no answer for data source "${token}"; it reads existing cloud state, which the offline runner cannot see (add it to scripts/pulumi-mocks/answers.ts if it has a safe placeholder)`);
   }
   return handler(env, args);
 }
