@@ -58,6 +58,10 @@ export interface PlatformConfig {
   readonly monthlyBudgetUsd?: number;
   /** WAF rule action: `block` (prod: always), or `count` to observe first (dev only). */
   readonly wafMode: "block" | "count";
+  /** Generation of the session signing keys: +1 rotates them with nobody logged out (docs/edge-monitoring.md). */
+  readonly sessionKeyGeneration: number;
+  /** Generation of the CloudFront -> ALB origin-verify value: +1 rotates it with no refused request. */
+  readonly originVerifyGeneration: number;
   /** Per-IP requests per 5 minutes the web ACLs allow. */
   readonly wafRateLimitPerIp: number;
   /** Every limit on the request path, derived from peakRequestsPerSecond (infra/capacity.ts, docs/capacity.md). */
@@ -100,6 +104,8 @@ export const CONFIG_KEYS = [
   "wafMode",
   "wafRateLimitPerIp",
   "alarmEmail",
+  "sessionKeyGeneration",
+  "originVerifyGeneration",
   "certificateArn",
   "albDomainName",
   "monthlyBudgetUsd",
@@ -316,6 +322,9 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
   // WAF's rate-based rules accept 10 to 2,000,000,000 requests per evaluation window.
   const wafRateLimitPerIp = integer(raw, "wafRateLimitPerIp", 2000, 10, 2_000_000_000, "an integer from 10 to 2000000000 (requests per IP per 5 minutes)");
   const alarmEmail = matching(raw, "alarmEmail", /^[^\s@]+@[^\s@]+\.[^\s@]+$/, "an e-mail address");
+  const generation = (key: string) => integer(raw, key, 1, 1, 1_000_000, "an integer from 1 to 1000000 (raise it by 1 to rotate)");
+  const sessionKeyGeneration = generation("sessionKeyGeneration");
+  const originVerifyGeneration = generation("originVerifyGeneration");
 
   const region = present(raw, "aws:region");
   const certificateArn = matching(raw, "certificateArn", CERTIFICATE_ARN, "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)");
@@ -378,6 +387,8 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
     monthlyBudgetUsd,
     wafMode,
     wafRateLimitPerIp,
+    sessionKeyGeneration,
+    originVerifyGeneration,
     capacity,
     tags: {
       environmentSuffix,

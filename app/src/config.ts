@@ -43,7 +43,11 @@ export interface AppConfig {
   region: string;
   db: DbConfig;
   dynamo: { endpoint?: string; sessionsTable: string; cacheTable: string };
-  sessionSigningKey: SecretSource;
+  /**
+   * The session signing keys: in AWS a secret holding `{"previous","current","next"}`
+   * (app/src/session/session-keys.ts), locally one key given directly.
+   */
+  sessionKeys: SecretSource;
   adminToken: SecretSource;
   serviceName: string;
   metricsNamespace: string;
@@ -125,7 +129,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
         poolMax: intIn(env, "DB_POOL_MAX", 2, 1, 20),
       },
       dynamo: { sessionsTable: required(env, "SESSIONS_TABLE"), cacheTable: required(env, "CACHE_TABLE") },
-      sessionSigningKey: { kind: "secretsManager", arn: required(env, "SESSION_KEY_SECRET_ARN") },
+      sessionKeys: { kind: "secretsManager", arn: required(env, "SESSION_KEYS_SECRET_ARN") },
       adminToken: { kind: "secretsManager", arn: required(env, "ADMIN_TOKEN_SECRET_ARN") },
       ...common,
     };
@@ -153,7 +157,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
         sessionsTable: env.SESSIONS_TABLE ?? "ecommerce-sessions-local",
         cacheTable: env.CACHE_TABLE ?? "ecommerce-cache-local",
       },
-      sessionSigningKey: { kind: "value", value: required(env, "SESSION_SIGNING_KEY") },
+      sessionKeys: { kind: "value", value: required(env, "SESSION_SIGNING_KEY") },
       adminToken: { kind: "value", value: env.ADMIN_TOKEN?.trim() || "local-admin-token" },
       ...common,
     };
