@@ -70,7 +70,7 @@ export async function createRuntime(config: AppConfig, hooks: RuntimeHooks = {})
  * The session keys, re-read every few minutes so a rotation reaches long-lived containers; a failed
  * re-read keeps the keys in hand (logged). Locally one key, never re-read.
  */
-function sessionKeysOf(config: AppConfig, secrets: () => Promise<SecretsManagerClient>, logger?: AppLogger): RefreshingKeys {
+export function sessionKeysOf(config: AppConfig, secrets: () => Promise<SecretsManagerClient>, logger?: AppLogger): RefreshingKeys {
   const source = config.sessionKeys;
   if (source.kind === "value") return new RefreshingKeys(async () => ({ current: source.value }), { refreshMs: Infinity });
   return new RefreshingKeys(async () => parseSessionKeys(await resolveSecret(source, secrets, "session keys")), {
