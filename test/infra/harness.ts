@@ -4,6 +4,7 @@
  *
  * The mocks fail loudly: a data-source call they do not know throws.
  */
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
@@ -172,8 +173,12 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
     case "aws:iam/role:Role":
       return { ...base, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${physical}`, name: physical };
     case "random:index/randomPassword:RandomPassword":
-    case "random:index/randomString:RandomString":
-      return { result: "r".repeat(inputs.length ?? 32) };
+    case "random:index/randomString:RandomString": {
+      // Letters and digits, distinct per resource and per keepers (new keepers draw a new value, as the provider does).
+      const length = inputs.length ?? 32;
+      const seed = createHash("sha256").update(`${name}|${JSON.stringify(inputs.keepers ?? {})}`).digest("hex");
+      return { result: seed.repeat(Math.ceil(length / seed.length)).slice(0, length) };
+    }
     case "random:index/randomId:RandomId":
       return { hex: "0a1b2c".slice(0, 2 * (inputs.byteLength ?? 3)), b64Url: "Chss", b64Std: "Chss", dec: "662316" };
     case "random:index/randomBytes:RandomBytes":
