@@ -195,6 +195,7 @@ const monitoring = new Monitoring("monitoring", {
   environmentSuffix: suffix,
   tags,
   isProd: config.isProd,
+  stackRegion: config.region,
   alarmEmail: config.alarmEmail,
   monthlyBudgetUsd: config.monthlyBudgetUsd,
   dbMaxCapacityAcu: config.dbMaxCapacity,
@@ -210,7 +211,7 @@ const monitoring = new Monitoring("monitoring", {
   },
 });
 
-waf.alarmOnBlockedSurge(monitoring.alarmTopicArn);
+waf.alarmOnBlockedSurge(monitoring.alarmTopicArn, monitoring.cloudfrontAlarmTopicArn);
 
 // ==== Exports ====
 // Network
@@ -289,3 +290,5 @@ export const cloudfrontWebAclArn = waf.cloudfrontWebAclArn;
 export const apiWebAclArn = waf.apiWebAclArn;
 export const alarmTopicArn = monitoring.alarmTopicArn;
 export const alarmTopicName = monitoring.alarmTopicName;
+/** Where alarms on CloudFront's metrics (in us-east-1) go: a us-east-1 topic, the same as alarmTopicArn for a us-east-1 stack. */
+export const cloudfrontAlarmTopicArn = monitoring.cloudfrontAlarmTopicArn;

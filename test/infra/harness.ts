@@ -161,7 +161,7 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
       // CLOUDFRONT-scope ACLs are "global" in their ARN, REGIONAL ones "regional".
       return { ...base, arn: `arn:aws:wafv2:${inputs.region ?? MOCK_REGION}:${MOCK_ACCOUNT_ID}:${inputs.scope === "CLOUDFRONT" ? "global" : "regional"}/webacl/${physical}/0a1b2c3d`, capacity: 900 };
     case "aws:sns/topic:Topic":
-      return { ...base, arn: `arn:aws:sns:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:${physical}` };
+      return { ...base, arn: `arn:aws:sns:${inputs.region ?? MOCK_REGION}:${MOCK_ACCOUNT_ID}:${physical}` };
     case "aws:ec2/eip:Eip":
       return { ...base, publicIp: `203.0.113.${10 + Number(/(\d+)$/.exec(name)?.[1] ?? 0)}`, allocationId: `eipalloc-${name}` };
     case "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup":
