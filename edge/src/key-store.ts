@@ -16,8 +16,8 @@ export const KEY_READ_TIMEOUTS = { connectionTimeout: 1_000, requestTimeout: 1_5
 
 /** The region a Secrets Manager ARN names: `arn:<partition>:secretsmanager:<region>:<account>:secret:<name>`. */
 export function secretRegion(secretArn: string): string {
-  const region = secretArn.split(":")[3];
-  if (!/^secretsmanager$/.test(secretArn.split(":")[2] ?? "") || !region) throw new Error(`edge guard: not a Secrets Manager ARN: ${secretArn}`);
+  const [, , service, region] = secretArn.split(":");
+  if (service !== "secretsmanager" || !region) throw new Error(`edge guard: not a Secrets Manager ARN: ${secretArn}`);
   return region;
 }
 

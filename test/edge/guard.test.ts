@@ -4,6 +4,7 @@ import type { SessionKeys } from "../../app/src/session/session-keys";
 import { newSessionId, sidCookieValue } from "../../app/src/session/sid-cookie";
 import { guardRequest, isAdminPath, normalizePath, requestIdFor } from "../../edge/src/guard";
 import { createHandler, handler } from "../../edge/src/index";
+import { secretRegion } from "../../edge/src/key-store";
 import { RefreshingKeys } from "../../app/src/session/session-keys";
 import { viewerRequest, type ViewerRequestOptions } from "./events";
 
@@ -196,5 +197,12 @@ describe("edge guard when the key store cannot be read", () => {
     now = 30_000;
     await guard(viewerRequest({ uri: "/api/cart" }));
     expect(reads).toBe(2);
+  });
+});
+
+describe("edge key store", () => {
+  it("reads the secret in the region its ARN names, wherever the replica runs, and refuses an ARN of another service", () => {
+    expect(secretRegion("arn:aws:secretsmanager:eu-west-1:123456789012:secret:ecommerce-session-key-dev-AbCdEf")).toBe("eu-west-1");
+    expect(() => secretRegion("arn:aws:ssm:eu-west-1:123456789012:parameter/x")).toThrow(/not a Secrets Manager ARN/);
   });
 });
