@@ -8,7 +8,9 @@ import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
+import { APP_DEFAULTS } from "../app/src/config";
 import { LIVE_ALIAS, aliasScalingResourceId, provisionedConcurrencyPlan } from "./capacity";
+import { DEFAULT_LAMBDA_MEMORY_MB, UNRESERVED } from "./config";
 import { createEncryptedLogGroup } from "./encrypted-log-group";
 import { apiFunctionPolicy, proxyDbUserArn, serviceAssumeRolePolicy } from "./iam-policies";
 import { projectPath, statefulOptions } from "./lifecycle";
@@ -22,26 +24,23 @@ export const REPOSITORY_ROOT = path.resolve(__dirname, "..");
 export const MIGRATE_EVENT = { shopAction: "migrate" } as const;
 
 export const API_FUNCTION_DEFAULTS = {
-  // Deployable in a new account: memory within its 3008 MB cap (1769 MB: sized from the bench, see
+  // Deployable in a new account: memory within its 3008 MB cap (sized from the bench, see
   // DEFAULT_LAMBDA_MEMORY_MB), and no reservation (its concurrency quota of 10 leaves nothing to
   // reserve: "decreases account's UnreservedConcurrentExecution below its minimum value of [10]").
-  memoryMb: 1769,
+  memoryMb: DEFAULT_LAMBDA_MEMORY_MB,
   timeoutSeconds: 30,
-  reservedConcurrency: -1,
+  reservedConcurrency: UNRESERVED,
   logRetentionDays: 30,
   keepImages: 10,
-  dbPort: 5432,
-  dbPoolMax: 2,
-  dbName: "shop",
-  logLevel: "INFO",
 } as const;
 
 export interface ApiFunctionArgs {
   environmentSuffix: string;
   tags: TagContext;
-  /** dev stacks: delete the repository with its images on destroy. */
-  forceDelete: boolean;
-  /** prod: protect (and retain) the image repository and the log group with its key. */
+  /**
+   * Prod stacks: protect (and retain) the image repository and the log group with its key; other stacks
+   * delete the repository with its images on destroy (ECR forceDelete). Default false.
+   */
   isProd?: boolean;
   /** Private subnets the function runs in. */
   subnetIds: pulumi.Input<pulumi.Input<string>[]>;
@@ -53,10 +52,11 @@ export interface ApiFunctionArgs {
   dbProxyArn: pulumi.Input<string>;
   /** The application role the requests authenticate as (IAM token through the proxy). */
   dbUser: pulumi.Input<string>;
-  /** The schema owner the deploy-time migration authenticates as (IAM token through the proxy). */
+  /** The schema owner the deploy-time migration authenticates as (IAM token through the proxy). Default: dbUser. */
   dbOwnerUser?: pulumi.Input<string>;
-  /** The proxy's secret of the application role: the migration sets the role's password from it. */
+  /** The proxy's secret of the application role: the migration sets the role's password from it. Default: none (the password is left as it is). */
   dbAppSecretArn?: pulumi.Input<string>;
+  /** The database the API uses. Default: the API's own (APP_DEFAULTS.dbName, "shop"). */
   dbName?: pulumi.Input<string>;
   sessionsTableName: pulumi.Input<string>;
   sessionsTableArn: pulumi.Input<string>;
@@ -64,26 +64,31 @@ export interface ApiFunctionArgs {
   cacheTableArn: pulumi.Input<string>;
   sessionKeySecretArn: pulumi.Input<string>;
   adminTokenSecretArn: pulumi.Input<string>;
-  /** Customer-managed KMS keys of those secrets, if they use one. */
+  /** Customer-managed KMS keys of those secrets, if they use one. Default: none (AWS-managed keys). */
   secretsKmsKeyArns?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Lambda memory in MB. Default: DEFAULT_LAMBDA_MEMORY_MB (1769, sized from the bench). */
   memoryMb?: number;
-  /** Connections per pool per execution (DB_POOL_MAX); infra/capacity.ts derives it. */
+  /** Connections per pool per execution (DB_POOL_MAX); infra/capacity.ts derives it. Default: APP_DEFAULTS.dbPoolMax (2). */
   dbPoolMax?: number;
-  /** -1 = unreserved. */
+  /** Reserved concurrent executions; -1 = unreserved. Default -1. */
   reservedConcurrency?: number;
-  /** 0 = off; N > 0 = alias `live` with N provisioned executions, auto scaled up to provisionedConcurrencyMax. */
+  /** 0 = off; N > 0 = alias `live` with N provisioned executions, auto scaled up to provisionedConcurrencyMax. Default 0. */
   provisionedConcurrency?: number;
+  /** Auto scaling maximum of the provisioned executions. Default: twice provisionedConcurrency. */
   provisionedConcurrencyMax?: number;
+  /** The API's LOG_LEVEL. Default: APP_DEFAULTS.logLevel ("INFO"). */
   logLevel?: string;
-  /** Resources that must exist before migrations run (e.g. the proxy target that waits for the writer). */
+  /** Resources that must exist before migrations run (e.g. the proxy target that waits for the writer). Default: none. */
   migrationDependsOn?: pulumi.Input<pulumi.Resource>[];
   /**
    * What identifies the database the migrations must reach (e.g. the cluster's resource id, new for a
-   * new or restored cluster): migrations run again whenever it or the image changes.
+   * new or restored cluster): migrations run again whenever it or the image changes. Default: none
+   * (migrations run again only when the image changes).
    */
   databaseIdentity?: pulumi.Input<string>;
-  /** Build context and Dockerfile (paths relative to the project directory); default: the repository root and app/Dockerfile. */
+  /** Build context (a path relative to the project directory). Default: the repository root. */
   buildContext?: string;
+  /** The Dockerfile (a path relative to the project directory). Default: app/Dockerfile. */
   dockerfile?: string;
 }
 
@@ -118,7 +123,7 @@ export class ApiFunction extends pulumi.ComponentResource {
       imageScanningConfiguration: { scanOnPush: true },
       imageTagMutability: "MUTABLE", // the tag is only a label; the function pins the digest
       encryptionConfigurations: [{ encryptionType: "KMS" }],
-      forceDelete: args.forceDelete,
+      forceDelete: !(args.isProd ?? false),
       tags: tagsFor(repoName),
     }, { parent: this, ...statefulOptions(args.isProd ?? false) });
 
@@ -219,9 +224,9 @@ export class ApiFunction extends pulumi.ComponentResource {
           ENVIRONMENT_SUFFIX: suffix,
           DB_PROXY_ENDPOINT: args.dbProxyEndpoint,
           DB_PROXY_READ_ENDPOINT: args.dbProxyReadEndpoint,
-          DB_PORT: String(API_FUNCTION_DEFAULTS.dbPort),
-          DB_POOL_MAX: String(args.dbPoolMax ?? API_FUNCTION_DEFAULTS.dbPoolMax),
-          DB_NAME: args.dbName ?? API_FUNCTION_DEFAULTS.dbName,
+          DB_PORT: String(APP_DEFAULTS.dbPort),
+          DB_POOL_MAX: String(args.dbPoolMax ?? APP_DEFAULTS.dbPoolMax),
+          DB_NAME: args.dbName ?? APP_DEFAULTS.dbName,
           DB_USER: args.dbUser,
           ...(args.dbOwnerUser ? { DB_OWNER_USER: args.dbOwnerUser } : {}),
           ...(args.dbAppSecretArn ? { DB_APP_SECRET_ARN: args.dbAppSecretArn } : {}),
@@ -231,7 +236,7 @@ export class ApiFunction extends pulumi.ComponentResource {
           ADMIN_TOKEN_SECRET_ARN: args.adminTokenSecretArn,
           POWERTOOLS_SERVICE_NAME: "shop-api",
           POWERTOOLS_METRICS_NAMESPACE: "EcommercePlatform",
-          LOG_LEVEL: args.logLevel ?? API_FUNCTION_DEFAULTS.logLevel,
+          LOG_LEVEL: args.logLevel ?? APP_DEFAULTS.logLevel,
         },
       },
       tags: tagsFor(functionName),

@@ -2,6 +2,8 @@
  * Capacity math for the API function (Little's law) and the provisioned
  * concurrency plan. Pure functions: the component only wires their results.
  */
+import { APP_DEFAULTS } from "../app/src/config";
+import { AURORA_ACU, fitsReservedConcurrency, WAF_RATE_LIMIT } from "../policy/lib/limits";
 import { auroraPostgresMaxConnections } from "./dashboard";
 
 /** Requests per second a pool of `concurrency` executions sustains at `secondsPerRequest` each. */
@@ -42,7 +44,7 @@ export function provisionedConcurrencyPlan(provisioned: number, max: number, res
   if (!Number.isInteger(provisioned) || provisioned < 0) throw new Error(`provisioned concurrency must be an integer >= 0, got ${provisioned}`);
   if (provisioned === 0) return undefined;
   if (!Number.isInteger(max) || max < provisioned) throw new Error(`provisioned concurrency max (${max}) must be an integer >= provisioned concurrency (${provisioned})`);
-  if (reserved >= 0 && max > reserved) {
+  if (!fitsReservedConcurrency(max, reserved)) {
     throw new Error(`provisioned concurrency max (${max}) exceeds the function's reserved concurrency (${reserved}); raise lambdaReservedConcurrency or set it to -1`);
   }
   return { min: provisioned, max, targetUtilization: PROVISIONED_UTILIZATION_TARGET };
@@ -65,8 +67,6 @@ export const DEFAULT_PEAK_REQUESTS_PER_SECOND = { dev: 50, prod: 500 } as const;
 export const DEFAULT_REQUEST_DURATION_MS = 100;
 /** Front doors that each admit the peak: CloudFront (WAF rate rule) and API Gateway (usage plan). */
 export const FRONT_DOORS = 2;
-/** Connections per pool per execution (writer and reader pools each): one request runs at a time per execution. */
-export const DB_POOL_PER_CONTAINER = 2;
 /** Proxy seconds to wait for a backend connection: the client's connect timeout (app/src/db/pool.ts, 5 s), far below the 30 s function timeout. */
 export const PROXY_BORROW_TIMEOUT_SECONDS = 5;
 /** Assumed database statements per request (reads hit the cache table; a checkout runs about 8). */
@@ -75,9 +75,6 @@ export const QUERIES_PER_REQUEST = 3;
 export const QUERIES_PER_SECOND_PER_ACU = 400;
 /** WAF rate-based rules count over this window (AWS default evaluation window). */
 export const WAF_WINDOW_SECONDS = 300;
-/** Smallest and largest request limit WAF accepts on a rate-based rule. */
-export const WAF_MIN_LIMIT = 10;
-export const WAF_MAX_LIMIT = 2_000_000_000;
 /** The proxy's share of max_connections is kept at or below this (the rest: the owner, rdsadmin, monitoring). */
 export const PROXY_MAX_CONNECTIONS_PERCENT_CAP = 90;
 
@@ -114,7 +111,7 @@ export interface CapacityPlan {
   dbMaxConnections: number;
 }
 
-const halfUp = (acu: number) => Math.ceil(acu * 2) / 2;
+const halfUp = (acu: number) => Math.ceil(acu / AURORA_ACU.step) * AURORA_ACU.step;
 
 
 /**
@@ -132,7 +129,7 @@ export function capacityPlan(input: CapacityInput): CapacityPlan {
   const proxyBackendConnections = Math.ceil(concurrency * 1.25);
   const acuForQueries = (FRONT_DOORS * peak * QUERIES_PER_REQUEST) / QUERIES_PER_SECOND_PER_ACU;
   const acuForConnections = proxyBackendConnections / ((auroraPostgresMaxConnections(1) * PROXY_MAX_CONNECTIONS_PERCENT_CAP) / 100);
-  const neededAcu = Math.min(256, Math.max(1, halfUp(Math.max(acuForQueries, acuForConnections))));
+  const neededAcu = Math.min(AURORA_ACU.max, Math.max(AURORA_ACU.smallestMax, halfUp(Math.max(acuForQueries, acuForConnections))));
   if (input.dbMaxCapacity !== undefined && input.dbMaxCapacity < neededAcu) {
     throw new Error(
       `dbMaxCapacity (${input.dbMaxCapacity}) is below the ${neededAcu} ACU that peakRequestsPerSecond ${peak} needs ` +
@@ -154,8 +151,8 @@ export function capacityPlan(input: CapacityInput): CapacityPlan {
     apiThrottleRateLimit: peak,
     // One second's worth: a burst beyond it would only queue for executions that are busy.
     apiThrottleBurstLimit: peak,
-    wafApiRateLimitPer5Min: Math.min(WAF_MAX_LIMIT, Math.max(WAF_MIN_LIMIT, peak * WAF_WINDOW_SECONDS)),
-    dbPoolPerContainer: DB_POOL_PER_CONTAINER,
+    wafApiRateLimitPer5Min: Math.min(WAF_RATE_LIMIT.max, Math.max(WAF_RATE_LIMIT.min, peak * WAF_WINDOW_SECONDS)),
+    dbPoolPerContainer: APP_DEFAULTS.dbPoolMax,
     proxyBackendConnections,
     proxyMaxConnectionsPercent,
     // Idle connections kept for the next burst: half of the allowed ones.

@@ -7,6 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { tlsOnlyStatement } from "./buckets";
+import { DEFAULT_CLOUDFRONT_PRICE_CLASS } from "./config";
 import { staticBucketPolicy } from "./iam-policies";
 import { statefulOptions } from "./lifecycle";
 import { physicalName } from "./naming";
@@ -46,7 +47,7 @@ export interface CdnArgs {
   tags: TagContext;
   /** The internal ALB CloudFront reaches through a VPC origin. */
   albArn: pulumi.Input<string>;
-  /** The CLOUDFRONT-scope WAFv2 web ACL's ARN (WAFv2 takes the ARN, not the id). */
+  /** The CLOUDFRONT-scope WAFv2 web ACL's ARN (WAFv2 takes the ARN, not the id). Default: none (no web ACL). */
   webAclArn?: pulumi.Input<string>;
   /** The static bucket (name/id, ARN, regional domain name) from Buckets. */
   staticBucketId: pulumi.Input<string>;
@@ -55,23 +56,26 @@ export interface CdnArgs {
   /**
    * The static bucket's configuration (Buckets.staticBucketConfigured): the bucket policy written here
    * waits for it, since S3 refuses concurrent configuration calls on one bucket (409 OperationAborted).
+   * Default: none.
    */
   staticBucketPolicyDependsOn?: pulumi.Input<pulumi.Resource>[];
-  /** Prod: the static bucket's policy (TLS-only, OAC) is protected and retained with the bucket. */
+  /** Prod: the static bucket's policy (TLS-only, OAC) is protected and retained with the bucket. Default false. */
   isProd?: boolean;
   /** The ALB's DNS name, or a DNS name pointing at it that matches its certificate when albOriginHttps. */
   albDomainName: pulumi.Input<string>;
-  /** Reach the ALB over HTTPS on 443 (needs a certificate on the ALB matching albDomainName); else HTTP on 80. */
+  /** Reach the ALB over HTTPS on 443 (needs a certificate on the ALB matching albDomainName); else HTTP on 80. Default false. */
   albOriginHttps?: boolean;
   /** Value of the x-origin-verify header the ALB requires (a secret). */
   originVerifySecret: pulumi.Input<string>;
   /** Qualified (versioned) ARN of the Lambda@Edge viewer-request guard for /api/*. */
   edgeGuardQualifiedArn: pulumi.Input<string>;
-  /** CloudFront Function ARN for the default behavior's viewer-request (SPA rewrite), if any. */
+  /** CloudFront Function ARN for the default behavior's viewer-request (SPA rewrite), if any. Default: none. */
   defaultViewerRequestFunctionArn?: pulumi.Input<string>;
+  /** Object served for `/`. Default "index.html". */
   defaultRootObject?: string;
+  /** Edge locations served from. Default: DEFAULT_CLOUDFRONT_PRICE_CLASS (PriceClass_100). */
   priceClass?: PriceClass;
-  /** Standard (legacy) access logs: needs a bucket with ACLs enabled, so it is off unless given. */
+  /** Standard (legacy) access logs: needs a bucket with ACLs enabled, so it is off unless given (prefix default "cloudfront/"). */
   logging?: { bucketDomainName: pulumi.Input<string>; prefix?: string };
 }
 
@@ -95,7 +99,7 @@ export class Cdn extends pulumi.ComponentResource {
       .getOriginRequestPolicyOutput({ name: MANAGED_POLICIES.allViewerExceptHostHeader }, parent)
       .apply((p) => requireId(p.id, MANAGED_POLICIES.allViewerExceptHostHeader));
 
-    const oacName = physicalName("cloudfrontPolicy", "static-oac", suffix);
+    const oacName = physicalName("cloudfrontOriginAccessControl", "static-oac", suffix);
     const oac = new aws.cloudfront.OriginAccessControl(`${name}-oac`, {
       name: oacName,
       description: "CloudFront signs every request to the static bucket",
@@ -114,7 +118,7 @@ export class Cdn extends pulumi.ComponentResource {
     const albOriginHttps = args.albOriginHttps ?? false;
     // CloudFront reaches the internal ALB over the AWS network through interfaces in the VPC: nothing
     // crosses the internet, with or without a certificate (HTTPS to the ALB when one is configured).
-    const vpcOriginName = physicalName("cloudfrontPolicy", "alb-origin", suffix);
+    const vpcOriginName = physicalName("cloudfrontVpcOrigin", "alb-origin", suffix);
     const vpcOrigin = new aws.cloudfront.VpcOrigin(`${name}-alb-origin`, {
       vpcOriginEndpointConfig: {
         name: vpcOriginName,
@@ -132,7 +136,7 @@ export class Cdn extends pulumi.ComponentResource {
       webAclId: args.webAclArn,
       isIpv6Enabled: true,
       httpVersion: "http2and3",
-      priceClass: args.priceClass ?? "PriceClass_100",
+      priceClass: args.priceClass ?? DEFAULT_CLOUDFRONT_PRICE_CLASS,
       defaultRootObject: args.defaultRootObject ?? "index.html",
       origins: [
         {

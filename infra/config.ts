@@ -8,6 +8,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { TagContext } from "./tags";
+import { AURORA_ACU, fitsReservedConcurrency, isAcuStep, LAMBDA_LIMITS, WAF_RATE_LIMIT } from "../policy/lib/limits";
+import { NAME_LIMITS, nameProblems, type NameKind } from "../policy/lib/names";
 import { capacityPlan, DEFAULT_PEAK_REQUESTS_PER_SECOND, DEFAULT_REQUEST_DURATION_MS, type CapacityPlan } from "./capacity";
 
 export const PROJECT_NAME = "ecommerce-platform";
@@ -145,15 +147,31 @@ function matching(raw: RawConfig, key: string, pattern: RegExp, allowedText: str
   return value;
 }
 
-/** ACUs: 0.5 to 256 in steps of 0.5 (Aurora Serverless v2). */
+/**
+ * ACUs in Aurora's half steps, from 0.5: AWS accepts a 0 minimum (auto-pause) on the engines this program
+ * deploys, but auto-pause does not work with RDS Proxy (aws/agent-toolkit-for-aws, Aurora PostgreSQL
+ * "serverless-advisory-concepts": "Incompatible with: RDS Proxy"), which always fronts this cluster.
+ */
 function acu(raw: RawConfig, key: string, fallback: number): number {
   const value = present(raw, key);
   if (value === undefined) return fallback;
   const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
-  if (!(n >= 0.5 && n <= 256 && Number.isInteger(n * 2))) {
-    throw new ConfigError(key, `is "${value}"; allowed: Aurora capacity units from 0.5 to 256 in steps of 0.5`);
+  if (!(n >= AURORA_ACU.minWithoutAutoPause && n <= AURORA_ACU.max && isAcuStep(n))) {
+    const autoPause = n === AURORA_ACU.min ? " (0 means auto-pause, which RDS Proxy in front of the cluster prevents)" : "";
+    throw new ConfigError(
+      key,
+      `is "${value}"${autoPause}; allowed: Aurora capacity units from ${AURORA_ACU.minWithoutAutoPause} to ${AURORA_ACU.max} in steps of ${AURORA_ACU.step}`,
+    );
   }
   return n;
+}
+
+/** A name AWS checks at deploy time, held to the policy pack's rule for its kind (policy/lib/names.ts). */
+function awsName(raw: RawConfig, key: string, kind: NameKind, fallback: string): string {
+  const value = present(raw, key) ?? fallback;
+  const rule = NAME_LIMITS[kind];
+  if (nameProblems(rule, value).length > 0) throw new ConfigError(key, `is "${value}"; allowed: ${rule.min}-${rule.max} ${rule.allowed}`);
+  return value;
 }
 
 /** Parses an IPv4 CIDR into its network address (as a 32-bit number) and prefix length, or undefined. */
@@ -192,6 +210,10 @@ export const DEFAULT_LAMBDA_MEMORY_MB = 1769;
 /** lambdaReservedConcurrency value meaning "draw from the account's unreserved pool". */
 export const UNRESERVED = -1;
 export const DB_ENGINE_MAJORS = ["16", "17"] as const;
+/** apiStageName when unset (also the RestApi component's default). */
+export const DEFAULT_API_STAGE_NAME = "prod";
+/** cloudfrontPriceClass when unset (also the Cdn component's default): North America and Europe. */
+export const DEFAULT_CLOUDFRONT_PRICE_CLASS: CloudfrontPriceClass = "PriceClass_100";
 
 function dbMajorVersion(raw: RawConfig): string {
   const key = "dbEngineVersion";
@@ -266,7 +288,7 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
 
   // New accounts cap Lambda memory at 3008 MB and concurrency at 10 (nothing can be reserved there):
   // the defaults deploy in any account; reserving concurrency is an explicit choice.
-  const lambdaMemoryMb = integer(raw, "lambdaMemoryMb", DEFAULT_LAMBDA_MEMORY_MB, 128, 10240);
+  const lambdaMemoryMb = integer(raw, "lambdaMemoryMb", DEFAULT_LAMBDA_MEMORY_MB, LAMBDA_LIMITS.memoryMin, LAMBDA_LIMITS.memoryMax);
   // `auto` opts in to what the peak needs (capacity.reservedConcurrency / provisionedConcurrency).
   const autoReserved = present(raw, "lambdaReservedConcurrency") === "auto";
   const autoProvisioned = present(raw, "lambdaProvisionedConcurrency") === "auto";
@@ -296,15 +318,14 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
       `(${lambdaProvisionedConcurrencyMax}) is set while lambdaProvisionedConcurrency is 0 (off); allowed: set lambdaProvisionedConcurrency > 0 too, or unset it`,
     );
   }
-  if (lambdaReservedConcurrency >= 0 && lambdaProvisionedConcurrencyMax > lambdaReservedConcurrency) {
-    // Provisioned executions come out of the reserved pool; AWS rejects more provisioned than reserved.
+  if (!fitsReservedConcurrency(lambdaProvisionedConcurrencyMax, lambdaReservedConcurrency)) {
     throw new ConfigError(
       "lambdaProvisionedConcurrencyMax",
       `(${lambdaProvisionedConcurrencyMax}) exceeds lambdaReservedConcurrency (${lambdaReservedConcurrency}); allowed: at most the reserved concurrency, or set lambdaReservedConcurrency to -1`,
     );
   }
 
-  const apiStageName = matching(raw, "apiStageName", /^[A-Za-z0-9_-]{1,128}$/, "1-128 letters, digits, '_' or '-'", "prod")!;
+  const apiStageName = awsName(raw, "apiStageName", "apiGatewayStage", DEFAULT_API_STAGE_NAME);
   const apiGatewayAccountSettings = oneOf<ApiGatewayAccountSettings>(raw, "apiGatewayAccountSettings", ["manage", "existing"], "manage");
   // The usage plan admits at most the peak the function is sized for (a higher throttle would admit
   // requests that Lambda then throttles); lower values are allowed.
@@ -316,11 +337,11 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
     raw,
     "cloudfrontPriceClass",
     ["PriceClass_100", "PriceClass_200", "PriceClass_All"],
-    "PriceClass_100",
+    DEFAULT_CLOUDFRONT_PRICE_CLASS,
   );
   const wafMode = oneOf<"block" | "count">(raw, "wafMode", environmentType === "prod" ? ["block"] : ["block", "count"], "block");
-  // WAF's rate-based rules accept 10 to 2,000,000,000 requests per evaluation window.
-  const wafRateLimitPerIp = integer(raw, "wafRateLimitPerIp", 2000, 10, 2_000_000_000, "an integer from 10 to 2000000000 (requests per IP per 5 minutes)");
+  const wafRateLimitPerIp = integer(raw, "wafRateLimitPerIp", 2000, WAF_RATE_LIMIT.min, WAF_RATE_LIMIT.max,
+    `an integer from ${WAF_RATE_LIMIT.min} to ${WAF_RATE_LIMIT.max} (requests per IP per 5 minutes)`);
   const alarmEmail = matching(raw, "alarmEmail", /^[^\s@]+@[^\s@]+\.[^\s@]+$/, "an e-mail address");
   const generation = (key: string) => integer(raw, key, 1, 1, 1_000_000, "an integer from 1 to 1000000 (raise it by 1 to rotate)");
   const sessionKeyGeneration = generation("sessionKeyGeneration");

@@ -5,9 +5,12 @@
  * The dashboard body follows CloudWatch's dashboard body structure: a metric
  * row is `[namespace, metricName, dimName, dimValue, ..., {renderOptions}]`,
  * every metric widget names its region, widgets sit on a 24-column grid.
- * `validateDashboardBody` checks exactly those rules, so a body that CloudWatch
- * would reject (PutDashboard validates it only at deploy time) fails at preview.
+ * `validateDashboardBody` checks those rules with the policy pack's own
+ * validator, so a body that CloudWatch would reject (PutDashboard validates it
+ * only at deploy time) fails at preview.
  */
+import { dashboardBodyProblems, GRID_WIDTH } from "../policy/lib/dashboard";
+import { AURORA_ACU } from "../policy/lib/limits";
 
 /** The names and ids the metrics need; a group that is absent is left off the dashboard and the alarms. */
 export interface MonitoredResources<T = string> {
@@ -29,8 +32,7 @@ export const CLOUDFRONT_METRICS_REGION = "us-east-1";
 // ---------------------------------------------------------------------------
 // Dashboard body
 
-/** Render options CloudWatch accepts in a metric row's trailing object. */
-export const METRIC_RENDER_OPTIONS = ["color", "label", "period", "stat", "visible", "yAxis", "id", "region", "accountId"] as const;
+/** Render options CloudWatch accepts in a metric row's trailing object (METRIC_RENDER_OPTIONS). */
 export type MetricRenderOptions = Partial<{
   color: string;
   label: string;
@@ -78,7 +80,7 @@ export interface DashboardBody {
   widgets: Widget[];
 }
 
-export const GRID_COLUMNS = 24;
+const GRID_COLUMNS = GRID_WIDTH;
 const METRIC_WIDTH = 8;
 const METRIC_HEIGHT = 6;
 const DEFAULT_PERIOD = 60;
@@ -331,76 +333,30 @@ export function dashboardBody(resources: MonitoredResources, region: string): Da
 }
 
 // ---------------------------------------------------------------------------
-// Validation (CloudWatch's dashboard body rules that bite at deploy time)
+// Validation: CloudWatch's rules (policy/lib/dashboard.ts, shared with the policy pack) plus the
+// platform's own layout rule, that its widgets never overlap
 
-const STAT_PATTERN = /^(SampleCount|Average|Sum|Minimum|Maximum|IQM|p\d{1,2}(\.\d+)?|p100|tm\d{1,2}|wm\d{1,2}|tc\d{1,2}|ts\d{1,2})$/;
-const REGION_PATTERN = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
-
-/** A CloudWatch period: 1, 5, 10, 30 or a multiple of 60 seconds. */
-export function isValidPeriod(period: unknown): boolean {
-  return typeof period === "number" && Number.isInteger(period) && period > 0 && ([1, 5, 10, 30].includes(period) || period % 60 === 0);
-}
-
-function validateMetricRow(row: unknown, where: string): string[] {
-  if (!Array.isArray(row)) return [`${where}: a metric row must be an array`];
-  const problems: string[] = [];
-  const last = row[row.length - 1];
-  const hasOptions = typeof last === "object" && last !== null && !Array.isArray(last);
-  const strings = hasOptions ? row.slice(0, -1) : row;
-  if (strings.some((part) => typeof part !== "string" || part === "")) {
-    problems.push(`${where}: namespace, metric name and dimensions must be non-empty strings, only the last element may be an options object`);
-  }
-  if (strings.length < 2) problems.push(`${where}: a metric row starts with namespace and metric name`);
-  else if ((strings.length - 2) % 2 !== 0) problems.push(`${where}: dimensions must come as name/value pairs`);
-  if (hasOptions) {
-    for (const [key, value] of Object.entries(last as Record<string, unknown>)) {
-      if (!(METRIC_RENDER_OPTIONS as readonly string[]).includes(key)) {
-        problems.push(`${where}: render option "${key}" is not allowed (only ${METRIC_RENDER_OPTIONS.join(", ")})`);
-      }
-      if (key === "stat" && (typeof value !== "string" || !STAT_PATTERN.test(value))) problems.push(`${where}: stat "${String(value)}" is not a CloudWatch statistic`);
-      if (key === "period" && !isValidPeriod(value)) problems.push(`${where}: period ${String(value)} is not 1, 5, 10, 30 or a multiple of 60`);
-      if (key === "yAxis" && value !== "left" && value !== "right") problems.push(`${where}: yAxis must be "left" or "right"`);
-    }
-  }
-  return problems;
-}
-
-/** Every way `body` breaks CloudWatch's dashboard rules (empty when valid). */
+/** Every way `body` breaks CloudWatch's dashboard rules or the platform's layout (empty when valid). */
 export function validateDashboardBody(body: unknown): string[] {
-  const problems: string[] = [];
   const widgets = (body as { widgets?: unknown })?.widgets;
+  // CloudWatch accepts an empty dashboard; the platform never means to deploy one.
   if (!Array.isArray(widgets) || widgets.length === 0) return ["dashboard body needs a non-empty widgets array"];
-  if (widgets.length > 500) problems.push(`a dashboard holds at most 500 widgets, got ${widgets.length}`);
+  return [...dashboardBodyProblems(body), ...overlaps(widgets)];
+}
 
+function overlaps(widgets: unknown[]): string[] {
+  const problems: string[] = [];
   const placed: { x: number; y: number; width: number; height: number; index: number }[] = [];
-  // The body is untyped JSON from anywhere (another component, a policy pack): every field is checked below.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  widgets.forEach((widget: Record<string, any>, index) => {
-    const where = `widget ${index}${widget?.properties?.title ? ` ("${widget.properties.title}")` : ""}`;
-    if (!["metric", "text", "log", "alarm", "explorer"].includes(widget?.type)) problems.push(`${where}: unknown type ${String(widget?.type)}`);
-    const { x, y, width, height } = widget ?? {};
-    const ints = [x, y, width, height].every((n) => Number.isInteger(n));
-    if (!ints) problems.push(`${where}: x, y, width and height must be integers`);
-    else {
-      if (x < 0 || y < 0) problems.push(`${where}: x and y must be >= 0`);
-      if (width < 1 || width > GRID_COLUMNS || x + width > GRID_COLUMNS) problems.push(`${where}: does not fit the ${GRID_COLUMNS}-column grid (x=${x}, width=${width})`);
-      if (height < 1 || height > 1000) problems.push(`${where}: height must be 1..1000`);
-      for (const other of placed) {
-        if (x < other.x + other.width && other.x < x + width && y < other.y + other.height && other.y < y + height) {
-          problems.push(`${where}: overlaps widget ${other.index}`);
-        }
+  widgets.forEach((widget, index) => {
+    const { x, y, width, height } = (widget ?? {}) as Record<string, unknown>;
+    if (![x, y, width, height].every((n) => Number.isInteger(n))) return;
+    const box = { x: x as number, y: y as number, width: width as number, height: height as number, index };
+    for (const other of placed) {
+      if (box.x < other.x + other.width && other.x < box.x + box.width && box.y < other.y + other.height && other.y < box.y + box.height) {
+        problems.push(`widget ${index} overlaps widget ${other.index}`);
       }
-      placed.push({ x, y, width, height, index });
     }
-    if (widget?.type === "metric") {
-      const p = widget.properties ?? {};
-      if (typeof p.region !== "string" || !REGION_PATTERN.test(p.region)) problems.push(`${where}: properties.region must name an AWS region`);
-      if (p.period !== undefined && !isValidPeriod(p.period)) problems.push(`${where}: period ${String(p.period)} is not 1, 5, 10, 30 or a multiple of 60`);
-      if (p.stat !== undefined && !STAT_PATTERN.test(String(p.stat))) problems.push(`${where}: stat "${String(p.stat)}" is not a CloudWatch statistic`);
-      if (!Array.isArray(p.metrics) || p.metrics.length === 0) problems.push(`${where}: properties.metrics must be a non-empty array`);
-      else p.metrics.forEach((row: unknown, i: number) => problems.push(...validateMetricRow(row, `${where} metric ${i}`)));
-    }
-    if (widget?.type === "text" && typeof widget.properties?.markdown !== "string") problems.push(`${where}: a text widget needs properties.markdown`);
+    placed.push(box);
   });
   return problems;
 }
@@ -446,7 +402,8 @@ const BYTES_PER_ACU = 2 * 1024 ** 3;
  * memory being 2 GiB per ACU.
  */
 export function auroraPostgresMaxConnections(maxCapacityAcu: number): number {
-  if (!(maxCapacityAcu >= 0.5 && maxCapacityAcu <= 256)) throw new Error(`maxCapacityAcu must be 0.5..256, got ${maxCapacityAcu}`);
+  const { minWithoutAutoPause: min, max } = AURORA_ACU;
+  if (!(maxCapacityAcu >= min && maxCapacityAcu <= max)) throw new Error(`maxCapacityAcu must be ${min}..${max}, got ${maxCapacityAcu}`);
   return Math.min(Math.floor((maxCapacityAcu * BYTES_PER_ACU) / 9531392), 5000);
 }
 
@@ -458,11 +415,6 @@ export function defaultAlarmThresholds(dbMaxCapacityAcu: number): AlarmThreshold
     api5xxPerMinute: 5,
     databaseConnections: Math.floor(auroraPostgresMaxConnections(dbMaxCapacityAcu) * 0.8),
   };
-}
-
-/** CloudWatch alarm periods: 10, 20, 30 (high resolution) or a multiple of 60 seconds. */
-export function isValidAlarmPeriod(period: number): boolean {
-  return Number.isInteger(period) && period > 0 && ([10, 20, 30].includes(period) || period % 60 === 0);
 }
 
 /**

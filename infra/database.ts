@@ -18,14 +18,16 @@ import { statefulOptions } from "./lifecycle";
 import { checkName, physicalName } from "./naming";
 import { recoveryWindowDays } from "./secrets";
 import { standardTags, type TagContext } from "./tags";
+import { APP_DEFAULTS } from "../app/src/config";
 import { APP_ROLE } from "../app/src/db/roles";
 
-export const DB_NAME = "shop";
+/** The database and port the API connects to by default (app/src/config.ts). */
+export const DB_NAME = APP_DEFAULTS.dbName;
 /** The master user: owns the schema; the deploy-time migration authenticates as it with an IAM token. */
 export const DB_MASTER_USER = "shop_admin";
 /** The application role the API's requests authenticate as (created by migration 0003). */
 export const DB_APP_USER = APP_ROLE;
-export const DB_PORT = 5432;
+export const DB_PORT = APP_DEFAULTS.dbPort;
 export const BACKUP_RETENTION_DAYS = 7;
 /** Retention of the exported PostgreSQL log (RDS would otherwise create it with no expiry). */
 export const DB_LOG_RETENTION_DAYS = 30;
@@ -74,7 +76,7 @@ export interface DatabaseArgs {
   readonly engineVersion: string;
   readonly minCapacity: number;
   readonly maxCapacity: number;
-  /** Secret override of the master password; otherwise one is generated. */
+  /** Secret override of the master password. Default: a generated one. */
   readonly masterPassword?: pulumi.Input<string>;
   /** Readers behind the READ_ONLY proxy endpoint (default 2). */
   readonly readerCount?: number;
@@ -401,7 +403,7 @@ export class Database extends pulumi.ComponentResource {
       // The proxy can only register a cluster that has an available writer.
       { parent: this, dependsOn: [writer] },
     );
-    const readEndpointName = physicalName("rdsProxy", "aurora-proxy-ro", suffix);
+    const readEndpointName = physicalName("rdsProxyEndpoint", "aurora-proxy-ro", suffix);
     const readEndpoint = new aws.rds.ProxyEndpoint(
       `${name}-proxy-read`,
       {

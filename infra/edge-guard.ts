@@ -11,22 +11,23 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { buildEdgeGuard } from "../edge/build";
+import { EDGE_LIMITS, LAMBDA_EDGE_REGION as EDGE_FUNCTION_REGION } from "../policy/lib/limits";
 import { createEncryptedLogGroup } from "./encrypted-log-group";
 import { instanceSuffix } from "./lifecycle";
 import { physicalName } from "./naming";
 import { standardTags, type TagContext } from "./tags";
 
-/** Lambda@Edge functions must be created in us-east-1; CloudFront replicates them. */
-export const EDGE_FUNCTION_REGION = "us-east-1";
+/** The guard runs on viewer requests: CloudFront's tightest Lambda@Edge limits apply. */
+const VIEWER_LIMITS = EDGE_LIMITS["viewer-request"]!;
 
 export interface EdgeGuardArgs {
   environmentSuffix: string;
   tags: TagContext;
   /** The Secrets Manager secret holding the session keys (the one the API reads too). */
   sessionKeysSecretArn: pulumi.Input<string>;
-  /** The stack's region: replicas serving viewers near it log there (besides us-east-1). */
+  /** The stack's region: replicas serving viewers near it log there (besides us-east-1). Default: us-east-1 only. */
   stackRegion?: string;
-  /** Prod: the replica log groups and their keys are protected and retained. */
+  /** Prod: the replica log groups and their keys are protected and retained. Default false. */
   isProd?: boolean;
 }
 
@@ -183,8 +184,8 @@ export class EdgeGuard extends pulumi.ComponentResource {
         packageType: "Zip",
         code,
         architectures: ["x86_64"],
-        memorySize: 128,
-        timeout: 5,
+        memorySize: VIEWER_LIMITS.memory,
+        timeout: VIEWER_LIMITS.timeout,
         publish: true,
         tags: functionName.apply((n) => standardTags(args.tags, n)),
         // Lambda refuses DeleteFunction while CloudFront replicas exist, for hours after the distribution

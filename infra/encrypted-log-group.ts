@@ -48,11 +48,11 @@ export interface EncryptedLogGroupArgs {
   readonly keyDescription: string;
   readonly keyTags: Tags;
   readonly logGroupTags: Tags;
-  /** Days KMS waits before deleting the key after a destroy (7..30). */
+  /** Days KMS waits before deleting the key after a destroy (7..30). Default: LOG_KEY_DELETION_WINDOW_DAYS. */
   readonly keyDeletionWindowInDays?: number;
-  /** Prod: the key and the group are protected and retained (they hold the logs). */
+  /** Prod: the key and the group are protected and retained (they hold the logs). Default false. */
   readonly isProd?: boolean;
-  /** Region of the key and the group when not the stack's (per-resource region, @pulumi/aws v7). */
+  /** Region of the key and the group when not the stack's (per-resource region, @pulumi/aws v7). Default: the stack's. */
   readonly region?: string;
 }
 

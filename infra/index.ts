@@ -17,6 +17,7 @@ import { LoadBalancer } from "./load-balancer";
 import { RestApi } from "./rest-api";
 import { Cdn } from "./cdn";
 import { Waf } from "./waf";
+import { FRONT_DOORS } from "./capacity";
 
 // ==== Config ====
 const config = loadConfig();
@@ -41,7 +42,7 @@ const secrets = new Secrets("secrets", {
   originVerifyGeneration: config.originVerifyGeneration,
 });
 
-const tables = new Tables("tables", { environmentSuffix: suffix, tags, protect: config.isProd });
+const tables = new Tables("tables", { environmentSuffix: suffix, tags, isProd: config.isProd });
 
 const buckets = new Buckets("buckets", { environmentSuffix: suffix, tags, isProd: config.isProd });
 
@@ -68,7 +69,6 @@ const database = new Database("database", {
 const apiFunction = new ApiFunction("api", {
   environmentSuffix: suffix,
   tags,
-  forceDelete: !config.isProd,
   isProd: config.isProd,
   subnetIds: network.privateSubnetIds,
   securityGroupIds: [network.functionSecurityGroupId],
@@ -114,7 +114,7 @@ const loadBalancer = new LoadBalancer("alb", {
   functionQualifier: apiFunction.qualifier,
   targetArn: apiFunction.targetArn,
   originVerifyValues: [secrets.originVerify.previous, secrets.originVerify.current, secrets.originVerify.next],
-  deletionProtection: config.isProd,
+  isProd: config.isProd,
 });
 
 // ==== REST API ====
@@ -292,3 +292,7 @@ export const alarmTopicArn = monitoring.alarmTopicArn;
 export const alarmTopicName = monitoring.alarmTopicName;
 /** Where alarms on CloudFront's metrics (in us-east-1) go: a us-east-1 topic, the same as alarmTopicArn for a us-east-1 stack. */
 export const cloudfrontAlarmTopicArn = monitoring.cloudfrontAlarmTopicArn;
+
+// Capacity: the stated peak (requests/s per front door, and how many doors admit it) with every
+// limit derived from it (infra/capacity.ts); `npm run cost` prices the stack at this peak.
+export const capacity = { frontDoors: FRONT_DOORS, ...config.capacity };

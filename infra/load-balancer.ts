@@ -61,10 +61,11 @@ export interface LoadBalancerArgs {
   subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** Logs bucket (SSE-S3, with a policy for the ELB log delivery principal). */
   logsBucketName: pulumi.Input<string>;
-  /** ACM certificate in the stack region: enables 443 and turns 80 into a redirect. */
+  /** ACM certificate in the stack region: enables 443 and turns 80 into a redirect. Default: none (HTTP on 80 only). */
   certificateArn?: pulumi.Input<string>;
   /** The function (and alias, when provisioned concurrency is on) the target group invokes. */
   functionName: pulumi.Input<string>;
+  /** The alias the permission names. Default: none (the unqualified function). */
   functionQualifier?: pulumi.Input<string | undefined>;
   targetArn: pulumi.Input<string>;
   /**
@@ -72,9 +73,9 @@ export interface LoadBalancerArgs {
    * generation, so a rotation never refuses what CloudFront sends while its change deploys.
    */
   originVerifyValues: pulumi.Input<string>[];
-  /** prod: ALB deletion protection. */
-  deletionProtection?: boolean;
-  /** Resources the access log delivery needs first (the logs bucket policy), or the ALB fails to create. */
+  /** Prod stacks: ALB deletion protection on. Default false. */
+  isProd?: boolean;
+  /** Resources the access log delivery needs first (the logs bucket policy), or the ALB fails to create. Default: none. */
   accessLogsDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
@@ -137,7 +138,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
       securityGroups: [sg.id],
       subnets: args.subnetIds,
       dropInvalidHeaderFields: true,
-      enableDeletionProtection: args.deletionProtection ?? false,
+      enableDeletionProtection: args.isProd ?? false,
       accessLogs: { bucket: args.logsBucketName, prefix: "alb", enabled: true },
       tags: tagsFor(albName),
     }, { parent: this, dependsOn: args.accessLogsDependsOn ?? [] });

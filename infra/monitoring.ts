@@ -26,7 +26,7 @@ export interface MonitoringArgs {
   tags: TagContext;
   /** Names and ids the metrics need; groups left out are not monitored. */
   resources: MonitoredResources<pulumi.Input<string>>;
-  /** E-mail address subscribed to the alarm topic (the recipient must confirm the subscription). */
+  /** E-mail address subscribed to the alarm topic (the recipient must confirm the subscription). Default: none. */
   alarmEmail?: string;
   /** Region of the monitored resources; defaults to the provider's region. */
   region?: pulumi.Input<string>;
@@ -34,11 +34,11 @@ export interface MonitoringArgs {
   stackRegion?: string;
   /** The Aurora cluster's max ACU, which sizes the connections alarm (default 16). */
   dbMaxCapacityAcu?: number;
-  /** Overrides of the alarm thresholds. */
+  /** Overrides of the alarm thresholds. Default: defaultAlarmThresholds(dbMaxCapacityAcu). */
   thresholds?: Partial<AlarmThresholds>;
-  /** prod: the topic's key gets the longest deletion window. */
+  /** Prod: the topic's key gets the longest deletion window (30 days, else 7). Default false. */
   isProd?: boolean;
-  /** Monthly cost budget (USD): AWS Budgets notifies the alarm topic at 80% and 100% of it. */
+  /** Monthly cost budget (USD): AWS Budgets notifies the alarm topic at 80% and 100% of it. Default: none (no budget). */
   monthlyBudgetUsd?: number;
 }
 

@@ -93,7 +93,7 @@ export interface NetworkArgs {
   readonly tags: TagContext;
   readonly vpcCidr: string;
   readonly natGateways: NatGatewayMode;
-  /** Prod: the flow log group and its key are protected and retained. */
+  /** Prod: the flow log group and its key are protected and retained. Default false. */
   readonly isProd?: boolean;
 }
 

@@ -7,14 +7,14 @@ import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createEncryptedLogGroup } from "./encrypted-log-group";
-import type { ApiGatewayAccountSettings } from "./config";
+import { DEFAULT_API_STAGE_NAME, type ApiGatewayAccountSettings } from "./config";
 import { serviceAssumeRolePolicy } from "./iam-policies";
 import { instanceSuffix } from "./lifecycle";
 import { physicalName } from "./naming";
 import { standardTags, type TagContext } from "./tags";
 
 export const REST_API_DEFAULTS = {
-  stageName: "prod",
+  stageName: DEFAULT_API_STAGE_NAME,
   throttleRateLimit: 10_000,
   throttleBurstLimit: 5_000,
   logRetentionDays: 30,
@@ -73,18 +73,22 @@ export interface RestApiArgs {
   tags: TagContext;
   /** The function (and alias when provisioned concurrency is on) to proxy to. */
   functionName: pulumi.Input<string>;
+  /** The alias the permission names. Default: none (the unqualified function). */
   functionQualifier?: pulumi.Input<string | undefined>;
   /** API Gateway integration URI of the function or alias (ApiFunction.invokeArn). */
   invokeArn: pulumi.Input<string>;
+  /** Default: DEFAULT_API_STAGE_NAME ("prod"). */
   stageName?: string;
+  /** The usage plan's requests per second. Default 10,000 (the account's regional default). */
   throttleRateLimit?: number;
+  /** The usage plan's burst. Default 5,000 (the account's regional default). */
   throttleBurstLimit?: number;
   /**
    * The region's API Gateway account settings (the CloudWatch role every API there logs through):
    * `manage` (default) sets them and keeps them on destroy; `existing` relies on settings already in place.
    */
   accountSettings?: ApiGatewayAccountSettings;
-  /** Prod: the log groups and their keys are protected and retained. */
+  /** Prod: the log groups and their keys are protected and retained. Default false. */
   isProd?: boolean;
 }
 

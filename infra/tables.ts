@@ -17,8 +17,8 @@ export const TABLE_TTL_ATTRIBUTE = "expiresAt";
 export interface TablesArgs {
   readonly environmentSuffix: string;
   readonly tags: TagContext;
-  /** Prod stacks: deletion protection on, and Pulumi protects and retains the tables. */
-  readonly protect: boolean;
+  /** Prod stacks: DynamoDB deletion protection on, and Pulumi protects and retains the tables. */
+  readonly isProd: boolean;
 }
 
 export class Tables extends pulumi.ComponentResource {
@@ -43,10 +43,10 @@ export class Tables extends pulumi.ComponentResource {
           pointInTimeRecovery: { enabled: true },
           // Encrypted with the AWS-managed DynamoDB KMS key (no extra key cost or policy).
           serverSideEncryption: { enabled: true },
-          deletionProtectionEnabled: args.protect,
+          deletionProtectionEnabled: args.isProd,
           tags: standardTags(args.tags, tableName),
         },
-        { parent: this, ...statefulOptions(args.protect) },
+        { parent: this, ...statefulOptions(args.isProd) },
       );
     };
 

@@ -97,7 +97,7 @@ export interface WafArgs {
   /** The API Gateway stage the REGIONAL web ACL protects. */
   restApiId: pulumi.Input<string>;
   stageName: pulumi.Input<string>;
-  /** Prod: the log groups and their keys are protected and retained. */
+  /** Prod: the log groups and their keys are protected and retained. Default false. */
   isProd?: boolean;
 }
 

@@ -13,13 +13,14 @@ import type pg from "pg";
 import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { CartService } from "./cart/cart-service";
 import { CatalogCache } from "./catalog/cache";
-import { Catalog, ifMatchVersions } from "./catalog/catalog";
+import { Catalog, ifMatchVersions, ifNoneMatchHas } from "./catalog/catalog";
 import { etagOf, type VersionedProduct } from "./catalog/product";
-import { ApiError, errorBody, notFound, outageOf, unauthorized, unavailable } from "./http/errors";
+import { ApiError, errorBody, notFound, unauthorized, unavailable } from "./http/errors";
 import { sessionOf } from "./http/session-cookie";
 import { existingSkuParam, jsonBody, parseWith, queryWith, excerpt } from "./http/validation";
 import { checkout } from "./orders/checkout";
 import { orderForSession } from "./orders/orders";
+import { outageOf } from "./runtime/outage";
 import type { SessionKeys } from "./session/session-keys";
 import { SessionConflictError, SessionStore } from "./session/session-store";
 
@@ -122,6 +123,11 @@ export function createApp(deps: AppDeps): Hono {
     const sku = existingSkuParam(c);
     const found = await catalog.getProduct(sku);
     if (!found) throw notFound(`no product with SKU ${sku}`);
+    const cached = c.req.header("if-none-match");
+    if (cached !== undefined && ifNoneMatchHas(cached, found.version)) {
+      // A client (or CloudFront revalidating) that holds this version gets no body (RFC 9110 15.4.5).
+      return c.body(null, 304, { etag: etagOf(found.version) });
+    }
     return productReply(c, found);
   });
 

@@ -13,6 +13,28 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Defaults the API shares with its deployment (infra/) and the local platform (scripts/local):
+ * written here once, imported there.
+ */
+export const APP_DEFAULTS = {
+  /** The database the API and its migrations use, on Aurora and locally. */
+  dbName: "shop",
+  /** PostgreSQL's port, on the RDS Proxy and locally. */
+  dbPort: 5432,
+  /** Connections per pool (writer and reader each) per execution on AWS: one request runs at a time per execution. */
+  dbPoolMax: 2,
+  logLevel: "INFO",
+} as const;
+
+/** Local mode's defaults: the tables and admin token `npm start` creates and uses, and a pool for a long-lived server. */
+export const LOCAL_DEFAULTS = {
+  sessionsTable: "ecommerce-sessions-local",
+  cacheTable: "ecommerce-cache-local",
+  adminToken: "local-admin-token",
+  dbPoolMax: 10,
+} as const;
+
 /** How to reach one PostgreSQL endpoint. */
 export type PgTarget =
   | { kind: "url"; url: string }
@@ -92,7 +114,7 @@ const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "SILENT", "CRITIC
  * local mode when DATABASE_URL is set; neither is an error naming both.
  */
 export function loadConfig(env: Env = process.env): AppConfig {
-  const logLevel = (env.LOG_LEVEL ?? "INFO").toUpperCase();
+  const logLevel = (env.LOG_LEVEL ?? APP_DEFAULTS.logLevel).toUpperCase();
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError("LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")}, got "${env.LOG_LEVEL}"`);
   }
@@ -109,8 +131,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (env.DB_PROXY_ENDPOINT) {
     const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
     if (!region) throw new ConfigError("AWS_REGION", "is required in AWS mode (Lambda sets it)");
-    const port = intIn(env, "DB_PORT", 5432, 1, 65535);
-    const database = env.DB_NAME ?? "shop";
+    const port = intIn(env, "DB_PORT", APP_DEFAULTS.dbPort, 1, 65535);
+    const database = env.DB_NAME ?? APP_DEFAULTS.dbName;
     const user = required(env, "DB_USER");
     const writerHost = required(env, "DB_PROXY_ENDPOINT");
     const readerHost = env.DB_PROXY_READ_ENDPOINT?.trim() || writerHost;
@@ -126,7 +148,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
         reader: { kind: "iam", host: readerHost, port, database, user, region },
         owner: { kind: "iam", host: writerHost, port, database, user: owner, region },
         appRolePassword: appSecretArn ? { kind: "secretsManager", arn: appSecretArn, jsonKey: "password" } : undefined,
-        poolMax: intIn(env, "DB_POOL_MAX", 2, 1, 20),
+        poolMax: intIn(env, "DB_POOL_MAX", APP_DEFAULTS.dbPoolMax, 1, 20),
       },
       dynamo: { sessionsTable: required(env, "SESSIONS_TABLE"), cacheTable: required(env, "CACHE_TABLE") },
       sessionKeys: { kind: "secretsManager", arn: required(env, "SESSION_KEYS_SECRET_ARN") },
@@ -150,15 +172,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
         owner: { kind: "url", url: ownerUrl },
         // The API's URL carries the application role's password; the owner's migration sets it.
         appRolePassword: appPassword ? { kind: "value", value: appPassword } : undefined,
-        poolMax: intIn(env, "DB_POOL_MAX", 10, 1, 100),
+        poolMax: intIn(env, "DB_POOL_MAX", LOCAL_DEFAULTS.dbPoolMax, 1, 100),
       },
       dynamo: {
         endpoint: required(env, "DYNAMODB_ENDPOINT"),
-        sessionsTable: env.SESSIONS_TABLE ?? "ecommerce-sessions-local",
-        cacheTable: env.CACHE_TABLE ?? "ecommerce-cache-local",
+        sessionsTable: env.SESSIONS_TABLE ?? LOCAL_DEFAULTS.sessionsTable,
+        cacheTable: env.CACHE_TABLE ?? LOCAL_DEFAULTS.cacheTable,
       },
       sessionKeys: { kind: "value", value: required(env, "SESSION_SIGNING_KEY") },
-      adminToken: { kind: "value", value: env.ADMIN_TOKEN?.trim() || "local-admin-token" },
+      adminToken: { kind: "value", value: env.ADMIN_TOKEN?.trim() || LOCAL_DEFAULTS.adminToken },
       ...common,
     };
   }

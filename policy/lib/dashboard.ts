@@ -1,13 +1,30 @@
 /**
  * CloudWatch dashboard body rules that PutDashboard enforces at deploy time
  * (see "Dashboard Body Structure and Syntax" in the CloudWatch API reference).
+ * Pure: the policy pack checks any program's dashboards with it, and
+ * infra/dashboard.ts checks the platform's own body at preview time.
  */
 
 /** The render options a metric row's trailing object may carry. */
 export const METRIC_RENDER_OPTIONS = ["color", "label", "period", "stat", "visible", "yAxis", "id", "region", "accountId"] as const;
 /** The grid is 24 units wide. */
 export const GRID_WIDTH = 24;
-const WIDGET_TYPES = ["metric", "text", "log", "alarm", "explorer", "custom"];
+/** A body holds 0 to 500 widgets ("Overall Structure"). */
+export const MAX_WIDGETS = 500;
+/** Widget types of the "Widgets Array Structure"; `custom` is a Lambda-rendered widget (CloudWatch User Guide, "Use custom widgets"). */
+export const WIDGET_TYPES = ["metric", "text", "log", "alarm", "explorer", "custom"];
+/**
+ * CloudWatch statistics (CloudWatch User Guide, "CloudWatch statistics definitions"): the named ones,
+ * percentiles pNN(.N), trimmed/winsorized forms tmNN, wmNN, tcNN, tsNN and their ranges TM(a%:b%), and
+ * percentile rank PR(a:b).
+ */
+const STATISTIC =
+  /^(?:SampleCount|Average|Sum|Minimum|Maximum|IQM|p(?:\d{1,2}(?:\.\d+)?|100)|(?:tm|wm|tc|ts)(?:\d{1,2}(?:\.\d+)?|100)|(?:TM|WM|TC|TS)\((?:\d+(?:\.\d+)?%?)?:(?:\d+(?:\.\d+)?%?)?\)|PR\((?:\d+(?:\.\d+)?)?:(?:\d+(?:\.\d+)?)?\))$/;
+
+/** True for a statistic CloudWatch computes (`Median`, say, is not one). */
+export function isCloudWatchStatistic(stat: unknown): boolean {
+  return typeof stat === "string" && STATISTIC.test(stat);
+}
 const VIEWS = ["timeSeries", "singleValue", "gauge", "bar", "pie", "table"];
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -51,6 +68,8 @@ function metricRowProblems(where: string, row: unknown): string[] {
     if (options.period !== undefined && !isValidDashboardPeriod(options.period)) {
       problems.push(`${where} has period ${JSON.stringify(options.period)}; allowed: 1, 5, 10, 30 or a multiple of 60`);
     }
+    if (options.stat !== undefined && !isCloudWatchStatistic(options.stat)) problems.push(`${where} has stat ${JSON.stringify(options.stat)}, which is not a CloudWatch statistic`);
+    if (options.yAxis !== undefined && options.yAxis !== "left" && options.yAxis !== "right") problems.push(`${where} has yAxis ${JSON.stringify(options.yAxis)}; allowed: left, right`);
   }
   return problems;
 }
@@ -87,6 +106,7 @@ export function dashboardBodyProblems(body: unknown): string[] {
   if (!isObject(doc)) return ["body must be a JSON object with a \"widgets\" array"];
   if (!Array.isArray(doc.widgets)) return ["body has no \"widgets\" array"];
   const problems: string[] = [];
+  if (doc.widgets.length > MAX_WIDGETS) problems.push(`body has ${doc.widgets.length} widgets; a dashboard holds at most ${MAX_WIDGETS}`);
   if (doc.periodOverride !== undefined && !["auto", "inherit"].includes(doc.periodOverride as string)) {
     problems.push(`periodOverride ${JSON.stringify(doc.periodOverride)} must be "auto" or "inherit"`);
   }
@@ -109,6 +129,7 @@ export function dashboardBodyProblems(body: unknown): string[] {
       if (props.period !== undefined && !isValidDashboardPeriod(props.period)) {
         problems.push(`${where} period ${JSON.stringify(props.period)}; allowed: 1, 5, 10, 30 or a multiple of 60`);
       }
+      if (props.stat !== undefined && !isCloudWatchStatistic(props.stat)) problems.push(`${where} stat ${JSON.stringify(props.stat)} is not a CloudWatch statistic`);
       const hasAlarmAnnotation = isObject(props.annotations) && Array.isArray(props.annotations.alarms);
       if (props.metrics === undefined && !hasAlarmAnnotation) problems.push(`${where} (metric) has neither properties.metrics nor annotations.alarms`);
       if (props.metrics !== undefined) {
@@ -126,6 +147,8 @@ export function dashboardBodyProblems(body: unknown): string[] {
       if (typeof props.region !== "string") problems.push(`${where} (log) needs properties.region`);
     } else if (w.type === "alarm") {
       if (!Array.isArray(props.alarms) || props.alarms.length === 0) problems.push(`${where} (alarm) needs a non-empty properties.alarms array of alarm ARNs`);
+    } else if (w.type === "custom") {
+      if (typeof props.endpoint !== "string" || props.endpoint.length === 0) problems.push(`${where} (custom) needs properties.endpoint, the ARN of the Lambda function that renders it`);
     }
   });
   return problems;

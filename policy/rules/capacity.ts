@@ -2,6 +2,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { capacityVersusThrottle } from "../lib/capacity";
 import { stackPolicy } from "../lib/define";
+import { LAMBDA_MIN_UNRESERVED_CONCURRENCY } from "../lib/limits";
 import { label, ofType, refersTo } from "../lib/stack";
 import { ACCOUNT_THROTTLE } from "./apigateway";
 
@@ -72,12 +73,10 @@ export const apiCapacityLittlesLaw = stackPolicy({
   },
 });
 
-/** Lambda keeps this many executions unreserved in every account; reservations may not eat into them. */
-export const MIN_UNRESERVED_CONCURRENCY = 100;
 
 export const lambdaReservedConcurrencyPool = stackPolicy({
   name: "lambda-reserved-concurrency-pool",
-  description: `Reserved concurrency across the stack must leave ${MIN_UNRESERVED_CONCURRENCY} executions unreserved in the account (else PutFunctionConcurrency fails at deploy time); set accountConcurrency to the account's quota.`,
+  description: `Reserved concurrency across the stack must leave ${LAMBDA_MIN_UNRESERVED_CONCURRENCY} executions unreserved in the account (else PutFunctionConcurrency fails at deploy time); set accountConcurrency to the account's quota.`,
   enforcementLevel: "advisory",
   config: {
     accountConcurrency: { type: "integer", minimum: 1, default: DEFAULT_ACCOUNT_CONCURRENCY, description: "The account's Lambda concurrency quota in the region." },
@@ -87,10 +86,10 @@ export const lambdaReservedConcurrencyPool = stackPolicy({
     if (fns.length === 0) return args.notApplicable("no reserved concurrency");
     const quota = args.getConfig<CapacityConfig>().accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY;
     const total = fns.reduce((sum, f) => sum + (f.props.reservedConcurrentExecutions as number), 0);
-    const available = quota - MIN_UNRESERVED_CONCURRENCY;
+    const available = quota - LAMBDA_MIN_UNRESERVED_CONCURRENCY;
     if (total > available) {
       const list = fns.map((f) => `${label(f)} ${f.props.reservedConcurrentExecutions}`).join(", ");
-      report(`the stack reserves ${total} concurrent executions (${list}); an account quota of ${quota} allows at most ${available} (${MIN_UNRESERVED_CONCURRENCY} must stay unreserved). Request a quota increase or reserve less.`);
+      report(`the stack reserves ${total} concurrent executions (${list}); an account quota of ${quota} allows at most ${available} (${LAMBDA_MIN_UNRESERVED_CONCURRENCY} must stay unreserved). Request a quota increase or reserve less.`);
     }
   },
 });

@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import type { PolicyResource } from "@pulumi/policy";
 import { validateResourceOfType } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/define";
+import { AURORA_ACU, isAcuStep } from "../lib/limits";
 import { asArray, label, ofType, refersTo, transitiveDependencies } from "../lib/stack";
 
 const CLUSTER = "aws:rds/cluster:Cluster";
@@ -11,14 +12,8 @@ const PROXY = "aws:rds/proxy:Proxy";
 const PROXY_ENDPOINT = "aws:rds/proxyEndpoint:ProxyEndpoint";
 const PROXY_TARGET = "aws:rds/proxyTarget:ProxyTarget";
 
-/** Aurora Serverless v2 capacity bounds in ACUs. */
-export const ACU = { min: 0, max: 256, step: 0.5 } as const;
 export const BACKUP_RETENTION_DAYS = { min: 1, max: 35 } as const;
 export const PROXY_ENGINE_FAMILIES = ["POSTGRESQL", "MYSQL", "SQLSERVER"];
-
-function isHalfStep(n: number): boolean {
-  return Number.isInteger(n / ACU.step);
-}
 
 const SG = "aws:ec2/securityGroup:SecurityGroup";
 const SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
@@ -72,9 +67,11 @@ export const auroraServerlessV2 = stackPolicy({
       const { minCapacity: min, maxCapacity: max } = scaling as { minCapacity?: number; maxCapacity?: number };
       for (const [k, v] of [["minCapacity", min], ["maxCapacity", max]] as const) {
         if (v === undefined) report(`${l}: serverlessv2ScalingConfiguration.${k} is required.`, c.urn);
-        else if (v < ACU.min || v > ACU.max || !isHalfStep(v)) report(`${l}: serverlessv2ScalingConfiguration.${k} ${v} ACU must be in ${ACU.min}..${ACU.max} in steps of ${ACU.step}.`, c.urn);
+        else if (v < AURORA_ACU.min || v > AURORA_ACU.max || !isAcuStep(v)) {
+          report(`${l}: serverlessv2ScalingConfiguration.${k} ${v} ACU must be in ${AURORA_ACU.min}..${AURORA_ACU.max} in steps of ${AURORA_ACU.step}.`, c.urn);
+        }
       }
-      if (max !== undefined && max < 1) report(`${l}: maxCapacity ${max} ACU must be at least 1.`, c.urn);
+      if (max !== undefined && max < AURORA_ACU.smallestMax) report(`${l}: maxCapacity ${max} ACU must be at least ${AURORA_ACU.smallestMax}.`, c.urn);
       if (min !== undefined && max !== undefined && min > max) report(`${l}: minCapacity ${min} ACU exceeds maxCapacity ${max} ACU.`, c.urn);
     }
     for (const i of ofType(args.resources, INSTANCE)) {

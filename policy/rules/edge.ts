@@ -3,17 +3,10 @@ import { stackPolicy } from "../lib/define";
 import { edgeAssociations } from "../lib/edge";
 import { estimatedZipBytes } from "../lib/package-size";
 import { trustedServices } from "../lib/iam";
+import { EDGE_LIMITS, LAMBDA_EDGE_REGION as EDGE_REGION } from "../lib/limits";
 import { regionOf } from "../lib/region";
 import { asArray, label, ofType, refersTo } from "../lib/stack";
 
-/** Per event type: the most memory (MB), time (s) and zipped package (bytes) CloudFront allows. */
-export const EDGE_LIMITS: Record<string, { memory: number; timeout: number; packageBytes: number }> = {
-  "viewer-request": { memory: 128, timeout: 5, packageBytes: 1024 * 1024 },
-  "viewer-response": { memory: 128, timeout: 5, packageBytes: 1024 * 1024 },
-  "origin-request": { memory: 10240, timeout: 30, packageBytes: 50 * 1024 * 1024 },
-  "origin-response": { memory: 10240, timeout: 30, packageBytes: 50 * 1024 * 1024 },
-};
-const EDGE_REGION = "us-east-1";
 
 export const lambdaEdgeConstraints = stackPolicy({
   name: "lambda-edge-constraints",

@@ -2,10 +2,9 @@
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/define";
+import { fitsReservedConcurrency, LAMBDA_LIMITS } from "../lib/limits";
 import { asArray, label, ofType, refersTo } from "../lib/stack";
 
-/** Lambda's documented bounds. */
-export const LAMBDA_LIMITS = { memoryMin: 128, memoryMax: 10240, timeoutMax: 900, ephemeralMin: 512, ephemeralMax: 10240 } as const;
 /** Memory many accounts are capped at until a quota increase. */
 export const DEFAULT_ACCOUNT_MEMORY_CAP_MB = 3008;
 const DIGEST = /@sha256:[a-f0-9]{64}$/;
@@ -118,7 +117,7 @@ export const lambdaProvisionedConcurrency = stackPolicy({
       const n = c.props.provisionedConcurrentExecutions;
       if (!Number.isInteger(n) || n < 1) report(`${l}: provisionedConcurrentExecutions ${n} must be an integer >= 1.`, c.urn);
       const reserved = reservedOf(c, "functionName");
-      if (reserved !== undefined && n > reserved) report(`${l}: ${n} provisioned executions exceed the function's reserved concurrency ${reserved}.`, c.urn);
+      if (!fitsReservedConcurrency(n, reserved)) report(`${l}: ${n} provisioned executions exceed the function's reserved concurrency ${reserved}.`, c.urn);
     }
     for (const t of targets) {
       const l = label(t);
@@ -131,7 +130,7 @@ export const lambdaProvisionedConcurrency = stackPolicy({
       }
       if (t.props.minCapacity > t.props.maxCapacity) report(`${l}: minCapacity ${t.props.minCapacity} exceeds maxCapacity ${t.props.maxCapacity}.`, t.urn);
       const reserved = reservedOf(t, "resourceId");
-      if (reserved !== undefined && t.props.maxCapacity > reserved) report(`${l}: maxCapacity ${t.props.maxCapacity} exceeds the function's reserved concurrency ${reserved}.`, t.urn);
+      if (!fitsReservedConcurrency(t.props.maxCapacity, reserved)) report(`${l}: maxCapacity ${t.props.maxCapacity} exceeds the function's reserved concurrency ${reserved}.`, t.urn);
     }
   },
 });

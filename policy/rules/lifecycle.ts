@@ -8,6 +8,7 @@
 import type { PolicyResource, PolicyResourceOptions, ResourceValidationArgs } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/define";
 import { edgeAssociations } from "../lib/edge";
+import { LAMBDA_MIN_UNRESERVED_CONCURRENCY } from "../lib/limits";
 import { asArray, known, label, ofType, refersTo, transitiveDependencies } from "../lib/stack";
 
 const FUNCTION = "aws:lambda/function:Function";
@@ -17,8 +18,6 @@ const ALIAS = "aws:lambda/alias:Alias";
 export const RETAIN_ON_DELETE_UNSEEN =
   "The policy engine does not pass `retainOnDelete` to analyzers, so this rule cannot see it: if the resource sets it, waive this finding in the pack config with that reason.";
 
-/** Lambda keeps this many executions unreserved (or the whole quota in accounts whose quota is below it). */
-export const MIN_UNRESERVED = 100;
 /** A new account's Lambda concurrency quota. */
 export const NEW_ACCOUNT_CONCURRENCY = 10;
 
@@ -33,7 +32,7 @@ export const lambdaReservedConcurrencyQuota = resourcePolicy({
     if (typeof reserved !== "number" || reserved < 1) return;
     report(
       `${label(args)}: reserves ${reserved} concurrent executions. Lambda refuses a reservation that leaves the region's unreserved concurrency below its minimum ` +
-        `(${MIN_UNRESERVED}, or the whole quota where the quota is lower), so the account needs a concurrency quota of at least ${reserved + MIN_UNRESERVED} here. ` +
+        `(${LAMBDA_MIN_UNRESERVED_CONCURRENCY}, or the whole quota where the quota is lower), so the account needs a concurrency quota of at least ${reserved + LAMBDA_MIN_UNRESERVED_CONCURRENCY} here. ` +
         `New accounts start at ${NEW_ACCOUNT_CONCURRENCY} and fail with "decreases account's UnreservedConcurrentExecution below its minimum value of [${NEW_ACCOUNT_CONCURRENCY}]". ` +
         "Check `aws lambda get-account-settings` (ConcurrentExecutions); request an increase, or leave the function unreserved (-1).",
     );

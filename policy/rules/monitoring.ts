@@ -3,20 +3,8 @@ import * as aws from "@pulumi/aws";
 import { validateResourceOfType } from "@pulumi/policy";
 import { dashboardBodyProblems } from "../lib/dashboard";
 import { resourcePolicy } from "../lib/define";
+import { isValidAlarmPeriod, LOG_RETENTION_DAYS, maxEvaluationWindowSeconds } from "../lib/limits";
 import { label } from "../lib/stack";
-
-/** The retention values CloudWatch Logs accepts (0 = never expire in the provider). */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
-
-/** Alarm periods: 10, 20, 30 (high resolution) or a multiple of 60 seconds. */
-export function isValidAlarmPeriod(p: number): boolean {
-  return Number.isInteger(p) && p > 0 && ([10, 20, 30].includes(p) || p % 60 === 0);
-}
-
-/** Longest evaluation window (period x evaluationPeriods): 1 day for periods under an hour, else 7 days. */
-export function maxEvaluationWindowSeconds(period: number): number {
-  return period < 3600 ? 86_400 : 604_800;
-}
 
 export const cloudwatchDashboardBody = resourcePolicy({
   name: "cloudwatch-dashboard-body",

@@ -1,5 +1,6 @@
 /** WAFv2 web ACLs, CodeDeploy applications and deployment groups, Budgets: arguments their APIs reject at deploy time. */
 import { forType, resourcePolicy, stackPolicy } from "../lib/define";
+import { WAF_RATE_LIMIT } from "../lib/limits";
 import { regionOf } from "../lib/region";
 import { asArray, label, ofType, refersTo } from "../lib/stack";
 
@@ -56,7 +57,9 @@ export const wafv2WebAclConfiguration = stackPolicy({
         if (!group && !r.action) report(`${where} needs an action (allow, block, count, captcha or challenge).`, acl.urn);
         if (!group && r.overrideAction) report(`${where} overrideAction applies only to rule group references; use action.`, acl.urn);
         const rate = r.statement?.rateBasedStatement;
-        if (rate?.limit !== undefined && (rate.limit < 10 || rate.limit > 2_000_000_000)) report(`${where} rateBasedStatement.limit ${rate.limit} is outside 10..2000000000.`, acl.urn);
+        if (rate?.limit !== undefined && (rate.limit < WAF_RATE_LIMIT.min || rate.limit > WAF_RATE_LIMIT.max)) {
+          report(`${where} rateBasedStatement.limit ${rate.limit} is outside ${WAF_RATE_LIMIT.min}..${WAF_RATE_LIMIT.max}.`, acl.urn);
+        }
         if (rate?.evaluationWindowSec !== undefined && ![60, 120, 300, 600].includes(rate.evaluationWindowSec)) report(`${where} rateBasedStatement.evaluationWindowSec ${rate.evaluationWindowSec} must be 60, 120, 300 or 600.`, acl.urn);
         if (!r.visibilityConfig?.metricName) report(`${where} needs visibilityConfig with a metricName.`, acl.urn);
         else if (!WAF_METRIC.test(r.visibilityConfig.metricName)) report(`${where} visibilityConfig.metricName "${r.visibilityConfig.metricName}" may contain only letters, digits and -_#:. (1..255).`, acl.urn);

@@ -63,7 +63,12 @@ export async function seedBenchProducts(databaseUrl: string, skus: readonly stri
 }
 
 /** Checkouts/s of the app over HTTP (carts filled untimed first). */
-export async function appCheckoutRate(shop: Shop, skus: readonly string[], orders: number): Promise<{ rate: number; failures: string[] }> {
+export async function appCheckoutRate(
+  shop: Shop,
+  skus: readonly string[],
+  orders: number,
+  timed: { start(): void; stop(): void } = { start() {}, stop() {} },
+): Promise<{ rate: number; failures: string[] }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
   try {
     const cookies: string[] = [];
@@ -81,6 +86,7 @@ export async function appCheckoutRate(shop: Shop, skus: readonly string[], order
       cookies[i] = cookie;
     });
     const failures: string[] = [];
+    timed.start();
     const start = performance.now();
     await inParallel(orders, async (i) => {
       const res = await request(agent, `${shop.base}/api/orders`, {
@@ -91,6 +97,7 @@ export async function appCheckoutRate(shop: Shop, skus: readonly string[], order
       if (res.status !== 201) failures.push(`${res.status} ${res.body.slice(0, 120)}`);
     });
     const seconds = (performance.now() - start) / 1000;
+    timed.stop();
     return { rate: (orders - failures.length) / seconds, failures };
   } finally {
     agent.destroy();

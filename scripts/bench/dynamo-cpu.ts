@@ -1,12 +1,14 @@
 /**
  * CPU per DynamoDB call on the client side (this process's user + system CPU,
- * dynalite runs in another process): the app's SDK document client, the same
- * client with the middleware the app does not need removed, and aws-lite (a
- * small client made for Lambda). Each does a session-sized GetItem and a
+ * dynalite runs in another process): the SDK's document client as it comes,
+ * the app's (two middlewares removed, runtime/dynamo.ts), the low-level client
+ * with attribute values written by hand, and aws-lite (a small client made for
+ * Lambda). Each does a session-sized GetItem and a
  * conditional PutItem, one call at a time; variants alternate per round.
  */
 import awsLite from "@aws-lite/client";
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient } from "../../app/src/runtime/dynamo";
 
 export interface DynamoCpuRow {
@@ -30,9 +32,12 @@ async function cpuPerCall(call: Call, calls: number): Promise<number> {
 }
 
 export async function measureDynamoCpu(endpoint: string, table: string, rounds: number, calls = 2_000): Promise<DynamoCpuRow[]> {
-  const sdk = createDocumentClient({ region: "us-east-1", endpoint });
-  const trimmed = createDocumentClient({ region: "us-east-1", endpoint });
-  for (const name of ["loggerMiddleware", "getUserAgentMiddleware", "recursionDetectionMiddleware"]) trimmed.middlewareStack.remove(name);
+  // The SDK's document client with its default middleware stack: the baseline.
+  const sdk = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: "us-east-1", endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 2 }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  const app = createDocumentClient({ region: "us-east-1", endpoint });
   const lite = await awsLite({
     region: "us-east-1",
     endpoint,
@@ -52,14 +57,36 @@ export async function measureDynamoCpu(endpoint: string, table: string, rounds: 
       const version = ++sequence;
       await doc.send(new PutCommand({ TableName: table, Item: item(i, version), ConditionExpression: "attribute_not_exists(pk) OR version < :v", ExpressionAttributeValues: { ":v": version } }));
     };
+  // The low-level client with attribute values written by hand: no document-client marshalling pass.
+  const low = new DynamoDBClient({ region: "us-east-1", endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 2 });
+  const lowTrimmed = new DynamoDBClient({ region: "us-east-1", endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 2 });
+  for (const name of ["loggerMiddleware", "recursionDetectionMiddleware"]) lowTrimmed.middlewareStack.remove(name);
+  const lowItem = (i: number, version: number) => ({
+    pk: { S: `session#cpu-${i % 50}` },
+    version: { N: String(version) },
+    expiresAt: { N: "4000000000" },
+    cart: { L: CART.map((line) => ({ M: { sku: { S: line.sku }, quantity: { N: String(line.quantity) } } })) },
+    revision: { S: `rev-${version}` },
+  });
+  const lowCall =
+    (client: DynamoDBClient): Call =>
+    async (i) => {
+      await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: `session#cpu-${i % 50}` } }, ConsistentRead: true }));
+      const version = ++sequence;
+      await client.send(
+        new PutItemCommand({ TableName: table, Item: lowItem(i, version), ConditionExpression: "attribute_not_exists(pk) OR version < :v", ExpressionAttributeValues: { ":v": { N: String(version) } } }),
+      );
+    };
   const liteCall: Call = async (i) => {
     await liteDynamo.GetItem({ TableName: table, Key: { pk: `session#cpu-${i % 50}` }, ConsistentRead: true });
     const version = ++sequence;
     await liteDynamo.PutItem({ TableName: table, Item: item(i, version), ConditionExpression: "attribute_not_exists(pk) OR version < :v", ExpressionAttributeValues: { ":v": version } });
   };
   const variants: [string, Call][] = [
-    ["SDK v3 document client (the app's)", sdkCall(sdk)],
-    ["SDK v3, logger/user-agent/recursion middleware removed", sdkCall(trimmed)],
+    ["SDK v3 document client, default middleware", sdkCall(sdk)],
+    ["the app's (logger, recursion-detection middleware removed)", sdkCall(app)],
+    ["SDK v3 low-level client, attribute values by hand", lowCall(low)],
+    ["low-level, by hand, the app's middleware removed", lowCall(lowTrimmed)],
     ["aws-lite client + dynamodb plugin", liteCall],
   ];
   const rows = variants.map(([variant]) => ({ variant, microsPerCall: [] as number[] }));
@@ -73,6 +100,8 @@ export async function measureDynamoCpu(endpoint: string, table: string, rounds: 
     return rows;
   } finally {
     sdk.destroy();
-    trimmed.destroy();
+    app.destroy();
+    low.destroy();
+    lowTrimmed.destroy();
   }
 }

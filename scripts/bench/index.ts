@@ -7,7 +7,7 @@
  *   reads      requests/s of a cached GET /api/products/{sku} vs bare Hono GET /health
  *              (aim: ratio > 0.5)
  *   roundtrips PostgreSQL and DynamoDB round trips per request type, counted at the clients
- *   dynamocpu  client CPU per DynamoDB call: the SDK as the app uses it, trimmed, and aws-lite
+ *   dynamocpu  client CPU per DynamoDB call: the SDK as it comes, the app's (trimmed), low-level by hand, aws-lite
  *   checkout   checkouts/s (50 clients) on 5 hot and on 1,000 SKUs, with and without a
  *              latency proxy (BENCH_LATENCY_MS each way, default 0.5) in front of both stores,
  *              against the same transaction issued directly (aim: app/direct >= 0.7)
@@ -43,7 +43,7 @@ const ADMIN_TOKEN = "bench-admin-token";
 interface Context {
   work: string;
   postgres: LocalPostgres;
-  dynamo: LocalDynamo;
+  dynamo: LocalDynamo & { pid: number };
   shopScript: string;
   bareScript: string;
   proxyScript: string;
@@ -64,7 +64,7 @@ function freePort(): Promise<number> {
 }
 
 /** dynalite in its own process, so it does not share an event loop with the load generator. */
-async function startDynaliteProcess(): Promise<LocalDynamo> {
+async function startDynaliteProcess(): Promise<LocalDynamo & { pid: number }> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(ROOT, "node_modules/dynalite/cli.js"), "--port", String(port), "--host", "127.0.0.1", "--createTableMs", "0"], {
     stdio: ["ignore", "pipe", "inherit"],
@@ -75,6 +75,7 @@ async function startDynaliteProcess(): Promise<LocalDynamo> {
   });
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once("exit", () => resolve());
@@ -191,18 +192,34 @@ async function benchReads(ctx: Context): Promise<void> {
   }
 }
 
-/** A latency proxy process in front of PostgreSQL and DynamoDB; resolves with the proxied URL and endpoint. */
+/**
+ * A latency proxy process in front of PostgreSQL and DynamoDB; resolves with the proxied URL and endpoint.
+ * Started under SCHED_FIFO where the kernel allows it (see latency-proxy.ts), else as an ordinary process.
+ */
 async function startLatencyProxy(ctx: Context, delayMs: number): Promise<{ databaseUrl: string; dynamoEndpoint: string; stop(): Promise<string> }> {
+  try {
+    return await spawnLatencyProxy(ctx, delayMs, true);
+  } catch {
+    return spawnLatencyProxy(ctx, delayMs, false);
+  }
+}
+
+async function spawnLatencyProxy(
+  ctx: Context,
+  delayMs: number,
+  realtime: boolean,
+): Promise<{ databaseUrl: string; dynamoEndpoint: string; stop(): Promise<string> }> {
   const pgUrl = new URL(ctx.postgres.url());
   const dynamoUrl = new URL(ctx.dynamo.endpoint);
-  const child = spawn(process.execPath, [ctx.proxyScript], {
-    env: { PATH: process.env.PATH ?? "", PROXY_DELAY_MS: String(delayMs), PROXY_TARGETS: `${pgUrl.host},${dynamoUrl.host}` },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const env = { PATH: process.env.PATH ?? "", PROXY_DELAY_MS: String(delayMs), PROXY_TARGETS: `${pgUrl.host},${dynamoUrl.host}` };
+  const child = realtime
+    ? spawn("chrt", ["--fifo", "10", process.execPath, ctx.proxyScript], { env: { ...env, PROXY_SCHEDULING: "SCHED_FIFO 10" }, stdio: ["ignore", "pipe", "ignore"] })
+    : spawn(process.execPath, [ctx.proxyScript], { env, stdio: ["ignore", "pipe", "inherit"] });
   const lines: string[] = [];
   let buffered = "";
   child.stdout!.setEncoding("utf8");
   const firstLine = new Promise<string>((resolve, reject) => {
+    child.once("error", reject);
     child.stdout!.on("data", (chunk: string) => {
       buffered += chunk;
       let newline: number;
@@ -226,10 +243,42 @@ async function startLatencyProxy(ctx: Context, delayMs: number): Promise<{ datab
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
       await exited;
-      const stats = JSON.parse(lines[1] ?? "{}") as { delivered?: number; meanDelayMs?: number };
-      return `${stats.delivered ?? 0} chunks delayed, mean ${fmt(stats.meanDelayMs ?? 0, 2)} ms one way`;
+      const stats = JSON.parse(lines[1] ?? "{}") as { delivered?: number; meanDelayMs?: number; p50DelayMs?: number; p95DelayMs?: number; cpuMs?: number; priority?: string };
+      return (
+        `${stats.delivered ?? 0} chunks delayed one way by mean ${fmt(stats.meanDelayMs ?? 0, 3)} ms, p50 ${fmt(stats.p50DelayMs ?? 0, 3)}, ` +
+        `p95 ${fmt(stats.p95DelayMs ?? 0, 3)} (asked ${delayMs}); ${stats.priority ?? "?"}; proxy CPU ${fmt((stats.cpuMs ?? 0) / 1000, 1)} s`
+      );
     },
   };
+}
+
+/** Added round trip of the proxy, end to end: `SELECT 1` through it against directly, one at a time, median of 400 each. */
+async function probeAddedRoundTrip(directUrl: string, proxiedUrl: string): Promise<string> {
+  const timeOf = async (url: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const times: number[] = [];
+      for (let i = 0; i < 450; i++) {
+        const start = performance.now();
+        await client.query("SELECT 1");
+        if (i >= 50) times.push(performance.now() - start);
+      }
+      return median(times);
+    } finally {
+      await client.end();
+    }
+  };
+  const direct = await timeOf(directUrl);
+  const proxied = await timeOf(proxiedUrl);
+  return `SELECT 1 round trip ${fmt(direct, 3)} ms direct, ${fmt(proxied, 3)} ms through the proxy (median of 400, idle): ${fmt(proxied - direct, 3)} ms added per round trip`;
+}
+
+/** User + system CPU a process has used so far (Linux /proc, clock ticks of 10 ms), in ms. */
+function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15 of the line)
 }
 
 /** Peak resident set of a process (Linux /proc), in MiB. */
@@ -256,10 +305,14 @@ async function benchRoundTrips(ctx: Context): Promise<void> {
 async function benchDynamoCpu(ctx: Context): Promise<void> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const rows = await measureDynamoCpu(ctx.dynamo.endpoint, TABLES.sessions, rounds);
-  const base = median(rows[0]!.microsPerCall);
-  console.log(`dynamocpu  client CPU per DynamoDB call (GetItem + conditional PutItem, session-sized), µs min / median / max over ${rounds} rounds`);
+  const base = rows[0]!.microsPerCall;
+  console.log(
+    `dynamocpu  client CPU per DynamoDB call (GetItem + conditional PutItem, session-sized), µs min / median / max over ${rounds} rounds; ` +
+      "ratios to the first row by median and by minimum (load on a shared machine only adds, so the minimum is the steadier)",
+  );
   for (const row of rows) {
-    console.log(`  ${row.variant.padEnd(56)} ${spread(row.microsPerCall)} µs   ${fmt(median(row.microsPerCall) / base, 2)}x the SDK`);
+    const [med, min] = [median(row.microsPerCall) / median(base), Math.min(...row.microsPerCall) / Math.min(...base)];
+    console.log(`  ${row.variant.padEnd(60)} ${spread(row.microsPerCall)} µs   ${fmt(med, 2)}x / ${fmt(min, 2)}x`);
   }
 }
 
@@ -271,6 +324,7 @@ async function benchCheckout(ctx: Context): Promise<void> {
   const wide = Array.from({ length: 1000 }, (_, i) => `WIDE-${String(i).padStart(4, "0")}`);
   await seedBenchProducts(ctx.postgres.url(), [...hot, ...wide]);
   const proxy = await startLatencyProxy(ctx, delayMs);
+  const probe = await probeAddedRoundTrip(ctx.postgres.url(), proxy.databaseUrl);
   const env = (databaseUrl: string, dynamoEndpoint: string) => ({ ...shopEnv(ctx), DATABASE_URL: databaseUrl, DYNAMODB_ENDPOINT: dynamoEndpoint, DB_POOL_MAX: String(POOL_MAX) });
   const plain = await launch(ctx.shopScript, "/health", env(ctx.postgres.url(), ctx.dynamo.endpoint));
   const slow = await launch(ctx.shopScript, "/health", env(proxy.databaseUrl, proxy.dynamoEndpoint));
@@ -284,11 +338,27 @@ async function benchCheckout(ctx: Context): Promise<void> {
     { label: `5 hot SKUs, ${delayMs} ms each way`, skus: hot, shop: shops.latency },
     { label: `1,000 SKUs, ${delayMs} ms each way`, skus: wide, shop: shops.latency },
   ];
-  const results = cases.map(() => ({ app: [] as number[], direct: [] as number[], ratio: [] as number[], failures: new Map<string, number>() }));
+  const results = cases.map(() => ({
+    app: [] as number[],
+    direct: [] as number[],
+    ratio: [] as number[],
+    shopCpuMs: [] as number[],
+    dynaliteCpuMs: [] as number[],
+    failures: new Map<string, number>(),
+  }));
+  const pids = { none: plain.child.pid!, latency: slow.child.pid! };
   try {
     for (let round = 0; round < rounds; round++) {
       for (const [i, c] of cases.entries()) {
-        const app = await appCheckoutRate(c.shop, c.skus, orders);
+        const shopPid = c.shop === shops.none ? pids.none : pids.latency;
+        let cpuAtStart = { shop: 0, dynalite: 0 };
+        const app = await appCheckoutRate(c.shop, c.skus, orders, {
+          start: () => (cpuAtStart = { shop: processCpuMs(shopPid), dynalite: processCpuMs(ctx.dynamo.pid) }),
+          stop: () => {
+            results[i]!.shopCpuMs.push((processCpuMs(shopPid) - cpuAtStart.shop) / orders);
+            results[i]!.dynaliteCpuMs.push((processCpuMs(ctx.dynamo.pid) - cpuAtStart.dynalite) / orders);
+          },
+        });
         const direct = await directCheckoutRate(c.shop.databaseUrl, c.skus, orders);
         const r = results[i]!;
         r.app.push(app.rate);
@@ -308,11 +378,17 @@ async function benchCheckout(ctx: Context): Promise<void> {
           (r.failures.size ? `; failures: ${[...r.failures].map(([f, n]) => `${f} x${n}`).join(", ")}` : ""),
       );
     }
+    console.log("  CPU per checkout in the timed phase (median over rounds, /proc, 10 ms ticks): the shop process / dynalite (a JavaScript DynamoDB, which costs the function nothing in AWS)");
+    for (const [i, c] of cases.entries()) {
+      const r = results[i]!;
+      console.log(`  ${c.label.padEnd(32)} shop ${fmt(median(r.shopCpuMs), 2)} ms   dynalite ${fmt(median(r.dynaliteCpuMs), 2)} ms`);
+    }
     console.log(`  peak RSS of the shop process after these runs: ${fmt(peakRssMiB(plain.child.pid!), 0)} MiB (no latency), ${fmt(peakRssMiB(slow.child.pid!), 0)} MiB (latency)`);
   } finally {
     await stop(plain);
     await stop(slow);
-    console.log(`  latency proxy: ${await proxy.stop()}`);
+    console.log(`  latency proxy: ${probe}`);
+    console.log(`  latency proxy, under the checkout load: ${await proxy.stop()}`);
   }
 }
 

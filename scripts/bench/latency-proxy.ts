@@ -5,16 +5,42 @@
  * `host:port` of PROXY_TARGETS. Prints `{"ports":[...]}` once listening; on
  * SIGTERM prints the one-way delay it actually achieved, then exits.
  *
- * Node's timers have 1 ms granularity, so a sub-millisecond deadline is kept
- * by a worker thread blocked in Atomics.wait (fractional milliseconds), which
- * wakes the main thread when the oldest chunk is due. The delay is constant,
- * so one FIFO over all connections is in deadline order.
+ * Kernel delay (`tc qdisc netem`) would be the exact tool, but it needs the
+ * sch_netem module and CAP_NET_ADMIN, which neither this machine nor CI
+ * containers offer; so the delay is kept in user space, as accurately as a
+ * shared machine allows:
+ * - Node's timers have 1 ms granularity, so a sub-millisecond deadline is kept
+ *   by a worker thread blocked in Atomics.wait (fractional milliseconds), which
+ *   wakes the main thread when the oldest chunk is due. The delay is constant,
+ *   so one FIFO over all connections is in deadline order.
+ * - Waking a sleeping thread (futex, then the event loop's async handle) takes
+ *   a few hundred microseconds on a VM, which alone made 0.5 ms come out as
+ *   0.8 ms. The proxy measures how late each wake-up lands and asks for the
+ *   next one that much earlier (a moving average), and a flush sends every
+ *   chunk due within that margin: the mean delay lands on the target.
+ * - A proxy waiting for a CPU behind the processes it measures adds their
+ *   queueing to its delay (on 2 shared vCPUs: a mean of 0.8-1.1 ms for 0.5,
+ *   from a long tail). The bench starts it under SCHED_FIFO (`chrt`) where the
+ *   kernel allows it (root, as here and in CI containers), which took the
+ *   mean to 0.505 ms and the p95 to 0.63 ms; failing that it asks for nice -10,
+ *   and failing that runs as it is. The report names which it got.
  */
 import net from "node:net";
+import os from "node:os";
 import { Worker } from "node:worker_threads";
 
 const delayMs = Number(process.env.PROXY_DELAY_MS ?? "0.5");
 const targets = (process.env.PROXY_TARGETS ?? "").split(",").filter(Boolean);
+
+let priority = process.env.PROXY_SCHEDULING ?? "normal";
+if (priority === "normal") {
+  try {
+    os.setPriority(-10);
+    priority = "nice -10";
+  } catch {
+    // Not permitted (not root): the report says so.
+  }
+}
 
 interface Pending {
   due: number;
@@ -32,26 +58,36 @@ const timer = new Worker(
 
 const queue: Pending[] = [];
 let head = 0;
-let armed = false;
+/** When the armed wake-up was asked to land; NaN when none is armed. */
+let wakeAt = Number.NaN;
+/** Moving average of how late a wake-up lands, in ms (starts at a typical VM figure, then learns). */
+let wakeLateness = 0.2;
+/** Achieved one-way delays, in ms (a sample is enough for the report). */
+const delays: number[] = [];
 let delivered = 0;
 let delaySum = 0;
 
 function arm(): void {
-  if (armed || head >= queue.length) return;
-  armed = true;
-  timer.postMessage(queue[head]!.due - performance.now());
+  if (!Number.isNaN(wakeAt) || head >= queue.length) return;
+  const due = queue[head]!.due;
+  wakeAt = due - wakeLateness;
+  timer.postMessage(wakeAt - performance.now());
 }
 
 function flush(): void {
-  armed = false;
   const now = performance.now();
-  while (head < queue.length && queue[head]!.due <= now) {
+  wakeLateness += 0.05 * (Math.min(now - wakeAt, delayMs) - wakeLateness);
+  wakeAt = Number.NaN;
+  // What is due before another wake-up could land goes now.
+  const horizon = now + wakeLateness / 2;
+  while (head < queue.length && queue[head]!.due <= horizon) {
     const p = queue[head++]!;
     if (p.to.destroyed) continue;
     if (p.chunk === null) p.to.end();
     else p.to.write(p.chunk);
     delivered++;
     delaySum += now - p.arrived;
+    if (delays.length < 100_000) delays.push(now - p.arrived);
   }
   if (head === queue.length) {
     queue.length = 0;
@@ -85,8 +121,12 @@ async function listen(target: string): Promise<number> {
   return (server.address() as net.AddressInfo).port;
 }
 
-Promise.all(targets.map(listen)).then((ports) => process.stdout.write(JSON.stringify({ ports }) + "\n"));
+Promise.all(targets.map(listen)).then((ports) => process.stdout.write(JSON.stringify({ ports, priority }) + "\n"));
 
 process.on("SIGTERM", () => {
-  process.stdout.write(JSON.stringify({ delivered, meanDelayMs: delivered ? delaySum / delivered : 0 }) + "\n", () => process.exit(0));
+  delays.sort((a, b) => a - b);
+  const at = (q: number) => delays[Math.min(delays.length - 1, Math.floor(delays.length * q))] ?? 0;
+  const cpu = process.cpuUsage();
+  const stats = { cpuMs: (cpu.user + cpu.system) / 1000, uptimeMs: process.uptime() * 1000, delivered, meanDelayMs: delivered ? delaySum / delivered : 0, p50DelayMs: at(0.5), p95DelayMs: at(0.95), priority };
+  process.stdout.write(JSON.stringify(stats) + "\n", () => process.exit(0));
 });

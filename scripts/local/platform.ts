@@ -11,13 +11,13 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, unlinkSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { LOCAL_DEFAULTS } from "../../app/src/config";
 import { runMigrations } from "../../app/src/db/migrations";
 import { APP_ROLE, setAppRolePassword } from "../../app/src/db/roles";
 import { seedDemoCatalog } from "./demo-catalog";
 import { createTables, startDynalite, startPostgres } from "./stores";
 
-export const LOCAL_TABLES = { sessions: "ecommerce-sessions-local", cache: "ecommerce-cache-local" };
-export const DEFAULT_ADMIN_TOKEN = "local-admin-token";
+const LOCAL_TABLES = { sessions: LOCAL_DEFAULTS.sessionsTable, cache: LOCAL_DEFAULTS.cacheTable };
 
 export interface PlatformSettings {
   dataDir: string;
@@ -65,7 +65,7 @@ export function settingsFromEnv(env: Record<string, string | undefined> = proces
     dataDir: path.resolve(env.LOCAL_DATA_DIR || ".local"),
     pgPort: int("PG_PORT", 5433),
     dynamoPort: int("DYNAMODB_PORT", 0),
-    adminToken: env.ADMIN_TOKEN?.trim() || DEFAULT_ADMIN_TOKEN,
+    adminToken: env.ADMIN_TOKEN?.trim() || LOCAL_DEFAULTS.adminToken,
     log: (line) => process.stderr.write(line + "\n"),
   };
 }
@@ -106,7 +106,7 @@ export async function startLocalStores(settings: PlatformSettings): Promise<{ in
   };
   try {
     settings.log(`starting PostgreSQL on 127.0.0.1:${settings.pgPort} (data in ${path.join(settings.dataDir, "postgres")})`);
-    const postgres = await startPostgres({ dataDir: path.join(settings.dataDir, "postgres"), port: settings.pgPort, persistent: true });
+    const postgres = await startPostgres({ dataDir: path.join(settings.dataDir, "postgres"), port: settings.pgPort, persistent: true, durable: true });
     stops.push(() => postgres.stop());
     const dynamo = await startDynalite({ port: settings.dynamoPort, dataPath: path.join(settings.dataDir, "dynamodb") });
     stops.push(() => dynamo.stop());

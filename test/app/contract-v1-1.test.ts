@@ -301,6 +301,28 @@ describe("ETag and If-Match", () => {
   });
 });
 
+describe("conditional GET with If-None-Match", () => {
+  it("answers 304 with the ETag and no body while the client's version is current, 200 once it changed", async () => {
+    const etag = (await putProduct("TAG-304", { name: "T", priceCents: 100, stock: 5 })).headers.get("etag")!;
+    const shopper = new ShopClient(stack.app);
+    for (const held of [etag, `W/${etag}`, `"999999", ${etag}`, "*"]) {
+      const unchanged = await shopper.get("/api/products/TAG-304", { "if-none-match": held });
+      expect(unchanged.status, held).toBe(304);
+      expect(unchanged.headers.get("etag")).toBe(etag);
+      expect(unchanged.text).toBe("");
+    }
+    const other = await shopper.get("/api/products/TAG-304", { "if-none-match": '"999999"' });
+    expect(other.status).toBe(200);
+    expect(other.body).toMatchObject({ sku: "TAG-304", stock: 5 });
+    await patch("TAG-304", { stockDelta: -1 });
+    const changed = await shopper.get("/api/products/TAG-304", { "if-none-match": etag });
+    expect(changed.status).toBe(200);
+    expect(changed.body.stock).toBe(4);
+    expect(changed.headers.get("etag")).not.toBe(etag);
+    expectError(await shopper.get("/api/products/TAG-NONE-304", { "if-none-match": "*" }), 404, "not_found");
+  });
+});
+
 describe("PATCH /api/admin/products/{sku}", () => {
   it("changes only the fields given", async () => {
     await putProduct("PAT-1", { name: "Old", priceCents: 100, stock: 5, category: "misc", description: "d" });

@@ -2,13 +2,15 @@
  * `npm start` and `npm run invoke` as a user runs them: the platform starts on
  * embedded PostgreSQL + dynalite, loads the demo catalog, prints `ready:`,
  * writes the outputs file, answers over HTTP, lets `invoke` use its stores,
- * and on SIGTERM stops everything (no PostgreSQL left, files removed).
+ * and on SIGTERM stops everything (no PostgreSQL left, files removed). A second
+ * start keeps the first one's data on a durable server and stops quietly on Ctrl-C.
  * `invoke` without a running platform starts and stops the stores itself.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./support/ports";
 
@@ -37,7 +39,13 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  if (child && child.exitCode === null) child.kill("SIGKILL");
+  if (child && child.exitCode === null) {
+    try {
+      process.kill(-child.pid!, "SIGKILL"); // the detached run leads its own process group
+    } catch {
+      child.kill("SIGKILL");
+    }
+  }
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -88,6 +96,50 @@ describe("npm start", () => {
     expect(await exited).toBe(0);
     expect(existsSync(path.join(dataDir, "stack-outputs.json"))).toBe(false);
     expect(existsSync(path.join(dataDir, "platform.json"))).toBe(false);
+    expect(postgresRunningFor(dataDir)).toBe(false);
+  });
+});
+
+describe("npm start, a second time", () => {
+  it("keeps the data of the first run, flushes commits to disk, and stops quietly on Ctrl-C", async () => {
+    // A terminal's Ctrl-C signals the whole process group, PostgreSQL included.
+    child = spawn(TSX, ["scripts/local/start.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    let stdout = "";
+    let stderr = "";
+    child.stderr!.on("data", (chunk) => (stderr += chunk));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ready line; stderr:\n${stderr}`)), 90_000);
+      child!.stdout!.on("data", (chunk) => {
+        stdout += chunk;
+        if (stdout.includes(`ready: ${baseUrl}`)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child!.once("exit", (code) => reject(new Error(`exited early (${code}); stderr:\n${stderr}`)));
+    });
+    const product = (await (await fetch(`${baseUrl}/api/products/COF-001`)).json()) as { name: string };
+    expect(product.name).toBe("Changed by the test");
+
+    const ownerUrl = /DB owner\s+(\S+)/.exec(stdout)?.[1];
+    expect(ownerUrl).toBeDefined();
+    const client = new pg.Client({ connectionString: ownerUrl });
+    await client.connect();
+    try {
+      const settings = await client.query<{ name: string; setting: string }>("SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes') ORDER BY name");
+      expect(settings.rows).toEqual([
+        { name: "fsync", setting: "on" },
+        { name: "full_page_writes", setting: "on" },
+        { name: "synchronous_commit", setting: "on" },
+      ]);
+    } finally {
+      await client.end();
+    }
+
+    const exited = new Promise<number | null>((resolve) => child!.once("exit", (code) => resolve(code)));
+    process.kill(-child.pid!, "SIGINT");
+    expect(await exited).toBe(0);
+    expect(stderr).not.toContain("database connection failed");
     expect(postgresRunningFor(dataDir)).toBe(false);
   });
 });

@@ -7,7 +7,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runMigrations } from "../../app/src/db/migrations";
 import { retryWhileDatabaseUnreachable } from "../../app/src/db/retry";
-import { outageOf } from "../../app/src/http/errors";
+import { outageOf } from "../../app/src/runtime/outage";
 import { createTables, startDynalite } from "../../scripts/local/stores";
 import { adminHeaders, ShopClient } from "./support/client";
 import { ADMIN_TOKEN, startStack, TABLES, type TestStack } from "./support/stack";

@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { priceCart, setLineQuantity, MAX_CART_LINES } from "../../app/src/cart/cart";
 import { decodeCursor, encodeCursor } from "../../app/src/catalog/catalog";
-import { outageOf } from "../../app/src/http/errors";
+import { outageOf } from "../../app/src/runtime/outage";
+import { dynamoCall } from "../../app/src/runtime/dynamo";
 import { requestHash } from "../../app/src/orders/checkout";
 import type { Product } from "../../app/src/catalog/product";
 
@@ -59,8 +60,17 @@ describe("outage classification", () => {
     expect(outageOf(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }))).toBe("database");
     expect(outageOf(Object.assign(new Error("terminating"), { code: "57P01" }))).toBe("database");
     expect(outageOf(new Error("timeout exceeded when trying to connect"))).toBe("database");
-    expect(outageOf(Object.assign(new Error("x"), { name: "ThrottlingException", $metadata: {} }))).toBe("dynamodb");
     expect(outageOf(Object.assign(new Error("syntax"), { code: "42601" }))).toBeNull();
-    expect(outageOf(Object.assign(new Error("bad"), { name: "ValidationException", $metadata: { httpStatusCode: 400 } }))).toBeNull();
+  });
+
+  it("classifies a DynamoDB error where the call is made: throttling is an outage, a validation error a bug", async () => {
+    const failing = (err: Error) => dynamoCall(() => Promise.reject(err)).catch((thrown: unknown) => thrown);
+    expect(outageOf(await failing(Object.assign(new Error("x"), { name: "ThrottlingException", $metadata: {} })))).toBe("dynamodb");
+    expect(outageOf(await failing(Object.assign(new Error("bad"), { name: "ValidationException", $metadata: { httpStatusCode: 400 } })))).toBeNull();
+  });
+
+  it("never takes another AWS client's error for the database's or DynamoDB's", () => {
+    const secretsRefused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED", $metadata: {} });
+    expect(outageOf(secretsRefused)).toBeNull();
   });
 });

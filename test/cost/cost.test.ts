@@ -92,7 +92,7 @@ describe("the CLI", () => {
     expect(stdout).toContain("Fixed monthly floor (no traffic): $38.15");
     expect(stdout).toMatch(/resource\s+dimension\s+quantity\s+unit price\s+monthly/);
     expect(stdout).toMatch(/nat\s+gateway-hours\s+730 hour\s+\$0\.045\s+\$32\.85/);
-    expect(stdout).toMatch(/peak \(5 concurrent executions \/ 100 ms per request \(Little's law\) = 50 req\/s\)\s+50\s+131,400,000/);
+    expect(stdout).toMatch(/peak \(derived \(no stated peak\): 5 concurrent executions \/ 100 ms per request \(Little's law\) = 50 req\/s\)\s+50\s+131,400,000/);
   }, 60_000);
 
   it("lists a type it has no price for as unpriced (never dropped) and exits 1; --json gives the report", async () => {
@@ -103,6 +103,16 @@ describe("the CLI", () => {
       { urn: "urn:pulumi:dev::cost-small-program::pulumi:pulumi:Stack$aws:sqs/queue:Queue::queue", resource: "queue", type: "aws:sqs/queue:Queue", reason: "no price for this resource type in the cost model" },
     ]);
     expect(report.floorUsd).toBeCloseTo(38.15, 6);
+  }, 60_000);
+
+  it("prices the peak the program states in its stack output `capacity`, not the one its concurrency allows", async () => {
+    const { code, stdout } = await cli("--program", FIXTURE, "--config", "statedPeak=30", "--json");
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.peak).toMatchObject({ requestsPerSecond: 30, stated: true, basis: "stated peak: 30 req/s x 1 front door (stack output capacity)" });
+    // One front door: the same usage lines as the mix, at 30 req/s all month.
+    expect(report.peak.totalUsd).toBeCloseTo(report.floorUsd + ((30 * 730 * 3600) / 1e6) * report.perMillionUsd, 6);
+    expect(report.average).toMatchObject({ requestsPerSecond: 3, basis: "10% of the stated peak, all month" });
   }, 60_000);
 
   it("prices a stated average load with --requests-per-month", async () => {

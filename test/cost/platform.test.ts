@@ -1,7 +1,8 @@
 /**
  * `npm run cost` on this platform's dev and prod stacks (Pulumi.dev.yaml, Pulumi.prod.yaml): every
  * resource type the program registers is priced or explicitly free (a new type with no price
- * fails here), and the cost grows with AZ (NAT gateway) counts and with traffic.
+ * fails here), the cost grows with AZ (NAT gateway) counts and with traffic, and the peak priced
+ * is the one the stack states (config peakRequestsPerSecond, through the stack output `capacity`).
  */
 import { execFile } from "node:child_process";
 import path from "node:path";
@@ -32,10 +33,18 @@ async function costJson(...args: string[]): Promise<CostReport> {
 let dev: CostReport;
 let prod: CostReport;
 let devPerAz: CostReport;
+let devPeak80: CostReport;
+let devThrottle10: CostReport;
 
 beforeAll(async () => {
-  [dev, prod, devPerAz] = await Promise.all([costJson("--stack", "dev"), costJson("--stack", "prod"), costJson("--stack", "dev", "--config", "natGateways=perAz")]);
-}, 180_000);
+  [dev, prod, devPerAz, devPeak80, devThrottle10] = await Promise.all([
+    costJson("--stack", "dev"),
+    costJson("--stack", "prod"),
+    costJson("--stack", "dev", "--config", "natGateways=perAz"),
+    costJson("--stack", "dev", "--config", "peakRequestsPerSecond=80"),
+    costJson("--stack", "dev", "--config", "apiThrottleRateLimit=10"),
+  ]);
+}, 240_000);
 
 describe("the platform's resource types", () => {
   it.each(["dev", "prod"])("%s: every registered resource is priced or explicitly free; none unpriced", (stack) => {
@@ -73,8 +82,27 @@ describe("cost grows", () => {
     }
     expect(prod.floorUsd).toBeGreaterThan(dev.floorUsd);
     expect(prod.peak.totalUsd).toBeGreaterThan(dev.peak.totalUsd);
-    // Unreserved, the function could take the account's quota (assumed 1,000) / 100 ms = 10,000 req/s;
-    // the API Gateway throttle (dev's stated peak, 50 req/s) for the API clients' 20% share caps it lower.
-    expect(dev.peak.requestsPerSecond).toBeCloseTo(50 / 0.2, 6);
+  });
+});
+
+describe("the peak priced is the one the stack states", () => {
+  it("is peakRequestsPerSecond on each of the two front doors (defaults: dev 50, prod 500), labelled as stated", () => {
+    expect(dev.peak).toMatchObject({ requestsPerSecond: 100, requestsPerMonth: 100 * 730 * 3600, stated: true });
+    expect(prod.peak).toMatchObject({ requestsPerSecond: 1000, stated: true });
+    expect(dev.peak.basis).toBe("stated peak: 50 req/s x 2 front doors (stack output capacity), each at its peak");
+    // The average is a share of it.
+    expect(dev.average.requestsPerSecond).toBeCloseTo(0.1 * 100, 6);
+    expect(dev.average.basis).toBe("10% of the stated peak, all month");
+  });
+
+  it("follows --config peakRequestsPerSecond", () => {
+    expect(devPeak80.peak.requestsPerSecond).toBe(160);
+    expect(devPeak80.peak.totalUsd).toBeGreaterThan(dev.peak.totalUsd);
+    expect(devPeak80.average.requestsPerSecond).toBeCloseTo(16, 6);
+  });
+
+  it("does not move with the API Gateway throttle alone (a lower throttle is allowed; the peak stays the stated one)", () => {
+    expect(devThrottle10.peak).toEqual(dev.peak);
+    expect(devThrottle10.average).toEqual(dev.average);
   });
 });

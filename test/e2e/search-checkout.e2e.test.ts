@@ -9,14 +9,12 @@
  *   again.
  * Every page state visited is checked with axe-core.
  */
-import { mkdirSync } from "node:fs";
-import * as path from "node:path";
 import type { Page, Request } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureWebBuild } from "../../scripts/web/build";
-import { expectAccessible, SCREENSHOTS } from "./audit";
-import { launchChromium, type Browser } from "./browser";
-import { startLocalPlatform, type LocalPlatform } from "./platform";
+import { describe, expect, it } from "vitest";
+import { expectAccessible } from "./audit";
+import type { Browser } from "./browser";
+import type { LocalPlatform } from "./platform";
+import { keepShot, openShop } from "./session";
 import { shopHelpers } from "./shop";
 
 let platform: LocalPlatform;
@@ -29,23 +27,9 @@ const heading = (target: Page = page) => target.getByRole("heading", { level: 1 
 const cards = (target: Page = page) => target.locator(".product-card");
 const usd = (cents: number) => new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(cents / 100);
 
-async function shot(name: string, target: Page = page, fullPage = true): Promise<void> {
-  await expectAccessible(target, name);
-  await target.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
-}
+const shot = (name: string, target: Page = page, fullPage = true) => keepShot(target, name, fullPage);
 
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  ensureWebBuild();
-  platform = await startLocalPlatform();
-  browser = await launchChromium();
-  page = await browser.context.newPage();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await platform?.stop();
-});
+openShop((s) => ({ platform, browser, page } = s));
 
 describe("search", () => {
   it("searches from the header with the keyboard; the query is in the URL and the results are announced", async () => {

@@ -8,14 +8,12 @@
  * answering 200, no robots.txt, raw validation text for odd category URLs, and the
  * catalog's layout shift. Every page state visited is checked with axe-core.
  */
-import { mkdirSync } from "node:fs";
-import * as path from "node:path";
 import type { Page, Request } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ensureWebBuild } from "../../scripts/web/build";
-import { expectAccessible, installVitalsObserver, readVitals, reportVitals, SCREENSHOTS } from "./audit";
-import { launchChromium, type Browser } from "./browser";
-import { startLocalPlatform, type LocalPlatform } from "./platform";
+import { afterEach, describe, expect, it } from "vitest";
+import { expectAccessible, installVitalsObserver, readVitals, reportVitals } from "./audit";
+import type { Browser } from "./browser";
+import type { LocalPlatform } from "./platform";
+import { keepShot, openShop } from "./session";
 import { shopHelpers } from "./shop";
 
 let platform: LocalPlatform;
@@ -27,10 +25,7 @@ const url = (p: string) => platform.baseUrl + p;
 const heading = (target: Page = page) => target.getByRole("heading", { level: 1 });
 const cards = (target: Page = page) => target.locator(".product-card");
 
-async function shot(name: string, target: Page = page, fullPage = true): Promise<void> {
-  await expectAccessible(target, name);
-  await target.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
-}
+const shot = (name: string, target: Page = page, fullPage = true) => keepShot(target, name, fullPage);
 
 /** Fetches from a page of the shop (its origin and cookie), also when a test runs alone. */
 async function onShopOrigin(target: Page): Promise<void> {
@@ -79,19 +74,7 @@ function contrast(a: string, b: string): number {
   return (hi! + 0.05) / (lo! + 0.05);
 }
 
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  ensureWebBuild();
-  platform = await startLocalPlatform();
-  browser = await launchChromium();
-  await installVitalsObserver(browser.context);
-  page = await browser.context.newPage();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await platform?.stop();
-});
+openShop((s) => ({ platform, browser, page } = s), installVitalsObserver);
 
 afterEach(async () => {
   await page.unrouteAll({ behavior: "ignoreErrors" });
@@ -202,9 +185,14 @@ describe("keyboard and focus", () => {
     let reads = 0;
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route("**/api/cart", async (route) => {
-      if (route.request().method() === "GET" && ++reads > 1) await held;
-      await route.continue();
+    const answered: Promise<void>[] = [];
+    await page.route("**/api/cart", (route) => {
+      const answer = (async () => {
+        if (route.request().method() === "GET" && ++reads > 1) await held;
+        await route.continue();
+      })();
+      answered.push(answer);
+      return answer;
     });
     await page.goto(url("/cart"));
     const field = page.getByLabel("Quantity of Earl Grey");
@@ -214,6 +202,7 @@ describe("keyboard and focus", () => {
     await page.keyboard.press("ArrowUp");
     await page.keyboard.press("ArrowUp");
     release();
+    await Promise.all(answered);
     await page.unroute("**/api/cart");
     await expect.poll(() => page.locator("#cart-count").textContent()).toBe("4");
     await page.waitForTimeout(800); // any late request would have been sent by now

@@ -7,14 +7,12 @@
  * checkout whose answer is lost retries with the same Idempotency-Key and places one order.
  * Screenshots go to test-results/e2e/.
  */
-import { mkdirSync } from "node:fs";
-import * as path from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureWebBuild } from "../../scripts/web/build";
-import { expectAccessible, SCREENSHOTS } from "./audit";
-import { launchChromium, type Browser } from "./browser";
-import { startLocalPlatform, type LocalPlatform } from "./platform";
+import { describe, expect, it } from "vitest";
+import { expectAccessible } from "./audit";
+import type { Browser } from "./browser";
+import type { LocalPlatform } from "./platform";
+import { keepShot, openShop } from "./session";
 import { shopHelpers } from "./shop";
 
 let platform: LocalPlatform;
@@ -25,10 +23,7 @@ const { getProduct, setStock, stockInDatabase, browserCart: cartOf } = shopHelpe
 const browserCart = () => cartOf(page);
 
 /** Checks the page state with axe-core, then takes its screenshot. */
-async function shot(name: string, target: Page = page): Promise<void> {
-  await expectAccessible(target, name);
-  await target.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
+const shot = (name: string, target: Page = page, fullPage = true) => keepShot(target, name, fullPage);
 
 const cartBadge = () => page.locator("#cart-count");
 const heading = () => page.getByRole("heading", { level: 1 });
@@ -42,19 +37,7 @@ async function addFromProductPage(sku: string, quantity: number): Promise<void> 
   await page.getByRole("status").filter({ hasText: "to your cart" }).waitFor();
 }
 
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  // The platform serves web/dist: (re)build it when it is older than the page's sources.
-  ensureWebBuild();
-  platform = await startLocalPlatform();
-  browser = await launchChromium();
-  page = await browser.context.newPage();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await platform?.stop();
-});
+openShop((s) => ({ platform, browser, page } = s));
 
 describe("storefront in Chromium against the local platform", () => {
   it("shows the catalog with categories and loads more with the cursor", async () => {
@@ -267,8 +250,7 @@ describe("storefront in Chromium against the local platform", () => {
       await phone.goto(platform.baseUrl + "/");
       await expect.poll(() => phone.locator(".product-card").count()).toBe(12);
       expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
-      await expectAccessible(phone, "06-phone-catalog");
-      await phone.screenshot({ path: path.join(SCREENSHOTS, "06-phone-catalog.png") });
+      await shot("06-phone-catalog", phone, false);
       await phone.locator(".product-card").first().getByRole("button", { name: /^Add to cart/ }).click();
       await expect.poll(() => phone.locator("#cart-count").textContent()).not.toBe("0");
       await phone.goto(platform.baseUrl + "/cart");

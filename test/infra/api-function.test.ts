@@ -20,7 +20,6 @@ function args(overrides: Partial<ApiFunctionArgs> = {}): ApiFunctionArgs {
   return {
     environmentSuffix: "t1",
     tags: TAGS,
-    forceDelete: true,
     subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
     securityGroupIds: ["sg-fn"],
     dbProxyEndpoint: "ecommerce-db-proxy-t1.proxy-abc.eu-west-1.rds.amazonaws.com",
@@ -235,7 +234,7 @@ describe("ApiFunction (defaults: no provisioned concurrency)", () => {
 describe("ApiFunction with provisioned concurrency", () => {
   let component: ApiFunction;
   beforeAll(async () => {
-    component = await build({ provisionedConcurrency: 2, provisionedConcurrencyMax: 6, forceDelete: false, memoryMb: 2048, reservedConcurrency: 20 });
+    component = await build({ provisionedConcurrency: 2, provisionedConcurrencyMax: 6, isProd: true, memoryMb: 2048, reservedConcurrency: 20 });
   });
 
   it("publishes a version behind the `live` alias with N provisioned executions", () => {

@@ -178,7 +178,7 @@ describe("config: a bad or missing value names the key and what is allowed", () 
     expectRejected({ lambdaReservedConcurrency: "10", lambdaProvisionedConcurrency: "6" }, "lambdaProvisionedConcurrencyMax", /exceeds lambdaReservedConcurrency \(10\)/));
 
   it("apiStageName is limited to API Gateway's stage characters", () =>
-    expectRejected({ apiStageName: "prod stage" }, "apiStageName", /1-128 letters, digits, '_' or '-'/));
+    expectRejected({ apiStageName: "prod stage" }, "apiStageName", /1-128 letters, digits, '-' and '_'/));
 
   it.each([["apiThrottleRateLimit"], ["apiThrottleBurstLimit"]])("%s must be a positive integer", (key) => {
     expectRejected({ [key]: "0" }, key, /a positive integer/);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { dashboardBodyProblems } from "../../policy/lib/dashboard";
+import { isValidAlarmPeriod } from "../../policy/lib/limits";
 import {
   DYNAMODB_OPERATIONS,
   alarmDefinitions,
   auroraPostgresMaxConnections,
   dashboardBody,
   defaultAlarmThresholds,
-  isValidAlarmPeriod,
   validateDashboardBody,
   type MetricRow,
   type MetricWidget,
@@ -150,7 +150,7 @@ describe("dashboard validator (catches what CloudWatch rejects at deploy time)",
 
   it("rejects dimensions inside the options object (the seed's form)", () => {
     const problems = validateDashboardBody({ widgets: [widget({}, { metrics: [["AWS/Lambda", "Duration", { stat: "Average", dimensions: { FunctionName: "f" } }]] })] });
-    expect(problems.join("\n")).toMatch(/render option "dimensions" is not allowed/);
+    expect(problems.join("\n")).toMatch(/render option "dimensions" \(dimensions go in the row/);
   });
 
   it("rejects a metric widget without region, an odd dimension list, a bad stat or period", () => {
@@ -161,7 +161,7 @@ describe("dashboard validator (catches what CloudWatch rejects at deploy time)",
   });
 
   it("rejects widgets off the 24-column grid or overlapping", () => {
-    expect(validateDashboardBody({ widgets: [widget({ x: 16, width: 12 })] }).join()).toMatch(/24-column grid/);
+    expect(validateDashboardBody({ widgets: [widget({ x: 16, width: 12 })] }).join()).toMatch(/the grid is 24 wide/);
     expect(validateDashboardBody({ widgets: [widget(), widget({ x: 6 })] }).join()).toMatch(/overlaps widget 0/);
     expect(validateDashboardBody({ widgets: [] })).toEqual(["dashboard body needs a non-empty widgets array"]);
   });

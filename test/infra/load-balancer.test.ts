@@ -106,7 +106,7 @@ describe("LoadBalancer without a certificate", () => {
 
 describe("LoadBalancer with a certificate and provisioned concurrency", () => {
   beforeAll(async () => {
-    await build({ certificateArn: CERT, functionQualifier: "live", targetArn: `${FN_ARN}:live`, deletionProtection: true });
+    await build({ certificateArn: CERT, functionQualifier: "live", targetArn: `${FN_ARN}:live`, isProd: true });
   });
 
   it("admits 443 only (from the VPC), serves TLS 1.3/1.2 with the certificate, and redirects 80 to 443", () => {

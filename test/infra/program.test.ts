@@ -43,7 +43,7 @@ const PHYSICAL_NAME: Record<string, { field: string; kind: NameKind }> = {
   "aws:rds/cluster:Cluster": { field: "clusterIdentifier", kind: "rdsCluster" },
   "aws:rds/clusterInstance:ClusterInstance": { field: "identifier", kind: "rdsInstance" },
   "aws:rds/proxy:Proxy": { field: "name", kind: "rdsProxy" },
-  "aws:rds/proxyEndpoint:ProxyEndpoint": { field: "dbProxyEndpointName", kind: "rdsProxy" },
+  "aws:rds/proxyEndpoint:ProxyEndpoint": { field: "dbProxyEndpointName", kind: "rdsProxyEndpoint" },
   "aws:rds/subnetGroup:SubnetGroup": { field: "name", kind: "dbSubnetGroup" },
   "aws:s3/bucket:Bucket": { field: "bucket", kind: "s3Bucket" },
   "aws:ecr/repository:Repository": { field: "name", kind: "ecrRepository" },
@@ -58,8 +58,8 @@ const PHYSICAL_NAME: Record<string, { field: string; kind: NameKind }> = {
   "aws:apigateway/usagePlan:UsagePlan": { field: "name", kind: "generic" },
   "aws:apigateway/apiKey:ApiKey": { field: "name", kind: "generic" },
   "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": { field: "name", kind: "cloudfrontPolicy" },
-  "aws:cloudfront/originAccessControl:OriginAccessControl": { field: "name", kind: "cloudfrontPolicy" },
-  "aws:cloudfront/function:Function": { field: "name", kind: "cloudfrontPolicy" },
+  "aws:cloudfront/originAccessControl:OriginAccessControl": { field: "name", kind: "cloudfrontOriginAccessControl" },
+  "aws:cloudfront/function:Function": { field: "name", kind: "cloudfrontFunction" },
   "aws:kms/alias:Alias": { field: "name", kind: "kmsAlias" },
 };
 

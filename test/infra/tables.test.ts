@@ -8,7 +8,7 @@ const TAGS = testTags("t1");
 async function build(overrides: Partial<TablesArgs> = {}): Promise<Tables> {
   await installMocks({ environmentSuffix: "t1" });
   const { Tables } = await import("../../infra/tables");
-  const tables = new Tables("tables", { environmentSuffix: "t1", tags: TAGS, protect: false, ...overrides });
+  const tables = new Tables("tables", { environmentSuffix: "t1", tags: TAGS, isProd: false, ...overrides });
   await settle();
   return tables;
 }
@@ -51,7 +51,7 @@ describe("Tables (dev stack)", () => {
 
 describe("Tables (prod stack)", () => {
   it("turns deletion protection on for both tables", async () => {
-    await build({ protect: true });
+    await build({ isProd: true });
     const all = ofType("aws:dynamodb/table:Table");
     expect(all).toHaveLength(2);
     for (const t of all) expect(t.inputs.deletionProtectionEnabled).toBe(true);

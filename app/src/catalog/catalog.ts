@@ -90,6 +90,17 @@ export function ifMatchVersions(header: string): string[] | null {
   return tags.flatMap((tag) => /^"(\d{1,18})"$/.exec(tag)?.[1] ?? []);
 }
 
+/**
+ * Whether an If-None-Match header names this version (RFC 9110 13.1.2: weak comparison, so
+ * `W/"7"` matches `"7"`; `*` matches any existing product).
+ */
+export function ifNoneMatchHas(header: string, version: string): boolean {
+  return header.split(",").some((raw) => {
+    const tag = raw.trim();
+    return tag === "*" || tag.replace(/^W\//, "") === `"${version}"`;
+  });
+}
+
 export class Catalog {
   constructor(
     private readonly pools: { reader: pg.Pool; writer: pg.Pool },

@@ -3,7 +3,7 @@
  * migration as soon as RDS Proxy's target is registered, which can be before the
  * proxy can reach the writer; a short wait beats failing the whole deploy.
  */
-import { outageOf } from "../http/errors";
+import { isDatabaseOutage } from "./outage";
 
 export interface RetryOptions {
   /** Give up once this much time has passed (stay well inside the function's timeout). */
@@ -21,7 +21,7 @@ export async function retryWhileDatabaseUnreachable<T>(attempt: () => Promise<T>
       return await attempt();
     } catch (err) {
       const elapsed = Date.now() - started;
-      if (outageOf(err) !== "database" || elapsed + options.delayMs > options.budgetMs) throw err;
+      if (!isDatabaseOutage(err) || elapsed + options.delayMs > options.budgetMs) throw err;
       options.onRetry?.(err, elapsed);
       await new Promise((resolve) => setTimeout(resolve, options.delayMs));
     }

@@ -35,9 +35,13 @@ export async function createRuntime(config: AppConfig, hooks: RuntimeHooks = {})
   // Without keys the API can neither verify nor sign a cookie: the cold start fails (and is retried)
   // rather than serve every shopper a session that no other container would accept.
   if (!initialKeys) throw new Error(`session keys could not be read (${describeSource(config.sessionKeys)})`);
+  // Once closing, connections the server drops are expected (npm start's Ctrl-C reaches PostgreSQL too).
+  let closing = false;
   const database = createDatabase(config.db.writer, config.db.reader, {
     max: config.db.poolMax,
-    onError: (err) => hooks.logger?.warn("database connection failed; the pool replaces it", { error: err.message }),
+    onError: (err) => {
+      if (!closing) hooks.logger?.warn("database connection failed; the pool replaces it", { error: err.message });
+    },
   });
   const doc = createDocumentClient({ region: config.region, endpoint: config.dynamo.endpoint });
   instrument(doc);
@@ -59,6 +63,7 @@ export async function createRuntime(config: AppConfig, hooks: RuntimeHooks = {})
     database,
     doc,
     async close() {
+      closing = true;
       doc.destroy();
       await database.end();
       destroySecrets();

@@ -58,9 +58,29 @@ export interface Estimate {
   usage: UsageLine[];
   free: Unpriced[];
   unpriced: Unpriced[];
-  /** The most requests/s the stack serves: its API functions' concurrency over the request duration, within the API throttle. */
-  peak: { requestsPerSecond: number; basis: string };
+  peak: Peak;
   assumptions: CostAssumptions;
+}
+
+/** The peak a program states it is built for (a stack output; scripts/cost/stated-peak.ts reads it). */
+export interface StatedPeak {
+  /** Requests/s each front door admits at peak. */
+  requestsPerSecondPerFrontDoor: number;
+  frontDoors: number;
+  /** Where the figure comes from, for the label (e.g. the stack output's name). */
+  source: string;
+}
+
+export interface Peak {
+  requestsPerSecond: number;
+  basis: string;
+  /** True when the program states the peak; false when the model derives it from concurrency and throttles. */
+  stated: boolean;
+  /**
+   * Usage lines at the peak's split over the front doors, when it differs from the mix's: at a
+   * stated peak each front door carries its own peak, whatever share of the average it carries.
+   */
+  usage?: UsageLine[];
 }
 
 /** RDS Proxy on Aurora Serverless v2 bills at least 8 ACUs (https://aws.amazon.com/rds/proxy/pricing/). */
@@ -334,9 +354,26 @@ export function acuHoursPerRequest(a: CostAssumptions, queries: number, instance
   return writerAcu + readers.reduce((sum, r) => sum + (tier(r) <= 1 ? Math.max(writerAcu, readerAcu) : readerAcu), 0);
 }
 
-/** The stack's peak: Little's law over its API functions' concurrency, within the API Gateway throttle's share. */
-function peakOf(b: Builder): Estimate["peak"] {
-  if (b.apiFunctions.length === 0) return { requestsPerSecond: 0, basis: "no API function (no Lambda behind API Gateway or the ALB)" };
+/**
+ * The peak a program states: each front door at its own peak. With both CloudFront and API
+ * Gateway, the doors then carry equal shares (1 / frontDoors each), not the mix's, so the
+ * usage lines at peak are built again with that share.
+ */
+function statedPeakOf(b: Builder, stated: StatedPeak): Peak {
+  const { requestsPerSecondPerFrontDoor: perDoor, frontDoors } = stated;
+  const requestsPerSecond = perDoor * frontDoors;
+  const doors = `${frontDoors} front door${frontDoors === 1 ? "" : "s"}`;
+  const basis = `stated peak: ${round(perDoor)} req/s x ${doors} (${stated.source})`;
+  const bothDoors = b.browserShare > 0 && b.browserShare < 1;
+  if (!bothDoors || frontDoors < 2) return { requestsPerSecond, basis, stated: true };
+  const atPeak = build(b.resources, b.region, b.hours, { ...b.a, browserShare: 1 / frontDoors });
+  return { requestsPerSecond, basis: `${basis}, each at its peak`, stated: true, usage: atPeak.usage };
+}
+
+/** The stack's peak when the program states none: Little's law over its API functions' concurrency, within the API Gateway throttle's share. */
+function derivedPeakOf(b: Builder): Peak {
+  const derived = (p: { requestsPerSecond: number; basis: string }): Peak => ({ ...p, basis: `derived (no stated peak): ${p.basis}`, stated: false });
+  if (b.apiFunctions.length === 0) return derived({ requestsPerSecond: 0, basis: "no API function (no Lambda behind API Gateway or the ALB)" });
   const seconds = b.a.durationMs / 1000;
   let concurrency = 0;
   for (const f of b.apiFunctions) {
@@ -348,26 +385,43 @@ function peakOf(b: Builder): Estimate["peak"] {
   const throttle = rates.length > 0 ? Math.max(...rates) : b.ofType("aws:apigateway/restApi:RestApi").length > 0 ? API_GATEWAY_DEFAULT_RATE : Infinity;
   const byThrottle = b.apiShare > 0 ? throttle / b.apiShare : Infinity;
   const basis = `${concurrency} concurrent executions / ${b.a.durationMs} ms per request (Little's law) = ${round(byConcurrency)} req/s`;
-  return byThrottle < byConcurrency
-    ? { requestsPerSecond: byThrottle, basis: `API Gateway throttle ${throttle} req/s for the ${round(b.apiShare * 100)}% API-client share (below ${basis})` }
-    : { requestsPerSecond: byConcurrency, basis };
+  return derived(
+    byThrottle < byConcurrency
+      ? { requestsPerSecond: byThrottle, basis: `API Gateway throttle ${throttle} req/s for the ${round(b.apiShare * 100)}% API-client share (below ${basis})` }
+      : { requestsPerSecond: byConcurrency, basis },
+  );
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-/** Classifies every registered resource: priced (fixed and usage lines), free, or unpriced. */
-export function estimate(input: { resources: readonly CostResource[]; region: string; hoursPerMonth?: number; assumptions?: Partial<CostAssumptions> }): Estimate {
-  const assumptions = { ...DEFAULT_ASSUMPTIONS, ...input.assumptions };
-  const hours = input.hoursPerMonth ?? 730;
-  const b = new Builder(input.resources, input.region, hours, assumptions);
-  for (const r of input.resources) {
+function build(resources: readonly CostResource[], region: string, hours: number, assumptions: CostAssumptions): Builder {
+  const b = new Builder(resources, region, hours, assumptions);
+  for (const r of resources) {
     if (isBookkeeping(r.type, r.custom)) continue;
     const handler = HANDLERS[r.type];
     if (handler) handler(r, b);
     else if (FREE_TYPES[r.type]) b.free.push({ urn: r.urn, resource: r.name, type: r.type, reason: FREE_TYPES[r.type]! });
     else b.markUnpriced(r, "no price for this resource type in the cost model");
   }
-  return { region: input.region, hoursPerMonth: hours, fixed: b.fixed, usage: b.usage, free: b.free, unpriced: b.unpriced, peak: peakOf(b), assumptions };
+  return b;
+}
+
+/**
+ * Classifies every registered resource: priced (fixed and usage lines), free, or unpriced.
+ * `statedPeak`: the peak the program states it is built for; without it the peak is derived.
+ */
+export function estimate(input: {
+  resources: readonly CostResource[];
+  region: string;
+  hoursPerMonth?: number;
+  assumptions?: Partial<CostAssumptions>;
+  statedPeak?: StatedPeak;
+}): Estimate {
+  const assumptions = { ...DEFAULT_ASSUMPTIONS, ...input.assumptions };
+  const hours = input.hoursPerMonth ?? 730;
+  const b = build(input.resources, input.region, hours, assumptions);
+  const peak = input.statedPeak ? statedPeakOf(b, input.statedPeak) : derivedPeakOf(b);
+  return { region: input.region, hoursPerMonth: hours, fixed: b.fixed, usage: b.usage, free: b.free, unpriced: b.unpriced, peak, assumptions };
 }
 
 /** Resource types the model prices (each may still report a resource unpriced, saying why). */
@@ -396,8 +450,11 @@ export interface Costing {
   unpriced: Unpriced[];
 }
 
-/** Prices the estimate at a load: fixed lines as they are, usage lines at `requestsPerMonth` above what the floor includes. */
-export function costAt(e: Estimate, prices: PriceBook, requestsPerMonth: number): Costing {
+/**
+ * Prices the estimate at a load: fixed lines as they are, usage lines at `requestsPerMonth` above
+ * what the floor includes. `usage`: the lines of another split over the front doors (the peak's).
+ */
+export function costAt(e: Estimate, prices: PriceBook, requestsPerMonth: number, usage: readonly UsageLine[] = e.usage): Costing {
   const lines: PricedLine[] = [];
   const unpriced: Unpriced[] = [];
   const price = (l: LineBase) => {
@@ -409,7 +466,7 @@ export function costAt(e: Estimate, prices: PriceBook, requestsPerMonth: number)
     const p = price(l);
     if (p) lines.push({ urn: l.urn, resource: l.resource, type: l.type, dimension: l.dimension, kind: "fixed", quantity: l.quantity, unit: p.unit, unitPriceUsd: p.usd, monthlyUsd: l.quantity * p.usd, priceId: l.priceId });
   }
-  for (const l of e.usage) {
+  for (const l of usage) {
     const p = price(l);
     if (!p) continue;
     const raw = requestsPerMonth * l.perRequest - (l.included ?? 0);
@@ -420,6 +477,11 @@ export function costAt(e: Estimate, prices: PriceBook, requestsPerMonth: number)
   const fixedUsd = sum("fixed");
   const usageUsd = sum("usage");
   return { requestsPerMonth, lines, fixedUsd, usageUsd, totalUsd: fixedUsd + usageUsd, unpriced };
+}
+
+/** The cost at the estimate's peak, all month. */
+export function costAtPeak(e: Estimate, prices: PriceBook): Costing {
+  return costAt(e, prices, requestsPerMonthAt(e.peak.requestsPerSecond, e.hoursPerMonth), e.peak.usage);
 }
 
 /** The fixed monthly floor: what the stack costs with no traffic. */
