@@ -232,7 +232,7 @@ export class ApiFunction extends pulumi.ComponentResource {
           ...(args.dbAppSecretArn ? { DB_APP_SECRET_ARN: args.dbAppSecretArn } : {}),
           SESSIONS_TABLE: args.sessionsTableName,
           CACHE_TABLE: args.cacheTableName,
-          SESSION_KEY_SECRET_ARN: args.sessionKeySecretArn,
+          SESSION_KEYS_SECRET_ARN: args.sessionKeySecretArn,
           ADMIN_TOKEN_SECRET_ARN: args.adminTokenSecretArn,
           POWERTOOLS_SERVICE_NAME: "shop-api",
           POWERTOOLS_METRICS_NAMESPACE: "EcommercePlatform",

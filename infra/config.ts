@@ -60,6 +60,10 @@ export interface PlatformConfig {
   readonly monthlyBudgetUsd?: number;
   /** WAF rule action: `block` (prod: always), or `count` to observe first (dev only). */
   readonly wafMode: "block" | "count";
+  /** Generation of the session signing keys: +1 rotates them with nobody logged out (docs/edge-monitoring.md). */
+  readonly sessionKeyGeneration: number;
+  /** Generation of the CloudFront -> ALB origin-verify value: +1 rotates it with no refused request. */
+  readonly originVerifyGeneration: number;
   /** Per-IP requests per 5 minutes the web ACLs allow. */
   readonly wafRateLimitPerIp: number;
   /** Every limit on the request path, derived from peakRequestsPerSecond (infra/capacity.ts, docs/capacity.md). */
@@ -102,6 +106,8 @@ export const CONFIG_KEYS = [
   "wafMode",
   "wafRateLimitPerIp",
   "alarmEmail",
+  "sessionKeyGeneration",
+  "originVerifyGeneration",
   "certificateArn",
   "albDomainName",
   "monthlyBudgetUsd",
@@ -337,6 +343,9 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
   const wafRateLimitPerIp = integer(raw, "wafRateLimitPerIp", 2000, WAF_RATE_LIMIT.min, WAF_RATE_LIMIT.max,
     `an integer from ${WAF_RATE_LIMIT.min} to ${WAF_RATE_LIMIT.max} (requests per IP per 5 minutes)`);
   const alarmEmail = matching(raw, "alarmEmail", /^[^\s@]+@[^\s@]+\.[^\s@]+$/, "an e-mail address");
+  const generation = (key: string) => integer(raw, key, 1, 1, 1_000_000, "an integer from 1 to 1000000 (raise it by 1 to rotate)");
+  const sessionKeyGeneration = generation("sessionKeyGeneration");
+  const originVerifyGeneration = generation("originVerifyGeneration");
 
   const region = present(raw, "aws:region");
   const certificateArn = matching(raw, "certificateArn", CERTIFICATE_ARN, "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)");
@@ -399,6 +408,8 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
     monthlyBudgetUsd,
     wafMode,
     wafRateLimitPerIp,
+    sessionKeyGeneration,
+    originVerifyGeneration,
     capacity,
     tags: {
       environmentSuffix,

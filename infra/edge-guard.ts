@@ -2,8 +2,11 @@
  * The Lambda@Edge viewer-request guard (edge/src) as deployed: a zip function
  * in us-east-1 (the only region Lambda@Edge accepts), x86_64, 128 MB, 5 s,
  * published so CloudFront can reference a numbered version by qualified ARN.
- * Lambda@Edge has no environment variables: the session signing key is built
- * into the bundle, so the code asset is derived from the (secret) key.
+ * Lambda@Edge has no environment variables: the bundle carries the ARN of the
+ * secret holding the session keys (not a secret), and the function reads the
+ * keys from it at run time with a grant on exactly that secret. So the code
+ * package holds no key (anyone allowed lambda:GetFunction could read one), and a
+ * rotation changes the secret, not the function.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -20,8 +23,8 @@ const VIEWER_LIMITS = EDGE_LIMITS["viewer-request"]!;
 export interface EdgeGuardArgs {
   environmentSuffix: string;
   tags: TagContext;
-  /** The key the API signs `sid` cookies with (a secret; shared through Secrets Manager with the API). */
-  sessionSigningKey: pulumi.Input<string>;
+  /** The Secrets Manager secret holding the session keys (the one the API reads too). */
+  sessionKeysSecretArn: pulumi.Input<string>;
   /** The stack's region: replicas serving viewers near it log there (besides us-east-1). Default: us-east-1 only. */
   stackRegion?: string;
   /** Prod: the replica log groups and their keys are protected and retained. Default false. */
@@ -80,14 +83,26 @@ export function edgeGuardLogsPolicy(partition: string, accountId: string, functi
 }
 
 /**
- * The function's zip: `index.js` = the guard bundled with the key built in.
- * Only an asset (no resource) is made inside apply; the result is always
- * secret, because the code contains the signing key.
+ * Reading the session keys: GetSecretValue on that one secret and nothing else. The secret is
+ * encrypted with the AWS managed key aws/secretsmanager, which any principal allowed to read the
+ * secret in the account may use through Secrets Manager, so no kms: grant is needed
+ * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html).
  */
-export function edgeGuardCode(sessionSigningKey: pulumi.Input<string>): pulumi.Output<pulumi.asset.Archive> {
+export function edgeGuardSessionKeysPolicy(secretArn: string): { Version: "2012-10-17"; Statement: Statement[] } {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [secretArn] }],
+  };
+}
+
+/**
+ * The function's zip: `index.js` = the guard bundled with the secret's ARN built in (no key).
+ * Only an asset (no resource) is made inside apply.
+ */
+export function edgeGuardCode(sessionKeysSecretArn: pulumi.Input<string>): pulumi.Output<pulumi.asset.Archive> {
   return pulumi
-    .secret(sessionSigningKey)
-    .apply((signingKey): pulumi.asset.Archive => new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(buildEdgeGuard({ signingKey })) }));
+    .output(sessionKeysSecretArn)
+    .apply((arn): pulumi.asset.Archive => new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(buildEdgeGuard({ sessionKeysSecretArn: arn })) }));
 }
 
 export class EdgeGuard extends pulumi.ComponentResource {
@@ -128,7 +143,17 @@ export class EdgeGuard extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const code = edgeGuardCode(args.sessionSigningKey);
+    const sessionKeysGrant = new aws.iam.RolePolicy(
+      `${name}-session-keys`,
+      {
+        role: role.name,
+        name: "edge-guard-session-keys",
+        policy: pulumi.output(args.sessionKeysSecretArn).apply((arn) => JSON.stringify(edgeGuardSessionKeysPolicy(arn))),
+      },
+      { parent: this },
+    );
+
+    const code = edgeGuardCode(args.sessionKeysSecretArn);
 
     // Replica log groups, created before the function so Lambda@Edge finds them instead of creating its
     // own (no expiry, no key, left behind). Other regions' groups appear only if viewers are served from
@@ -152,7 +177,7 @@ export class EdgeGuard extends pulumi.ComponentResource {
       {
         name: functionName,
         region: EDGE_FUNCTION_REGION,
-        description: "Viewer-request guard: refuses /api/admin/*, forged sid cookies; adds x-request-id",
+        description: "Viewer-request guard: refuses /api/admin/*, forged session cookies; adds x-request-id",
         role: role.arn,
         runtime: aws.lambda.Runtime.NodeJS22dX,
         handler: "index.handler",
@@ -172,7 +197,8 @@ export class EdgeGuard extends pulumi.ComponentResource {
         // can see it. The README ("Life of a stack") gives the command that deletes it later.
         skipDestroy: true,
       },
-      { parent: this, dependsOn: replicaLogs },
+      // The grant first: a version published before it could not read the keys on its first requests.
+      { parent: this, dependsOn: [...replicaLogs, sessionKeysGrant] },
     );
 
     this.qualifiedArn = fn.qualifiedArn;

@@ -33,7 +33,14 @@ const network = new Network("network", {
   isProd: config.isProd,
 });
 
-const secrets = new Secrets("secrets", { environmentSuffix: suffix, tags, isProd: config.isProd });
+// Session keys and the origin-verify value rotate with no downtime: bump their generation in config.
+const secrets = new Secrets("secrets", {
+  environmentSuffix: suffix,
+  tags,
+  isProd: config.isProd,
+  sessionKeyGeneration: config.sessionKeyGeneration,
+  originVerifyGeneration: config.originVerifyGeneration,
+});
 
 const tables = new Tables("tables", { environmentSuffix: suffix, tags, isProd: config.isProd });
 
@@ -93,7 +100,7 @@ const apiFunction = new ApiFunction("api", {
 
 // ==== Load balancer ====
 // Internal ALB (private subnets) that CloudFront reaches through a VPC origin; it forwards to the
-// function only requests carrying CloudFront's origin secret.
+// function only requests carrying CloudFront's origin secret (any of its three generations).
 const loadBalancer = new LoadBalancer("alb", {
   environmentSuffix: suffix,
   tags,
@@ -106,7 +113,7 @@ const loadBalancer = new LoadBalancer("alb", {
   functionName: apiFunction.functionName,
   functionQualifier: apiFunction.qualifier,
   targetArn: apiFunction.targetArn,
-  originVerifySecret: secrets.originVerifySecret,
+  originVerifyValues: [secrets.originVerify.previous, secrets.originVerify.current, secrets.originVerify.next],
   isProd: config.isProd,
 });
 
@@ -140,11 +147,11 @@ const waf = new Waf("waf", {
 });
 
 // ==== Edge guard ====
-// Lambda@Edge viewer-request guard for CloudFront's /api/* (us-east-1; the signing key is built into its bundle).
+// Lambda@Edge viewer-request guard for CloudFront's /api/* (us-east-1; reads the session keys from their secret).
 const edgeGuard = new EdgeGuard("edge-guard", {
   environmentSuffix: suffix,
   tags,
-  sessionSigningKey: secrets.sessionSigningKey,
+  sessionKeysSecretArn: secrets.sessionKeySecretArn,
   stackRegion: config.region,
   isProd: config.isProd,
 });
@@ -174,7 +181,7 @@ const cdn = new Cdn("cdn", {
   albDomainName: config.albDomainName ?? loadBalancer.dnsName,
   albOriginHttps: config.certificateArn !== undefined,
   albArn: loadBalancer.albArn,
-  originVerifySecret: secrets.originVerifySecret,
+  originVerifySecret: secrets.originVerify.current,
   edgeGuardQualifiedArn: edgeGuard.qualifiedArn,
   defaultViewerRequestFunctionArn: staticSite.spaRewriteFunctionArn,
   defaultRootObject: staticSite.indexDocument,
@@ -188,6 +195,7 @@ const monitoring = new Monitoring("monitoring", {
   environmentSuffix: suffix,
   tags,
   isProd: config.isProd,
+  stackRegion: config.region,
   alarmEmail: config.alarmEmail,
   monthlyBudgetUsd: config.monthlyBudgetUsd,
   dbMaxCapacityAcu: config.dbMaxCapacity,
@@ -203,7 +211,7 @@ const monitoring = new Monitoring("monitoring", {
   },
 });
 
-waf.alarmOnBlockedSurge(monitoring.alarmTopicArn);
+waf.alarmOnBlockedSurge(monitoring.alarmTopicArn, monitoring.cloudfrontAlarmTopicArn);
 
 // ==== Exports ====
 // Network
@@ -282,6 +290,8 @@ export const cloudfrontWebAclArn = waf.cloudfrontWebAclArn;
 export const apiWebAclArn = waf.apiWebAclArn;
 export const alarmTopicArn = monitoring.alarmTopicArn;
 export const alarmTopicName = monitoring.alarmTopicName;
+/** Where alarms on CloudFront's metrics (in us-east-1) go: a us-east-1 topic, the same as alarmTopicArn for a us-east-1 stack. */
+export const cloudfrontAlarmTopicArn = monitoring.cloudfrontAlarmTopicArn;
 
 // Capacity: the stated peak (requests/s per front door, and how many doors admit it) with every
 // limit derived from it (infra/capacity.ts); `npm run cost` prices the stack at this peak.

@@ -40,6 +40,17 @@ export function originHeaderConditionValue(secret: string): string {
   return secret;
 }
 
+/** The ALB accepts at most three values in one http-header condition. */
+export const MAX_HEADER_CONDITION_VALUES = 3;
+
+/** Each accepted origin-verify value, checked and kept secret, for the listener rule's condition. */
+export function originVerifyConditionValues(values: pulumi.Input<string>[]): pulumi.Output<string>[] {
+  if (values.length < 1 || values.length > MAX_HEADER_CONDITION_VALUES) {
+    throw new Error(`the ALB accepts 1-${MAX_HEADER_CONDITION_VALUES} origin-verify values in one header condition, got ${values.length}`);
+  }
+  return values.map((value) => pulumi.secret(pulumi.output(value).apply(originHeaderConditionValue)));
+}
+
 export interface LoadBalancerArgs {
   environmentSuffix: string;
   tags: TagContext;
@@ -57,8 +68,11 @@ export interface LoadBalancerArgs {
   /** The alias the permission names. Default: none (the unqualified function). */
   functionQualifier?: pulumi.Input<string | undefined>;
   targetArn: pulumi.Input<string>;
-  /** CloudFront's origin-verify header value (a secret). */
-  originVerifySecret: pulumi.Input<string>;
+  /**
+   * The origin-verify header values the ALB accepts (secrets): the previous, current and next
+   * generation, so a rotation never refuses what CloudFront sends while its change deploys.
+   */
+  originVerifyValues: pulumi.Input<string>[];
   /** Prod stacks: ALB deletion protection on. Default false. */
   isProd?: boolean;
   /** Resources the access log delivery needs first (the logs bucket policy), or the ALB fails to create. Default: none. */
@@ -189,7 +203,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
       conditions: [{
         httpHeader: {
           httpHeaderName: ORIGIN_VERIFY_HEADER,
-          values: [pulumi.secret(pulumi.output(args.originVerifySecret).apply(originHeaderConditionValue))],
+          // One condition matches when any of its values does; up to three values a condition
+          // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html).
+          values: originVerifyConditionValues(args.originVerifyValues),
         },
       }],
       actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],

@@ -17,6 +17,7 @@ import {
   type AlarmThresholds,
   type MonitoredResources,
 } from "./dashboard";
+import { CLOUDFRONT_METRICS_REGION } from "./dashboard";
 import { checkName, physicalName } from "./naming";
 import { standardTags, type TagContext } from "./tags";
 
@@ -29,6 +30,8 @@ export interface MonitoringArgs {
   alarmEmail?: string;
   /** Region of the monitored resources; defaults to the provider's region. */
   region?: pulumi.Input<string>;
+  /** The stack's region as configured (aws:region): in us-east-1 one topic serves CloudFront's alarms too. */
+  stackRegion?: string;
   /** The Aurora cluster's max ACU, which sizes the connections alarm (default 16). */
   dbMaxCapacityAcu?: number;
   /** Overrides of the alarm thresholds. Default: defaultAlarmThresholds(dbMaxCapacityAcu). */
@@ -154,6 +157,8 @@ export class Monitoring extends pulumi.ComponentResource {
   public readonly dashboardName: pulumi.Output<string>;
   public readonly alarmTopicArn: pulumi.Output<string>;
   public readonly alarmTopicName: pulumi.Output<string>;
+  /** The topic alarms on CloudFront's metrics notify: in us-east-1 (the home topic when the stack is there). */
+  public readonly cloudfrontAlarmTopicArn: pulumi.Output<string>;
   /** Physical names of the alarms, in definition order. */
   public readonly alarmNames: pulumi.Output<string>[];
 
@@ -166,36 +171,17 @@ export class Monitoring extends pulumi.ComponentResource {
     const partition = aws.getPartitionOutput({}, { parent: this });
     const region = args.region !== undefined ? pulumi.output(args.region) : aws.getRegionOutput({}, { parent: this }).region;
 
-    const keyName = physicalName("generic", "alarms-key", suffix);
-    const key = new aws.kms.Key(
-      `${name}-topic-key`,
-      {
-        description: `Encrypts the ${physicalName("snsTopic", "alarms", suffix)} SNS topic; usable by CloudWatch alarms`,
-        enableKeyRotation: true,
-        deletionWindowInDays: args.isProd ? 30 : 7,
-        policy: pulumi.all([partition.partition, identity.accountId]).apply(([p, account]) => JSON.stringify(alarmTopicKeyPolicy(p, account, budgets))),
-        tags: standardTags(args.tags, keyName),
-      },
-      { parent: this },
-    );
-    new aws.kms.Alias(`${name}-topic-key-alias`, { name: checkName("kmsAlias", `alias/${keyName}`), targetKeyId: key.keyId }, { parent: this });
+    const { topic, key, topicPolicy } = this.alarmTopic(name, { suffix, tags: args.tags, isProd: args.isProd, budgets, alarmEmail: args.alarmEmail, region, identity, partition });
+    // CloudFront's metrics (and so its WAF alarm) exist only in us-east-1, and an alarm can notify only a
+    // topic in its own region ("Invalid region <r> specified. Only us-east-1 is supported": PutMetricAlarm's
+    // answer, e.g. cds-snc/notification-terraform#128). Outside us-east-1 a second topic lives there.
+    const edgeTopic = args.stackRegion === CLOUDFRONT_METRICS_REGION
+      ? topic
+      : this.alarmTopic(`${name}-${CLOUDFRONT_METRICS_REGION}`, {
+        suffix, tags: args.tags, isProd: args.isProd, budgets: false, alarmEmail: args.alarmEmail,
+        region: pulumi.output(CLOUDFRONT_METRICS_REGION), identity, partition, placeIn: CLOUDFRONT_METRICS_REGION,
+      }).topic;
 
-    const topicName = physicalName("snsTopic", "alarms", suffix);
-    const topic = new aws.sns.Topic(
-      `${name}-alarm-topic`,
-      { name: topicName, displayName: `ecommerce ${suffix} alarms`, kmsMasterKeyId: key.arn, tags: standardTags(args.tags, topicName) },
-      { parent: this },
-    );
-    const topicPolicy = new aws.sns.TopicPolicy(
-      `${name}-alarm-topic-policy`,
-      {
-        arn: topic.arn,
-        policy: pulumi
-          .all([topic.arn, partition.partition, region, identity.accountId])
-          .apply(([arn, p, r, account]) => JSON.stringify(alarmTopicPolicy(arn, p, r, account, budgets))),
-      },
-      { parent: this },
-    );
     if (args.monthlyBudgetUsd !== undefined) {
       // The account's whole monthly cost (a tag filter would show $0 until the tag is activated
       // as a cost allocation tag in the payer account). Budgets checks it may publish when the
@@ -222,9 +208,6 @@ export class Monitoring extends pulumi.ComponentResource {
         },
         { parent: this, dependsOn: [topicPolicy, key] },
       );
-    }
-    if (args.alarmEmail) {
-      new aws.sns.TopicSubscription(`${name}-alarm-email`, { topic: topic.arn, protocol: "email", endpoint: args.alarmEmail }, { parent: this });
     }
 
     const dashboardName = physicalName("dashboard", "platform", suffix);
@@ -271,6 +254,70 @@ export class Monitoring extends pulumi.ComponentResource {
     this.dashboardName = dashboard.dashboardName;
     this.alarmTopicArn = topic.arn;
     this.alarmTopicName = topic.name;
-    this.registerOutputs({ dashboardName: this.dashboardName, alarmTopicArn: this.alarmTopicArn, alarmTopicName: this.alarmTopicName });
+    this.cloudfrontAlarmTopicArn = edgeTopic.arn;
+    this.registerOutputs({
+      dashboardName: this.dashboardName,
+      alarmTopicArn: this.alarmTopicArn,
+      alarmTopicName: this.alarmTopicName,
+      cloudfrontAlarmTopicArn: this.cloudfrontAlarmTopicArn,
+    });
+  }
+
+  /**
+   * An alarm topic with its key, policy and e-mail subscription. `placeIn`: a region other than the
+   * provider's (names then carry it, as the stack's two topics may share a region's namespace).
+   */
+  private alarmTopic(
+    name: string,
+    opts: {
+      suffix: string;
+      tags: TagContext;
+      isProd?: boolean;
+      budgets: boolean;
+      alarmEmail?: string;
+      region: pulumi.Output<string>;
+      identity: pulumi.Output<aws.GetCallerIdentityResult>;
+      partition: pulumi.Output<aws.GetPartitionResult>;
+      placeIn?: string;
+    },
+  ): { topic: aws.sns.Topic; key: aws.kms.Key; topicPolicy: aws.sns.TopicPolicy } {
+    const base = opts.placeIn ? `alarms-${opts.placeIn}` : "alarms";
+    const where = opts.placeIn ? { region: opts.placeIn } : {};
+    const keyName = physicalName("generic", `${base}-key`, opts.suffix);
+    const topicName = physicalName("snsTopic", base, opts.suffix);
+    const key = new aws.kms.Key(
+      `${name}-topic-key`,
+      {
+        ...where,
+        description: `Encrypts the ${topicName} SNS topic; usable by CloudWatch alarms`,
+        enableKeyRotation: true,
+        deletionWindowInDays: opts.isProd ? 30 : 7,
+        policy: pulumi.all([opts.partition.partition, opts.identity.accountId]).apply(([p, account]) => JSON.stringify(alarmTopicKeyPolicy(p, account, opts.budgets))),
+        tags: standardTags(opts.tags, keyName),
+      },
+      { parent: this },
+    );
+    new aws.kms.Alias(`${name}-topic-key-alias`, { ...where, name: checkName("kmsAlias", `alias/${keyName}`), targetKeyId: key.keyId }, { parent: this });
+
+    const topic = new aws.sns.Topic(
+      `${name}-alarm-topic`,
+      { ...where, name: topicName, displayName: `ecommerce ${opts.suffix} alarms`, kmsMasterKeyId: key.arn, tags: standardTags(opts.tags, topicName) },
+      { parent: this },
+    );
+    const topicPolicy = new aws.sns.TopicPolicy(
+      `${name}-alarm-topic-policy`,
+      {
+        ...where,
+        arn: topic.arn,
+        policy: pulumi
+          .all([topic.arn, opts.partition.partition, opts.region, opts.identity.accountId])
+          .apply(([arn, p, r, account]) => JSON.stringify(alarmTopicPolicy(arn, p, r, account, opts.budgets))),
+      },
+      { parent: this },
+    );
+    if (opts.alarmEmail) {
+      new aws.sns.TopicSubscription(`${name}-alarm-email`, { ...where, topic: topic.arn, protocol: "email", endpoint: opts.alarmEmail }, { parent: this });
+    }
+    return { topic, key, topicPolicy };
   }
 }

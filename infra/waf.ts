@@ -3,11 +3,12 @@
  * CloudFront) on the distribution, and a REGIONAL one on the API Gateway stage. Both carry the AWS managed
  * rule groups a shop needs and per-IP rate rules; the CloudFront one also caps all /api/* requests at
  * what the stack's peak allows (infra/capacity.ts). Logs go to `aws-waf-logs-*` log groups (WAF only
- * accepts that prefix) with a retention; an alarm fires on a surge of blocked API requests.
+ * accepts that prefix) with a retention; an alarm per web ACL fires on a surge of blocked requests.
  */
 import * as aws from "@pulumi/aws";
 import type * as inputs from "@pulumi/aws/types/input";
 import * as pulumi from "@pulumi/pulumi";
+import { CLOUDFRONT_METRICS_REGION } from "./dashboard";
 import { createEncryptedLogGroup } from "./encrypted-log-group";
 import { checkName, physicalName } from "./naming";
 import { standardTags, type TagContext } from "./tags";
@@ -28,7 +29,7 @@ export const DEFAULT_PER_IP_LIMIT = 2000;
 export const SENSITIVE_PER_IP_LIMIT = 100;
 /** Log retention of the WAF log groups (days; a CloudWatch-allowed value). */
 export const WAF_LOG_RETENTION_DAYS = 30;
-/** Blocked requests per minute on the API's web ACL that page someone. */
+/** Blocked requests per minute on a web ACL that page someone. */
 export const BLOCKED_SURGE_PER_MINUTE = 500;
 
 export interface WebAclRuleOptions {
@@ -175,28 +176,36 @@ export class Waf extends pulumi.ComponentResource {
   }
 
   /**
-   * The alarm on a surge of blocked API requests, sent to `topicArn`. Separate from the constructor because
-   * the alarm topic belongs to Monitoring, which is built after the CDN that needs this component's ACL.
-   * (The CloudFront ACL's metrics live in us-east-1, where an alarm cannot notify a topic in another
-   * region: its blocked counts are on the dashboard.)
+   * The alarms on a surge of blocked requests, one per web ACL. Separate from the constructor because the
+   * alarm topics belong to Monitoring, which is built after the CDN that needs this component's ACL. The
+   * CloudFront ACL's metrics exist only in us-east-1, so its alarm is created there and notifies
+   * `cloudfrontTopicArn`, a topic in us-east-1 (an alarm can only notify a topic in its own region).
    */
-  alarmOnBlockedSurge(topicArn: pulumi.Input<string>): aws.cloudwatch.MetricAlarm {
-    const alarmName = physicalName("generic", "api-waf-blocked-surge", this.suffix);
-    return new aws.cloudwatch.MetricAlarm(`${this.name}-api-blocked-surge`, {
-      name: alarmName,
-      alarmDescription: `More than ${BLOCKED_SURGE_PER_MINUTE} requests a minute blocked by the API's web ACL for 3 minutes: an attack, or a rule blocking real clients`,
-      namespace: "AWS/WAFV2",
-      metricName: "BlockedRequests",
-      dimensions: { WebACL: this.apiWebAclName, Region: this.region, Rule: "ALL" },
-      statistic: "Sum",
-      period: 60,
-      evaluationPeriods: 3,
-      threshold: BLOCKED_SURGE_PER_MINUTE,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
-      alarmActions: [topicArn],
-      okActions: [topicArn],
-      tags: standardTags(this.tagContext, alarmName),
-    }, { parent: this });
+  alarmOnBlockedSurge(topicArn: pulumi.Input<string>, cloudfrontTopicArn: pulumi.Input<string>): aws.cloudwatch.MetricAlarm[] {
+    const alarm = (id: string, what: string, webAclName: pulumi.Output<string>, topic: pulumi.Input<string>, region?: string) => {
+      const alarmName = physicalName("generic", `${id}-waf-blocked-surge`, this.suffix);
+      return new aws.cloudwatch.MetricAlarm(`${this.name}-${id}-blocked-surge`, {
+        ...(region ? { region } : {}),
+        name: alarmName,
+        alarmDescription: `More than ${BLOCKED_SURGE_PER_MINUTE} requests a minute blocked by the ${what} web ACL for 3 minutes: an attack, or a rule blocking real clients`,
+        namespace: "AWS/WAFV2",
+        metricName: "BlockedRequests",
+        // AWS/WAFV2 carries a Region dimension for every resource type but CloudFront.
+        dimensions: region ? { WebACL: webAclName, Rule: "ALL" } : { WebACL: webAclName, Region: this.region, Rule: "ALL" },
+        statistic: "Sum",
+        period: 60,
+        evaluationPeriods: 3,
+        threshold: BLOCKED_SURGE_PER_MINUTE,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: [topic],
+        okActions: [topic],
+        tags: standardTags(this.tagContext, alarmName),
+      }, { parent: this });
+    };
+    return [
+      alarm("api", "API's", this.apiWebAclName, topicArn),
+      alarm("edge", "storefront's (CloudFront)", this.cloudfrontWebAclName, cloudfrontTopicArn, CLOUDFRONT_METRICS_REGION),
+    ];
   }
 }

@@ -21,6 +21,7 @@ import { existingSkuParam, jsonBody, parseWith, queryWith, excerpt } from "./htt
 import { checkout } from "./orders/checkout";
 import { orderForSession } from "./orders/orders";
 import { outageOf } from "./runtime/outage";
+import type { SessionKeys } from "./session/session-keys";
 import { SessionConflictError, SessionStore } from "./session/session-store";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -39,7 +40,8 @@ export interface AppDeps {
   db: { writer: pg.Pool; reader: pg.Pool };
   doc: DynamoDBDocumentClient;
   tables: { sessions: string; cache: string };
-  sessionSigningKey: string;
+  /** The session signing keys in force now (the runtime re-reads them every few minutes). */
+  sessionKeys: () => Promise<SessionKeys>;
   adminToken: string;
   cacheTtlSeconds: number;
   localCacheTtlSeconds: number;
@@ -75,7 +77,7 @@ export function createApp(deps: AppDeps): Hono {
   const sessions = new SessionStore({ doc: deps.doc, table: deps.tables.sessions, ttlSeconds: deps.sessionTtlSeconds, now: deps.now });
   const carts = new CartService(sessions, catalog, deps.db.reader);
   const adminTokenDigest = digest(deps.adminToken);
-  const session = (c: Context) => sessionOf(c, deps.sessionSigningKey, deps.sessionTtlSeconds);
+  const session = async (c: Context) => sessionOf(c, await deps.sessionKeys(), deps.sessionTtlSeconds);
 
   const app = new Hono();
 
@@ -129,25 +131,25 @@ export function createApp(deps: AppDeps): Hono {
     return productReply(c, found);
   });
 
-  app.get("/api/cart", async (c) => json(c, await carts.view(session(c))));
+  app.get("/api/cart", async (c) => json(c, await carts.view(await session(c))));
 
   app.put("/api/cart/items/:sku", async (c) => {
     const { cartItemBodySchema } = await requestSchemas();
     const { quantity } = await jsonBody(c, cartItemBodySchema);
     const sku = existingSkuParam(c);
-    return json(c, await carts.setItem(session(c), sku, quantity));
+    return json(c, await carts.setItem(await session(c), sku, quantity));
   });
 
   app.delete("/api/cart/items/:sku", async (c) => {
     const sku = existingSkuParam(c);
-    return json(c, await carts.removeItem(session(c), sku));
+    return json(c, await carts.removeItem(await session(c), sku));
   });
 
   app.post("/api/orders", async (c) => {
     const { idempotencyKeySchema, orderBodySchema } = await requestSchemas();
     const idempotencyKey = parseWith(idempotencyKeySchema, c.req.header("idempotency-key") ?? "", "Idempotency-Key");
     const { email, expectedTotalCents } = await jsonBody(c, orderBodySchema);
-    const sessionId = session(c);
+    const sessionId = await session(c);
     const result = await checkout(
       {
         writer: deps.db.writer,
@@ -164,7 +166,7 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   app.get("/api/orders/:id", async (c) => {
-    const order = await orderForSession(deps.db.writer, c.req.param("id"), session(c));
+    const order = await orderForSession(deps.db.writer, c.req.param("id"), await session(c));
     if (!order) throw notFound("no such order for this session");
     return json(c, order);
   });

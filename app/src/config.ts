@@ -65,7 +65,11 @@ export interface AppConfig {
   region: string;
   db: DbConfig;
   dynamo: { endpoint?: string; sessionsTable: string; cacheTable: string };
-  sessionSigningKey: SecretSource;
+  /**
+   * The session signing keys: in AWS a secret holding `{"previous","current","next"}`
+   * (app/src/session/session-keys.ts), locally one key given directly.
+   */
+  sessionKeys: SecretSource;
   adminToken: SecretSource;
   serviceName: string;
   metricsNamespace: string;
@@ -147,7 +151,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
         poolMax: intIn(env, "DB_POOL_MAX", APP_DEFAULTS.dbPoolMax, 1, 20),
       },
       dynamo: { sessionsTable: required(env, "SESSIONS_TABLE"), cacheTable: required(env, "CACHE_TABLE") },
-      sessionSigningKey: { kind: "secretsManager", arn: required(env, "SESSION_KEY_SECRET_ARN") },
+      sessionKeys: { kind: "secretsManager", arn: required(env, "SESSION_KEYS_SECRET_ARN") },
       adminToken: { kind: "secretsManager", arn: required(env, "ADMIN_TOKEN_SECRET_ARN") },
       ...common,
     };
@@ -175,7 +179,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
         sessionsTable: env.SESSIONS_TABLE ?? LOCAL_DEFAULTS.sessionsTable,
         cacheTable: env.CACHE_TABLE ?? LOCAL_DEFAULTS.cacheTable,
       },
-      sessionSigningKey: { kind: "value", value: required(env, "SESSION_SIGNING_KEY") },
+      sessionKeys: { kind: "value", value: required(env, "SESSION_SIGNING_KEY") },
       adminToken: { kind: "value", value: env.ADMIN_TOKEN?.trim() || LOCAL_DEFAULTS.adminToken },
       ...common,
     };

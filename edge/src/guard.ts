@@ -1,15 +1,20 @@
 /**
  * The viewer-request decision of the Lambda@Edge guard, as a pure function of
- * the CloudFront request and the session signing key:
+ * the CloudFront request and the session signing keys in hand:
  *   - `/api/admin/*` is refused (403): admin traffic goes through API Gateway;
- *   - a `sid` cookie whose signature does not verify is refused (401), and the
- *     response clears it so the browser starts a new session next time;
+ *   - a session cookie (`__Host-sid` or `sid`) that verifies under none of the
+ *     keys (previous, current, next) is refused (401), and the response clears
+ *     it so the browser starts a new session next time;
  *   - otherwise the request goes on with an `x-request-id` header.
+ * With no keys at all (the key store unreachable since the container started)
+ * cookies go unchecked to the origin, which verifies them again and treats a
+ * bad one as absent: a forged cookie gains nothing there, and the shop stays up.
  * Error bodies follow the API contract: {"error":{"code","message"}}.
  */
 import { randomUUID } from "node:crypto";
 import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontResultResponse } from "aws-lambda";
-import { SID_COOKIE_NAME, readSidCookie, verifySidCookie } from "../../app/src/session/sid-cookie";
+import type { SessionKeys } from "../../app/src/session/session-keys";
+import { SECURE_SID_COOKIE_NAME, SID_COOKIE_NAME, readSidCookie, verifySidCookieUnder } from "../../app/src/session/sid-cookie";
 
 export const REQUEST_ID_HEADER = "x-request-id";
 
@@ -36,13 +41,17 @@ export function isAdminPath(uri: string): boolean {
   return /^\/api\/admin(?:\/|$)/.test(normalizePath(uri));
 }
 
-/** Every `sid` cookie value in the request: CloudFront may pass several Cookie headers, each with several cookies. */
-export function sidCookieValues(headers: CloudFrontHeaders): string[] {
-  const values: string[] = [];
+const SESSION_COOKIE_NAMES = [SECURE_SID_COOKIE_NAME, SID_COOKIE_NAME] as const;
+
+/** Every session cookie in the request: CloudFront may pass several Cookie headers, each with several cookies. */
+export function sidCookieValues(headers: CloudFrontHeaders): { name: string; value: string }[] {
+  const values: { name: string; value: string }[] = [];
   for (const { value } of headers.cookie ?? []) {
     for (const pair of value.split(";")) {
-      const sid = readSidCookie(pair);
-      if (sid !== undefined) values.push(sid);
+      for (const name of SESSION_COOKIE_NAMES) {
+        const sid = readSidCookie(pair, name);
+        if (sid !== undefined) values.push({ name, value: sid });
+      }
     }
   }
   return values;
@@ -74,29 +83,29 @@ function errorResponse(
   };
 }
 
-/** Expires the browser's `sid` cookie, with the attributes the API sets it with. */
-const CLEAR_SID_COOKIE = `${SID_COOKIE_NAME}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax`;
+/** Expires a session cookie, with the attributes the API sets it with. */
+const clearCookie = (name: string) => ({ key: "Set-Cookie", value: `${name}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax` });
 
 /**
  * Decides what happens to one viewer request: a response to send back, or the
- * request (with its `x-request-id`) to forward to the origin.
+ * request (with its `x-request-id`) to forward to the origin. `keys` undefined:
+ * none could be read, so cookies are left to the origin to verify.
  */
 export function guardRequest(
   request: CloudFrontRequest,
-  signingKey: string,
+  keys: SessionKeys | undefined,
   newId: () => string = randomUUID,
 ): CloudFrontRequest | CloudFrontResultResponse {
-  if (!signingKey) throw new Error("edge guard: no session signing key was built into this bundle");
   const requestId = requestIdFor(request.headers, newId);
 
   if (isAdminPath(request.uri)) {
     return errorResponse(403, "forbidden", "The admin API is not served through the CDN; use the API Gateway endpoint.", requestId);
   }
 
-  const sids = sidCookieValues(request.headers);
-  if (sids.some((sid) => verifySidCookie(sid, signingKey) === null)) {
+  const forged = keys ? sidCookieValues(request.headers).filter((sid) => verifySidCookieUnder(sid.value, keys) === null) : [];
+  if (forged.length > 0) {
     return errorResponse(401, "unauthorized", "The session cookie is not valid; it has been cleared, retry to start a new session.", requestId, {
-      "set-cookie": [{ key: "Set-Cookie", value: CLEAR_SID_COOKIE }],
+      "set-cookie": [...new Set(forged.map((sid) => sid.name))].map(clearCookie),
     });
   }
 

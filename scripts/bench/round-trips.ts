@@ -57,7 +57,7 @@ export async function measureRoundTrips(
     db: database,
     doc,
     tables: stores.tables,
-    sessionSigningKey: "bench-signing-key",
+    sessionKeys: async () => ({ current: "bench-signing-key" }),
     adminToken: "bench-admin-token",
     cacheTtlSeconds: 30,
     localCacheTtlSeconds: 5,

@@ -250,7 +250,8 @@ export function computedOutputs(env: MockEnvironment, type: string, name: string
       return { publicIp: `203.0.113.${10 + Number(/(\d+)$/.exec(name)?.[1] ?? 0)}`, allocationId: `eipalloc-${hex(name, 17)}` };
     case "random:index/randomPassword:RandomPassword":
     case "random:index/randomString:RandomString":
-      return { result: hex(name, Number(inputs.length ?? 32)) };
+      // Distinct per resource and per keepers: new keepers draw a new value, as the provider does.
+      return { result: hex(`${name}|${JSON.stringify(inputs.keepers ?? {})}`, Number(inputs.length ?? 32)) };
     case "random:index/randomBytes:RandomBytes": {
       const bytes = Buffer.from(hex(name, Number(inputs.length ?? 32) * 2), "hex");
       return { base64: bytes.toString("base64"), hex: bytes.toString("hex") };

@@ -12,7 +12,7 @@ const AWS_ENV = {
   DB_USER: "shop_app",
   SESSIONS_TABLE: "ecommerce-sessions-dev",
   CACHE_TABLE: "ecommerce-cache-dev",
-  SESSION_KEY_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:session-key",
+  SESSION_KEYS_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:session-key",
   ADMIN_TOKEN_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:admin-token",
   POWERTOOLS_SERVICE_NAME: "shop-api",
   POWERTOOLS_METRICS_NAMESPACE: "EcommercePlatform",
@@ -26,7 +26,7 @@ describe("loadConfig", () => {
     expect(config.db.writer).toEqual({ kind: "iam", host: AWS_ENV.DB_PROXY_ENDPOINT, port: 5432, database: "shop", user: "shop_app", region: "eu-west-1" });
     expect(config.db.reader).toMatchObject({ kind: "iam", host: AWS_ENV.DB_PROXY_READ_ENDPOINT });
     expect(config.db.poolMax).toBeLessThanOrEqual(2);
-    expect(config.sessionSigningKey).toEqual({ kind: "secretsManager", arn: AWS_ENV.SESSION_KEY_SECRET_ARN });
+    expect(config.sessionKeys).toEqual({ kind: "secretsManager", arn: AWS_ENV.SESSION_KEYS_SECRET_ARN });
     expect(config.adminToken).toEqual({ kind: "secretsManager", arn: AWS_ENV.ADMIN_TOKEN_SECRET_ARN });
     expect(config.dynamo).toEqual({ sessionsTable: "ecommerce-sessions-dev", cacheTable: "ecommerce-cache-dev" });
     expect(config.logLevel).toBe("INFO");
@@ -66,7 +66,7 @@ describe("loadConfig", () => {
   it.each([
     [{ ...AWS_ENV, DB_USER: undefined }, "DB_USER"],
     [{ ...AWS_ENV, SESSIONS_TABLE: " " }, "SESSIONS_TABLE"],
-    [{ ...AWS_ENV, SESSION_KEY_SECRET_ARN: undefined }, "SESSION_KEY_SECRET_ARN"],
+    [{ ...AWS_ENV, SESSION_KEYS_SECRET_ARN: undefined }, "SESSION_KEYS_SECRET_ARN"],
     [{ ...AWS_ENV, AWS_REGION: undefined }, "AWS_REGION"],
     [{ ...AWS_ENV, DB_PORT: "70000" }, "DB_PORT"],
     [{ ...AWS_ENV, LOG_LEVEL: "chatty" }, "LOG_LEVEL"],

@@ -185,13 +185,28 @@ describe("sessions and GET /api/cart", () => {
     expect(res.headers.get("cache-control")).toBe("no-store");
   });
 
-  it("marks the cookie Secure when served over HTTPS, including CloudFront -> ALB over HTTP", async () => {
+  it("names the cookie __Host-sid and marks it Secure when the viewer is on HTTPS, whatever the last hop", async () => {
     const direct = await new ShopClient(stack.app).get("/api/cart", { "x-forwarded-proto": "https" });
-    expect(direct.headers.get("set-cookie")).toContain("; Secure");
+    expect(direct.headers.get("set-cookie")).toMatch(/^__Host-sid=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+; Secure$/);
     const viaCdn = await new ShopClient(stack.app).get("/api/cart", { "x-forwarded-proto": "http", "cloudfront-forwarded-proto": "https" });
-    expect(viaCdn.headers.get("set-cookie")).toContain("; Secure");
+    expect(viaCdn.headers.get("set-cookie")).toMatch(/^__Host-sid=.*; Secure$/);
     const plain = await new ShopClient(stack.app).get("/api/cart", { "x-forwarded-proto": "http" });
+    expect(plain.headers.get("set-cookie")).toMatch(/^sid=/);
     expect(plain.headers.get("set-cookie")).not.toContain("Secure");
+  });
+
+  it("over HTTPS reads only __Host-sid: a plain sid cookie there (plantable by a sibling subdomain) starts a new session", async () => {
+    const https = { "x-forwarded-proto": "https" };
+    const shopper = new ShopClient(stack.app);
+    await shopper.request("PUT", "/api/cart/items/CAT-03", { json: { quantity: 1 }, headers: https });
+    expect(shopper.cookie).toMatch(/^__Host-sid=/);
+    expect((await shopper.get("/api/cart", https)).body.items).toHaveLength(1);
+
+    const planted = new ShopClient(stack.app);
+    planted.cookie = shopper.cookie!.replace(/^__Host-sid=/, "sid=");
+    const res = await planted.get("/api/cart", https);
+    expect(res.body.items).toEqual([]);
+    expect(res.headers.get("set-cookie")).toMatch(/^__Host-sid=/);
   });
 
   it("keeps the session for a valid cookie and starts a new one for a forged cookie", async () => {

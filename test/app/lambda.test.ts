@@ -85,7 +85,7 @@ describe("ALB events", () => {
     expect(first.statusCode).toBe(200);
     const cookies = first.multiValueHeaders?.["set-cookie"] as string[];
     expect(cookies).toHaveLength(1);
-    expect(cookies[0]).toMatch(/^sid=.+; HttpOnly; SameSite=Lax; Max-Age=\d+; Secure$/);
+    expect(cookies[0]).toMatch(/^__Host-sid=.+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+; Secure$/);
     const sid = cookies[0]!.split(";")[0]!;
 
     const get = event("alb-get-cart.json");
@@ -127,7 +127,7 @@ describe("API Gateway REST proxy events", () => {
     expect(JSON.parse(product.body)).toMatchObject({ sku: "TEA-001" });
     const put = (await handler(event("rest-put-cart-item.json"))) as APIGatewayProxyResult;
     expect(put.statusCode).toBe(200);
-    expect(put.multiValueHeaders?.["set-cookie"]?.[0]).toMatch(/^sid=/);
+    expect(put.multiValueHeaders?.["set-cookie"]?.[0]).toMatch(/^__Host-sid=/); // API Gateway is HTTPS
     expect(JSON.parse(put.body).items).toEqual([expect.objectContaining({ sku: "TEA-002", quantity: 1 })]);
   });
 });

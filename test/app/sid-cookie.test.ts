@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { newSessionId, readSidCookie, sidCookieValue, verifySidCookie } from "../../app/src/session/sid-cookie";
+import { newSessionId, readSidCookie, sidCookieValue, verifySidCookie, verifySidCookieUnder } from "../../app/src/session/sid-cookie";
 
 const KEY = "test-signing-key-0123456789abcdef";
 
@@ -30,5 +30,22 @@ describe("sid cookie", () => {
     expect(readSidCookie("a=1; sid=xyz.sig; b=2")).toBe("xyz.sig");
     expect(readSidCookie("a=1; sidx=2")).toBeUndefined();
     expect(readSidCookie(undefined)).toBeUndefined();
+  });
+});
+
+describe("sid cookie under a key set", () => {
+  const SET = { previous: "previous-key-0123456789abcdef0123456", current: KEY, next: "next-key-0123456789abcdef0123456789a" };
+
+  it("verifies under the current, previous and next key, and says whether it was the current one", () => {
+    const id = newSessionId();
+    expect(verifySidCookieUnder(sidCookieValue(id, SET.current), SET)).toEqual({ sessionId: id, current: true });
+    expect(verifySidCookieUnder(sidCookieValue(id, SET.previous), SET)).toEqual({ sessionId: id, current: false });
+    expect(verifySidCookieUnder(sidCookieValue(id, SET.next), SET)).toEqual({ sessionId: id, current: false });
+  });
+
+  it("refuses a cookie signed with any other key, and reads the cookie by the name asked for", () => {
+    expect(verifySidCookieUnder(sidCookieValue(newSessionId(), "unknown-key-0123456789abcdef01234567"), SET)).toBeNull();
+    expect(readSidCookie("sid=a.b; __Host-sid=c.d", "__Host-sid")).toBe("c.d");
+    expect(readSidCookie("__Host-sid=c.d")).toBeUndefined();
   });
 });

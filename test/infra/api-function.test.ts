@@ -138,7 +138,7 @@ describe("ApiFunction (defaults: no provisioned concurrency)", () => {
       DB_APP_SECRET_ARN: DB_APP_SECRET_ARN,
       SESSIONS_TABLE: "ecommerce-sessions-t1",
       CACHE_TABLE: "ecommerce-cache-t1",
-      SESSION_KEY_SECRET_ARN: SESSION_KEY_ARN,
+      SESSION_KEYS_SECRET_ARN: SESSION_KEY_ARN,
       ADMIN_TOKEN_SECRET_ARN: ADMIN_TOKEN_ARN,
       POWERTOOLS_SERVICE_NAME: "shop-api",
       POWERTOOLS_METRICS_NAMESPACE: "EcommercePlatform",

@@ -2,9 +2,16 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../infra/config";
 import { Monitoring, alarmTopicKeyPolicy, alarmTopicPolicy } from "../../infra/monitoring";
-import { MOCK_ACCOUNT_ID, dependsOn, installMocks, oneOfType, settle, testTags } from "./harness";
+import { MOCK_ACCOUNT_ID, dependsOn, installMocks, ofType, oneOfType, settle, testTags } from "./harness";
 
 const RESOURCES = { apiFunction: { functionName: "ecommerce-api-bud1" } };
+
+/** The stack region's resource of a type (the us-east-1 alarm topic's resources carry a region). */
+const home = (type: string) => {
+  const found = ofType(type).filter((r) => r.inputs.region === undefined);
+  expect(found, type).toHaveLength(1);
+  return found[0]!;
+};
 
 beforeAll(async () => {
   await installMocks({ environmentSuffix: "bud1" });
@@ -15,7 +22,7 @@ beforeAll(async () => {
 describe("monthly budget", () => {
   it("is a monthly USD cost budget notifying the alarm topic when actual spend passes 80% and 100%", () => {
     const budget = oneOfType("aws:budgets/budget:Budget").inputs;
-    const topicArn = oneOfType("aws:sns/topic:Topic").state.arn;
+    const topicArn = home("aws:sns/topic:Topic").state.arn;
     expect(budget).toMatchObject({ name: "ecommerce-monthly-budget-bud1", budgetType: "COST", timeUnit: "MONTHLY", limitAmount: "500.00", limitUnit: "USD" });
     expect(budget.notifications).toEqual(
       [80, 100].map((threshold) => ({ notificationType: "ACTUAL", comparisonOperator: "GREATER_THAN", threshold, thresholdType: "PERCENTAGE", subscriberSnsTopicArns: [topicArn] })),
@@ -24,8 +31,8 @@ describe("monthly budget", () => {
   });
 
   it("lets this account's AWS Budgets publish to the topic and use its key, and is created after both policies", () => {
-    const topicArn = oneOfType("aws:sns/topic:Topic").state.arn;
-    const policy = JSON.parse(oneOfType("aws:sns/topicPolicy:TopicPolicy").inputs.policy);
+    const topicArn = home("aws:sns/topic:Topic").state.arn;
+    const policy = JSON.parse(home("aws:sns/topicPolicy:TopicPolicy").inputs.policy);
     const publish = policy.Statement.find((s: any) => s.Principal?.Service === "budgets.amazonaws.com");
     expect(publish).toEqual({
       Sid: "BudgetsPublish",
@@ -35,13 +42,21 @@ describe("monthly budget", () => {
       Resource: topicArn,
       Condition: { ArnLike: { "aws:SourceArn": `arn:aws:budgets::${MOCK_ACCOUNT_ID}:*` }, StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID } },
     });
-    const keyPolicy = JSON.parse(oneOfType("aws:kms/key:Key").inputs.policy);
+    const keyPolicy = JSON.parse(home("aws:kms/key:Key").inputs.policy);
     const kms = keyPolicy.Statement.find((s: any) => s.Principal?.Service === "budgets.amazonaws.com");
     expect(kms.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
     expect(kms.Condition).toEqual({ StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID } });
     const budget = oneOfType("aws:budgets/budget:Budget");
-    expect(dependsOn(budget, oneOfType("aws:sns/topicPolicy:TopicPolicy"))).toBe(true);
-    expect(dependsOn(budget, oneOfType("aws:kms/key:Key"))).toBe(true);
+    expect(dependsOn(budget, home("aws:sns/topicPolicy:TopicPolicy"))).toBe(true);
+    expect(dependsOn(budget, home("aws:kms/key:Key"))).toBe(true);
+  });
+
+  it("grants AWS Budgets nothing on the us-east-1 topic (CloudFront's alarms), which the budget does not notify", () => {
+    const inUsEast1 = (type: string) => ofType(type).filter((r) => r.inputs.region === "us-east-1");
+    expect(inUsEast1("aws:sns/topicPolicy:TopicPolicy")).toHaveLength(1);
+    for (const type of ["aws:sns/topicPolicy:TopicPolicy", "aws:kms/key:Key"]) {
+      for (const r of inUsEast1(type)) expect(r.inputs.policy, type).not.toContain("budgets.amazonaws.com");
+    }
   });
 
   it("grants AWS Budgets nothing when no budget is configured", () => {

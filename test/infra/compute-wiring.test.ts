@@ -57,7 +57,7 @@ describe("compute wiring: dev stack", () => {
     const tableNames = ofType("aws:dynamodb/table:Table").map((t) => t.inputs.name).sort();
     expect([env.CACHE_TABLE, env.SESSIONS_TABLE].sort()).toEqual(tableNames);
     const secretArns = ofType("aws:secretsmanager/secret:Secret").map((s) => s.state.arn);
-    expect(secretArns).toContain(env.SESSION_KEY_SECRET_ARN);
+    expect(secretArns).toContain(env.SESSION_KEYS_SECRET_ARN);
     expect(secretArns).toContain(env.ADMIN_TOKEN_SECRET_ARN);
     const policy = JSON.parse(byName("aws:iam/rolePolicy:RolePolicy", "api-access").inputs.policy);
     const dbUsers = policy.Statement.find((s: any) => s.Sid === "DatabaseViaProxy").Resource as string[];
@@ -89,13 +89,18 @@ describe("compute wiring: dev stack", () => {
     expect(dependsOn(policy, forStatic("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"))).toBe(true);
   });
 
-  it("CloudFront sends the same generated origin secret the ALB rule requires", () => {
-    const ruleValue = unsecret<any[]>(oneOfType("aws:lb/listenerRule:ListenerRule").inputs.conditions)[0].httpHeader.values[0];
+  it("CloudFront sends the current generated origin secret; the ALB rule accepts it with the previous and next", () => {
+    const ruleValues = unsecret<any[]>(oneOfType("aws:lb/listenerRule:ListenerRule").inputs.conditions)[0].httpHeader.values;
     const albOrigin = unsecret<any[]>(oneOfType("aws:cloudfront/distribution:Distribution").inputs.origins).find((o) => o.vpcOriginConfig)!;
-    expect(albOrigin.customHeaders).toEqual([{ name: "x-origin-verify", value: ruleValue }]);
+    expect(ruleValues).toHaveLength(3);
+    expect(new Set(ruleValues).size).toBe(3);
+    // previous, current, next: CloudFront sends the middle one.
+    expect(albOrigin.customHeaders).toEqual([{ name: "x-origin-verify", value: ruleValues[1] }]);
     expect(albOrigin.domainName).toBe(oneOfType("aws:lb/loadBalancer:LoadBalancer").state.dnsName);
-    const generated = byName("random:index/randomPassword:RandomPassword", "origin-verify");
-    expect(ruleValue).toBe(generated.state.result);
+    const generated = ofType("random:index/randomPassword:RandomPassword").filter((p) => p.name.includes("origin-verify")).map((p) => p.state.result);
+    expect([...ruleValues].sort()).toEqual([...generated].sort());
+    const stored = unsecret<string>(ofType("aws:secretsmanager/secretVersion:SecretVersion").find((v) => v.name.endsWith("origin-verify"))!.inputs.secretString);
+    expect(stored).toBe(ruleValues[1]);
   });
 
   it("CloudFront runs the edge guard's published version on /api/* and the SPA rewrite on the default behavior", () => {

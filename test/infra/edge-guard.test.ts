@@ -5,21 +5,40 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { newSessionId, sidCookieValue } from "../../app/src/session/sid-cookie";
-import { EdgeGuard, edgeGuardCode, edgeGuardLogsPolicy } from "../../infra/edge-guard";
+import { EdgeGuard, edgeGuardCode, edgeGuardLogsPolicy, edgeGuardSessionKeysPolicy } from "../../infra/edge-guard";
+import { startLocalKeyStore } from "../../edge/local-key-store";
 import { REQUIRED_TAG_KEYS } from "../../infra/tags";
 import { viewerRequest } from "../edge/events";
 import { MOCK_ACCOUNT_ID, dependsOn, installMocks, ofType, oneOfType, registered, resolve, settle, unsecret, testTags } from "./harness";
 
 const SIGNING_KEY = "infra-test-signing-key-0123456789abcdef";
+const SECRET_ARN = `arn:aws:secretsmanager:eu-west-1:${MOCK_ACCOUNT_ID}:secret:ecommerce-session-key-test1-AbCdEf`;
 const TAGS = testTags("test1");
 
 let guard: EdgeGuard;
 /** The function's physical name; its middle part is the random suffix the mocks drew. */
 let functionName: string;
 
+/** Runs a bundled index.js as Lambda does, its SDK pointed at a local Secrets Manager holding `keys` under `arn`. */
+async function withBundle<T>(source: string, arn: string, keys: object, run: (handler: (e: unknown) => Promise<any>) => Promise<T>): Promise<T> {
+  const store = await startLocalKeyStore();
+  const saved = { ...process.env };
+  const dir = mkdtempSync(path.join(tmpdir(), "edge-infra-"));
+  try {
+    store.put(arn, JSON.stringify(keys));
+    Object.assign(process.env, { AWS_ENDPOINT_URL_SECRETS_MANAGER: store.endpoint, AWS_ACCESS_KEY_ID: "t", AWS_SECRET_ACCESS_KEY: "t" });
+    writeFileSync(path.join(dir, "index.js"), source);
+    return await run(createRequire(path.join(dir, "x.js"))("./index.js").handler);
+  } finally {
+    process.env = saved;
+    rmSync(dir, { recursive: true, force: true });
+    await store.close();
+  }
+}
+
 beforeAll(async () => {
   await installMocks({ environmentSuffix: "test1" });
-  guard = new EdgeGuard("edge", { environmentSuffix: "test1", tags: TAGS, sessionSigningKey: pulumi.secret(SIGNING_KEY), stackRegion: "eu-west-1" });
+  guard = new EdgeGuard("edge", { environmentSuffix: "test1", tags: TAGS, sessionKeysSecretArn: SECRET_ARN, stackRegion: "eu-west-1" });
   await settle();
   functionName = `ecommerce-edge-guard-${oneOfType("random:index/randomId:RandomId").state.hex}-test1`;
 });
@@ -71,32 +90,37 @@ describe("EdgeGuard component (Lambda@Edge viewer-request guard)", () => {
     expect(registered.some((r) => r.type === "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig")).toBe(false);
   });
 
-  it("ships the bundled guard as index.js with the signing key built in: it verifies that key's cookies", async () => {
+  it("ships the bundled guard as index.js holding the key secret's ARN and no key; it verifies the secret's keys", async () => {
     const code = oneOfType("aws:lambda/function:Function").inputs.code;
-    // Registered as a secret (the wire form of pulumi.secret), holding an archive with exactly index.js.
-    expect(code[pulumi.runtime.specialSigKey]).toBe(pulumi.runtime.specialSecretSig);
-    const assets = await code.value.assets;
+    // Not a secret: nothing in the package signs a cookie (lambda:GetFunction reveals only the ARN).
+    expect(code[pulumi.runtime.specialSigKey]).not.toBe(pulumi.runtime.specialSecretSig);
+    const assets = await code.assets;
     expect(Object.keys(assets)).toEqual(["index.js"]);
     const source: string = await assets["index.js"].text;
     expect(Buffer.byteLength(source)).toBeLessThan(1024 * 1024);
-    const dir = mkdtempSync(path.join(tmpdir(), "edge-infra-"));
-    try {
-      writeFileSync(path.join(dir, "index.js"), source);
-      const { handler } = createRequire(path.join(dir, "x.js"))("./index.js");
-      const good = await handler(viewerRequest({ uri: "/api/cart", cookies: [`sid=${sidCookieValue(newSessionId(), SIGNING_KEY)}`] }));
+    expect(source).toContain(SECRET_ARN);
+    await withBundle(source, SECRET_ARN, { current: SIGNING_KEY }, async (handler) => {
+      const good = await handler(viewerRequest({ uri: "/api/cart", cookies: [`__Host-sid=${sidCookieValue(newSessionId(), SIGNING_KEY)}`] }));
       expect(good.status).toBeUndefined();
-      const forged = await handler(viewerRequest({ uri: "/api/cart", cookies: [`sid=${sidCookieValue(newSessionId(), "other-key-0123456789abcdef")}`] }));
+      const forged = await handler(viewerRequest({ uri: "/api/cart", cookies: [`__Host-sid=${sidCookieValue(newSessionId(), "other-key-0123456789abcdef0123456789")}`] }));
       expect(forged.status).toBe("401");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
-  it("keeps the code secret in state even when handed a plain key, since the bundle contains the key", async () => {
-    const code = edgeGuardCode("plain-but-still-a-key-0123456789");
-    expect(await pulumi.isSecret(code)).toBe(true);
-    const archive = await resolve(code);
-    expect(Object.keys((archive as any).assets)).toEqual(["index.js"]);
+  it("lets the role read exactly the session keys secret (GetSecretValue, that ARN), granted before the version is published", () => {
+    const grant = ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.inputs.name === "edge-guard-session-keys")!;
+    const policy = JSON.parse(grant.inputs.policy);
+    expect(policy).toEqual(edgeGuardSessionKeysPolicy(SECRET_ARN));
+    expect(policy.Statement).toEqual([{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [SECRET_ARN] }]);
+    expect(grant.inputs.role).toBe(oneOfType("aws:iam/role:Role").inputs.name);
+    expect(dependsOn(oneOfType("aws:lambda/function:Function"), grant)).toBe(true);
+  });
+
+  it("derives the code from the ARN only: the same ARN gives the same package (no diff on a second up), another ARN another", async () => {
+    const [a, b, c] = await Promise.all([resolve(edgeGuardCode(SECRET_ARN)), resolve(edgeGuardCode(SECRET_ARN)), resolve(edgeGuardCode(SECRET_ARN.replace("AbCdEf", "XyZabc")))]);
+    const text = async (archive: any) => (await archive.assets)["index.js"].text;
+    expect(await text(a)).toBe(await text(b));
+    expect(await text(c)).not.toBe(await text(a));
   });
 
   it("exports the qualified (versioned) ARN in us-east-1 and the function name", async () => {
@@ -115,7 +139,7 @@ describe("EdgeGuard component (Lambda@Edge viewer-request guard)", () => {
   });
 
   it("lets the role write logs only to its own log groups, in every region replicas run", () => {
-    const policy = JSON.parse(oneOfType("aws:iam/rolePolicy:RolePolicy").inputs.policy);
+    const policy = JSON.parse(ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.inputs.name === "edge-guard-logs")!.inputs.policy);
     expect(policy).toEqual(edgeGuardLogsPolicy("aws", MOCK_ACCOUNT_ID, functionName));
     const resources: string[] = policy.Statement[0].Resource;
     expect(resources).toContain(`arn:aws:logs:*:${MOCK_ACCOUNT_ID}:log-group:/aws/lambda/us-east-1.${functionName}:*`);
@@ -146,24 +170,20 @@ describe("EdgeGuard in the whole program", () => {
     expect(api.lambdaFunctionAssociations).toEqual([expect.objectContaining({ eventType: "viewer-request", lambdaArn: edgeFn.state.qualifiedArn })]);
   });
 
-  it("verifies cookies signed with the key the API reads from Secrets Manager, and no other key", async () => {
-    const versions = ofType("aws:secretsmanager/secretVersion:SecretVersion");
-    const secretValue = (base: string) => unsecret<string>(versions.find((v) => v.name.endsWith(base))!.inputs.secretString);
-    const apiKey = secretValue("session-key");
-    const otherKey = secretValue("admin-token");
-    expect(apiKey).toBeTruthy();
+  it("reads the secret the API reads (by its ARN), and verifies cookies signed with its previous, current and next key", async () => {
+    const apiSecretArn = ofType("aws:lambda/function:Function").find((f) => f.inputs.region !== "us-east-1")!.inputs.environment.variables.SESSION_KEYS_SECRET_ARN;
+    const secret = ofType("aws:secretsmanager/secret:Secret").find((s) => s.state.arn === apiSecretArn)!;
+    expect(secret.inputs.name).toBe("ecommerce-session-key-wire1");
+    const keys = JSON.parse(unsecret<string>(ofType("aws:secretsmanager/secretVersion:SecretVersion").find((v) => v.inputs.secretId === secret.id)!.inputs.secretString));
 
     const edgeFn = registered.find((r) => r.type === "aws:lambda/function:Function" && r.inputs.region === "us-east-1")!;
-    const source: string = await (await unsecret(edgeFn.inputs.code).assets)["index.js"].text;
-    const dir = mkdtempSync(path.join(tmpdir(), "edge-wire-"));
-    try {
-      writeFileSync(path.join(dir, "index.js"), source);
-      const { handler } = createRequire(path.join(dir, "x.js"))("./index.js");
-      const withCookie = (key: string) => handler(viewerRequest({ uri: "/api/cart", cookies: [`sid=${sidCookieValue(newSessionId(), key)}`] }));
-      expect((await withCookie(apiKey)).status).toBeUndefined();
-      expect((await withCookie(otherKey)).status).toBe("401");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const source: string = await (await edgeFn.inputs.code.assets)["index.js"].text;
+    const grant = ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.inputs.name === "edge-guard-session-keys")!;
+    expect(JSON.parse(grant.inputs.policy).Statement[0].Resource).toEqual([apiSecretArn]);
+    await withBundle(source, apiSecretArn, keys, async (handler) => {
+      const withCookie = (key: string) => handler(viewerRequest({ uri: "/api/cart", cookies: [`__Host-sid=${sidCookieValue(newSessionId(), key)}`] }));
+      for (const key of [keys.previous, keys.current, keys.next]) expect((await withCookie(key)).status).toBeUndefined();
+      expect((await withCookie("a-key-outside-the-set-0123456789abcdef")).status).toBe("401");
+    });
   });
 });

@@ -6,6 +6,8 @@ import type { LoadBalancer, LoadBalancerArgs } from "../../infra/load-balancer";
 const TAGS = testTags("t1");
 const FN_ARN = `arn:aws:lambda:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:function:ecommerce-api-t1`;
 const SECRET = "0123456789abcdefOriginSecretValue";
+const PREVIOUS = "0123456789abcdefPreviousOriginValue";
+const NEXT = "0123456789abcdefNextOriginSecretVal";
 const CERT = `arn:aws:acm:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:certificate/11111111-2222-3333-4444-555555555555`;
 
 async function build(overrides: Partial<LoadBalancerArgs> = {}): Promise<LoadBalancer> {
@@ -20,7 +22,7 @@ async function build(overrides: Partial<LoadBalancerArgs> = {}): Promise<LoadBal
     logsBucketName: "ecommerce-logs-t1",
     functionName: "ecommerce-api-t1",
     targetArn: FN_ARN,
-    originVerifySecret: SECRET,
+    originVerifyValues: [PREVIOUS, SECRET, NEXT],
     ...overrides,
   });
   await settle();
@@ -83,13 +85,14 @@ describe("LoadBalancer without a certificate", () => {
     expect(body).toEqual({ error: { code: "forbidden", message: expect.any(String) } });
   });
 
-  it("forwards to the function only requests whose x-origin-verify header equals the generated secret (kept secret)", () => {
+  it("forwards to the function only requests whose x-origin-verify header is one of the three generations (kept secret)", () => {
     const rule = oneOfType("aws:lb/listenerRule:ListenerRule").inputs;
     expect(rule.listenerArn).toBe(oneOfType(LISTENER).state.arn);
-    // The secret value makes the whole condition list a secret in state.
+    // The secret values make the whole condition list a secret in state.
     expect(isSecret(rule.conditions)).toBe(true);
     const conditions = unsecret(rule.conditions);
-    expect(conditions).toEqual([{ httpHeader: { httpHeaderName: "x-origin-verify", values: [SECRET] } }]);
+    // One condition, any of its values matches: a rotation never refuses what CloudFront still sends.
+    expect(conditions).toEqual([{ httpHeader: { httpHeaderName: "x-origin-verify", values: [PREVIOUS, SECRET, NEXT] } }]);
     expect(rule.actions).toEqual([{ type: "forward", targetGroupArn: oneOfType("aws:lb/targetGroup:TargetGroup").state.arn }]);
   });
 
@@ -141,5 +144,16 @@ describe("originHeaderConditionValue", () => {
     expect(() => originHeaderConditionValue("abc*defghijklmnopq")).toThrow(/wildcards/);
     expect(() => originHeaderConditionValue("x".repeat(129))).toThrow(/16-128 characters/);
     expect(() => originHeaderConditionValue("short")).toThrow(/16-128 characters/);
+  });
+});
+
+describe("originVerifyConditionValues", () => {
+  it("accepts one to three values (an ALB header condition holds at most three) and keeps each secret", async () => {
+    const { originVerifyConditionValues } = await import("../../infra/load-balancer");
+    const values = originVerifyConditionValues([PREVIOUS, SECRET, NEXT]);
+    expect(await Promise.all(values.map((v) => resolve(v)))).toEqual([PREVIOUS, SECRET, NEXT]);
+    for (const v of values) expect(await (await import("@pulumi/pulumi")).isSecret(v)).toBe(true);
+    expect(() => originVerifyConditionValues([])).toThrow(/1-3 origin-verify values/);
+    expect(() => originVerifyConditionValues([PREVIOUS, SECRET, NEXT, SECRET])).toThrow(/1-3 origin-verify values/);
   });
 });

@@ -16,6 +16,14 @@ const RESOURCES = {
 
 let monitoring: Monitoring;
 
+/** The stack region's one resource of a type (the us-east-1 topic's resources name their region). */
+const home = (type: string) => {
+  const found = ofType(type).filter((r) => r.inputs.region === undefined);
+  expect(found, type).toHaveLength(1);
+  return found[0]!;
+};
+const inUsEast1 = (type: string) => ofType(type).filter((r) => r.inputs.region === "us-east-1");
+
 beforeAll(async () => {
   await installMocks({ environmentSuffix: "mon1" });
   monitoring = new Monitoring("monitoring", { environmentSuffix: "mon1", tags: TAGS, resources: RESOURCES, alarmEmail: "ops@example.com", dbMaxCapacityAcu: 16 });
@@ -24,8 +32,8 @@ beforeAll(async () => {
 
 describe("Monitoring component", () => {
   it("creates an alarm topic encrypted with a rotating customer-managed key CloudWatch may use (alias/aws/sns would silently drop alarms)", () => {
-    const topic = oneOfType("aws:sns/topic:Topic");
-    const key = oneOfType("aws:kms/key:Key");
+    const topic = home("aws:sns/topic:Topic");
+    const key = home("aws:kms/key:Key");
     expect(topic.inputs.name).toBe("ecommerce-alarms-mon1");
     expect(topic.inputs.kmsMasterKeyId).toBe(key.state.arn);
     expect(topic.inputs.kmsMasterKeyId).not.toBe("alias/aws/sns");
@@ -34,12 +42,12 @@ describe("Monitoring component", () => {
     expect(policy).toEqual(alarmTopicKeyPolicy("aws", MOCK_ACCOUNT_ID));
     const cw = policy.Statement.find((s: any) => s.Principal.Service === "cloudwatch.amazonaws.com");
     expect(cw.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
-    expect(oneOfType("aws:kms/alias:Alias").inputs.name).toBe("alias/ecommerce-alarms-key-mon1");
+    expect(home("aws:kms/alias:Alias").inputs.name).toBe("alias/ecommerce-alarms-key-mon1");
   });
 
   it("lets only this account's CloudWatch alarms publish, over TLS", () => {
-    const topicArn = oneOfType("aws:sns/topic:Topic").state.arn;
-    const policy = JSON.parse(oneOfType("aws:sns/topicPolicy:TopicPolicy").inputs.policy);
+    const topicArn = home("aws:sns/topic:Topic").state.arn;
+    const policy = JSON.parse(home("aws:sns/topicPolicy:TopicPolicy").inputs.policy);
     const publish = policy.Statement.find((s: any) => s.Sid === "CloudWatchAlarmsPublish");
     expect(publish).toMatchObject({ Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Resource: topicArn });
     expect(publish.Condition.StringEquals["aws:SourceAccount"]).toBe(MOCK_ACCOUNT_ID);
@@ -50,8 +58,8 @@ describe("Monitoring component", () => {
   });
 
   it("subscribes the configured e-mail address to the topic", () => {
-    const sub = oneOfType("aws:sns/topicSubscription:TopicSubscription").inputs;
-    expect(sub).toMatchObject({ protocol: "email", endpoint: "ops@example.com", topic: oneOfType("aws:sns/topic:Topic").state.arn });
+    const sub = home("aws:sns/topicSubscription:TopicSubscription").inputs;
+    expect(sub).toMatchObject({ protocol: "email", endpoint: "ops@example.com", topic: home("aws:sns/topic:Topic").state.arn });
   });
 
   it("registers a dashboard whose body is valid CloudWatch JSON in the stack's region, covering every service", () => {
@@ -66,7 +74,7 @@ describe("Monitoring component", () => {
   });
 
   it("creates the five alarms, each notifying the topic on alarm and on recovery, missing data not breaching", () => {
-    const topicArn = oneOfType("aws:sns/topic:Topic").state.arn;
+    const topicArn = home("aws:sns/topic:Topic").state.arn;
     const alarms = ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
     expect(alarms.map((a) => a.inputs.name).sort()).toEqual([
       "ecommerce-alb-unhealthy-hosts-mon1",
@@ -106,6 +114,32 @@ describe("Monitoring component", () => {
     expect(await resolve(monitoring.dashboardName)).toBe("ecommerce-platform-mon1");
     expect(await resolve(monitoring.alarmTopicArn)).toBe(`arn:aws:sns:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:ecommerce-alarms-mon1`);
     expect(await resolve(monitoring.alarmTopicName)).toBe("ecommerce-alarms-mon1");
+  });
+});
+
+describe("Monitoring component: the us-east-1 topic for CloudFront's alarms", () => {
+  it("outside us-east-1 creates a second encrypted topic there that only us-east-1 alarms of this account may publish to", async () => {
+    const topic = inUsEast1("aws:sns/topic:Topic");
+    expect(topic).toHaveLength(1);
+    expect(topic[0]!.inputs.name).toBe("ecommerce-alarms-us-east-1-mon1");
+    const key = inUsEast1("aws:kms/key:Key");
+    expect(key).toHaveLength(1);
+    expect(topic[0]!.inputs.kmsMasterKeyId).toBe(key[0]!.state.arn);
+    expect(JSON.parse(key[0]!.inputs.policy)).toEqual(alarmTopicKeyPolicy("aws", MOCK_ACCOUNT_ID));
+    expect(inUsEast1("aws:kms/alias:Alias").map((a) => a.inputs.name)).toEqual(["alias/ecommerce-alarms-us-east-1-key-mon1"]);
+    const policy = JSON.parse(inUsEast1("aws:sns/topicPolicy:TopicPolicy")[0]!.inputs.policy);
+    const publish = policy.Statement.find((s: any) => s.Sid === "CloudWatchAlarmsPublish");
+    expect(publish.Condition.ArnLike["aws:SourceArn"]).toBe(`arn:aws:cloudwatch:us-east-1:${MOCK_ACCOUNT_ID}:alarm:*`);
+    expect(inUsEast1("aws:sns/topicSubscription:TopicSubscription")[0]!.inputs).toMatchObject({ protocol: "email", endpoint: "ops@example.com", topic: topic[0]!.state.arn });
+    expect(await resolve(monitoring.cloudfrontAlarmTopicArn)).toBe(topic[0]!.state.arn);
+  });
+
+  it("in us-east-1 uses the stack's own topic", async () => {
+    await installMocks({ environmentSuffix: "mon3" });
+    const inVirginia = new Monitoring("mon3", { environmentSuffix: "mon3", tags: TAGS, resources: { apiFunction: RESOURCES.apiFunction }, stackRegion: "us-east-1", region: "us-east-1" });
+    await settle();
+    expect(ofType("aws:sns/topic:Topic")).toHaveLength(1);
+    expect(await resolve(inVirginia.cloudfrontAlarmTopicArn)).toBe(await resolve(inVirginia.alarmTopicArn));
   });
 });
 
@@ -169,11 +203,32 @@ describe("Monitoring in the whole program", () => {
 
   it("points the alarms at the same resources, sizes the connections alarm from dbMaxCapacity, and mails the configured address", () => {
     const byKey: Record<string, any> = Object.fromEntries(ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => [a.inputs.name.replace(/^ecommerce-|-wire2$/g, ""), a.inputs]));
-    expect(Object.keys(byKey).sort()).toEqual(["alb-unhealthy-hosts", "api-5xx", "api-waf-blocked-surge", "db-connections", "lambda-errors", "lambda-throttles"]);
+    expect(Object.keys(byKey).sort()).toEqual(["alb-unhealthy-hosts", "api-5xx", "api-waf-blocked-surge", "db-connections", "edge-waf-blocked-surge", "lambda-errors", "lambda-throttles"]);
     expect(byKey["db-connections"].dimensions).toEqual({ DBClusterIdentifier: oneOfType("aws:rds/cluster:Cluster").inputs.clusterIdentifier });
     expect(byKey["db-connections"].threshold).toBe(1441); // 80% of LEAST(8 ACU x 2 GiB / 9531392, 5000) = 1802
     const topic = registered.find((r) => r.type === "aws:sns/topic:Topic" && r.inputs.name === "ecommerce-alarms-wire2")!;
-    for (const alarm of Object.values(byKey)) expect(alarm.alarmActions).toEqual([topic.state.arn]);
-    expect(oneOfType("aws:sns/topicSubscription:TopicSubscription").inputs).toMatchObject({ protocol: "email", endpoint: "oncall@example.com" });
+    const edgeTopic = registered.find((r) => r.type === "aws:sns/topic:Topic" && r.inputs.name === "ecommerce-alarms-us-east-1-wire2")!;
+    for (const [key, alarm] of Object.entries(byKey)) {
+      expect(alarm.alarmActions, key).toEqual([key === "edge-waf-blocked-surge" ? edgeTopic.state.arn : topic.state.arn]);
+    }
+    for (const sub of ofType("aws:sns/topicSubscription:TopicSubscription")) expect(sub.inputs).toMatchObject({ protocol: "email", endpoint: "oncall@example.com" });
+    expect(ofType("aws:sns/topicSubscription:TopicSubscription").map((s) => s.inputs.topic).sort()).toEqual([topic.state.arn, edgeTopic.state.arn].sort());
+  });
+
+  it("alarms on the CloudFront web ACL's blocked surge in us-east-1, where its metrics are, notifying the us-east-1 topic", () => {
+    const alarm = ofType("aws:cloudwatch/metricAlarm:MetricAlarm").find((a) => a.inputs.name === "ecommerce-edge-waf-blocked-surge-wire2")!.inputs;
+    const acl = ofType("aws:wafv2/webAcl:WebAcl").find((a) => a.inputs.scope === "CLOUDFRONT")!;
+    expect(alarm.region).toBe("us-east-1");
+    expect(alarm).toMatchObject({ namespace: "AWS/WAFV2", metricName: "BlockedRequests", statistic: "Sum", period: 60, evaluationPeriods: 3, comparisonOperator: "GreaterThanThreshold" });
+    // CloudFront's WAF metrics have no Region dimension.
+    expect(alarm.dimensions).toEqual({ WebACL: acl.inputs.name, Rule: "ALL" });
+    const edgeTopic = ofType("aws:sns/topic:Topic").find((t) => t.state.arn === alarm.alarmActions[0])!;
+    expect(edgeTopic.inputs.region).toBe("us-east-1");
+    // An alarm can act only on a topic in its own region.
+    expect(alarm.alarmActions[0]).toMatch(/^arn:aws:sns:us-east-1:/);
+    for (const other of ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.inputs.region === undefined)) {
+      expect(other.inputs.alarmActions[0]).toMatch(new RegExp(`^arn:aws:sns:${MOCK_REGION}:`));
+    }
+    expect(alarm.okActions).toEqual(alarm.alarmActions);
   });
 });

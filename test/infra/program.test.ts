@@ -399,7 +399,7 @@ describe("program: prod stack (provisioned concurrency, alarm e-mail, ALB certif
   it("prod refuses destroy before deleting anything: every stateful resource (and each setting of a kept bucket) is protected and retained", () => {
     const STATEFUL = [
       "aws:rds/cluster:Cluster", "aws:rds/clusterInstance:ClusterInstance", "aws:dynamodb/table:Table", "aws:s3/bucket:Bucket",
-      "aws:kms/key:Key", "aws:secretsmanager/secret:Secret", "aws:secretsmanager/secretVersion:SecretVersion",
+      "aws:kms/key:Key", "aws:secretsmanager/secret:Secret",
       "aws:cloudwatch/logGroup:LogGroup", "aws:ecr/repository:Repository",
       // a retained bucket keeps its guards: public access block, ownership, encryption, versioning, lifecycle, TLS-only policy
       "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
@@ -407,12 +407,16 @@ describe("program: prod stack (provisioned concurrency, alarm e-mail, ALB certif
       "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketPolicy:BucketPolicy",
     ];
     // The alarm topic's key only encrypts messages SNS holds until delivery: nothing to keep after a destroy.
-    const stateful = resources.filter((r) => STATEFUL.includes(r.type) && r.name !== "monitoring-topic-key");
+    const stateful = resources.filter((r) => STATEFUL.includes(r.type) && !/^monitoring(-us-east-1)?-topic-key$/.test(r.name));
     expect(new Set(stateful.map((r) => r.type)).size).toBe(STATEFUL.length);
     const unprotected = stateful.filter((r) => !r.protect || !r.retainOnDelete).map((r) => `${r.type} ${r.name}`);
     expect(unprotected).toEqual([]);
     // Stateless parts are not protected: a prod operator can still replace a function or a route.
     expect(ofType("aws:lambda/permission:Permission").every((r) => !r.protect)).toBe(true);
+    // Nor are the rotating secrets' versions: a rotation replaces the version (its value is ForceNew), which protect would refuse.
+    const rotating = ofType("aws:secretsmanager/secretVersion:SecretVersion").filter((r) => /^secrets-(session-key|origin-verify)$/.test(r.name));
+    expect(rotating).toHaveLength(2);
+    expect(rotating.every((r) => !r.protect)).toBe(true);
   });
 
   it("one NAT gateway per AZ by default", () => {

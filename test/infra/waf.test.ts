@@ -46,7 +46,7 @@ describe("Waf (component under mocks)", () => {
     await installMocks({ environmentSuffix: "t1" });
     const { Waf } = await import("../../infra/waf");
     waf = new Waf("waf", { environmentSuffix: "t1", tags: testTags("t1"), mode: "block", perIpLimit: 2000, apiRateLimitPer5Min: 15_000, restApiId: "abc123", stageName: "prod" });
-    waf.alarmOnBlockedSurge(pulumi.output("arn:aws:sns:eu-west-1:123456789012:alarms"));
+    waf.alarmOnBlockedSurge(pulumi.output("arn:aws:sns:eu-west-1:123456789012:alarms"), pulumi.output("arn:aws:sns:us-east-1:123456789012:alarms-us-east-1"));
     await settle();
   });
 
@@ -76,8 +76,18 @@ describe("Waf (component under mocks)", () => {
   it("associates the REGIONAL ACL with the API Gateway stage and alarms on a blocked surge", () => {
     const [association] = ofType("aws:wafv2/webAclAssociation:WebAclAssociation");
     expect(association!.inputs.resourceArn).toBe(`arn:aws:apigateway:${MOCK_REGION}::/restapis/abc123/stages/prod`);
-    const [alarm] = ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
-    expect(alarm!.inputs).toMatchObject({ namespace: "AWS/WAFV2", metricName: "BlockedRequests", dimensions: { Region: MOCK_REGION, Rule: "ALL" } });
-    expect(alarm!.inputs.alarmActions).toEqual(["arn:aws:sns:eu-west-1:123456789012:alarms"]);
+    const alarm = ofType("aws:cloudwatch/metricAlarm:MetricAlarm").find((a) => a.inputs.name === "ecommerce-api-waf-blocked-surge-t1")!;
+    expect(alarm.inputs.region).toBeUndefined();
+    expect(alarm.inputs).toMatchObject({ namespace: "AWS/WAFV2", metricName: "BlockedRequests", dimensions: { Region: MOCK_REGION, Rule: "ALL" } });
+    expect(alarm.inputs.alarmActions).toEqual(["arn:aws:sns:eu-west-1:123456789012:alarms"]);
+  });
+
+  it("alarms on the CLOUDFRONT ACL's blocked surge in us-east-1 (its metrics' only region), notifying the us-east-1 topic", () => {
+    const alarm = ofType("aws:cloudwatch/metricAlarm:MetricAlarm").find((a) => a.inputs.name === "ecommerce-edge-waf-blocked-surge-t1")!;
+    const acl = ofType("aws:wafv2/webAcl:WebAcl").find((a) => a.inputs.scope === "CLOUDFRONT")!;
+    expect(alarm.inputs.region).toBe("us-east-1");
+    expect(alarm.inputs).toMatchObject({ namespace: "AWS/WAFV2", metricName: "BlockedRequests", dimensions: { WebACL: acl.inputs.name, Rule: "ALL" }, threshold: 500 });
+    expect(alarm.inputs.alarmActions).toEqual(["arn:aws:sns:us-east-1:123456789012:alarms-us-east-1"]);
+    expect(alarm.inputs.okActions).toEqual(alarm.inputs.alarmActions);
   });
 });

@@ -72,9 +72,9 @@ function awsSuite(outputs: AwsStackOutputs, source: string): void {
       expectContractError(response, 403, "forbidden");
     });
 
-    it("CloudFront refuses a forged sid cookie at the edge (401 unauthorized)", async () => {
+    it("CloudFront refuses a forged __Host-sid cookie at the edge (401 unauthorized)", async () => {
       const forged = sidCookieValue(newSessionId(), randomBytes(32).toString("base64url"));
-      expectContractError(await request(joinUrl(cdn, "/api/cart"), { headers: { cookie: `sid=${forged}` } }), 401, "unauthorized");
+      expectContractError(await request(joinUrl(cdn, "/api/cart"), { headers: { cookie: `__Host-sid=${forged}` } }), 401, "unauthorized");
     });
 
     it("API Gateway serves /health with the API key (200 ok)", async () => {

@@ -31,10 +31,11 @@ describe("preflight on this platform (infra/index.ts, stack prod)", () => {
     for (const w of result.waived) expect(w.waiver.reason.length).toBeGreaterThanOrEqual(MIN_REASON_LENGTH);
   });
 
-  it("with production: true and no waivers, the alarm topic's key is the only unprotected stateful resource", async () => {
+  it("with production: true and no waivers, the alarm topics' keys are the only unprotected stateful resources", async () => {
     const result = await evaluate({ "stateful-protect": { production: true } });
-    expect(result.violations.filter((v) => v.policy === "stateful-protect").map((v) => v.urn)).toEqual([
+    expect(result.violations.filter((v) => v.policy === "stateful-protect").map((v) => v.urn).sort()).toEqual([
       expect.stringMatching(/aws:kms\/key:Key::monitoring-topic-key$/),
+      expect.stringMatching(/aws:kms\/key:Key::monitoring-us-east-1-topic-key$/),
     ]);
   });
 });

@@ -10,6 +10,7 @@ import { runMigrations, type MigrationResult } from "../db/migrations";
 import { createDatabase, createPool, type Database } from "../db/pool";
 import { setAppRolePassword } from "../db/roles";
 import { createDocumentClient } from "./dynamo";
+import { parseSessionKeys, RefreshingKeys } from "../session/session-keys";
 import { resolveSecret } from "./secrets";
 
 export interface Runtime {
@@ -29,10 +30,11 @@ export interface RuntimeHooks {
 export async function createRuntime(config: AppConfig, hooks: RuntimeHooks = {}): Promise<Runtime> {
   const instrument = hooks.instrument ?? (<T>(client: T) => client);
   const { secrets, destroy: destroySecrets } = secretsClientFor(config, instrument);
-  const [sessionSigningKey, adminToken] = await Promise.all([
-    resolveSecret(config.sessionSigningKey, secrets, "session signing key"),
-    resolveSecret(config.adminToken, secrets, "admin token"),
-  ]);
+  const sessionKeys = sessionKeysOf(config, secrets, hooks.logger);
+  const [initialKeys, adminToken] = await Promise.all([sessionKeys.get(), resolveSecret(config.adminToken, secrets, "admin token")]);
+  // Without keys the API can neither verify nor sign a cookie: the cold start fails (and is retried)
+  // rather than serve every shopper a session that no other container would accept.
+  if (!initialKeys) throw new Error(`session keys could not be read (${describeSource(config.sessionKeys)})`);
   // Once closing, connections the server drops are expected (npm start's Ctrl-C reaches PostgreSQL too).
   let closing = false;
   const database = createDatabase(config.db.writer, config.db.reader, {
@@ -47,7 +49,7 @@ export async function createRuntime(config: AppConfig, hooks: RuntimeHooks = {})
     db: database,
     doc,
     tables: { sessions: config.dynamo.sessionsTable, cache: config.dynamo.cacheTable },
-    sessionSigningKey,
+    sessionKeys: async () => (await sessionKeys.get()) ?? initialKeys,
     adminToken,
     cacheTtlSeconds: config.cacheTtlSeconds,
     localCacheTtlSeconds: config.localCacheTtlSeconds,
@@ -67,6 +69,22 @@ export async function createRuntime(config: AppConfig, hooks: RuntimeHooks = {})
       destroySecrets();
     },
   };
+}
+
+/**
+ * The session keys, re-read every few minutes so a rotation reaches long-lived containers; a failed
+ * re-read keeps the keys in hand (logged). Locally one key, never re-read.
+ */
+export function sessionKeysOf(config: AppConfig, secrets: () => Promise<SecretsManagerClient>, logger?: AppLogger): RefreshingKeys {
+  const source = config.sessionKeys;
+  if (source.kind === "value") return new RefreshingKeys(async () => ({ current: source.value }), { refreshMs: Infinity });
+  return new RefreshingKeys(async () => parseSessionKeys(await resolveSecret(source, secrets, "session keys")), {
+    onError: (err) => logger?.warn("session keys could not be read; keeping the keys in hand", { error: String(err) }),
+  });
+}
+
+function describeSource(source: AppConfig["sessionKeys"]): string {
+  return source.kind === "value" ? "SESSION_SIGNING_KEY" : source.arn;
 }
 
 /** A Secrets Manager client created on first use (only AWS mode keeps secrets there). */

@@ -6,8 +6,19 @@
  * edge bundle stays small.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { verifyingKeys, type SessionKeys } from "./session-keys";
 
+/** The cookie's name over plain HTTP (the local platform). */
 export const SID_COOKIE_NAME = "sid";
+/**
+ * Its name over HTTPS (api-contract.md v1.1): browsers accept a `__Host-` cookie only with Secure,
+ * Path=/ and no Domain, so a sibling subdomain cannot plant a session cookie (RFC 6265bis, cookie prefixes).
+ */
+export const SECURE_SID_COOKIE_NAME = "__Host-sid";
+
+export function sidCookieName(overHttps: boolean): string {
+  return overHttps ? SECURE_SID_COOKIE_NAME : SID_COOKIE_NAME;
+}
 
 /** Session ids are 24 base64url characters (144 random bits): no `.`, safe in a cookie. */
 const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
@@ -40,13 +51,25 @@ export function verifySidCookie(value: string, signingKey: string): string | nul
   return timingSafeEqual(given, expected) ? sessionId : null;
 }
 
-/** The value of the `sid` cookie in a Cookie header (or several joined), if present. */
-export function readSidCookie(cookieHeader: string | undefined): string | undefined {
+/**
+ * The session id a cookie value carries if it verifies under any key of the set, and whether it was
+ * signed with the current key (a cookie signed with another one is worth re-signing).
+ */
+export function verifySidCookieUnder(value: string, keys: SessionKeys): { sessionId: string; current: boolean } | null {
+  for (const key of verifyingKeys(keys)) {
+    const sessionId = verifySidCookie(value, key);
+    if (sessionId !== null) return { sessionId, current: key === keys.current };
+  }
+  return null;
+}
+
+/** The value of the cookie `name` (default `sid`) in a Cookie header (or several joined), if present. */
+export function readSidCookie(cookieHeader: string | undefined, name: string = SID_COOKIE_NAME): string | undefined {
   if (!cookieHeader) return undefined;
   for (const part of cookieHeader.split(";")) {
     const eq = part.indexOf("=");
     if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === SID_COOKIE_NAME) return part.slice(eq + 1).trim();
+    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return undefined;
 }

@@ -27,8 +27,9 @@ export class ShopClient {
     const init: RequestInit = { method, headers, body };
     const res = typeof this.fetcher === "function" ? await this.fetcher(this.base + path, init) : await this.fetcher.request(this.base + path, init);
     const setCookie = res.headers.get("set-cookie");
-    const sid = setCookie ? /(?:^|,\s*)sid=([^;]+)/.exec(setCookie)?.[1] : undefined;
-    if (sid) this.cookie = `sid=${sid}`;
+    // `sid` over plain HTTP, `__Host-sid` over HTTPS: keep whichever the server set, as a browser would.
+    const sid = setCookie ? /(?:^|,\s*)((?:__Host-)?sid)=([^;]+)/.exec(setCookie) : null;
+    if (sid) this.cookie = `${sid[1]}=${sid[2]}`;
     const text = await res.text();
     let parsed: unknown;
     try {

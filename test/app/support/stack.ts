@@ -65,7 +65,7 @@ export async function startStack(overrides: Partial<AppDeps> = {}, options: Stac
     db: database,
     doc,
     tables: TABLES,
-    sessionSigningKey: SIGNING_KEY,
+    sessionKeys: async () => ({ current: SIGNING_KEY }),
     adminToken: ADMIN_TOKEN,
     cacheTtlSeconds: 30,
     localCacheTtlSeconds: 5,
