@@ -20,7 +20,7 @@ import { standardTags, type TagContext } from "./tags";
 /** The repository root: the image's build context (the Dockerfile copies the esbuild bundle from it). */
 export const REPOSITORY_ROOT = path.resolve(__dirname, "..");
 
-/** The event the API handles as "apply pending migrations" (api-contract / COMMON.md). */
+/** The event the API handles as "apply pending migrations" (docs/api.md: the `events/migrate.json` event, `npm run invoke`). */
 export const MIGRATE_EVENT = { shopAction: "migrate" } as const;
 
 export const API_FUNCTION_DEFAULTS = {

@@ -1,4 +1,4 @@
-/** The standard tags every taggable resource carries (seed enhancement #9). */
+/** The standard tags every taggable resource carries: for cost allocation and ownership. */
 
 export interface TagContext {
   environmentSuffix: string;

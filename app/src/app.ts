@@ -1,5 +1,5 @@
 /**
- * The storefront API (api-contract.md) as a Hono app, built from typed
+ * The storefront API (docs/api.md) as a Hono app, built from typed
  * dependencies so that tests, the local server and the Lambda handler all run
  * exactly this code. Routes are thin: parse and validate, call a use case,
  * shape the response. Errors are mapped to the contract's shape in one place.

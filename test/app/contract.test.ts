@@ -1,5 +1,5 @@
 /**
- * The storefront API contract (shared/api-contract.md), route by route and
+ * The storefront API contract (docs/api.md), route by route and
  * error by error, over HTTP requests to the app on real PostgreSQL and dynalite.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-/** Issue 2 item 4 (buckets) under Pulumi mocks, plus the pure policy helpers. */
+/** The buckets under Pulumi mocks, plus the pure policy helpers. */
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   ALB_LOG_PREFIX,

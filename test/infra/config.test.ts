@@ -1,5 +1,5 @@
 /**
- * Issue 2 item 10 (config): one module reads and validates the stack config; a bad or
+ * The stack config: one module reads and validates the stack config; a bad or
  * missing value fails with a message naming the key and what is allowed.
  */
 import * as fs from "node:fs";

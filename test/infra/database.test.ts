@@ -1,5 +1,5 @@
 /**
- * Issue 2 item 2 (database) under Pulumi mocks: Aurora PostgreSQL Serverless v2,
+ * The database under Pulumi mocks: Aurora PostgreSQL Serverless v2,
  * master credentials, RDS Proxy with IAM auth and TLS, and the security-group chain.
  */
 import * as pulumi from "@pulumi/pulumi";

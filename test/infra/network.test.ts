@@ -1,5 +1,5 @@
 /**
- * Issue 2 item 1 (network) under Pulumi mocks: VPC, subnets over 3 AZs, gateways,
+ * The network under Pulumi mocks: VPC, subnets over 3 AZs, gateways,
  * routes, flow logs with a least-privilege role, gateway endpoints, the default
  * security group stripped, and the function security group.
  */

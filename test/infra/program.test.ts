@@ -1,6 +1,6 @@
 /**
  * The whole program (infra/index.ts) under Pulumi mocks, for a dev and a prod stack:
- * issue 2 item 10 (names, tags, exports) and the dev/prod differences of items 2-4.
+ * names, tags, exports, and the differences between dev and prod in the data stores.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";

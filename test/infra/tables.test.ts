@@ -1,4 +1,4 @@
-/** Issue 2 item 3 (tables) under Pulumi mocks. */
+/** The DynamoDB tables under Pulumi mocks. */
 import { describe, expect, it } from "vitest";
 import type { Tables, TablesArgs } from "../../infra/tables";
 import { MOCK_ACCOUNT_ID, MOCK_REGION, installMocks, ofType, resolve, settle, testTags } from "./harness";

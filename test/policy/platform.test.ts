@@ -1,5 +1,5 @@
 /**
- * This repository's program passes its own preflight (issue 4, item 6): zero mandatory
+ * This repository's program passes its own preflight: zero mandatory
  * violations, and every advisory finding waived in policy/config with a written reason.
  */
 import path from "node:path";

@@ -1,5 +1,5 @@
 /**
- * Typed client for the storefront API contract (shared/api-contract.md), and nothing
+ * Typed client for the storefront API contract (docs/api.md), and nothing
  * else: the page relies only on these routes and shapes.
  *
  * Two kinds of failure matter to the page and are kept apart:

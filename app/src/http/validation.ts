@@ -55,7 +55,7 @@ export function existingSkuParam(c: Context): string {
 }
 
 /**
- * JSON is the only request media type (api-contract.md, Conventions). A body
+ * JSON is the only request media type (docs/api.md, conventions). A body
  * without Content-Type is read as JSON (curl, API Gateway test events); any
  * other type, a charset other than UTF-8, or a Content-Encoding is refused
  * rather than guessed at (and a form or text/plain post, which a browser sends

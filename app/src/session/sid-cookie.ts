@@ -1,7 +1,7 @@
 /**
  * The `sid` cookie: `<sessionId>.<signature>`, the signature being the unpadded
  * base64url HMAC-SHA256 of the session id under the session signing key
- * (api-contract.md, "Sessions"). Shared by the API and the Lambda@Edge guard,
+ * (docs/api.md, sessions). Shared by the API and the Lambda@Edge guard,
  * so both accept exactly the same cookies. Depends on node:crypto only, so the
  * edge bundle stays small.
  */
@@ -11,7 +11,7 @@ import { verifyingKeys, type SessionKeys } from "./session-keys";
 /** The cookie's name over plain HTTP (the local platform). */
 export const SID_COOKIE_NAME = "sid";
 /**
- * Its name over HTTPS (api-contract.md v1.1): browsers accept a `__Host-` cookie only with Secure,
+ * Its name over HTTPS (docs/api.md): browsers accept a `__Host-` cookie only with Secure,
  * Path=/ and no Domain, so a sibling subdomain cannot plant a session cookie (RFC 6265bis, cookie prefixes).
  */
 export const SECURE_SID_COOKIE_NAME = "__Host-sid";
