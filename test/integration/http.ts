@@ -5,6 +5,7 @@
  */
 import * as http from "node:http";
 import * as https from "node:https";
+import { BlockList, isIPv4 } from "node:net";
 
 export interface HttpResponse {
   status: number;
@@ -18,8 +19,6 @@ export interface RequestOptions {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
-  /** Accept a certificate that does not match the host (only for reaching an ALB by its AWS DNS name). */
-  allowHostMismatch?: boolean;
   timeoutMs?: number;
 }
 
@@ -34,7 +33,6 @@ export function request(url: string, options: RequestOptions = {}): Promise<Http
         method: options.method ?? "GET",
         headers: { ...(body ? { "content-length": String(body.length) } : {}), ...options.headers },
         timeout: options.timeoutMs ?? 20_000,
-        ...(options.allowHostMismatch ? { checkServerIdentity: () => undefined } : {}),
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -61,4 +59,15 @@ export function request(url: string, options: RequestOptions = {}): Promise<Http
 /** Joins a base URL (with or without a trailing slash or a path such as a stage) and a path. */
 export function joinUrl(base: string, pathname: string): string {
   return base.replace(/\/+$/, "") + "/" + pathname.replace(/^\/+/, "");
+}
+
+/** RFC 1918 IPv4 ranges and IPv6 unique local addresses (RFC 4193): what a VPC hands out. */
+const PRIVATE_RANGES = new BlockList();
+PRIVATE_RANGES.addSubnet("10.0.0.0", 8, "ipv4");
+PRIVATE_RANGES.addSubnet("172.16.0.0", 12, "ipv4");
+PRIVATE_RANGES.addSubnet("192.168.0.0", 16, "ipv4");
+PRIVATE_RANGES.addSubnet("fc00::", 7, "ipv6");
+
+export function isPrivateAddress(address: string): boolean {
+  return PRIVATE_RANGES.check(address, isIPv4(address) ? "ipv4" : "ipv6");
 }
