@@ -70,8 +70,25 @@ export function settingsFromEnv(env: Record<string, string | undefined> = proces
   };
 }
 
-export function toApiEnv(info: LocalStoresInfo, extra: Record<string, string> = {}): Record<string, string> {
+/** The API's optional settings a user may give `npm start` and `npm run invoke` (docs/api.md lists them). */
+export const API_TUNING_VARIABLES = [
+  "LOG_LEVEL",
+  "DB_POOL_MAX",
+  "CACHE_TTL_SECONDS",
+  "LOCAL_CACHE_TTL_SECONDS",
+  "SESSION_TTL_SECONDS",
+  "POWERTOOLS_SERVICE_NAME",
+  "POWERTOOLS_METRICS_NAMESPACE",
+] as const;
+
+/**
+ * The API's environment on the local stores: where they are, plus the tuning variables set in
+ * `env` (nothing else from it: the API must not pick up a shell's AWS settings).
+ */
+export function toApiEnv(info: LocalStoresInfo, extra: Record<string, string> = {}, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const tuning = Object.fromEntries(API_TUNING_VARIABLES.flatMap((key) => (env[key] ? [[key, env[key]]] : [])));
   return {
+    ...tuning,
     DATABASE_URL: info.databaseUrl,
     DATABASE_OWNER_URL: info.databaseOwnerUrl,
     DYNAMODB_ENDPOINT: info.dynamodbEndpoint,

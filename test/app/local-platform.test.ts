@@ -12,6 +12,8 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../app/src/config";
+import { toApiEnv } from "../../scripts/local/platform";
 import { freePort } from "./support/ports";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -141,6 +143,31 @@ describe("npm start, a second time", () => {
     expect(await exited).toBe(0);
     expect(stderr).not.toContain("database connection failed");
     expect(postgresRunningFor(dataDir)).toBe(false);
+  });
+});
+
+describe("the local API's environment", () => {
+  const info = {
+    pid: 1,
+    databaseUrl: "postgres://app:pw@127.0.0.1:5433/shop",
+    databaseOwnerUrl: "postgres://owner:pw@127.0.0.1:5433/shop",
+    dynamodbEndpoint: "http://127.0.0.1:8000",
+    sessionsTable: "s",
+    cacheTable: "c",
+    sessionSigningKey: "k".repeat(43),
+    adminToken: "t",
+  };
+
+  it("takes the API's tuning variables from the shell, and nothing else from it", () => {
+    const env = toApiEnv(info, {}, { SESSION_TTL_SECONDS: "120", CACHE_TTL_SECONDS: "5", DB_POOL_MAX: "3", AWS_SECRET_ACCESS_KEY: "shell", DATABASE_URL: "postgres://elsewhere/x" });
+    expect(env).toMatchObject({ SESSION_TTL_SECONDS: "120", CACHE_TTL_SECONDS: "5", DB_POOL_MAX: "3", DATABASE_URL: info.databaseUrl });
+    expect(env).not.toHaveProperty("AWS_SECRET_ACCESS_KEY");
+    const config = loadConfig(env);
+    expect({ session: config.sessionTtlSeconds, cache: config.cacheTtlSeconds, pool: config.db.poolMax }).toEqual({ session: 120, cache: 5, pool: 3 });
+  });
+
+  it("lets a bad tuning value fail the start with the variable's name", () => {
+    expect(() => loadConfig(toApiEnv(info, {}, { SESSION_TTL_SECONDS: "soon" }))).toThrow(/SESSION_TTL_SECONDS/);
   });
 });
 
