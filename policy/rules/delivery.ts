@@ -5,6 +5,7 @@ import { asArray, known, label, ofType, parseJsonDocument, refersTo, stringLeave
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+const VPC_ORIGIN = "aws:cloudfront/vpcOrigin:VpcOrigin";
 
 export const cloudfrontCertificateRegion = stackPolicy({
   name: "cloudfront-certificate-region",
@@ -88,15 +89,25 @@ const AWS_LOAD_BALANCER_NAME = /\.elb\.amazonaws\.com(\.cn)?\.?$/i;
 export const cloudfrontHttpsOriginName = stackPolicy({
   name: "cloudfront-https-origin-name",
   description:
-    "A CloudFront custom origin reached over HTTPS (https-only or match-viewer) must be named by a DNS name its certificate covers, not a load balancer's AWS-assigned *.elb.amazonaws.com name: CloudFront checks the origin's certificate against that name and answers every request with a 502.",
+    "A CloudFront custom or VPC origin reached over HTTPS (https-only or match-viewer) must be named by a DNS name its certificate covers, not a load balancer's AWS-assigned *.elb.amazonaws.com name: CloudFront checks the origin's certificate against that name and answers every request with a 502.",
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
     const dists = ofType(args.resources, DISTRIBUTION);
     if (dists.length === 0) return args.notApplicable("no CloudFront distributions");
+    // A VPC origin carries its protocol itself; the distribution's origin names it by id (unknown
+    // before create, so with a single VPC origin in the stack, that one is meant).
+    const vpcOrigins = ofType(args.resources, VPC_ORIGIN);
+    const vpcOriginProtocol = (vpcOriginId: unknown): unknown => {
+      const match = vpcOrigins.find((v) => v.props.id !== undefined && v.props.id === vpcOriginId) ?? (vpcOrigins.length === 1 ? vpcOrigins[0] : undefined);
+      return (match?.props.vpcOriginEndpointConfig as { originProtocolPolicy?: unknown } | undefined)?.originProtocolPolicy;
+    };
     for (const d of dists) {
       const origins = known(() => asArray<Record<string, unknown>>(d.props.origins)) ?? [];
       origins.forEach((o) => {
-        const protocol = (o.customOriginConfig as { originProtocolPolicy?: unknown } | undefined)?.originProtocolPolicy;
+        const vpcOriginConfig = o.vpcOriginConfig as { vpcOriginId?: unknown } | undefined;
+        const protocol = vpcOriginConfig
+          ? vpcOriginProtocol(vpcOriginConfig.vpcOriginId)
+          : (o.customOriginConfig as { originProtocolPolicy?: unknown } | undefined)?.originProtocolPolicy;
         if (protocol !== "https-only" && protocol !== "match-viewer") return;
         const name = known(() => o.domainName);
         if (typeof name !== "string" || !AWS_LOAD_BALANCER_NAME.test(name)) return;

@@ -73,6 +73,30 @@ describe("cloudfront-https-origin-name (mandatory, stack)", () => {
   });
 });
 
+describe("cloudfront-https-origin-name with a VPC origin", () => {
+  const cdnWithVpcOrigin = (protocol: "https-only" | "http-only", domain: "alb" | "custom") => () => {
+    const alb = new aws.lb.LoadBalancer("alb", { name: "shop-alb", internal: true, subnets: ["a", "b"] });
+    const vpcOrigin = new aws.cloudfront.VpcOrigin("alb-origin", {
+      vpcOriginEndpointConfig: { name: "alb-origin", arn: alb.arn, httpPort: 80, httpsPort: 443, originProtocolPolicy: protocol, originSslProtocols: { items: ["TLSv1.2"], quantity: 1 } },
+    });
+    new aws.cloudfront.Distribution("cdn", {
+      enabled: true,
+      origins: [{ originId: "api", domainName: domain === "alb" ? alb.dnsName : "api-origin.shop.example.com", vpcOriginConfig: { vpcOriginId: vpcOrigin.id } }],
+      defaultCacheBehavior: { targetOriginId: "api", viewerProtocolPolicy: "redirect-to-https", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"] },
+      restrictions: { geoRestriction: { restrictionType: "none" } },
+      viewerCertificate: { cloudfrontDefaultCertificate: true },
+    });
+  };
+
+  it("rejects HTTPS through a VPC origin to the load balancer's own name, accepts HTTP to it and HTTPS to a custom name", async () => {
+    const d = details("cloudfront-https-origin-name", await check(cdnWithVpcOrigin("https-only", "alb")));
+    expect(d).toHaveLength(1);
+    expect(d[0]).toMatch(/^aws\.cloudfront\.Distribution "cdn": origin "api" is reached over HTTPS \(https-only\) at shop-alb-[0-9a-f]+\.eu-west-1\.elb\.amazonaws\.com/);
+    expect(details("cloudfront-https-origin-name", await check(cdnWithVpcOrigin("http-only", "alb")))).toEqual([]);
+    expect(details("cloudfront-https-origin-name", await check(cdnWithVpcOrigin("https-only", "custom")))).toEqual([]);
+  });
+});
+
 describe("alb-access-logs-bucket (mandatory, stack)", () => {
   it("rejects an SSE-KMS log bucket and one without a policy for ELB log delivery", async () => {
     expect(details("alb-access-logs-bucket", await check(program({ sse: "aws:kms", elbGrant: false })))).toEqual([
