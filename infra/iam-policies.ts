@@ -1,8 +1,10 @@
 /**
- * IAM documents for the compute tier, as pure functions over plain strings so
- * every action and resource can be asserted without Pulumi. Components resolve
- * their ARNs and call these inside `.apply` (no resources are created there).
+ * Every IAM document the program builds (identity, trust and resource policies), as pure
+ * functions over plain strings so every action and resource can be asserted without Pulumi;
+ * KMS key policies are in kms-policies.ts, on the same types. Components resolve their ARNs
+ * and call these inside `.apply` (no resources are created there).
  */
+import { ALB_LOG_PREFIX, ELB_LOG_DELIVERY_ACCOUNTS } from "./elb-log-delivery";
 
 export interface PolicyStatement {
   Sid?: string;
@@ -95,14 +97,14 @@ export function proxyDbUserArn(proxyArn: string, dbUser: string): string {
 
 /**
  * The static bucket's policy: the TLS-only statement every bucket carries
- * (buckets.ts `tlsOnlyStatement`), and objects readable by exactly one
+ * (`tlsOnlyStatement`), and objects readable by exactly one
  * CloudFront distribution through Origin Access Control (no public access).
  */
-export function staticBucketPolicy(bucketArn: string, distributionArn: string, tlsOnly: object): PolicyDocument {
+export function staticBucketPolicy(bucketArn: string, distributionArn: string, tlsOnly: PolicyStatement): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
-      tlsOnly as PolicyStatement,
+      tlsOnly,
       {
         Sid: "AllowCloudFrontOriginAccessControl",
         Effect: "Allow",
@@ -113,4 +115,54 @@ export function staticBucketPolicy(bucketArn: string, distributionArn: string, t
       },
     ],
   };
+}
+
+/** The partition (`aws`, `aws-cn`, `aws-us-gov`, ...) an ARN belongs to. */
+export function arnPartition(arn: string): string {
+  const m = /^arn:(aws[a-z-]*):/.exec(arn);
+  if (!m) throw new Error(`arnPartition: "${arn}" is not an ARN`);
+  return m[1]!;
+}
+
+/** Denies every request to the bucket or its objects that does not use TLS. */
+export function tlsOnlyStatement(bucketArn: string): PolicyStatement {
+  return {
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  };
+}
+
+/** Lets Elastic Load Balancing write access logs under `<prefix>/AWSLogs/<account>/` only. */
+export function albLogDeliveryStatements(bucketArn: string, accountId: string, region: string): PolicyStatement[] {
+  const resource = `${bucketArn}/${ALB_LOG_PREFIX}/AWSLogs/${accountId}/*`;
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "AlbLogDeliveryService",
+      Effect: "Allow",
+      Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+      Action: "s3:PutObject",
+      Resource: resource,
+    },
+  ];
+  const legacyAccount = ELB_LOG_DELIVERY_ACCOUNTS[region];
+  if (legacyAccount) {
+    statements.push({
+      Sid: "AlbLogDeliveryRegionalAccount",
+      Effect: "Allow",
+      // The bucket's partition is the Region's (GovCloud and China have their own).
+      Principal: { AWS: `arn:${arnPartition(bucketArn)}:iam::${legacyAccount}:root` },
+      Action: "s3:PutObject",
+      Resource: resource,
+    });
+  }
+  return statements;
+}
+
+/** A document of `statements`, as the JSON a policy input takes. */
+export function policyDocument(statements: PolicyStatement[]): string {
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
