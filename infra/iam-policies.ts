@@ -79,9 +79,16 @@ export function apiFunctionPolicy(input: ApiFunctionPolicyInput): PolicyDocument
 }
 
 function secretsManagerViaService(secretArn: string): string {
-  const region = secretArn.split(":")[3];
+  return secretsManagerService(secretArn.split(":")[3]!);
+}
+
+/** Secrets Manager in `region`, as `kms:ViaService` names it: a key grant usable only through it. */
+function secretsManagerService(region: string): string {
   return `secretsmanager.${region}.amazonaws.com`;
 }
+
+/** The condition of a Deny that refuses every request not made over TLS. */
+const WITHOUT_TLS = { Bool: { "aws:SecureTransport": "false" } };
 
 /**
  * The IAM resource for `rds-db:connect` through an RDS Proxy:
@@ -133,7 +140,7 @@ export function tlsOnlyStatement(bucketArn: string): PolicyStatement {
     Principal: "*",
     Action: "s3:*",
     Resource: [bucketArn, `${bucketArn}/*`],
-    Condition: { Bool: { "aws:SecureTransport": "false" } },
+    Condition: WITHOUT_TLS,
   };
 }
 
@@ -179,7 +186,7 @@ export function proxyPolicyDocument(secretArns: string[], kmsKeyArn: string, reg
         Effect: "Allow",
         Action: "kms:Decrypt",
         Resource: kmsKeyArn,
-        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
+        Condition: { StringEquals: { "kms:ViaService": secretsManagerService(region) } },
       },
     ],
   };
@@ -331,7 +338,7 @@ export function alarmTopicPolicy(topicArn: string, partition: string, region: st
         Principal: "*",
         Action: "sns:Publish",
         Resource: topicArn,
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
+        Condition: WITHOUT_TLS,
       },
     ],
   };
