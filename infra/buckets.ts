@@ -4,66 +4,14 @@
  * (BucketOwnerEnforced), SSE-S3, versioning, TLS-only access, forceDestroy on dev.
  *
  * The static bucket's policy is NOT created here: it needs the distribution ARN
- * for the OAC condition, so the CDN component writes it (using tlsOnlyStatement).
+ * for the OAC condition, so the CDN component writes it (iam-policies.ts staticBucketPolicy).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ELB_LOG_DELIVERY_ACCOUNTS } from "./elb-log-delivery";
+import { albLogDeliveryStatements, policyDocument, tlsOnlyStatement } from "./iam-policies";
 import { statefulOptions } from "./lifecycle";
 import { physicalName } from "./naming";
 import { standardTags, type TagContext } from "./tags";
-
-/** Prefix under which the ALB writes access logs in the logs bucket. */
-export const ALB_LOG_PREFIX = "alb";
-
-/** The partition (`aws`, `aws-cn`, `aws-us-gov`, ...) an ARN belongs to. */
-export function arnPartition(arn: string): string {
-  const m = /^arn:(aws[a-z-]*):/.exec(arn);
-  if (!m) throw new Error(`arnPartition: "${arn}" is not an ARN`);
-  return m[1]!;
-}
-
-/** Denies every request to the bucket or its objects that does not use TLS. */
-export function tlsOnlyStatement(bucketArn: string): Record<string, unknown> {
-  return {
-    Sid: "DenyInsecureTransport",
-    Effect: "Deny",
-    Principal: "*",
-    Action: "s3:*",
-    Resource: [bucketArn, `${bucketArn}/*`],
-    Condition: { Bool: { "aws:SecureTransport": "false" } },
-  };
-}
-
-/** Lets Elastic Load Balancing write access logs under `<prefix>/AWSLogs/<account>/` only. */
-export function albLogDeliveryStatements(bucketArn: string, accountId: string, region: string): Record<string, unknown>[] {
-  const resource = `${bucketArn}/${ALB_LOG_PREFIX}/AWSLogs/${accountId}/*`;
-  const statements: Record<string, unknown>[] = [
-    {
-      Sid: "AlbLogDeliveryService",
-      Effect: "Allow",
-      Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
-      Action: "s3:PutObject",
-      Resource: resource,
-    },
-  ];
-  const legacyAccount = ELB_LOG_DELIVERY_ACCOUNTS[region];
-  if (legacyAccount) {
-    statements.push({
-      Sid: "AlbLogDeliveryRegionalAccount",
-      Effect: "Allow",
-      // The bucket's partition is the Region's (GovCloud and China have their own).
-      Principal: { AWS: `arn:${arnPartition(bucketArn)}:iam::${legacyAccount}:root` },
-      Action: "s3:PutObject",
-      Resource: resource,
-    });
-  }
-  return statements;
-}
-
-export function policyDocument(statements: Record<string, unknown>[]): string {
-  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
-}
 
 /** `ecommerce-<base>-<account>-<suffix>`: the account id makes the name globally unique. */
 export function bucketName(base: string, accountId: string, environmentSuffix: string): string {

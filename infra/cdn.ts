@@ -6,9 +6,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { tlsOnlyStatement } from "./buckets";
 import { DEFAULT_CLOUDFRONT_PRICE_CLASS } from "./config";
-import { staticBucketPolicy } from "./iam-policies";
+import { staticBucketPolicy, tlsOnlyStatement } from "./iam-policies";
 import { statefulOptions } from "./lifecycle";
 import { physicalName } from "./naming";
 import { ORIGIN_VERIFY_HEADER } from "./secrets";

@@ -14,6 +14,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { logsKeyPolicyJson } from "./encrypted-log-group";
+import { proxyPolicyDocument, proxyTrustDocument } from "./iam-policies";
 import { statefulOptions } from "./lifecycle";
 import { checkName, physicalName } from "./naming";
 import { recoveryWindowDays } from "./secrets";
@@ -31,37 +32,6 @@ export const DB_PORT = APP_DEFAULTS.dbPort;
 export const BACKUP_RETENTION_DAYS = 7;
 /** Retention of the exported PostgreSQL log (RDS would otherwise create it with no expiry). */
 export const DB_LOG_RETENTION_DAYS = 30;
-
-/** RDS Proxy's role: read its secrets (one per database user), decrypt them only through Secrets Manager. */
-export function proxyPolicyDocument(secretArns: string[], kmsKeyArn: string, region: string): object {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      { Sid: "ReadDatabaseSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArns },
-      {
-        Sid: "DecryptDatabaseSecret",
-        Effect: "Allow",
-        Action: "kms:Decrypt",
-        Resource: kmsKeyArn,
-        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
-      },
-    ],
-  };
-}
-
-export function proxyTrustDocument(accountId: string): object {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: "rds.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-      },
-    ],
-  };
-}
 
 export interface DatabaseArgs {
   readonly environmentSuffix: string;

@@ -13,6 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { buildEdgeGuard } from "../edge/build";
 import { EDGE_LIMITS, LAMBDA_EDGE_REGION as EDGE_FUNCTION_REGION } from "../policy/lib/limits";
 import { createEncryptedLogGroup } from "./encrypted-log-group";
+import { edgeGuardLogsPolicy, edgeGuardSessionKeysPolicy, edgeGuardTrustPolicy } from "./iam-policies";
 import { instanceSuffix } from "./lifecycle";
 import { physicalName } from "./naming";
 import { standardTags, type TagContext } from "./tags";
@@ -45,54 +46,6 @@ export function edgeReplicaLogGroupName(functionName: string): string {
 /** Regions whose replica log group the stack creates and manages: us-east-1 and the stack's own. */
 export function edgeLogRegions(stackRegion: string | undefined): string[] {
   return [...new Set([EDGE_FUNCTION_REGION, ...(stackRegion ? [stackRegion] : [])])];
-}
-
-interface Statement {
-  Effect: "Allow";
-  Principal?: { Service: string[] };
-  Action: string | string[];
-  Resource?: string[];
-}
-
-/** Trust policy: Lambda runs the function, and Lambda@Edge (edgelambda) runs its replicas. */
-export function edgeGuardTrustPolicy(): { Version: "2012-10-17"; Statement: Statement[] } {
-  return {
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com", "edgelambda.amazonaws.com"] }, Action: "sts:AssumeRole" }],
-  };
-}
-
-/**
- * Logging permissions, scoped to the function's own log groups: replicas log to
- * `/aws/lambda/us-east-1.<name>` in whichever region served the viewer (hence the
- * `*` region), test invocations to `/aws/lambda/<name>` in us-east-1.
- */
-export function edgeGuardLogsPolicy(partition: string, accountId: string, functionName: string): { Version: "2012-10-17"; Statement: Statement[] } {
-  const replicaGroup = `arn:${partition}:logs:*:${accountId}:log-group:/aws/lambda/${EDGE_FUNCTION_REGION}.${functionName}`;
-  const originGroup = `arn:${partition}:logs:${EDGE_FUNCTION_REGION}:${accountId}:log-group:/aws/lambda/${functionName}`;
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-        Resource: [replicaGroup, `${replicaGroup}:*`, originGroup, `${originGroup}:*`],
-      },
-    ],
-  };
-}
-
-/**
- * Reading the session keys: GetSecretValue on that one secret and nothing else. The secret is
- * encrypted with the AWS managed key aws/secretsmanager, which any principal allowed to read the
- * secret in the account may use through Secrets Manager, so no kms: grant is needed
- * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html).
- */
-export function edgeGuardSessionKeysPolicy(secretArn: string): { Version: "2012-10-17"; Statement: Statement[] } {
-  return {
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [secretArn] }],
-  };
 }
 
 /**

@@ -14,7 +14,7 @@
  * August 2022 (eu-central-2, ap-southeast-5, il-central-1, ...), so the stack could not
  * deploy there; with the map those Regions get the service principal alone, as AWS asks.
  *
- * Kept free of Pulumi so the program (infra/buckets.ts) and the offline mocks' answer to
+ * Kept free of Pulumi so the program (infra/iam-policies.ts) and the offline mocks' answer to
  * `aws.elb.getServiceAccount` (scripts/pulumi-mocks/answers.ts) read this one table.
  */
 export const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
@@ -45,3 +45,6 @@ export const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
   "cn-north-1": "638102146993",
   "cn-northwest-1": "037604701340",
 };
+
+/** Prefix under which the ALB writes access logs in the logs bucket. */
+export const ALB_LOG_PREFIX = "alb";

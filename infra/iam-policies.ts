@@ -1,8 +1,11 @@
 /**
- * IAM documents for the compute tier, as pure functions over plain strings so
- * every action and resource can be asserted without Pulumi. Components resolve
- * their ARNs and call these inside `.apply` (no resources are created there).
+ * Every IAM document the program builds (identity, trust and resource policies), as pure
+ * functions over plain strings so every action and resource can be asserted without Pulumi;
+ * KMS key policies are in kms-policies.ts, on the same types. Components resolve their ARNs
+ * and call these inside `.apply` (no resources are created there).
  */
+import { LAMBDA_EDGE_REGION } from "../policy/lib/limits";
+import { ALB_LOG_PREFIX, ELB_LOG_DELIVERY_ACCOUNTS } from "./elb-log-delivery";
 
 export interface PolicyStatement {
   Sid?: string;
@@ -76,9 +79,16 @@ export function apiFunctionPolicy(input: ApiFunctionPolicyInput): PolicyDocument
 }
 
 function secretsManagerViaService(secretArn: string): string {
-  const region = secretArn.split(":")[3];
+  return secretsManagerService(secretArn.split(":")[3]!);
+}
+
+/** Secrets Manager in `region`, as `kms:ViaService` names it: a key grant usable only through it. */
+function secretsManagerService(region: string): string {
   return `secretsmanager.${region}.amazonaws.com`;
 }
+
+/** The condition of a Deny that refuses every request not made over TLS. */
+const WITHOUT_TLS = { Bool: { "aws:SecureTransport": "false" } };
 
 /**
  * The IAM resource for `rds-db:connect` through an RDS Proxy:
@@ -95,14 +105,14 @@ export function proxyDbUserArn(proxyArn: string, dbUser: string): string {
 
 /**
  * The static bucket's policy: the TLS-only statement every bucket carries
- * (buckets.ts `tlsOnlyStatement`), and objects readable by exactly one
+ * (`tlsOnlyStatement`), and objects readable by exactly one
  * CloudFront distribution through Origin Access Control (no public access).
  */
-export function staticBucketPolicy(bucketArn: string, distributionArn: string, tlsOnly: object): PolicyDocument {
+export function staticBucketPolicy(bucketArn: string, distributionArn: string, tlsOnly: PolicyStatement): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
-      tlsOnly as PolicyStatement,
+      tlsOnly,
       {
         Sid: "AllowCloudFrontOriginAccessControl",
         Effect: "Allow",
@@ -110,6 +120,225 @@ export function staticBucketPolicy(bucketArn: string, distributionArn: string, t
         Action: "s3:GetObject",
         Resource: `${bucketArn}/*`,
         Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
+      },
+    ],
+  };
+}
+
+/** The partition (`aws`, `aws-cn`, `aws-us-gov`, ...) an ARN belongs to. */
+export function arnPartition(arn: string): string {
+  const m = /^arn:(aws[a-z-]*):/.exec(arn);
+  if (!m) throw new Error(`arnPartition: "${arn}" is not an ARN`);
+  return m[1]!;
+}
+
+/** Denies every request to the bucket or its objects that does not use TLS. */
+export function tlsOnlyStatement(bucketArn: string): PolicyStatement {
+  return {
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: WITHOUT_TLS,
+  };
+}
+
+/** Lets Elastic Load Balancing write access logs under `<prefix>/AWSLogs/<account>/` only. */
+export function albLogDeliveryStatements(bucketArn: string, accountId: string, region: string): PolicyStatement[] {
+  const resource = `${bucketArn}/${ALB_LOG_PREFIX}/AWSLogs/${accountId}/*`;
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "AlbLogDeliveryService",
+      Effect: "Allow",
+      Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+      Action: "s3:PutObject",
+      Resource: resource,
+    },
+  ];
+  const legacyAccount = ELB_LOG_DELIVERY_ACCOUNTS[region];
+  if (legacyAccount) {
+    statements.push({
+      Sid: "AlbLogDeliveryRegionalAccount",
+      Effect: "Allow",
+      // The bucket's partition is the Region's (GovCloud and China have their own).
+      Principal: { AWS: `arn:${arnPartition(bucketArn)}:iam::${legacyAccount}:root` },
+      Action: "s3:PutObject",
+      Resource: resource,
+    });
+  }
+  return statements;
+}
+
+/** A document of `statements`, as the JSON a policy input takes. */
+export function policyDocument(statements: PolicyStatement[]): string {
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
+/** RDS Proxy's role: read its secrets (one per database user), decrypt them only through Secrets Manager. */
+export function proxyPolicyDocument(secretArns: string[], kmsKeyArn: string, region: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "ReadDatabaseSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArns },
+      {
+        Sid: "DecryptDatabaseSecret",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: kmsKeyArn,
+        Condition: { StringEquals: { "kms:ViaService": secretsManagerService(region) } },
+      },
+    ],
+  };
+}
+
+/** Trust for RDS Proxy, limited to this account (confused-deputy guard). */
+export function proxyTrustDocument(accountId: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: "rds.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+      },
+    ],
+  };
+}
+
+/** The flow-log role's only permissions: write streams and events into its one log group. */
+export function flowLogPolicyDocument(logGroupArn: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "WriteFlowLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+        Resource: [logGroupArn, `${logGroupArn}:*`],
+      },
+    ],
+  };
+}
+
+/** Trust for the VPC Flow Logs service, limited to this account's flow logs (confused-deputy guard). */
+export function flowLogTrustDocument(accountId: string, region: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": accountId },
+          ArnLike: { "aws:SourceArn": `arn:aws:ec2:${region}:${accountId}:vpc-flow-log/*` },
+        },
+      },
+    ],
+  };
+}
+
+/** Trust policy: Lambda runs the function, and Lambda@Edge (edgelambda) runs its replicas. */
+export function edgeGuardTrustPolicy(): PolicyDocument {
+  return serviceAssumeRolePolicy("lambda.amazonaws.com", "edgelambda.amazonaws.com");
+}
+
+/**
+ * Logging permissions, scoped to the function's own log groups: replicas log to
+ * `/aws/lambda/us-east-1.<name>` in whichever region served the viewer (hence the
+ * `*` region), test invocations to `/aws/lambda/<name>` in us-east-1.
+ */
+export function edgeGuardLogsPolicy(partition: string, accountId: string, functionName: string): PolicyDocument {
+  const replicaGroup = `arn:${partition}:logs:*:${accountId}:log-group:/aws/lambda/${LAMBDA_EDGE_REGION}.${functionName}`;
+  const originGroup = `arn:${partition}:logs:${LAMBDA_EDGE_REGION}:${accountId}:log-group:/aws/lambda/${functionName}`;
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: [replicaGroup, `${replicaGroup}:*`, originGroup, `${originGroup}:*`],
+      },
+    ],
+  };
+}
+
+/**
+ * Reading the session keys: GetSecretValue on that one secret and nothing else. The secret is
+ * encrypted with the AWS managed key aws/secretsmanager, which any principal allowed to read the
+ * secret in the account may use through Secrets Manager, so no kms: grant is needed
+ * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html).
+ */
+export function edgeGuardSessionKeysPolicy(secretArn: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [secretArn] }],
+  };
+}
+
+/** Actions the account keeps on its topic (what SNS's default topic policy grants the owner). */
+export const TOPIC_OWNER_ACTIONS = [
+  "sns:GetTopicAttributes",
+  "sns:SetTopicAttributes",
+  "sns:AddPermission",
+  "sns:RemovePermission",
+  "sns:DeleteTopic",
+  "sns:Subscribe",
+  "sns:ListSubscriptionsByTopic",
+  "sns:Publish",
+] as const;
+
+/**
+ * Topic policy: the owner account manages it, this account's CloudWatch alarms (and, with `budgets`,
+ * its AWS Budgets: https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html)
+ * publish to it, nothing without TLS.
+ */
+export function alarmTopicPolicy(topicArn: string, partition: string, region: string, accountId: string, budgets = false): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "OwnerManagesTopic",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+        Action: [...TOPIC_OWNER_ACTIONS],
+        Resource: topicArn,
+      },
+      {
+        Sid: "CloudWatchAlarmsPublish",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: topicArn,
+        Condition: {
+          ArnLike: { "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:*` },
+          StringEquals: { "aws:SourceAccount": accountId },
+        },
+      },
+      ...(budgets
+        ? [
+            {
+              Sid: "BudgetsPublish",
+              Effect: "Allow" as const,
+              Principal: { Service: "budgets.amazonaws.com" },
+              Action: "sns:Publish",
+              Resource: topicArn,
+              Condition: {
+                ArnLike: { "aws:SourceArn": `arn:${partition}:budgets::${accountId}:*` },
+                StringEquals: { "aws:SourceAccount": accountId },
+              },
+            },
+          ]
+        : []),
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "sns:Publish",
+        Resource: topicArn,
+        Condition: WITHOUT_TLS,
       },
     ],
   };

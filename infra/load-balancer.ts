@@ -5,6 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ALB_LOG_PREFIX } from "./elb-log-delivery";
 import { physicalName } from "./naming";
 import { ORIGIN_VERIFY_HEADER } from "./secrets";
 import { standardTags, type TagContext } from "./tags";
@@ -139,7 +140,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
       subnets: args.subnetIds,
       dropInvalidHeaderFields: true,
       enableDeletionProtection: args.isProd ?? false,
-      accessLogs: { bucket: args.logsBucketName, prefix: "alb", enabled: true },
+      accessLogs: { bucket: args.logsBucketName, prefix: ALB_LOG_PREFIX, enabled: true },
       tags: tagsFor(albName),
     }, { parent: this, dependsOn: args.accessLogsDependsOn ?? [] });
 

@@ -18,6 +18,8 @@ import {
   type MonitoredResources,
 } from "./dashboard";
 import { CLOUDFRONT_METRICS_REGION } from "./dashboard";
+import { alarmTopicPolicy } from "./iam-policies";
+import { alarmTopicKeyPolicy } from "./kms-policies";
 import { checkName, physicalName } from "./naming";
 import { standardTags, type TagContext } from "./tags";
 
@@ -44,114 +46,6 @@ export interface MonitoringArgs {
 
 /** Budget notification thresholds, in percent of the budget (actual spend). */
 export const BUDGET_THRESHOLDS_PERCENT = [80, 100] as const;
-
-interface Statement {
-  Sid: string;
-  Effect: "Allow" | "Deny";
-  Principal: { AWS: string } | { Service: string } | "*";
-  Action: string | string[];
-  Resource: string;
-  Condition?: Record<string, Record<string, string>>;
-}
-
-/**
- * Key policy: the account administers the key (the default, so it is never locked out); CloudWatch
- * (and AWS Budgets when `budgets`) may encrypt for the topic: a service publishing to an SSE topic
- * needs kms:GenerateDataKey* and kms:Decrypt on its key (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
- */
-export function alarmTopicKeyPolicy(partition: string, accountId: string, budgets = false): { Version: "2012-10-17"; Statement: Statement[] } {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      { Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" },
-      {
-        Sid: "CloudWatchAlarmsPublishToEncryptedTopic",
-        Effect: "Allow",
-        Principal: { Service: "cloudwatch.amazonaws.com" },
-        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-        Resource: "*",
-      },
-      ...(budgets
-        ? [
-            {
-              Sid: "BudgetsPublishToEncryptedTopic",
-              Effect: "Allow" as const,
-              Principal: { Service: "budgets.amazonaws.com" },
-              Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-              Resource: "*",
-              Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-            },
-          ]
-        : []),
-    ],
-  };
-}
-
-/** Actions the account keeps on its topic (what SNS's default topic policy grants the owner). */
-export const TOPIC_OWNER_ACTIONS = [
-  "sns:GetTopicAttributes",
-  "sns:SetTopicAttributes",
-  "sns:AddPermission",
-  "sns:RemovePermission",
-  "sns:DeleteTopic",
-  "sns:Subscribe",
-  "sns:ListSubscriptionsByTopic",
-  "sns:Publish",
-] as const;
-
-/**
- * Topic policy: the owner account manages it, this account's CloudWatch alarms (and, with `budgets`,
- * its AWS Budgets: https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html)
- * publish to it, nothing without TLS.
- */
-export function alarmTopicPolicy(topicArn: string, partition: string, region: string, accountId: string, budgets = false): { Version: "2012-10-17"; Statement: Statement[] } {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "OwnerManagesTopic",
-        Effect: "Allow",
-        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-        Action: [...TOPIC_OWNER_ACTIONS],
-        Resource: topicArn,
-      },
-      {
-        Sid: "CloudWatchAlarmsPublish",
-        Effect: "Allow",
-        Principal: { Service: "cloudwatch.amazonaws.com" },
-        Action: "sns:Publish",
-        Resource: topicArn,
-        Condition: {
-          ArnLike: { "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:*` },
-          StringEquals: { "aws:SourceAccount": accountId },
-        },
-      },
-      ...(budgets
-        ? [
-            {
-              Sid: "BudgetsPublish",
-              Effect: "Allow" as const,
-              Principal: { Service: "budgets.amazonaws.com" },
-              Action: "sns:Publish",
-              Resource: topicArn,
-              Condition: {
-                ArnLike: { "aws:SourceArn": `arn:${partition}:budgets::${accountId}:*` },
-                StringEquals: { "aws:SourceAccount": accountId },
-              },
-            },
-          ]
-        : []),
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "sns:Publish",
-        Resource: topicArn,
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
-    ],
-  };
-}
 
 export class Monitoring extends pulumi.ComponentResource {
   public readonly dashboardName: pulumi.Output<string>;

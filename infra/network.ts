@@ -8,6 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { parseIpv4Cidr, type NatGatewayMode } from "./config";
 import { createEncryptedLogGroup } from "./encrypted-log-group";
+import { flowLogPolicyDocument, flowLogTrustDocument } from "./iam-policies";
 import { physicalName } from "./naming";
 import { standardTags, type TagContext } from "./tags";
 
@@ -53,39 +54,6 @@ export function pickAvailabilityZones(names: string[]): string[] {
 export function natLayout(mode: NatGatewayMode, azCount: number = AZ_COUNT): { natCount: number; natForAz: number[] } {
   const natCount = mode === "single" ? 1 : azCount;
   return { natCount, natForAz: Array.from({ length: azCount }, (_, i) => (mode === "single" ? 0 : i)) };
-}
-
-/** The flow-log role's only permissions: write streams and events into its one log group. */
-export function flowLogPolicyDocument(logGroupArn: string): object {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "WriteFlowLogs",
-        Effect: "Allow",
-        Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-        Resource: [logGroupArn, `${logGroupArn}:*`],
-      },
-    ],
-  };
-}
-
-/** Trust for the VPC Flow Logs service, limited to this account's flow logs (confused-deputy guard). */
-export function flowLogTrustDocument(accountId: string, region: string): object {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: {
-          StringEquals: { "aws:SourceAccount": accountId },
-          ArnLike: { "aws:SourceArn": `arn:aws:ec2:${region}:${accountId}:vpc-flow-log/*` },
-        },
-      },
-    ],
-  };
 }
 
 export interface NetworkArgs {

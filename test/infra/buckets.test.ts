@@ -1,15 +1,8 @@
 /** The buckets under Pulumi mocks, plus the pure policy helpers. */
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  ALB_LOG_PREFIX,
-  albLogDeliveryStatements,
-  arnPartition,
-  bucketName,
-  tlsOnlyStatement,
-  type Buckets,
-  type BucketsArgs,
-} from "../../infra/buckets";
-import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../infra/elb-log-delivery";
+import { bucketName, type Buckets, type BucketsArgs } from "../../infra/buckets";
+import { ALB_LOG_PREFIX, ELB_LOG_DELIVERY_ACCOUNTS } from "../../infra/elb-log-delivery";
+import { albLogDeliveryStatements, arnPartition, tlsOnlyStatement } from "../../infra/iam-policies";
 import { MOCK_ACCOUNT_ID, MOCK_REGION, dependsOn, installMocks, ofType, resolve, settle, type RegisteredResource, testTags } from "./harness";
 
 const TAGS = testTags("t1");

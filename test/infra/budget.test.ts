@@ -1,7 +1,9 @@
 /** Config monthlyBudgetUsd: an AWS Budgets cost budget notifying the alarm topic at 80% and 100%. */
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../infra/config";
-import { Monitoring, alarmTopicKeyPolicy, alarmTopicPolicy } from "../../infra/monitoring";
+import { alarmTopicPolicy } from "../../infra/iam-policies";
+import { alarmTopicKeyPolicy } from "../../infra/kms-policies";
+import { Monitoring } from "../../infra/monitoring";
 import { MOCK_ACCOUNT_ID, dependsOn, installMocks, ofType, oneOfType, settle, testTags } from "./harness";
 
 const RESOURCES = { apiFunction: { functionName: "ecommerce-api-bud1" } };

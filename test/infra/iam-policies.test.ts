@@ -2,8 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { tlsOnlyStatement } from "../../infra/buckets";
-import { apiFunctionPolicy, proxyDbUserArn, serviceAssumeRolePolicy, staticBucketPolicy } from "../../infra/iam-policies";
+import { apiFunctionPolicy, proxyDbUserArn, serviceAssumeRolePolicy, staticBucketPolicy, tlsOnlyStatement } from "../../infra/iam-policies";
 
 /** DynamoDB document-client commands the API source sends (`new XxxCommand(` from @aws-sdk/lib-dynamodb). */
 function appDynamoCommands(): string[] {

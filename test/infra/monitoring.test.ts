@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { validateDashboardBody } from "../../infra/dashboard";
-import { Monitoring, alarmTopicKeyPolicy } from "../../infra/monitoring";
+import { alarmTopicKeyPolicy } from "../../infra/kms-policies";
+import { Monitoring } from "../../infra/monitoring";
 import { REQUIRED_TAG_KEYS } from "../../infra/tags";
 import { MOCK_ACCOUNT_ID, MOCK_REGION, installMocks, ofType, oneOfType, registered, resolve, settle, testTags } from "./harness";
 
