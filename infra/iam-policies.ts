@@ -223,7 +223,7 @@ export function flowLogPolicyDocument(logGroupArn: string): PolicyDocument {
 }
 
 /** Trust for the VPC Flow Logs service, limited to this account's flow logs (confused-deputy guard). */
-export function flowLogTrustDocument(accountId: string, region: string): PolicyDocument {
+export function flowLogTrustDocument(partition: string, accountId: string, region: string): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -233,7 +233,7 @@ export function flowLogTrustDocument(accountId: string, region: string): PolicyD
         Action: "sts:AssumeRole",
         Condition: {
           StringEquals: { "aws:SourceAccount": accountId },
-          ArnLike: { "aws:SourceArn": `arn:aws:ec2:${region}:${accountId}:vpc-flow-log/*` },
+          ArnLike: { "aws:SourceArn": `arn:${partition}:ec2:${region}:${accountId}:vpc-flow-log/*` },
         },
       },
     ],

@@ -89,6 +89,7 @@ export class Network extends pulumi.ComponentResource {
     const azNames = azs.names.apply(pickAvailabilityZones);
     const region = aws.getRegionOutput({}, parent).region;
     const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+    const partition = aws.getPartitionOutput({}, parent).partition;
 
     const vpcName = physicalName("generic", "vpc", suffix);
     const vpc = new aws.ec2.Vpc(
@@ -207,7 +208,7 @@ export class Network extends pulumi.ComponentResource {
       `${name}-flow-logs`,
       {
         name: flowLogRoleName,
-        assumeRolePolicy: pulumi.all([accountId, region]).apply(([acct, reg]) => JSON.stringify(flowLogTrustDocument(acct, reg))),
+        assumeRolePolicy: pulumi.all([partition, accountId, region]).apply(([part, acct, reg]) => JSON.stringify(flowLogTrustDocument(part, acct, reg))),
         tags: tags(flowLogRoleName),
       },
       parent,

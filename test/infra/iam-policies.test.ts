@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { apiFunctionPolicy, proxyDbUserArn, serviceAssumeRolePolicy, staticBucketPolicy, tlsOnlyStatement } from "../../infra/iam-policies";
+import { apiFunctionPolicy, flowLogTrustDocument, proxyDbUserArn, serviceAssumeRolePolicy, staticBucketPolicy, tlsOnlyStatement } from "../../infra/iam-policies";
 
 /** DynamoDB document-client commands the API source sends (`new XxxCommand(` from @aws-sdk/lib-dynamodb). */
 function appDynamoCommands(): string[] {
@@ -107,5 +107,17 @@ describe("trust and bucket policies", () => {
       Condition: { StringEquals: { "AWS:SourceArn": dist } },
     });
     expect(doc.Statement).toHaveLength(2);
+  });
+});
+
+describe("flowLogTrustDocument", () => {
+  it("scopes the trust to this account's flow logs in the stack's partition (China and GovCloud included)", () => {
+    for (const partition of ["aws", "aws-cn", "aws-us-gov"]) {
+      const trust = flowLogTrustDocument(partition, "123456789012", "cn-north-1");
+      expect(trust.Statement[0]!.Condition).toEqual({
+        StringEquals: { "aws:SourceAccount": "123456789012" },
+        ArnLike: { "aws:SourceArn": `arn:${partition}:ec2:cn-north-1:123456789012:vpc-flow-log/*` },
+      });
+    }
   });
 });
