@@ -28,7 +28,12 @@ function event(cookies: string[]): CloudFrontRequestEvent {
     Records: [
       {
         cf: {
-          config: { distributionDomainName: "d111111abcdef8.cloudfront.net", distributionId: "EDFDVBD6EXAMPLE", eventType: "viewer-request", requestId: "bench" },
+          config: {
+            distributionDomainName: "d111111abcdef8.cloudfront.net",
+            distributionId: "EDFDVBD6EXAMPLE",
+            eventType: "viewer-request",
+            requestId: "bench",
+          },
           request: {
             clientIp: "203.0.113.178",
             method: "GET",
@@ -70,7 +75,9 @@ async function main(): Promise<void> {
     const refused = await microsPerRequest(handler, () => event([`__Host-sid=${forged}`]));
 
     const bytes = Buffer.byteLength(code);
-    console.log(`edge guard bundle: ${bytes} bytes (${((bytes / EDGE_VIEWER_PACKAGE_LIMIT_BYTES) * 100).toFixed(2)}% of the 1 MB viewer limit), built in ${buildMs.toFixed(0)} ms`);
+    console.log(
+      `edge guard bundle: ${bytes} bytes (${((bytes / EDGE_VIEWER_PACKAGE_LIMIT_BYTES) * 100).toFixed(2)}% of the 1 MB viewer limit), built in ${buildMs.toFixed(0)} ms`,
+    );
     console.log(`iterations per case: ${ITERATIONS}`);
     console.log(`baseline, no cookie:     ${baseline.toFixed(2)} µs/request  (1.00x)`);
     console.log(`valid sid cookie:        ${valid.toFixed(2)} µs/request  (${(valid / baseline).toFixed(2)}x baseline)`);

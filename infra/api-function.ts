@@ -114,182 +114,242 @@ export class ApiFunction extends pulumi.ComponentResource {
     const suffix = args.environmentSuffix;
     const tagsFor = (physical: string) => standardTags(args.tags, physical);
     const reserved = args.reservedConcurrency ?? API_FUNCTION_DEFAULTS.reservedConcurrency;
-    const provisioned = provisionedConcurrencyPlan(args.provisionedConcurrency ?? 0, args.provisionedConcurrencyMax ?? 2 * (args.provisionedConcurrency ?? 0), reserved);
+    const provisioned = provisionedConcurrencyPlan(
+      args.provisionedConcurrency ?? 0,
+      args.provisionedConcurrencyMax ?? 2 * (args.provisionedConcurrency ?? 0),
+      reserved,
+    );
 
     // --- Image: ECR repository, lifecycle, buildx build for arm64, pushed and referenced by digest.
     const repoName = physicalName("ecrRepository", "api", suffix);
-    const repository = new aws.ecr.Repository(`${name}-repo`, {
-      name: repoName,
-      imageScanningConfiguration: { scanOnPush: true },
-      imageTagMutability: "MUTABLE", // the tag is only a label; the function pins the digest
-      encryptionConfigurations: [{ encryptionType: "KMS" }],
-      forceDelete: !(args.isProd ?? false),
-      tags: tagsFor(repoName),
-    }, { parent: this, ...statefulOptions(args.isProd ?? false) });
+    const repository = new aws.ecr.Repository(
+      `${name}-repo`,
+      {
+        name: repoName,
+        imageScanningConfiguration: { scanOnPush: true },
+        imageTagMutability: "MUTABLE", // the tag is only a label; the function pins the digest
+        encryptionConfigurations: [{ encryptionType: "KMS" }],
+        forceDelete: !(args.isProd ?? false),
+        tags: tagsFor(repoName),
+      },
+      { parent: this, ...statefulOptions(args.isProd ?? false) },
+    );
 
-    new aws.ecr.LifecyclePolicy(`${name}-repo-lifecycle`, {
-      repository: repository.name,
-      policy: JSON.stringify(ecrLifecyclePolicy(API_FUNCTION_DEFAULTS.keepImages)),
-    }, { parent: this });
+    new aws.ecr.LifecyclePolicy(
+      `${name}-repo-lifecycle`,
+      {
+        repository: repository.name,
+        policy: JSON.stringify(ecrLifecyclePolicy(API_FUNCTION_DEFAULTS.keepImages)),
+      },
+      { parent: this },
+    );
 
     const registryAuth = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent: this });
     // Relative paths: docker-build diffs `context.location` as a string and the Dockerfile with
     // reflect.DeepEqual (pulumi-docker-build provider/internal/image.go, Image.Diff), and resolves them
     // against its working directory, the project directory (provider/internal/context.go,
     // filepath.Abs). An absolute path would rebuild, redeploy and re-migrate from every other checkout.
-    const image = new dockerBuild.Image(`${name}-image`, {
-      context: { location: args.buildContext ?? projectPath(REPOSITORY_ROOT) },
-      dockerfile: { location: args.dockerfile ?? projectPath(path.join(REPOSITORY_ROOT, "app", "Dockerfile")) },
-      // Lambda runs one platform per function; a multi-platform index or an attestation
-      // manifest list is rejected ("image manifest ... media type not supported").
-      platforms: [dockerBuild.Platform.Linux_arm64],
-      // The embedded buildx client this provider uses adds no provenance attestation; `exec` mode
-      // (the local docker-buildx binary) could, so it stays off.
-      exec: false,
-      push: true,
-      tags: [pulumi.interpolate`${repository.repositoryUrl}:latest`],
-      registries: [{
-        address: repository.repositoryUrl,
-        username: registryAuth.userName,
-        password: pulumi.secret(registryAuth.password),
-      }],
-      // Build during preview too (without pushing): a broken Dockerfile fails the preview, not the update.
-      buildOnPreview: true,
-    }, { parent: this });
+    const image = new dockerBuild.Image(
+      `${name}-image`,
+      {
+        context: { location: args.buildContext ?? projectPath(REPOSITORY_ROOT) },
+        dockerfile: { location: args.dockerfile ?? projectPath(path.join(REPOSITORY_ROOT, "app", "Dockerfile")) },
+        // Lambda runs one platform per function; a multi-platform index or an attestation
+        // manifest list is rejected ("image manifest ... media type not supported").
+        platforms: [dockerBuild.Platform.Linux_arm64],
+        // The embedded buildx client this provider uses adds no provenance attestation; `exec` mode
+        // (the local docker-buildx binary) could, so it stays off.
+        exec: false,
+        push: true,
+        tags: [pulumi.interpolate`${repository.repositoryUrl}:latest`],
+        registries: [
+          {
+            address: repository.repositoryUrl,
+            username: registryAuth.userName,
+            password: pulumi.secret(registryAuth.password),
+          },
+        ],
+        // Build during preview too (without pushing): a broken Dockerfile fails the preview, not the update.
+        buildOnPreview: true,
+      },
+      { parent: this },
+    );
 
     // --- Logs and role.
     const functionName = physicalName("lambda", "api", suffix);
     const logGroupName = `/aws/lambda/${functionName}`;
     // Structured logs may carry customer data: a key only this log group may use, readable through IAM.
     const logKeyName = physicalName("generic", "api-logs-key", suffix);
-    const { logGroup } = createEncryptedLogGroup(`${name}-logs`, {
-      logGroupName,
-      retentionInDays: API_FUNCTION_DEFAULTS.logRetentionDays,
-      keyName: logKeyName,
-      keyDescription: `Encrypts the API function's log group ${logGroupName}`,
-      keyTags: tagsFor(logKeyName),
-      logGroupTags: tagsFor(logGroupName),
-      isProd: args.isProd,
-    }, this);
+    const { logGroup } = createEncryptedLogGroup(
+      `${name}-logs`,
+      {
+        logGroupName,
+        retentionInDays: API_FUNCTION_DEFAULTS.logRetentionDays,
+        keyName: logKeyName,
+        keyDescription: `Encrypts the API function's log group ${logGroupName}`,
+        keyTags: tagsFor(logKeyName),
+        logGroupTags: tagsFor(logGroupName),
+        isProd: args.isProd,
+      },
+      this,
+    );
 
     const roleName = physicalName("iamRole", "api-fn", suffix);
-    const role = new aws.iam.Role(`${name}-role`, {
-      name: roleName,
-      assumeRolePolicy: JSON.stringify(serviceAssumeRolePolicy("lambda.amazonaws.com")),
-      tags: tagsFor(roleName),
-    }, { parent: this });
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        name: roleName,
+        assumeRolePolicy: JSON.stringify(serviceAssumeRolePolicy("lambda.amazonaws.com")),
+        tags: tagsFor(roleName),
+      },
+      { parent: this },
+    );
 
-    const vpcAccess = new aws.iam.RolePolicyAttachment(`${name}-vpc-access`, {
-      role: role.name,
-      policyArn: aws.iam.ManagedPolicy.AWSLambdaVPCAccessExecutionRole,
-    }, { parent: this });
+    const vpcAccess = new aws.iam.RolePolicyAttachment(
+      `${name}-vpc-access`,
+      {
+        role: role.name,
+        policyArn: aws.iam.ManagedPolicy.AWSLambdaVPCAccessExecutionRole,
+      },
+      { parent: this },
+    );
 
     // rds-db:connect names each user: the application role (requests) and the owner (the migration).
     const dbUserArns = pulumi
       .all([args.dbProxyArn, args.dbUser, args.dbOwnerUser])
       .apply(([proxyArn, user, owner]) => [...new Set([user, owner ?? user])].map((u) => proxyDbUserArn(proxyArn, u)));
     const readSecretArns = [args.sessionKeySecretArn, args.adminTokenSecretArn, ...(args.dbAppSecretArn ? [args.dbAppSecretArn] : [])];
-    const inlinePolicy = new aws.iam.RolePolicy(`${name}-access`, {
-      name: "api-data-access",
-      role: role.id,
-      policy: pulumi
-        .all([args.sessionsTableArn, args.cacheTableArn, dbUserArns, pulumi.all(readSecretArns), args.secretsKmsKeyArns ?? []])
-        .apply(([sessionsArn, cacheArn, userArns, secretArns, kmsKeyArns]) =>
-          JSON.stringify(apiFunctionPolicy({
-            tableArns: [sessionsArn, cacheArn],
-            dbUserArns: userArns,
-            secretArns,
-            kmsKeyArns,
-          })),
-        ),
-    }, { parent: this });
+    const inlinePolicy = new aws.iam.RolePolicy(
+      `${name}-access`,
+      {
+        name: "api-data-access",
+        role: role.id,
+        policy: pulumi
+          .all([args.sessionsTableArn, args.cacheTableArn, dbUserArns, pulumi.all(readSecretArns), args.secretsKmsKeyArns ?? []])
+          .apply(([sessionsArn, cacheArn, userArns, secretArns, kmsKeyArns]) =>
+            JSON.stringify(
+              apiFunctionPolicy({
+                tableArns: [sessionsArn, cacheArn],
+                dbUserArns: userArns,
+                secretArns,
+                kmsKeyArns,
+              }),
+            ),
+          ),
+      },
+      { parent: this },
+    );
 
     // --- The function. Its log group and permissions exist before it, so the first
     // cold start neither creates an unmanaged log group nor lacks ENI permissions.
-    const fn = new aws.lambda.Function(`${name}-fn`, {
-      name: functionName,
-      packageType: "Image",
-      imageUri: pulumi.interpolate`${repository.repositoryUrl}@${image.digest}`,
-      architectures: ["arm64"],
-      memorySize: args.memoryMb ?? API_FUNCTION_DEFAULTS.memoryMb,
-      timeout: API_FUNCTION_DEFAULTS.timeoutSeconds,
-      role: role.arn,
-      reservedConcurrentExecutions: reserved,
-      publish: provisioned !== undefined,
-      tracingConfig: { mode: "Active" },
-      vpcConfig: { subnetIds: args.subnetIds, securityGroupIds: args.securityGroupIds },
-      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-      environment: {
-        variables: {
-          ENVIRONMENT_SUFFIX: suffix,
-          DB_PROXY_ENDPOINT: args.dbProxyEndpoint,
-          DB_PROXY_READ_ENDPOINT: args.dbProxyReadEndpoint,
-          DB_PORT: String(APP_DEFAULTS.dbPort),
-          DB_POOL_MAX: String(args.dbPoolMax ?? APP_DEFAULTS.dbPoolMax),
-          DB_NAME: args.dbName ?? APP_DEFAULTS.dbName,
-          DB_USER: args.dbUser,
-          ...(args.dbOwnerUser ? { DB_OWNER_USER: args.dbOwnerUser } : {}),
-          ...(args.dbAppSecretArn ? { DB_APP_SECRET_ARN: args.dbAppSecretArn } : {}),
-          SESSIONS_TABLE: args.sessionsTableName,
-          CACHE_TABLE: args.cacheTableName,
-          SESSION_KEYS_SECRET_ARN: args.sessionKeySecretArn,
-          ADMIN_TOKEN_SECRET_ARN: args.adminTokenSecretArn,
-          POWERTOOLS_SERVICE_NAME: "shop-api",
-          POWERTOOLS_METRICS_NAMESPACE: "EcommercePlatform",
-          LOG_LEVEL: args.logLevel ?? APP_DEFAULTS.logLevel,
+    const fn = new aws.lambda.Function(
+      `${name}-fn`,
+      {
+        name: functionName,
+        packageType: "Image",
+        imageUri: pulumi.interpolate`${repository.repositoryUrl}@${image.digest}`,
+        architectures: ["arm64"],
+        memorySize: args.memoryMb ?? API_FUNCTION_DEFAULTS.memoryMb,
+        timeout: API_FUNCTION_DEFAULTS.timeoutSeconds,
+        role: role.arn,
+        reservedConcurrentExecutions: reserved,
+        publish: provisioned !== undefined,
+        tracingConfig: { mode: "Active" },
+        vpcConfig: { subnetIds: args.subnetIds, securityGroupIds: args.securityGroupIds },
+        loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+        environment: {
+          variables: {
+            ENVIRONMENT_SUFFIX: suffix,
+            DB_PROXY_ENDPOINT: args.dbProxyEndpoint,
+            DB_PROXY_READ_ENDPOINT: args.dbProxyReadEndpoint,
+            DB_PORT: String(APP_DEFAULTS.dbPort),
+            DB_POOL_MAX: String(args.dbPoolMax ?? APP_DEFAULTS.dbPoolMax),
+            DB_NAME: args.dbName ?? APP_DEFAULTS.dbName,
+            DB_USER: args.dbUser,
+            ...(args.dbOwnerUser ? { DB_OWNER_USER: args.dbOwnerUser } : {}),
+            ...(args.dbAppSecretArn ? { DB_APP_SECRET_ARN: args.dbAppSecretArn } : {}),
+            SESSIONS_TABLE: args.sessionsTableName,
+            CACHE_TABLE: args.cacheTableName,
+            SESSION_KEYS_SECRET_ARN: args.sessionKeySecretArn,
+            ADMIN_TOKEN_SECRET_ARN: args.adminTokenSecretArn,
+            POWERTOOLS_SERVICE_NAME: "shop-api",
+            POWERTOOLS_METRICS_NAMESPACE: "EcommercePlatform",
+            LOG_LEVEL: args.logLevel ?? APP_DEFAULTS.logLevel,
+          },
         },
+        tags: tagsFor(functionName),
       },
-      tags: tagsFor(functionName),
-    }, { parent: this, dependsOn: [logGroup, vpcAccess, inlinePolicy] });
+      { parent: this, dependsOn: [logGroup, vpcAccess, inlinePolicy] },
+    );
 
     // --- Provisioned concurrency on the `live` alias, auto scaled on utilization.
     let alias: aws.lambda.Alias | undefined;
     if (provisioned) {
-      alias = new aws.lambda.Alias(`${name}-live`, {
-        name: LIVE_ALIAS,
-        functionName: fn.name,
-        functionVersion: fn.version,
-      }, { parent: this });
-      const warm = new aws.lambda.ProvisionedConcurrencyConfig(`${name}-provisioned`, {
-        functionName: fn.name,
-        qualifier: alias.name,
-        provisionedConcurrentExecutions: provisioned.min,
-      }, {
-        parent: this,
-        // Auto scaling moves the allocation between min and max; a `pulumi up --refresh` would read
-        // that value back and reset it to the minimum. The scaling target below owns it after creation.
-        ignoreChanges: ["provisionedConcurrentExecutions"],
-      });
-      const scalingTarget = new aws.appautoscaling.Target(`${name}-scaling-target`, {
-        serviceNamespace: "lambda",
-        scalableDimension: "lambda:function:ProvisionedConcurrency",
-        resourceId: pulumi.all([fn.name, alias.name]).apply(([fnName, aliasName]) => aliasScalingResourceId(fnName, aliasName)),
-        minCapacity: provisioned.min,
-        maxCapacity: provisioned.max,
-        tags: tagsFor(`${functionName}-${LIVE_ALIAS}`),
-      }, { parent: this, dependsOn: [warm, alias] });
-      new aws.appautoscaling.Policy(`${name}-scaling-policy`, {
-        name: `${functionName}-provisioned-utilization`,
-        policyType: "TargetTrackingScaling",
-        serviceNamespace: scalingTarget.serviceNamespace,
-        scalableDimension: scalingTarget.scalableDimension,
-        resourceId: scalingTarget.resourceId,
-        targetTrackingScalingPolicyConfiguration: {
-          targetValue: provisioned.targetUtilization,
-          predefinedMetricSpecification: { predefinedMetricType: "LambdaProvisionedConcurrencyUtilization" },
+      alias = new aws.lambda.Alias(
+        `${name}-live`,
+        {
+          name: LIVE_ALIAS,
+          functionName: fn.name,
+          functionVersion: fn.version,
         },
-      }, { parent: this });
+        { parent: this },
+      );
+      const warm = new aws.lambda.ProvisionedConcurrencyConfig(
+        `${name}-provisioned`,
+        {
+          functionName: fn.name,
+          qualifier: alias.name,
+          provisionedConcurrentExecutions: provisioned.min,
+        },
+        {
+          parent: this,
+          // Auto scaling moves the allocation between min and max; a `pulumi up --refresh` would read
+          // that value back and reset it to the minimum. The scaling target below owns it after creation.
+          ignoreChanges: ["provisionedConcurrentExecutions"],
+        },
+      );
+      const scalingTarget = new aws.appautoscaling.Target(
+        `${name}-scaling-target`,
+        {
+          serviceNamespace: "lambda",
+          scalableDimension: "lambda:function:ProvisionedConcurrency",
+          resourceId: pulumi.all([fn.name, alias.name]).apply(([fnName, aliasName]) => aliasScalingResourceId(fnName, aliasName)),
+          minCapacity: provisioned.min,
+          maxCapacity: provisioned.max,
+          tags: tagsFor(`${functionName}-${LIVE_ALIAS}`),
+        },
+        { parent: this, dependsOn: [warm, alias] },
+      );
+      new aws.appautoscaling.Policy(
+        `${name}-scaling-policy`,
+        {
+          name: `${functionName}-provisioned-utilization`,
+          policyType: "TargetTrackingScaling",
+          serviceNamespace: scalingTarget.serviceNamespace,
+          scalableDimension: scalingTarget.scalableDimension,
+          resourceId: scalingTarget.resourceId,
+          targetTrackingScalingPolicyConfiguration: {
+            targetValue: provisioned.targetUtilization,
+            predefinedMetricSpecification: { predefinedMetricType: "LambdaProvisionedConcurrencyUtilization" },
+          },
+        },
+        { parent: this },
+      );
     }
 
     // --- Migrations: invoke the function whenever the image or the database is new. A restored or
     // recreated cluster with the same image would otherwise get no migrations (the provider re-invokes
     // only when `input` or `triggers` change).
-    const migration = new aws.lambda.Invocation(`${name}-migrate`, {
-      functionName: fn.name,
-      qualifier: alias ? alias.name : undefined,
-      input: JSON.stringify(MIGRATE_EVENT),
-      triggers: migrationTriggers(image.digest, args.databaseIdentity),
-    }, { parent: this, dependsOn: [...(args.migrationDependsOn ?? []), ...(alias ? [alias] : [])] });
+    const migration = new aws.lambda.Invocation(
+      `${name}-migrate`,
+      {
+        functionName: fn.name,
+        qualifier: alias ? alias.name : undefined,
+        input: JSON.stringify(MIGRATE_EVENT),
+        triggers: migrationTriggers(image.digest, args.databaseIdentity),
+      },
+      { parent: this, dependsOn: [...(args.migrationDependsOn ?? []), ...(alias ? [alias] : [])] },
+    );
 
     this.functionName = fn.name;
     this.functionArn = fn.arn;
@@ -322,11 +382,13 @@ export function migrationTriggers(imageDigest: pulumi.Input<string>, databaseIde
 /** ECR lifecycle policy keeping the newest `keep` images (tagged or not). */
 export function ecrLifecyclePolicy(keep: number): { rules: object[] } {
   return {
-    rules: [{
-      rulePriority: 1,
-      description: `Keep the last ${keep} images`,
-      selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keep },
-      action: { type: "expire" },
-    }],
+    rules: [
+      {
+        rulePriority: 1,
+        description: `Keep the last ${keep} images`,
+        selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keep },
+        action: { type: "expire" },
+      },
+    ],
   };
 }

@@ -117,11 +117,7 @@ export class Buckets extends pulumi.ComponentResource {
         { bucket: b.id, versioningConfiguration: { status: "Enabled" } },
         { ...stateful, dependsOn: [encryption] },
       );
-      const lifecycleConfiguration = new aws.s3.BucketLifecycleConfiguration(
-        id,
-        { bucket: b.id, rules: lifecycle },
-        { ...stateful, dependsOn: [versioning] },
-      );
+      const lifecycleConfiguration = new aws.s3.BucketLifecycleConfiguration(id, { bucket: b.id, rules: lifecycle }, { ...stateful, dependsOn: [versioning] });
       return { bucket: b, configured: [lifecycleConfiguration] as pulumi.Resource[] };
     };
 

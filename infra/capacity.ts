@@ -43,9 +43,12 @@ export interface ProvisionedConcurrencyPlan {
 export function provisionedConcurrencyPlan(provisioned: number, max: number, reserved: number): ProvisionedConcurrencyPlan | undefined {
   if (!Number.isInteger(provisioned) || provisioned < 0) throw new Error(`provisioned concurrency must be an integer >= 0, got ${provisioned}`);
   if (provisioned === 0) return undefined;
-  if (!Number.isInteger(max) || max < provisioned) throw new Error(`provisioned concurrency max (${max}) must be an integer >= provisioned concurrency (${provisioned})`);
+  if (!Number.isInteger(max) || max < provisioned)
+    throw new Error(`provisioned concurrency max (${max}) must be an integer >= provisioned concurrency (${provisioned})`);
   if (!fitsReservedConcurrency(max, reserved)) {
-    throw new Error(`provisioned concurrency max (${max}) exceeds the function's reserved concurrency (${reserved}); raise lambdaReservedConcurrency or set it to -1`);
+    throw new Error(
+      `provisioned concurrency max (${max}) exceeds the function's reserved concurrency (${reserved}); raise lambdaReservedConcurrency or set it to -1`,
+    );
   }
   return { min: provisioned, max, targetUtilization: PROVISIONED_UTILIZATION_TARGET };
 }
@@ -113,7 +116,6 @@ export interface CapacityPlan {
 
 const halfUp = (acu: number) => Math.ceil(acu / AURORA_ACU.step) * AURORA_ACU.step;
 
-
 /**
  * Derives every limit on the request path from the peak (Little's law: concurrency = requests/s x seconds
  * per request), so they agree: each front door admits the peak, the function can run both at once, the
@@ -138,10 +140,7 @@ export function capacityPlan(input: CapacityInput): CapacityPlan {
   }
   const dbMaxCapacity = input.dbMaxCapacity ?? neededAcu;
   const dbMaxConnections = auroraPostgresMaxConnections(dbMaxCapacity);
-  const proxyMaxConnectionsPercent = Math.min(
-    PROXY_MAX_CONNECTIONS_PERCENT_CAP,
-    Math.max(10, Math.ceil((100 * proxyBackendConnections) / dbMaxConnections)),
-  );
+  const proxyMaxConnectionsPercent = Math.min(PROXY_MAX_CONNECTIONS_PERCENT_CAP, Math.max(10, Math.ceil((100 * proxyBackendConnections) / dbMaxConnections)));
   return {
     peakRequestsPerSecond: peak,
     requestDurationMs,

@@ -99,109 +99,129 @@ export class Cdn extends pulumi.ComponentResource {
       .apply((p) => requireId(p.id, MANAGED_POLICIES.allViewerExceptHostHeader));
 
     const oacName = physicalName("cloudfrontOriginAccessControl", "static-oac", suffix);
-    const oac = new aws.cloudfront.OriginAccessControl(`${name}-oac`, {
-      name: oacName,
-      description: "CloudFront signs every request to the static bucket",
-      originAccessControlOriginType: "s3",
-      signingBehavior: "always",
-      signingProtocol: "sigv4",
-    }, parent);
+    const oac = new aws.cloudfront.OriginAccessControl(
+      `${name}-oac`,
+      {
+        name: oacName,
+        description: "CloudFront signs every request to the static bucket",
+        originAccessControlOriginType: "s3",
+        signingBehavior: "always",
+        signingProtocol: "sigv4",
+      },
+      parent,
+    );
 
     const headersPolicyName = physicalName("cloudfrontPolicy", "security-headers", suffix);
-    const securityHeaders = new aws.cloudfront.ResponseHeadersPolicy(`${name}-security-headers`, {
-      name: headersPolicyName,
-      comment: "HSTS, nosniff, frame DENY, strict referrer",
-      securityHeadersConfig: securityHeadersConfig(),
-    }, parent);
+    const securityHeaders = new aws.cloudfront.ResponseHeadersPolicy(
+      `${name}-security-headers`,
+      {
+        name: headersPolicyName,
+        comment: "HSTS, nosniff, frame DENY, strict referrer",
+        securityHeadersConfig: securityHeadersConfig(),
+      },
+      parent,
+    );
 
     const albOriginHttps = args.albOriginHttps ?? false;
     // CloudFront reaches the internal ALB over the AWS network through interfaces in the VPC: nothing
     // crosses the internet, with or without a certificate (HTTPS to the ALB when one is configured).
     const vpcOriginName = physicalName("cloudfrontVpcOrigin", "alb-origin", suffix);
-    const vpcOrigin = new aws.cloudfront.VpcOrigin(`${name}-alb-origin`, {
-      vpcOriginEndpointConfig: {
-        name: vpcOriginName,
-        arn: args.albArn,
-        httpPort: 80,
-        httpsPort: 443,
-        originProtocolPolicy: albOriginHttps ? "https-only" : "http-only",
-        originSslProtocols: { items: ["TLSv1.2"], quantity: 1 },
+    const vpcOrigin = new aws.cloudfront.VpcOrigin(
+      `${name}-alb-origin`,
+      {
+        vpcOriginEndpointConfig: {
+          name: vpcOriginName,
+          arn: args.albArn,
+          httpPort: 80,
+          httpsPort: 443,
+          originProtocolPolicy: albOriginHttps ? "https-only" : "http-only",
+          originSslProtocols: { items: ["TLSv1.2"], quantity: 1 },
+        },
+        tags: tagsFor(vpcOriginName),
       },
-      tags: tagsFor(vpcOriginName),
-    }, parent);
-    const distribution = new aws.cloudfront.Distribution(`${name}-distribution`, {
-      enabled: true,
-      comment: `Storefront ${suffix}: static site and /api`,
-      webAclId: args.webAclArn,
-      isIpv6Enabled: true,
-      httpVersion: "http2and3",
-      priceClass: args.priceClass ?? DEFAULT_CLOUDFRONT_PRICE_CLASS,
-      defaultRootObject: args.defaultRootObject ?? "index.html",
-      origins: [
-        {
-          originId: STATIC_ORIGIN_ID,
-          domainName: args.staticBucketRegionalDomainName,
-          originAccessControlId: oac.id,
-        },
-        {
-          originId: ALB_ORIGIN_ID,
-          domainName: args.albDomainName,
-          vpcOriginConfig: { vpcOriginId: vpcOrigin.id, originReadTimeout: 30, originKeepaliveTimeout: 5 },
-          customHeaders: [{ name: ORIGIN_VERIFY_HEADER, value: args.originVerifySecret }],
-        },
-      ],
-      defaultCacheBehavior: {
-        targetOriginId: STATIC_ORIGIN_ID,
-        viewerProtocolPolicy: "redirect-to-https",
-        allowedMethods: READ_METHODS,
-        cachedMethods: CACHED_METHODS,
-        compress: true,
-        cachePolicyId: cachingOptimizedId,
-        responseHeadersPolicyId: securityHeaders.id,
-        functionAssociations: args.defaultViewerRequestFunctionArn
-          ? [{ eventType: "viewer-request", functionArn: args.defaultViewerRequestFunctionArn }]
-          : [],
-      },
-      orderedCacheBehaviors: [
-        {
-          pathPattern: API_PATH_PATTERN,
-          targetOriginId: ALB_ORIGIN_ID,
-          viewerProtocolPolicy: "redirect-to-https",
-          allowedMethods: ALL_METHODS,
-          cachedMethods: CACHED_METHODS,
-          compress: true,
-          cachePolicyId: cachingDisabledId,
-          originRequestPolicyId: allViewerExceptHostId,
-          responseHeadersPolicyId: securityHeaders.id,
-          lambdaFunctionAssociations: [{ eventType: "viewer-request", lambdaArn: args.edgeGuardQualifiedArn, includeBody: false }],
-        },
-        {
-          // Read-only and cookie-free: no edge guard needed, never cached (it reports live state).
-          pathPattern: HEALTH_PATH,
-          targetOriginId: ALB_ORIGIN_ID,
+      parent,
+    );
+    const distribution = new aws.cloudfront.Distribution(
+      `${name}-distribution`,
+      {
+        enabled: true,
+        comment: `Storefront ${suffix}: static site and /api`,
+        webAclId: args.webAclArn,
+        isIpv6Enabled: true,
+        httpVersion: "http2and3",
+        priceClass: args.priceClass ?? DEFAULT_CLOUDFRONT_PRICE_CLASS,
+        defaultRootObject: args.defaultRootObject ?? "index.html",
+        origins: [
+          {
+            originId: STATIC_ORIGIN_ID,
+            domainName: args.staticBucketRegionalDomainName,
+            originAccessControlId: oac.id,
+          },
+          {
+            originId: ALB_ORIGIN_ID,
+            domainName: args.albDomainName,
+            vpcOriginConfig: { vpcOriginId: vpcOrigin.id, originReadTimeout: 30, originKeepaliveTimeout: 5 },
+            customHeaders: [{ name: ORIGIN_VERIFY_HEADER, value: args.originVerifySecret }],
+          },
+        ],
+        defaultCacheBehavior: {
+          targetOriginId: STATIC_ORIGIN_ID,
           viewerProtocolPolicy: "redirect-to-https",
           allowedMethods: READ_METHODS,
           cachedMethods: CACHED_METHODS,
           compress: true,
-          cachePolicyId: cachingDisabledId,
-          originRequestPolicyId: allViewerExceptHostId,
+          cachePolicyId: cachingOptimizedId,
           responseHeadersPolicyId: securityHeaders.id,
+          functionAssociations: args.defaultViewerRequestFunctionArn
+            ? [{ eventType: "viewer-request", functionArn: args.defaultViewerRequestFunctionArn }]
+            : [],
         },
-      ],
-      restrictions: { geoRestriction: { restrictionType: "none", locations: [] } },
-      viewerCertificate: { cloudfrontDefaultCertificate: true },
-      loggingConfig: args.logging
-        ? { bucket: args.logging.bucketDomainName, prefix: args.logging.prefix ?? "cloudfront/", includeCookies: false }
-        : undefined,
-      tags: tagsFor(physicalName("generic", "cdn", suffix)),
-    }, parent);
+        orderedCacheBehaviors: [
+          {
+            pathPattern: API_PATH_PATTERN,
+            targetOriginId: ALB_ORIGIN_ID,
+            viewerProtocolPolicy: "redirect-to-https",
+            allowedMethods: ALL_METHODS,
+            cachedMethods: CACHED_METHODS,
+            compress: true,
+            cachePolicyId: cachingDisabledId,
+            originRequestPolicyId: allViewerExceptHostId,
+            responseHeadersPolicyId: securityHeaders.id,
+            lambdaFunctionAssociations: [{ eventType: "viewer-request", lambdaArn: args.edgeGuardQualifiedArn, includeBody: false }],
+          },
+          {
+            // Read-only and cookie-free: no edge guard needed, never cached (it reports live state).
+            pathPattern: HEALTH_PATH,
+            targetOriginId: ALB_ORIGIN_ID,
+            viewerProtocolPolicy: "redirect-to-https",
+            allowedMethods: READ_METHODS,
+            cachedMethods: CACHED_METHODS,
+            compress: true,
+            cachePolicyId: cachingDisabledId,
+            originRequestPolicyId: allViewerExceptHostId,
+            responseHeadersPolicyId: securityHeaders.id,
+          },
+        ],
+        restrictions: { geoRestriction: { restrictionType: "none", locations: [] } },
+        viewerCertificate: { cloudfrontDefaultCertificate: true },
+        loggingConfig: args.logging
+          ? { bucket: args.logging.bucketDomainName, prefix: args.logging.prefix ?? "cloudfront/", includeCookies: false }
+          : undefined,
+        tags: tagsFor(physicalName("generic", "cdn", suffix)),
+      },
+      parent,
+    );
 
-    new aws.s3.BucketPolicy(`${name}-static-bucket-policy`, {
-      bucket: args.staticBucketId,
-      policy: pulumi
-        .all([args.staticBucketArn, distribution.arn])
-        .apply(([bucketArn, distributionArn]) => JSON.stringify(staticBucketPolicy(bucketArn, distributionArn, tlsOnlyStatement(bucketArn)))),
-    }, { parent: this, ...statefulOptions(args.isProd ?? false), dependsOn: args.staticBucketPolicyDependsOn ?? [] });
+    new aws.s3.BucketPolicy(
+      `${name}-static-bucket-policy`,
+      {
+        bucket: args.staticBucketId,
+        policy: pulumi
+          .all([args.staticBucketArn, distribution.arn])
+          .apply(([bucketArn, distributionArn]) => JSON.stringify(staticBucketPolicy(bucketArn, distributionArn, tlsOnlyStatement(bucketArn)))),
+      },
+      { parent: this, ...statefulOptions(args.isProd ?? false), dependsOn: args.staticBucketPolicyDependsOn ?? [] },
+    );
 
     this.distributionId = distribution.id;
     this.distributionArn = distribution.arn;

@@ -268,7 +268,14 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
   const dbEngineVersion = dbMajorVersion(raw);
   // ---- Capacity: one stated peak; every limit on the path derives from it (infra/capacity.ts) ----
   const peakRequestsPerSecond = integer(raw, "peakRequestsPerSecond", DEFAULT_PEAK_REQUESTS_PER_SECOND[environmentType], 1, 100_000);
-  const requestDurationMs = integer(raw, "requestDurationMs", DEFAULT_REQUEST_DURATION_MS, 1, 30_000, "an integer from 1 to 30000 (ms, below the function timeout)");
+  const requestDurationMs = integer(
+    raw,
+    "requestDurationMs",
+    DEFAULT_REQUEST_DURATION_MS,
+    1,
+    30_000,
+    "an integer from 1 to 30000 (ms, below the function timeout)",
+  );
   const configuredMaxAcu = present(raw, "dbMaxCapacity") === undefined ? undefined : acu(raw, "dbMaxCapacity", 0);
   let capacity: CapacityPlan;
   try {
@@ -294,7 +301,14 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
   const autoProvisioned = present(raw, "lambdaProvisionedConcurrency") === "auto";
   const lambdaReservedConcurrency = autoReserved
     ? capacity.reservedConcurrency
-    : integer(raw, "lambdaReservedConcurrency", UNRESERVED, -1, 1000, "auto (what peakRequestsPerSecond needs), an integer from 0 to 1000, or -1 for unreserved");
+    : integer(
+        raw,
+        "lambdaReservedConcurrency",
+        UNRESERVED,
+        -1,
+        1000,
+        "auto (what peakRequestsPerSecond needs), an integer from 0 to 1000, or -1 for unreserved",
+      );
   if (lambdaReservedConcurrency >= 0 && lambdaReservedConcurrency < capacity.concurrency) {
     throw new ConfigError(
       "lambdaReservedConcurrency",
@@ -329,10 +343,22 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
   const apiGatewayAccountSettings = oneOf<ApiGatewayAccountSettings>(raw, "apiGatewayAccountSettings", ["manage", "existing"], "manage");
   // The usage plan admits at most the peak the function is sized for (a higher throttle would admit
   // requests that Lambda then throttles); lower values are allowed.
-  const apiThrottleRateLimit = integer(raw, "apiThrottleRateLimit", capacity.apiThrottleRateLimit, 1, capacity.apiThrottleRateLimit,
-    `a positive integer up to peakRequestsPerSecond (${peakRequestsPerSecond}); raise peakRequestsPerSecond to admit more`);
-  const apiThrottleBurstLimit = integer(raw, "apiThrottleBurstLimit", capacity.apiThrottleBurstLimit, 1, Math.max(capacity.apiThrottleBurstLimit, apiThrottleRateLimit),
-    `a positive integer up to ${capacity.apiThrottleBurstLimit} (one second of peakRequestsPerSecond)`);
+  const apiThrottleRateLimit = integer(
+    raw,
+    "apiThrottleRateLimit",
+    capacity.apiThrottleRateLimit,
+    1,
+    capacity.apiThrottleRateLimit,
+    `a positive integer up to peakRequestsPerSecond (${peakRequestsPerSecond}); raise peakRequestsPerSecond to admit more`,
+  );
+  const apiThrottleBurstLimit = integer(
+    raw,
+    "apiThrottleBurstLimit",
+    capacity.apiThrottleBurstLimit,
+    1,
+    Math.max(capacity.apiThrottleBurstLimit, apiThrottleRateLimit),
+    `a positive integer up to ${capacity.apiThrottleBurstLimit} (one second of peakRequestsPerSecond)`,
+  );
   const cloudfrontPriceClass = oneOf<CloudfrontPriceClass>(
     raw,
     "cloudfrontPriceClass",
@@ -340,8 +366,14 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
     DEFAULT_CLOUDFRONT_PRICE_CLASS,
   );
   const wafMode = oneOf<"block" | "count">(raw, "wafMode", environmentType === "prod" ? ["block"] : ["block", "count"], "block");
-  const wafRateLimitPerIp = integer(raw, "wafRateLimitPerIp", 2000, WAF_RATE_LIMIT.min, WAF_RATE_LIMIT.max,
-    `an integer from ${WAF_RATE_LIMIT.min} to ${WAF_RATE_LIMIT.max} (requests per IP per 5 minutes)`);
+  const wafRateLimitPerIp = integer(
+    raw,
+    "wafRateLimitPerIp",
+    2000,
+    WAF_RATE_LIMIT.min,
+    WAF_RATE_LIMIT.max,
+    `an integer from ${WAF_RATE_LIMIT.min} to ${WAF_RATE_LIMIT.max} (requests per IP per 5 minutes)`,
+  );
   const alarmEmail = matching(raw, "alarmEmail", /^[^\s@]+@[^\s@]+\.[^\s@]+$/, "an e-mail address");
   const generation = (key: string) => integer(raw, key, 1, 1, 1_000_000, "an integer from 1 to 1000000 (raise it by 1 to rotate)");
   const sessionKeyGeneration = generation("sessionKeyGeneration");
@@ -377,7 +409,10 @@ export function parseConfig(raw: RawConfig, options: ParseOptions = {}): Omit<Pl
   const budget = present(raw, "monthlyBudgetUsd");
   const monthlyBudgetUsd = budget === undefined ? undefined : /^\d{1,9}(\.\d{1,2})?$/.test(budget) && Number(budget) >= 1 ? Number(budget) : NaN;
   if (Number.isNaN(monthlyBudgetUsd)) {
-    throw new ConfigError("monthlyBudgetUsd", `is "${budget}"; allowed: a US-dollar amount of at least 1 with at most 2 decimals (e.g. 500 or 1250.50), or unset for no budget`);
+    throw new ConfigError(
+      "monthlyBudgetUsd",
+      `is "${budget}"; allowed: a US-dollar amount of at least 1 with at most 2 decimals (e.g. 500 or 1250.50), or unset for no budget`,
+    );
   }
 
   const tagValue = (key: string, fallback: string) =>

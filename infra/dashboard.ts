@@ -144,7 +144,10 @@ function sections(r: MonitoredResources, region: string): Section[] {
   }
 
   if (r.cdn) {
-    const cf: Dimensions = [["DistributionId", r.cdn.distributionId], ["Region", "Global"]];
+    const cf: Dimensions = [
+      ["DistributionId", r.cdn.distributionId],
+      ["Region", "Global"],
+    ];
     out.push({
       heading: `CloudFront \`${r.cdn.distributionId}\` (metrics in ${CLOUDFRONT_METRICS_REGION})`,
       widgets: [
@@ -175,7 +178,12 @@ function sections(r: MonitoredResources, region: string): Section[] {
     out.push({
       heading: "WAF",
       widgets: [
-        { title: `Storefront web ACL \`${r.waf.cloudfrontWebAclName}\` (${CLOUDFRONT_METRICS_REGION})`, stat: "Sum", region: CLOUDFRONT_METRICS_REGION, metrics: counts(r.waf.cloudfrontWebAclName, []) },
+        {
+          title: `Storefront web ACL \`${r.waf.cloudfrontWebAclName}\` (${CLOUDFRONT_METRICS_REGION})`,
+          stat: "Sum",
+          region: CLOUDFRONT_METRICS_REGION,
+          metrics: counts(r.waf.cloudfrontWebAclName, []),
+        },
         { title: `API web ACL \`${r.waf.apiWebAclName}\``, stat: "Sum", metrics: counts(r.waf.apiWebAclName, [["Region", region]]) },
       ],
     });
@@ -217,7 +225,10 @@ function sections(r: MonitoredResources, region: string): Section[] {
   }
 
   if (r.restApi) {
-    const api: Dimensions = [["ApiName", r.restApi.restApiName], ["Stage", r.restApi.stageName]];
+    const api: Dimensions = [
+      ["ApiName", r.restApi.restApiName],
+      ["Stage", r.restApi.stageName],
+    ];
     out.push({
       heading: `API Gateway \`${r.restApi.restApiName}\` (stage \`${r.restApi.stageName}\`)`,
       widgets: [
@@ -262,10 +273,7 @@ function sections(r: MonitoredResources, region: string): Section[] {
         {
           title: "Connections (client vs database)",
           stat: "Maximum",
-          metrics: [
-            metric("AWS/RDS", "ClientConnections", proxy, { label: "client" }),
-            metric("AWS/RDS", "DatabaseConnections", proxy, { label: "database" }),
-          ],
+          metrics: [metric("AWS/RDS", "ClientConnections", proxy, { label: "client" }), metric("AWS/RDS", "DatabaseConnections", proxy, { label: "database" })],
         },
         {
           title: "Query response latency (avg, p99, µs)",
@@ -323,7 +331,15 @@ export function dashboardBody(resources: MonitoredResources, region: string): Da
         y,
         width: METRIC_WIDTH,
         height: METRIC_HEIGHT,
-        properties: { title: spec.title, region: spec.region ?? region, view: "timeSeries", stacked: false, period: DEFAULT_PERIOD, stat: spec.stat, metrics: spec.metrics },
+        properties: {
+          title: spec.title,
+          region: spec.region ?? region,
+          view: "timeSeries",
+          stacked: false,
+          period: DEFAULT_PERIOD,
+          stat: spec.stat,
+          metrics: spec.metrics,
+        },
       });
     });
     y += METRIC_HEIGHT;

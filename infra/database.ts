@@ -272,7 +272,15 @@ export class Database extends pulumi.ComponentResource {
         `${name}-${id}`,
         {
           secretId: secret.id,
-          secretString: pulumi.jsonStringify({ username, password, engine: "postgres", host: cluster.endpoint, port: DB_PORT, dbname: DB_NAME, dbClusterIdentifier: cluster.clusterIdentifier }),
+          secretString: pulumi.jsonStringify({
+            username,
+            password,
+            engine: "postgres",
+            host: cluster.endpoint,
+            port: DB_PORT,
+            dbname: DB_NAME,
+            dbClusterIdentifier: cluster.clusterIdentifier,
+          }),
         },
         // A retained prod secret keeps its value.
         stateful,
@@ -281,9 +289,16 @@ export class Database extends pulumi.ComponentResource {
     };
     // With dbPassword the stack keeps the master secret itself; else RDS's own (cluster.masterUserSecrets),
     // which RDS Proxy reads like any {username, password} secret and follows across rotations.
-    const configuredMaster = configuredPassword === undefined
-      ? undefined
-      : credentialsSecret("master", physicalName("secret", "aurora-master", suffix), `Master credentials of ${clusterId} (from dbPassword); read by the RDS Proxy`, DB_MASTER_USER, configuredPassword);
+    const configuredMaster =
+      configuredPassword === undefined
+        ? undefined
+        : credentialsSecret(
+            "master",
+            physicalName("secret", "aurora-master", suffix),
+            `Master credentials of ${clusterId} (from dbPassword); read by the RDS Proxy`,
+            DB_MASTER_USER,
+            configuredPassword,
+          );
     const masterSecretArn: pulumi.Output<string> = configuredMaster
       ? configuredMaster.secret.arn
       : cluster.masterUserSecrets.apply((secrets) => {

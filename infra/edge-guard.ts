@@ -55,7 +55,9 @@ export function edgeLogRegions(stackRegion: string | undefined): string[] {
 export function edgeGuardCode(sessionKeysSecretArn: pulumi.Input<string>): pulumi.Output<pulumi.asset.Archive> {
   return pulumi
     .output(sessionKeysSecretArn)
-    .apply((arn): pulumi.asset.Archive => new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(buildEdgeGuard({ sessionKeysSecretArn: arn })) }));
+    .apply(
+      (arn): pulumi.asset.Archive => new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(buildEdgeGuard({ sessionKeysSecretArn: arn })) }),
+    );
 }
 
 export class EdgeGuard extends pulumi.ComponentResource {
@@ -113,16 +115,20 @@ export class EdgeGuard extends pulumi.ComponentResource {
     // there; the cleanup command lists them.
     const replicaLogs = edgeLogRegions(args.stackRegion).map((region) => {
       const keyName = physicalName("generic", `edge-logs-key-${region}`, args.environmentSuffix);
-      return createEncryptedLogGroup(`${name}-replica-logs-${region}`, {
-        logGroupName: functionName.apply(edgeReplicaLogGroupName),
-        retentionInDays: EDGE_LOG_RETENTION_DAYS,
-        keyName,
-        keyDescription: `Encrypts the edge guard's replica logs in ${region}`,
-        keyTags: standardTags(args.tags, keyName),
-        logGroupTags: standardTags(args.tags, physicalName("logGroup", `edge-guard-replica-logs-${region}`, args.environmentSuffix)),
-        isProd: args.isProd,
-        region,
-      }, this).logGroup;
+      return createEncryptedLogGroup(
+        `${name}-replica-logs-${region}`,
+        {
+          logGroupName: functionName.apply(edgeReplicaLogGroupName),
+          retentionInDays: EDGE_LOG_RETENTION_DAYS,
+          keyName,
+          keyDescription: `Encrypts the edge guard's replica logs in ${region}`,
+          keyTags: standardTags(args.tags, keyName),
+          logGroupTags: standardTags(args.tags, physicalName("logGroup", `edge-guard-replica-logs-${region}`, args.environmentSuffix)),
+          isProd: args.isProd,
+          region,
+        },
+        this,
+      ).logGroup;
     });
 
     const fn = new aws.lambda.Function(

@@ -100,118 +100,158 @@ export class LoadBalancer extends pulumi.ComponentResource {
     const tls = args.certificateArn !== undefined;
 
     const sgName = physicalName("securityGroup", "alb", suffix);
-    const sg = new aws.ec2.SecurityGroup(`${name}-sg`, {
-      name: sgName,
-      description: "Storefront ALB (internal): HTTP(S) from the CloudFront VPC origin in the VPC, egress to the VPC only",
-      vpcId: args.vpcId,
-      tags: tagsFor(sgName),
-    }, { parent: this });
+    const sg = new aws.ec2.SecurityGroup(
+      `${name}-sg`,
+      {
+        name: sgName,
+        description: "Storefront ALB (internal): HTTP(S) from the CloudFront VPC origin in the VPC, egress to the VPC only",
+        vpcId: args.vpcId,
+        tags: tagsFor(sgName),
+      },
+      { parent: this },
+    );
 
     // CloudFront's VPC origin reaches the ALB from network interfaces it places in the ALB's subnets
     // (behind its own CloudFront-VPCOrigins-Service-SG, which exists only once the VPC origin does):
     // the VPC's range is the narrowest source declarable up front; the origin-verify header still gates.
     const ports = tls ? [443] : [80];
     for (const port of ports) {
-      new aws.vpc.SecurityGroupIngressRule(`${name}-in-${port}-vpc`, {
-        securityGroupId: sg.id,
-        description: `HTTP${port === 443 ? "S" : ""} from the CloudFront VPC origin (VPC range)`,
-        ipProtocol: "tcp",
-        fromPort: port,
-        toPort: port,
-        cidrIpv4: args.vpcCidr,
-        tags: tagsFor(`${sgName}-in-${port}-vpc`),
-      }, { parent: this });
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-in-${port}-vpc`,
+        {
+          securityGroupId: sg.id,
+          description: `HTTP${port === 443 ? "S" : ""} from the CloudFront VPC origin (VPC range)`,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          cidrIpv4: args.vpcCidr,
+          tags: tagsFor(`${sgName}-in-${port}-vpc`),
+        },
+        { parent: this },
+      );
     }
-    new aws.vpc.SecurityGroupEgressRule(`${name}-out-vpc`, {
-      securityGroupId: sg.id,
-      description: "To the VPC only",
-      ipProtocol: "-1",
-      cidrIpv4: args.vpcCidr,
-      tags: tagsFor(`${sgName}-out-vpc`),
-    }, { parent: this });
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-out-vpc`,
+      {
+        securityGroupId: sg.id,
+        description: "To the VPC only",
+        ipProtocol: "-1",
+        cidrIpv4: args.vpcCidr,
+        tags: tagsFor(`${sgName}-out-vpc`),
+      },
+      { parent: this },
+    );
 
     const albName = physicalName("alb", "alb", suffix);
-    const alb = new aws.lb.LoadBalancer(`${name}-alb`, {
-      name: albName,
-      loadBalancerType: "application",
-      // Internal, in the private subnets: not reachable from the internet at all (CloudFront VPC origin).
-      internal: true,
-      securityGroups: [sg.id],
-      subnets: args.subnetIds,
-      dropInvalidHeaderFields: true,
-      enableDeletionProtection: args.isProd ?? false,
-      accessLogs: { bucket: args.logsBucketName, prefix: ALB_LOG_PREFIX, enabled: true },
-      tags: tagsFor(albName),
-    }, { parent: this, dependsOn: args.accessLogsDependsOn ?? [] });
+    const alb = new aws.lb.LoadBalancer(
+      `${name}-alb`,
+      {
+        name: albName,
+        loadBalancerType: "application",
+        // Internal, in the private subnets: not reachable from the internet at all (CloudFront VPC origin).
+        internal: true,
+        securityGroups: [sg.id],
+        subnets: args.subnetIds,
+        dropInvalidHeaderFields: true,
+        enableDeletionProtection: args.isProd ?? false,
+        accessLogs: { bucket: args.logsBucketName, prefix: ALB_LOG_PREFIX, enabled: true },
+        tags: tagsFor(albName),
+      },
+      { parent: this, dependsOn: args.accessLogsDependsOn ?? [] },
+    );
 
     const tgName = physicalName("targetGroup", "api", suffix);
-    const targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {
-      name: tgName,
-      targetType: "lambda",
-      // Without multi-value headers the ALB keeps only one of several Set-Cookie headers.
-      lambdaMultiValueHeadersEnabled: true,
-      healthCheck: { ...HEALTH_CHECK },
-      tags: tagsFor(tgName),
-    }, { parent: this });
+    const targetGroup = new aws.lb.TargetGroup(
+      `${name}-tg`,
+      {
+        name: tgName,
+        targetType: "lambda",
+        // Without multi-value headers the ALB keeps only one of several Set-Cookie headers.
+        lambdaMultiValueHeadersEnabled: true,
+        healthCheck: { ...HEALTH_CHECK },
+        tags: tagsFor(tgName),
+      },
+      { parent: this },
+    );
 
     // The ALB must be allowed to invoke the function before the target is registered.
-    const invokePermission = new aws.lambda.Permission(`${name}-invoke`, {
-      action: "lambda:InvokeFunction",
-      function: args.functionName,
-      qualifier: args.functionQualifier,
-      principal: "elasticloadbalancing.amazonaws.com",
-      sourceArn: targetGroup.arn,
-    }, { parent: this });
+    const invokePermission = new aws.lambda.Permission(
+      `${name}-invoke`,
+      {
+        action: "lambda:InvokeFunction",
+        function: args.functionName,
+        qualifier: args.functionQualifier,
+        principal: "elasticloadbalancing.amazonaws.com",
+        sourceArn: targetGroup.arn,
+      },
+      { parent: this },
+    );
 
     // Switching provisioned concurrency on or off moves the target between the function and its alias,
     // which replaces this attachment. A Lambda target group holds one function: registering the new
     // target while the old is still registered fails, so the old one goes first (a few seconds of 5xx).
-    new aws.lb.TargetGroupAttachment(`${name}-target`, {
-      targetGroupArn: targetGroup.arn,
-      targetId: args.targetArn,
-    }, { parent: this, dependsOn: [invokePermission], deleteBeforeReplace: true });
+    new aws.lb.TargetGroupAttachment(
+      `${name}-target`,
+      {
+        targetGroupArn: targetGroup.arn,
+        targetId: args.targetArn,
+      },
+      { parent: this, dependsOn: [invokePermission], deleteBeforeReplace: true },
+    );
 
     const forbidden = {
       type: "fixed-response",
       fixedResponse: { contentType: "application/json", statusCode: "403", messageBody: FORBIDDEN_BODY },
     };
 
-    const http = new aws.lb.Listener(`${name}-http`, {
-      loadBalancerArn: alb.arn,
-      port: 80,
-      protocol: "HTTP",
-      defaultActions: [tls
-        ? { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }
-        : forbidden],
-      tags: tagsFor(`${albName}-http`),
-    }, { parent: this });
+    const http = new aws.lb.Listener(
+      `${name}-http`,
+      {
+        loadBalancerArn: alb.arn,
+        port: 80,
+        protocol: "HTTP",
+        defaultActions: [tls ? { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } } : forbidden],
+        tags: tagsFor(`${albName}-http`),
+      },
+      { parent: this },
+    );
 
     const serving = tls
-      ? new aws.lb.Listener(`${name}-https`, {
-        loadBalancerArn: alb.arn,
-        port: 443,
-        protocol: "HTTPS",
-        sslPolicy: ALB_TLS_POLICY,
-        certificateArn: args.certificateArn,
-        defaultActions: [forbidden],
-        tags: tagsFor(`${albName}-https`),
-      }, { parent: this })
+      ? new aws.lb.Listener(
+          `${name}-https`,
+          {
+            loadBalancerArn: alb.arn,
+            port: 443,
+            protocol: "HTTPS",
+            sslPolicy: ALB_TLS_POLICY,
+            certificateArn: args.certificateArn,
+            defaultActions: [forbidden],
+            tags: tagsFor(`${albName}-https`),
+          },
+          { parent: this },
+        )
       : http;
 
-    new aws.lb.ListenerRule(`${name}-from-cloudfront`, {
-      listenerArn: serving.arn,
-      priority: 10,
-      conditions: [{
-        httpHeader: {
-          httpHeaderName: ORIGIN_VERIFY_HEADER,
-          // One condition matches when any of its values does; up to three values a condition
-          // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html).
-          values: originVerifyConditionValues(args.originVerifyValues),
-        },
-      }],
-      actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
-      tags: tagsFor(`${albName}-from-cloudfront`),
-    }, { parent: this });
+    new aws.lb.ListenerRule(
+      `${name}-from-cloudfront`,
+      {
+        listenerArn: serving.arn,
+        priority: 10,
+        conditions: [
+          {
+            httpHeader: {
+              httpHeaderName: ORIGIN_VERIFY_HEADER,
+              // One condition matches when any of its values does; up to three values a condition
+              // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html).
+              values: originVerifyConditionValues(args.originVerifyValues),
+            },
+          },
+        ],
+        actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+        tags: tagsFor(`${albName}-from-cloudfront`),
+      },
+      { parent: this },
+    );
 
     this.albArn = alb.arn;
     this.albArnSuffix = alb.arnSuffix;

@@ -9,14 +9,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  alarmDefinitions,
-  dashboardBody,
-  defaultAlarmThresholds,
-  validateDashboardBody,
-  type AlarmThresholds,
-  type MonitoredResources,
-} from "./dashboard";
+import { alarmDefinitions, dashboardBody, defaultAlarmThresholds, validateDashboardBody, type AlarmThresholds, type MonitoredResources } from "./dashboard";
 import { CLOUDFRONT_METRICS_REGION } from "./dashboard";
 import { alarmTopicPolicy } from "./iam-policies";
 import { alarmTopicKeyPolicy } from "./kms-policies";
@@ -65,16 +58,33 @@ export class Monitoring extends pulumi.ComponentResource {
     const partition = aws.getPartitionOutput({}, { parent: this });
     const region = args.region !== undefined ? pulumi.output(args.region) : aws.getRegionOutput({}, { parent: this }).region;
 
-    const { topic, key, topicPolicy } = this.alarmTopic(name, { suffix, tags: args.tags, isProd: args.isProd, budgets, alarmEmail: args.alarmEmail, region, identity, partition });
+    const { topic, key, topicPolicy } = this.alarmTopic(name, {
+      suffix,
+      tags: args.tags,
+      isProd: args.isProd,
+      budgets,
+      alarmEmail: args.alarmEmail,
+      region,
+      identity,
+      partition,
+    });
     // CloudFront's metrics (and so its WAF alarm) exist only in us-east-1, and an alarm can notify only a
     // topic in its own region ("Invalid region <r> specified. Only us-east-1 is supported": PutMetricAlarm's
     // answer, e.g. cds-snc/notification-terraform#128). Outside us-east-1 a second topic lives there.
-    const edgeTopic = args.stackRegion === CLOUDFRONT_METRICS_REGION
-      ? topic
-      : this.alarmTopic(`${name}-${CLOUDFRONT_METRICS_REGION}`, {
-        suffix, tags: args.tags, isProd: args.isProd, budgets: false, alarmEmail: args.alarmEmail,
-        region: pulumi.output(CLOUDFRONT_METRICS_REGION), identity, partition, placeIn: CLOUDFRONT_METRICS_REGION,
-      }).topic;
+    const edgeTopic =
+      args.stackRegion === CLOUDFRONT_METRICS_REGION
+        ? topic
+        : this.alarmTopic(`${name}-${CLOUDFRONT_METRICS_REGION}`, {
+            suffix,
+            tags: args.tags,
+            isProd: args.isProd,
+            budgets: false,
+            alarmEmail: args.alarmEmail,
+            region: pulumi.output(CLOUDFRONT_METRICS_REGION),
+            identity,
+            partition,
+            placeIn: CLOUDFRONT_METRICS_REGION,
+          }).topic;
 
     if (args.monthlyBudgetUsd !== undefined) {
       // The account's whole monthly cost (a tag filter would show $0 until the tag is activated
@@ -186,7 +196,9 @@ export class Monitoring extends pulumi.ComponentResource {
         description: `Encrypts the ${topicName} SNS topic; usable by CloudWatch alarms`,
         enableKeyRotation: true,
         deletionWindowInDays: opts.isProd ? 30 : 7,
-        policy: pulumi.all([opts.partition.partition, opts.identity.accountId]).apply(([p, account]) => JSON.stringify(alarmTopicKeyPolicy(p, account, opts.budgets))),
+        policy: pulumi
+          .all([opts.partition.partition, opts.identity.accountId])
+          .apply(([p, account]) => JSON.stringify(alarmTopicKeyPolicy(p, account, opts.budgets))),
         tags: standardTags(opts.tags, keyName),
       },
       { parent: this },

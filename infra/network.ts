@@ -92,11 +92,7 @@ export class Network extends pulumi.ComponentResource {
     const partition = aws.getPartitionOutput({}, parent).partition;
 
     const vpcName = physicalName("generic", "vpc", suffix);
-    const vpc = new aws.ec2.Vpc(
-      `${name}-vpc`,
-      { cidrBlock: args.vpcCidr, enableDnsSupport: true, enableDnsHostnames: true, tags: tags(vpcName) },
-      parent,
-    );
+    const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: args.vpcCidr, enableDnsSupport: true, enableDnsHostnames: true, tags: tags(vpcName) }, parent);
 
     const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags(physicalName("generic", "igw", suffix)) }, parent);
 
@@ -130,11 +126,7 @@ export class Network extends pulumi.ComponentResource {
         ),
     );
 
-    const publicRouteTable = new aws.ec2.RouteTable(
-      `${name}-public-rt`,
-      { vpcId: vpc.id, tags: tags(physicalName("generic", "public-rt", suffix)) },
-      parent,
-    );
+    const publicRouteTable = new aws.ec2.RouteTable(`${name}-public-rt`, { vpcId: vpc.id, tags: tags(physicalName("generic", "public-rt", suffix)) }, parent);
     new aws.ec2.Route(`${name}-public-default`, { routeTableId: publicRouteTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, parent);
     publicSubnets.forEach(
       (subnet, i) => new aws.ec2.RouteTableAssociation(`${name}-public-${i + 1}`, { subnetId: subnet.id, routeTableId: publicRouteTable.id }, parent),

@@ -117,46 +117,69 @@ export class RestApi extends pulumi.ComponentResource {
     const stageName = args.stageName ?? REST_API_DEFAULTS.stageName;
 
     const apiName = physicalName("restApi", "api", suffix);
-    const api = new aws.apigateway.RestApi(`${name}-api`, {
-      name: apiName,
-      description: "Storefront API for API clients (API key required)",
-      endpointConfiguration: { types: "REGIONAL" },
-      tags: tagsFor(apiName),
-    }, { parent: this });
+    const api = new aws.apigateway.RestApi(
+      `${name}-api`,
+      {
+        name: apiName,
+        description: "Storefront API for API clients (API key required)",
+        endpointConfiguration: { types: "REGIONAL" },
+        tags: tagsFor(apiName),
+      },
+      { parent: this },
+    );
 
-    const proxy = new aws.apigateway.Resource(`${name}-proxy`, {
-      restApi: api.id,
-      parentId: api.rootResourceId,
-      pathPart: "{proxy+}",
-    }, { parent: this });
+    const proxy = new aws.apigateway.Resource(
+      `${name}-proxy`,
+      {
+        restApi: api.id,
+        parentId: api.rootResourceId,
+        pathPart: "{proxy+}",
+      },
+      { parent: this },
+    );
 
     const routeSpecs = pulumi.output(args.invokeArn).apply(proxyRoutes);
     const methodsAndIntegrations: pulumi.Resource[] = [];
-    for (const [key, resourceId] of [["root", api.rootResourceId], ["proxy", proxy.id]] as const) {
-      const method = new aws.apigateway.Method(`${name}-${key}-any`, {
-        restApi: api.id,
-        resourceId,
-        httpMethod: "ANY",
-        authorization: "NONE",
-        apiKeyRequired: true,
-      }, { parent: this });
-      const integration = new aws.apigateway.Integration(`${name}-${key}-lambda`, {
-        restApi: api.id,
-        resourceId,
-        httpMethod: method.httpMethod,
-        type: "AWS_PROXY",
-        integrationHttpMethod: "POST",
-        uri: args.invokeArn,
-      }, { parent: this });
+    for (const [key, resourceId] of [
+      ["root", api.rootResourceId],
+      ["proxy", proxy.id],
+    ] as const) {
+      const method = new aws.apigateway.Method(
+        `${name}-${key}-any`,
+        {
+          restApi: api.id,
+          resourceId,
+          httpMethod: "ANY",
+          authorization: "NONE",
+          apiKeyRequired: true,
+        },
+        { parent: this },
+      );
+      const integration = new aws.apigateway.Integration(
+        `${name}-${key}-lambda`,
+        {
+          restApi: api.id,
+          resourceId,
+          httpMethod: method.httpMethod,
+          type: "AWS_PROXY",
+          integrationHttpMethod: "POST",
+          uri: args.invokeArn,
+        },
+        { parent: this },
+      );
       methodsAndIntegrations.push(method, integration);
     }
 
     // Replaced (create-before-delete, Pulumi's default) whenever a method or integration changes.
-    const deployment = new aws.apigateway.Deployment(`${name}-deployment`, {
-      restApi: api.id,
-      description: "Managed by Pulumi; replaced when methods or integrations change",
-      triggers: { redeployment: routeSpecs.apply(deploymentTriggerHash) },
-    }, { parent: this, dependsOn: methodsAndIntegrations });
+    const deployment = new aws.apigateway.Deployment(
+      `${name}-deployment`,
+      {
+        restApi: api.id,
+        description: "Managed by Pulumi; replaced when methods or integrations change",
+        triggers: { redeployment: routeSpecs.apply(deploymentTriggerHash) },
+      },
+      { parent: this, dependsOn: methodsAndIntegrations },
+    );
 
     // Account-level (one per region): lets API Gateway write execution and access logs.
     const account = args.accountSettings === "existing" ? undefined : this.accountSettings(name, suffix, tagsFor);
@@ -164,80 +187,112 @@ export class RestApi extends pulumi.ComponentResource {
     // Access-log lines carry caller IPs and user agents: a key only this log group may use.
     const accessLogGroupName = `/aws/apigateway/${apiName}`;
     const accessLogKeyName = physicalName("generic", "api-access-logs-key", suffix);
-    const { logGroup: accessLogs } = createEncryptedLogGroup(`${name}-access-logs`, {
-      logGroupName: accessLogGroupName,
-      retentionInDays: REST_API_DEFAULTS.logRetentionDays,
-      keyName: accessLogKeyName,
-      keyDescription: `Encrypts the API Gateway access log group ${accessLogGroupName}`,
-      keyTags: tagsFor(accessLogKeyName),
-      logGroupTags: tagsFor(accessLogGroupName),
-      isProd: args.isProd,
-    }, this);
+    const { logGroup: accessLogs } = createEncryptedLogGroup(
+      `${name}-access-logs`,
+      {
+        logGroupName: accessLogGroupName,
+        retentionInDays: REST_API_DEFAULTS.logRetentionDays,
+        keyName: accessLogKeyName,
+        keyDescription: `Encrypts the API Gateway access log group ${accessLogGroupName}`,
+        keyTags: tagsFor(accessLogKeyName),
+        logGroupTags: tagsFor(accessLogGroupName),
+        isProd: args.isProd,
+      },
+      this,
+    );
 
     // Execution logging (loggingLevel below) makes API Gateway create this group itself on the first
     // request: no retention, no key, no tags, and left behind by destroy. Created here first instead.
     const executionLogKeyName = physicalName("generic", "api-exec-logs-key", suffix);
-    const { logGroup: executionLogs } = createEncryptedLogGroup(`${name}-execution-logs`, {
-      logGroupName: api.id.apply((id) => executionLogGroupName(id, stageName)),
-      retentionInDays: REST_API_DEFAULTS.logRetentionDays,
-      keyName: executionLogKeyName,
-      keyDescription: `Encrypts the API Gateway execution logs of ${apiName}/${stageName}`,
-      keyTags: tagsFor(executionLogKeyName),
-      logGroupTags: tagsFor(`${apiName}-${stageName}-execution-logs`),
-      isProd: args.isProd,
-    }, this);
+    const { logGroup: executionLogs } = createEncryptedLogGroup(
+      `${name}-execution-logs`,
+      {
+        logGroupName: api.id.apply((id) => executionLogGroupName(id, stageName)),
+        retentionInDays: REST_API_DEFAULTS.logRetentionDays,
+        keyName: executionLogKeyName,
+        keyDescription: `Encrypts the API Gateway execution logs of ${apiName}/${stageName}`,
+        keyTags: tagsFor(executionLogKeyName),
+        logGroupTags: tagsFor(`${apiName}-${stageName}-execution-logs`),
+        isProd: args.isProd,
+      },
+      this,
+    );
     const loggingReady = [...(account ? [account] : []), executionLogs];
 
-    const stage = new aws.apigateway.Stage(`${name}-stage`, {
-      restApi: api.id,
-      deployment: deployment.id,
-      stageName,
-      xrayTracingEnabled: true,
-      accessLogSettings: { destinationArn: accessLogs.arn, format: accessLogFormat() },
-      tags: tagsFor(`${apiName}-${stageName}`),
-    }, { parent: this, dependsOn: loggingReady });
+    const stage = new aws.apigateway.Stage(
+      `${name}-stage`,
+      {
+        restApi: api.id,
+        deployment: deployment.id,
+        stageName,
+        xrayTracingEnabled: true,
+        accessLogSettings: { destinationArn: accessLogs.arn, format: accessLogFormat() },
+        tags: tagsFor(`${apiName}-${stageName}`),
+      },
+      { parent: this, dependsOn: loggingReady },
+    );
 
-    new aws.apigateway.MethodSettings(`${name}-method-settings`, {
-      restApi: api.id,
-      stageName: stage.stageName,
-      methodPath: "*/*",
-      settings: { metricsEnabled: true, loggingLevel: "INFO", dataTraceEnabled: false },
-    }, { parent: this, dependsOn: loggingReady });
+    new aws.apigateway.MethodSettings(
+      `${name}-method-settings`,
+      {
+        restApi: api.id,
+        stageName: stage.stageName,
+        methodPath: "*/*",
+        settings: { metricsEnabled: true, loggingLevel: "INFO", dataTraceEnabled: false },
+      },
+      { parent: this, dependsOn: loggingReady },
+    );
 
     const planName = physicalName("generic", "api-plan", suffix);
-    const plan = new aws.apigateway.UsagePlan(`${name}-usage-plan`, {
-      name: planName,
-      description: "Throttle for API clients",
-      apiStages: [{ apiId: api.id, stage: stage.stageName }],
-      throttleSettings: {
-        rateLimit: args.throttleRateLimit ?? REST_API_DEFAULTS.throttleRateLimit,
-        burstLimit: args.throttleBurstLimit ?? REST_API_DEFAULTS.throttleBurstLimit,
+    const plan = new aws.apigateway.UsagePlan(
+      `${name}-usage-plan`,
+      {
+        name: planName,
+        description: "Throttle for API clients",
+        apiStages: [{ apiId: api.id, stage: stage.stageName }],
+        throttleSettings: {
+          rateLimit: args.throttleRateLimit ?? REST_API_DEFAULTS.throttleRateLimit,
+          burstLimit: args.throttleBurstLimit ?? REST_API_DEFAULTS.throttleBurstLimit,
+        },
+        tags: tagsFor(planName),
       },
-      tags: tagsFor(planName),
-    }, { parent: this });
+      { parent: this },
+    );
 
     const keyName = physicalName("generic", "api-key", suffix);
-    const apiKey = new aws.apigateway.ApiKey(`${name}-key`, {
-      name: keyName,
-      description: "Default API client key",
-      enabled: true,
-      tags: tagsFor(keyName),
-    }, { parent: this });
+    const apiKey = new aws.apigateway.ApiKey(
+      `${name}-key`,
+      {
+        name: keyName,
+        description: "Default API client key",
+        enabled: true,
+        tags: tagsFor(keyName),
+      },
+      { parent: this },
+    );
 
-    new aws.apigateway.UsagePlanKey(`${name}-usage-plan-key`, {
-      keyId: apiKey.id,
-      keyType: "API_KEY",
-      usagePlanId: plan.id,
-    }, { parent: this });
+    new aws.apigateway.UsagePlanKey(
+      `${name}-usage-plan-key`,
+      {
+        keyId: apiKey.id,
+        keyType: "API_KEY",
+        usagePlanId: plan.id,
+      },
+      { parent: this },
+    );
 
     // Only this API (any stage, any method) may invoke the function.
-    new aws.lambda.Permission(`${name}-invoke`, {
-      action: "lambda:InvokeFunction",
-      function: args.functionName,
-      qualifier: args.functionQualifier,
-      principal: "apigateway.amazonaws.com",
-      sourceArn: pulumi.interpolate`${api.executionArn}/*/*`,
-    }, { parent: this });
+    new aws.lambda.Permission(
+      `${name}-invoke`,
+      {
+        action: "lambda:InvokeFunction",
+        function: args.functionName,
+        qualifier: args.functionQualifier,
+        principal: "apigateway.amazonaws.com",
+        sourceArn: pulumi.interpolate`${api.executionArn}/*/*`,
+      },
+      { parent: this },
+    );
 
     this.restApiId = api.id;
     this.restApiName = api.name;
@@ -272,18 +327,30 @@ export class RestApi extends pulumi.ComponentResource {
   private accountSettings(name: string, suffix: string, tagsFor: (physical: string) => Record<string, string>): aws.apigateway.Account {
     const retained = { parent: this, retainOnDelete: true };
     const roleName = instanceSuffix(`${name}-cloudwatch-role`, this).apply((unique) => physicalName("iamRole", `apigw-logs-${unique}`, suffix));
-    const cloudwatchRole = new aws.iam.Role(`${name}-cloudwatch-role`, {
-      name: roleName,
-      description: "API Gateway's CloudWatch role for the region (kept on destroy: other stacks' APIs log through it)",
-      assumeRolePolicy: JSON.stringify(serviceAssumeRolePolicy("apigateway.amazonaws.com")),
-      tags: roleName.apply((n) => tagsFor(n)),
-    }, retained);
-    const pushToLogs = new aws.iam.RolePolicyAttachment(`${name}-cloudwatch-push`, {
-      role: cloudwatchRole.name,
-      policyArn: aws.iam.ManagedPolicy.AmazonAPIGatewayPushToCloudWatchLogs,
-    }, retained);
-    return new aws.apigateway.Account(`${name}-account`, {
-      cloudwatchRoleArn: cloudwatchRole.arn,
-    }, { ...retained, dependsOn: [pushToLogs] });
+    const cloudwatchRole = new aws.iam.Role(
+      `${name}-cloudwatch-role`,
+      {
+        name: roleName,
+        description: "API Gateway's CloudWatch role for the region (kept on destroy: other stacks' APIs log through it)",
+        assumeRolePolicy: JSON.stringify(serviceAssumeRolePolicy("apigateway.amazonaws.com")),
+        tags: roleName.apply((n) => tagsFor(n)),
+      },
+      retained,
+    );
+    const pushToLogs = new aws.iam.RolePolicyAttachment(
+      `${name}-cloudwatch-push`,
+      {
+        role: cloudwatchRole.name,
+        policyArn: aws.iam.ManagedPolicy.AmazonAPIGatewayPushToCloudWatchLogs,
+      },
+      retained,
+    );
+    return new aws.apigateway.Account(
+      `${name}-account`,
+      {
+        cloudwatchRoleArn: cloudwatchRole.arn,
+      },
+      { ...retained, dependsOn: [pushToLogs] },
+    );
   }
 }

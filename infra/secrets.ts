@@ -72,17 +72,33 @@ export class Secrets extends pulumi.ComponentResource {
       return secret;
     };
 
-    const sessionKeys = rotatingPasswords(`${name}-session-key`, { generation: args.sessionKeyGeneration ?? 1, length: 64, legacyName: `${name}-session-key` }, this);
+    const sessionKeys = rotatingPasswords(
+      `${name}-session-key`,
+      { generation: args.sessionKeyGeneration ?? 1, length: 64, legacyName: `${name}-session-key` },
+      this,
+    );
     const adminToken = generate("admin-token", 48);
-    const originVerify = rotatingPasswords(`${name}-origin-verify`, { generation: args.originVerifyGeneration ?? 1, length: 48, legacyName: `${name}-origin-verify` }, this);
+    const originVerify = rotatingPasswords(
+      `${name}-origin-verify`,
+      { generation: args.originVerifyGeneration ?? 1, length: 48, legacyName: `${name}-origin-verify` },
+      this,
+    );
 
     const sessionKeySecret = store(
       "session-key",
       "HMAC-SHA256 keys that sign the storefront's session cookie (API and edge guard): JSON {previous, current, next}",
-      pulumi.secret(pulumi.all([sessionKeys.previous, sessionKeys.current, sessionKeys.next]).apply(([previous, current, next]) => JSON.stringify({ previous, current, next }))),
+      pulumi.secret(
+        pulumi
+          .all([sessionKeys.previous, sessionKeys.current, sessionKeys.next])
+          .apply(([previous, current, next]) => JSON.stringify({ previous, current, next })),
+      ),
     );
     const adminTokenSecret = store("admin-token", "Bearer token for the API's /api/admin/* routes", adminToken.result);
-    const originVerifySecret = store("origin-verify", `Value of the ${ORIGIN_VERIFY_HEADER} header CloudFront sends to the ALB (the current generation)`, originVerify.current);
+    const originVerifySecret = store(
+      "origin-verify",
+      `Value of the ${ORIGIN_VERIFY_HEADER} header CloudFront sends to the ALB (the current generation)`,
+      originVerify.current,
+    );
 
     this.sessionKeySecretArn = sessionKeySecret.arn;
     this.sessionKeys = sessionKeys;

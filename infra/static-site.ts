@@ -151,7 +151,9 @@ export class StaticSite extends pulumi.ComponentResource {
     super("shop:web:StaticSite", name, {}, opts);
 
     if (!fs.existsSync(path.join(args.distDir, INDEX_DOCUMENT))) {
-      throw new Error(`StaticSite: ${path.join(args.distDir, INDEX_DOCUMENT)} not found; run \`npm run build:web\` first (ensureWebBuild does it for the program).`);
+      throw new Error(
+        `StaticSite: ${path.join(args.distDir, INDEX_DOCUMENT)} not found; run \`npm run build:web\` first (ensureWebBuild does it for the program).`,
+      );
     }
     const keys = listSiteFiles(args.distDir);
     const uploadTags = standardTags(args.tags, physicalName("generic", "static-site", args.environmentSuffix));
@@ -178,7 +180,9 @@ export class StaticSite extends pulumi.ComponentResource {
 
     const code = spaRewriteFunctionCode(keys, fs.readFileSync(path.join(args.distDir, INDEX_DOCUMENT), "utf8"));
     if (Buffer.byteLength(code) > CLOUDFRONT_FUNCTION_MAX_BYTES) {
-      throw new Error(`StaticSite: the SPA rewrite function (with index.html for 404 answers) is ${Buffer.byteLength(code)} bytes; CloudFront Functions allow ${CLOUDFRONT_FUNCTION_MAX_BYTES}`);
+      throw new Error(
+        `StaticSite: the SPA rewrite function (with index.html for 404 answers) is ${Buffer.byteLength(code)} bytes; CloudFront Functions allow ${CLOUDFRONT_FUNCTION_MAX_BYTES}`,
+      );
     }
     const functionName = physicalName("cloudfrontPolicy", "spa-rewrite", args.environmentSuffix);
     const spaRewrite = new aws.cloudfront.Function(

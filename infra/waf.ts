@@ -51,7 +51,12 @@ const pathStartsWith = (prefix: string): ScopeDown => ({
   byteMatchStatement: { fieldToMatch: { uriPath: {} }, positionalConstraint: "STARTS_WITH", searchString: prefix, textTransformations: lowercase },
 });
 const methodIs = (method: string): ScopeDown => ({
-  byteMatchStatement: { fieldToMatch: { method: {} }, positionalConstraint: "EXACTLY", searchString: method, textTransformations: [{ priority: 0, type: "NONE" }] },
+  byteMatchStatement: {
+    fieldToMatch: { method: {} },
+    positionalConstraint: "EXACTLY",
+    searchString: method,
+    textTransformations: [{ priority: 0, type: "NONE" }],
+  },
 });
 
 /** The rules of a web ACL, in priority order: reputation first, then rate limits, then content inspection. Pure. */
@@ -79,11 +84,7 @@ export function webAclRules(options: WebAclRuleOptions): Rule[] {
     rate("per-ip-admin", 12, options.sensitivePerIpLimit, "IP", pathStartsWith("/api/admin/")),
   ];
   if (options.apiRateLimitPer5Min !== undefined) rules.push(rate("api-peak", 13, options.apiRateLimitPer5Min, "CONSTANT", pathStartsWith("/api/")));
-  rules.push(
-    managed("AWSManagedRulesCommonRuleSet", 20),
-    managed("AWSManagedRulesKnownBadInputsRuleSet", 21),
-    managed("AWSManagedRulesSQLiRuleSet", 22),
-  );
+  rules.push(managed("AWSManagedRulesCommonRuleSet", 20), managed("AWSManagedRulesKnownBadInputsRuleSet", 21), managed("AWSManagedRulesSQLiRuleSet", 22));
   return rules;
 }
 
@@ -123,47 +124,69 @@ export class Waf extends pulumi.ComponentResource {
 
     const acl = (id: string, scope: "CLOUDFRONT" | "REGIONAL", region: pulumi.Input<string>, logRegion: string | undefined, apiRateLimitPer5Min?: number) => {
       const aclName = physicalName("generic", `${id}-waf`, suffix);
-      const webAcl = new aws.wafv2.WebAcl(`${name}-${id}`, {
-        name: aclName,
-        // CLOUDFRONT-scope web ACLs exist only in us-east-1 (AWS WAF API reference, Scope); v7's per-resource region.
-        region,
-        scope,
-        description: `${scope === "CLOUDFRONT" ? "Storefront (CloudFront)" : "API Gateway"} ${suffix}: managed rules and rate limits`,
-        defaultAction: { allow: {} },
-        rules: webAclRules({ mode: args.mode, perIpLimit: args.perIpLimit, sensitivePerIpLimit: SENSITIVE_PER_IP_LIMIT, apiRateLimitPer5Min, metricPrefix: aclName }),
-        visibilityConfig: visibility(aclName),
-        tags: tags(aclName),
-      }, parent);
+      const webAcl = new aws.wafv2.WebAcl(
+        `${name}-${id}`,
+        {
+          name: aclName,
+          // CLOUDFRONT-scope web ACLs exist only in us-east-1 (AWS WAF API reference, Scope); v7's per-resource region.
+          region,
+          scope,
+          description: `${scope === "CLOUDFRONT" ? "Storefront (CloudFront)" : "API Gateway"} ${suffix}: managed rules and rate limits`,
+          defaultAction: { allow: {} },
+          rules: webAclRules({
+            mode: args.mode,
+            perIpLimit: args.perIpLimit,
+            sensitivePerIpLimit: SENSITIVE_PER_IP_LIMIT,
+            apiRateLimitPer5Min,
+            metricPrefix: aclName,
+          }),
+          visibilityConfig: visibility(aclName),
+          tags: tags(aclName),
+        },
+        parent,
+      );
       // WAF delivers only to log groups named aws-waf-logs-*, in the web ACL's region. Encrypted like every
       // log group here: the key policy lets CloudWatch Logs of that region use it for this group only.
       const logGroupName = checkName("logGroup", `aws-waf-logs-${aclName}`);
       const keyName = physicalName("generic", `${id}-waf-logs-key`, suffix);
-      const { logGroup } = createEncryptedLogGroup(`${name}-${id}-log`, {
-        logGroupName,
-        retentionInDays: WAF_LOG_RETENTION_DAYS,
-        keyName,
-        keyDescription: `Encrypts the WAF log group ${logGroupName}`,
-        keyTags: tags(keyName),
-        logGroupTags: tags(logGroupName),
-        isProd: args.isProd,
-        region: logRegion,
-      }, this);
-      new aws.wafv2.WebAclLoggingConfiguration(`${name}-${id}-log`, {
-        region,
-        resourceArn: webAcl.arn,
-        logDestinationConfigs: [logGroup.arn],
-        // Session cookies and the admin bearer token never reach the logs.
-        redactedFields: [{ singleHeader: { name: "cookie" } }, { singleHeader: { name: "authorization" } }],
-      }, parent);
+      const { logGroup } = createEncryptedLogGroup(
+        `${name}-${id}-log`,
+        {
+          logGroupName,
+          retentionInDays: WAF_LOG_RETENTION_DAYS,
+          keyName,
+          keyDescription: `Encrypts the WAF log group ${logGroupName}`,
+          keyTags: tags(keyName),
+          logGroupTags: tags(logGroupName),
+          isProd: args.isProd,
+          region: logRegion,
+        },
+        this,
+      );
+      new aws.wafv2.WebAclLoggingConfiguration(
+        `${name}-${id}-log`,
+        {
+          region,
+          resourceArn: webAcl.arn,
+          logDestinationConfigs: [logGroup.arn],
+          // Session cookies and the admin bearer token never reach the logs.
+          redactedFields: [{ singleHeader: { name: "cookie" } }, { singleHeader: { name: "authorization" } }],
+        },
+        parent,
+      );
       return { webAcl, aclName };
     };
 
     const edge = acl("edge", "CLOUDFRONT", "us-east-1", "us-east-1", args.apiRateLimitPer5Min);
     const api = acl("api", "REGIONAL", region, undefined);
-    new aws.wafv2.WebAclAssociation(`${name}-api`, {
-      resourceArn: pulumi.interpolate`arn:aws:apigateway:${region}::/restapis/${args.restApiId}/stages/${args.stageName}`,
-      webAclArn: api.webAcl.arn,
-    }, parent);
+    new aws.wafv2.WebAclAssociation(
+      `${name}-api`,
+      {
+        resourceArn: pulumi.interpolate`arn:aws:apigateway:${region}::/restapis/${args.restApiId}/stages/${args.stageName}`,
+        webAclArn: api.webAcl.arn,
+      },
+      parent,
+    );
 
     this.region = region;
     this.tagContext = args.tags;
@@ -184,24 +207,28 @@ export class Waf extends pulumi.ComponentResource {
   alarmOnBlockedSurge(topicArn: pulumi.Input<string>, cloudfrontTopicArn: pulumi.Input<string>): aws.cloudwatch.MetricAlarm[] {
     const alarm = (id: string, what: string, webAclName: pulumi.Output<string>, topic: pulumi.Input<string>, region?: string) => {
       const alarmName = physicalName("generic", `${id}-waf-blocked-surge`, this.suffix);
-      return new aws.cloudwatch.MetricAlarm(`${this.name}-${id}-blocked-surge`, {
-        ...(region ? { region } : {}),
-        name: alarmName,
-        alarmDescription: `More than ${BLOCKED_SURGE_PER_MINUTE} requests a minute blocked by the ${what} web ACL for 3 minutes: an attack, or a rule blocking real clients`,
-        namespace: "AWS/WAFV2",
-        metricName: "BlockedRequests",
-        // AWS/WAFV2 carries a Region dimension for every resource type but CloudFront.
-        dimensions: region ? { WebACL: webAclName, Rule: "ALL" } : { WebACL: webAclName, Region: this.region, Rule: "ALL" },
-        statistic: "Sum",
-        period: 60,
-        evaluationPeriods: 3,
-        threshold: BLOCKED_SURGE_PER_MINUTE,
-        comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "notBreaching",
-        alarmActions: [topic],
-        okActions: [topic],
-        tags: standardTags(this.tagContext, alarmName),
-      }, { parent: this });
+      return new aws.cloudwatch.MetricAlarm(
+        `${this.name}-${id}-blocked-surge`,
+        {
+          ...(region ? { region } : {}),
+          name: alarmName,
+          alarmDescription: `More than ${BLOCKED_SURGE_PER_MINUTE} requests a minute blocked by the ${what} web ACL for 3 minutes: an attack, or a rule blocking real clients`,
+          namespace: "AWS/WAFV2",
+          metricName: "BlockedRequests",
+          // AWS/WAFV2 carries a Region dimension for every resource type but CloudFront.
+          dimensions: region ? { WebACL: webAclName, Rule: "ALL" } : { WebACL: webAclName, Region: this.region, Rule: "ALL" },
+          statistic: "Sum",
+          period: 60,
+          evaluationPeriods: 3,
+          threshold: BLOCKED_SURGE_PER_MINUTE,
+          comparisonOperator: "GreaterThanThreshold",
+          treatMissingData: "notBreaching",
+          alarmActions: [topic],
+          okActions: [topic],
+          tags: standardTags(this.tagContext, alarmName),
+        },
+        { parent: this },
+      );
     };
     return [
       alarm("api", "API's", this.apiWebAclName, topicArn),

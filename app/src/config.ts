@@ -36,9 +36,7 @@ export const LOCAL_DEFAULTS = {
 } as const;
 
 /** How to reach one PostgreSQL endpoint. */
-export type PgTarget =
-  | { kind: "url"; url: string }
-  | { kind: "iam"; host: string; port: number; database: string; user: string; region: string };
+export type PgTarget = { kind: "url"; url: string } | { kind: "iam"; host: string; port: number; database: string; user: string; region: string };
 
 /** A secret either given directly (local) or fetched from Secrets Manager once per container. */
 export type SecretSource =

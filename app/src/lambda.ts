@@ -74,16 +74,19 @@ export function createLambdaHandler(env: Record<string, string | undefined> = pr
     try {
       if (isMigrationEvent(event)) {
         // As the schema owner, on a connection of its own: the request pools connect as the application role.
-        const { applied } = await retryWhileDatabaseUnreachable(() => migrateAsOwner(config, { instrument: (client) => tracer.captureAWSv3Client(client) ?? client }), {
-          ...MIGRATION_RETRY,
-          onRetry: (err, elapsedMs) => logger.warn("database unreachable; retrying the migration", { error: String(err), elapsedMs }),
-        });
+        const { applied } = await retryWhileDatabaseUnreachable(
+          () => migrateAsOwner(config, { instrument: (client) => tracer.captureAWSv3Client(client) ?? client }),
+          {
+            ...MIGRATION_RETRY,
+            onRetry: (err, elapsedMs) => logger.warn("database unreachable; retrying the migration", { error: String(err), elapsedMs }),
+          },
+        );
         logger.info("migrations run", { applied });
         return { ok: true, applied } satisfies MigrationResponse;
       }
       const { proxy } = await init();
       if (!isAlbEvent(event) && !isRestEvent(event)) {
-        throw new Error("unsupported event: expected an ALB or API Gateway REST proxy event, or {\"shopAction\":\"migrate\"}");
+        throw new Error('unsupported event: expected an ALB or API Gateway REST proxy event, or {"shopAction":"migrate"}');
       }
       const result = await proxy(event as ProxyEvent, context as Context);
       metrics.addMetric(result.statusCode >= 500 ? "ServerErrors" : "Requests", MetricUnit.Count, 1);

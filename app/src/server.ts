@@ -48,7 +48,9 @@ export function createServerApp(deps: AppDeps, staticDir?: string, isPageRoute: 
  */
 function adapterError(err: unknown): Response {
   const clientFault = err instanceof RequestError;
-  const body = clientFault ? errorBody("bad_request", `the request line or Host header is not usable: ${err.message}`) : errorBody("internal", "internal error");
+  const body = clientFault
+    ? errorBody("bad_request", `the request line or Host header is not usable: ${err.message}`)
+    : errorBody("internal", "internal error");
   return new Response(JSON.stringify(body), { status: clientFault ? 400 : 500, headers: { "content-type": "application/json; charset=utf-8" } });
 }
 

@@ -63,13 +63,7 @@ export function requestIdFor(headers: CloudFrontHeaders, newId: () => string = r
   return given !== undefined && SANE_REQUEST_ID.test(given) ? given : newId();
 }
 
-function errorResponse(
-  status: 401 | 403,
-  code: string,
-  message: string,
-  requestId: string,
-  extraHeaders: CloudFrontHeaders = {},
-): CloudFrontResultResponse {
+function errorResponse(status: 401 | 403, code: string, message: string, requestId: string, extraHeaders: CloudFrontHeaders = {}): CloudFrontResultResponse {
   return {
     status: String(status),
     statusDescription: status === 401 ? "Unauthorized" : "Forbidden",

@@ -68,8 +68,10 @@ function metricRowProblems(where: string, row: unknown): string[] {
     if (options.period !== undefined && !isValidDashboardPeriod(options.period)) {
       problems.push(`${where} has period ${JSON.stringify(options.period)}; allowed: 1, 5, 10, 30 or a multiple of 60`);
     }
-    if (options.stat !== undefined && !isCloudWatchStatistic(options.stat)) problems.push(`${where} has stat ${JSON.stringify(options.stat)}, which is not a CloudWatch statistic`);
-    if (options.yAxis !== undefined && options.yAxis !== "left" && options.yAxis !== "right") problems.push(`${where} has yAxis ${JSON.stringify(options.yAxis)}; allowed: left, right`);
+    if (options.stat !== undefined && !isCloudWatchStatistic(options.stat))
+      problems.push(`${where} has stat ${JSON.stringify(options.stat)}, which is not a CloudWatch statistic`);
+    if (options.yAxis !== undefined && options.yAxis !== "left" && options.yAxis !== "right")
+      problems.push(`${where} has yAxis ${JSON.stringify(options.yAxis)}; allowed: left, right`);
   }
   return problems;
 }
@@ -84,7 +86,8 @@ function gridProblems(where: string, w: Record<string, unknown>): string[] {
   if (height !== undefined && (!num(height) || (height as number) < 1 || (height as number) > 1000)) {
     problems.push(`${where} height ${JSON.stringify(height)} is outside 1..1000`);
   }
-  if (x !== undefined && (!num(x) || (x as number) < 0 || (x as number) > GRID_WIDTH - 1)) problems.push(`${where} x ${JSON.stringify(x)} is outside 0..${GRID_WIDTH - 1}`);
+  if (x !== undefined && (!num(x) || (x as number) < 0 || (x as number) > GRID_WIDTH - 1))
+    problems.push(`${where} x ${JSON.stringify(x)} is outside 0..${GRID_WIDTH - 1}`);
   if (y !== undefined && (!num(y) || (y as number) < 0)) problems.push(`${where} y ${JSON.stringify(y)} must be an integer >= 0`);
   if (num(x) && num(width) && (x as number) + (width as number) > GRID_WIDTH) {
     problems.push(`${where} spans x=${x} + width=${width} = ${(x as number) + (width as number)} columns; the grid is ${GRID_WIDTH} wide`);
@@ -103,8 +106,8 @@ export function dashboardBodyProblems(body: unknown): string[] {
       return [`body is not valid JSON: ${(e as Error).message}`];
     }
   }
-  if (!isObject(doc)) return ["body must be a JSON object with a \"widgets\" array"];
-  if (!Array.isArray(doc.widgets)) return ["body has no \"widgets\" array"];
+  if (!isObject(doc)) return ['body must be a JSON object with a "widgets" array'];
+  if (!Array.isArray(doc.widgets)) return ['body has no "widgets" array'];
   const problems: string[] = [];
   if (doc.widgets.length > MAX_WIDGETS) problems.push(`body has ${doc.widgets.length} widgets; a dashboard holds at most ${MAX_WIDGETS}`);
   if (doc.periodOverride !== undefined && !["auto", "inherit"].includes(doc.periodOverride as string)) {
@@ -124,12 +127,15 @@ export function dashboardBodyProblems(body: unknown): string[] {
       return;
     }
     if (w.type === "metric") {
-      if (typeof props.region !== "string" || props.region.length === 0) problems.push(`${where} (metric) has no properties.region; every metric widget needs one`);
-      if (props.view !== undefined && !VIEWS.includes(props.view as string)) problems.push(`${where} view ${JSON.stringify(props.view)} is not one of ${VIEWS.join(", ")}`);
+      if (typeof props.region !== "string" || props.region.length === 0)
+        problems.push(`${where} (metric) has no properties.region; every metric widget needs one`);
+      if (props.view !== undefined && !VIEWS.includes(props.view as string))
+        problems.push(`${where} view ${JSON.stringify(props.view)} is not one of ${VIEWS.join(", ")}`);
       if (props.period !== undefined && !isValidDashboardPeriod(props.period)) {
         problems.push(`${where} period ${JSON.stringify(props.period)}; allowed: 1, 5, 10, 30 or a multiple of 60`);
       }
-      if (props.stat !== undefined && !isCloudWatchStatistic(props.stat)) problems.push(`${where} stat ${JSON.stringify(props.stat)} is not a CloudWatch statistic`);
+      if (props.stat !== undefined && !isCloudWatchStatistic(props.stat))
+        problems.push(`${where} stat ${JSON.stringify(props.stat)} is not a CloudWatch statistic`);
       const hasAlarmAnnotation = isObject(props.annotations) && Array.isArray(props.annotations.alarms);
       if (props.metrics === undefined && !hasAlarmAnnotation) problems.push(`${where} (metric) has neither properties.metrics nor annotations.alarms`);
       if (props.metrics !== undefined) {
@@ -148,7 +154,8 @@ export function dashboardBodyProblems(body: unknown): string[] {
     } else if (w.type === "alarm") {
       if (!Array.isArray(props.alarms) || props.alarms.length === 0) problems.push(`${where} (alarm) needs a non-empty properties.alarms array of alarm ARNs`);
     } else if (w.type === "custom") {
-      if (typeof props.endpoint !== "string" || props.endpoint.length === 0) problems.push(`${where} (custom) needs properties.endpoint, the ARN of the Lambda function that renders it`);
+      if (typeof props.endpoint !== "string" || props.endpoint.length === 0)
+        problems.push(`${where} (custom) needs properties.endpoint, the ARN of the Lambda function that renders it`);
     }
   });
   return problems;

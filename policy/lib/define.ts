@@ -39,8 +39,7 @@ export interface ResourcePolicyDefinition extends Omit<ResourceValidationPolicy,
 }
 
 function withWaivers(policy: string, inner: ResourceValidation): ResourceValidation {
-  const validate: ResourceValidation = (args, report) =>
-    inner(args, waivingReporter(policy, parseWaivers(policy, args.getConfig()), report, args.urn));
+  const validate: ResourceValidation = (args, report) => inner(args, waivingReporter(policy, parseWaivers(policy, args.getConfig()), report, args.urn));
   const type = (inner as Tagged).__pulumiType;
   if (type) (validate as Tagged).__pulumiType = type;
   return validate;
@@ -60,8 +59,7 @@ export interface StackPolicyDefinition extends Omit<StackValidationPolicy, "vali
 
 export function stackPolicy(def: StackPolicyDefinition): StackValidationPolicy {
   const { validateStack: inner, config, ...rest } = def;
-  const validate: StackValidation = (args, report) =>
-    inner(args, waivingReporter(def.name, parseWaivers(def.name, args.getConfig()), report));
+  const validate: StackValidation = (args, report) => inner(args, waivingReporter(def.name, parseWaivers(def.name, args.getConfig()), report));
   const type = (inner as Tagged).__pulumiType;
   if (type) (validate as Tagged).__pulumiType = type;
   return { ...rest, configSchema: withSchema(config), validateStack: validate };

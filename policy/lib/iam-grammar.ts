@@ -44,13 +44,15 @@ export function policySize(value: unknown): number {
 
 function principalProblems(where: string, principal: unknown): string[] {
   if (principal === "*") return [];
-  if (!principal || typeof principal !== "object" || Array.isArray(principal)) return [`${where} Principal must be "*" or an object of ${PRINCIPAL_KEYS.join("/")}`];
+  if (!principal || typeof principal !== "object" || Array.isArray(principal))
+    return [`${where} Principal must be "*" or an object of ${PRINCIPAL_KEYS.join("/")}`];
   const out: string[] = [];
   for (const [k, v] of Object.entries(principal)) {
     if (!PRINCIPAL_KEYS.includes(k)) out.push(`${where} Principal key "${k}" is not one of ${PRINCIPAL_KEYS.join(", ")}`);
     if (k === "Service") {
       for (const s of asArray(v as string | string[])) {
-        if (!/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/.test(String(s))) out.push(`${where} Principal.Service "${s}" is not a service principal (<service>.amazonaws.com)`);
+        if (!/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/.test(String(s)))
+          out.push(`${where} Principal.Service "${s}" is not a service principal (<service>.amazonaws.com)`);
       }
     }
   }
@@ -64,7 +66,8 @@ export function policyGrammarProblems(document: unknown, kind: PolicyKind, opts:
   const doc = parsed.value as Record<string, unknown> | null;
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) return ["must be a JSON object with Version and Statement"];
   const out: string[] = [];
-  for (const k of Object.keys(doc)) if (!["Version", "Id", "Statement"].includes(k)) out.push(`has unknown top-level element "${k}" (allowed: Version, Id, Statement)`);
+  for (const k of Object.keys(doc))
+    if (!["Version", "Id", "Statement"].includes(k)) out.push(`has unknown top-level element "${k}" (allowed: Version, Id, Statement)`);
   if (doc.Version !== undefined && !POLICY_VERSIONS.includes(String(doc.Version))) out.push(`Version "${String(doc.Version)}" is not valid; use "2012-10-17"`);
   const statements = asArray(doc.Statement as unknown);
   if (statements.length === 0) out.push("has no Statement; add at least one");
@@ -78,7 +81,8 @@ export function policyGrammarProblems(document: unknown, kind: PolicyKind, opts:
       sids.add(s.Sid);
       if (kind !== "resource" && !IAM_SID.test(s.Sid)) out.push(`${where} Sid "${s.Sid}" may contain only ASCII letters and digits`);
     }
-    if (s.Effect !== "Allow" && s.Effect !== "Deny") out.push(`${where} Effect ${s.Effect === undefined ? "is missing" : `"${String(s.Effect)}" is invalid`}; use "Allow" or "Deny"`);
+    if (s.Effect !== "Allow" && s.Effect !== "Deny")
+      out.push(`${where} Effect ${s.Effect === undefined ? "is missing" : `"${String(s.Effect)}" is invalid`}; use "Allow" or "Deny"`);
     const hasAction = s.Action !== undefined;
     const hasNotAction = s.NotAction !== undefined;
     if (hasAction === hasNotAction) out.push(`${where} needs exactly one of Action or NotAction (${hasAction ? "both given" : "neither given"})`);
@@ -88,17 +92,24 @@ export function policyGrammarProblems(document: unknown, kind: PolicyKind, opts:
     const hasResource = s.Resource !== undefined;
     const hasNotResource = s.NotResource !== undefined;
     if (hasResource && hasNotResource) out.push(`${where} has both Resource and NotResource; keep one`);
-    if (kind === "trust" && (hasResource || hasNotResource)) out.push(`${where} has ${hasResource ? "Resource" : "NotResource"}, which a role trust policy must not have; remove it`);
+    if (kind === "trust" && (hasResource || hasNotResource))
+      out.push(`${where} has ${hasResource ? "Resource" : "NotResource"}, which a role trust policy must not have; remove it`);
     if (kind !== "trust" && !opts.resourceOptional && !hasResource && !hasNotResource) out.push(`${where} needs Resource or NotResource`);
     const hasPrincipal = s.Principal !== undefined || s.NotPrincipal !== undefined;
-    if (kind === "identity" && hasPrincipal) out.push(`${where} has a Principal, which an identity policy must not have (the principal is whoever holds the policy); remove it`);
-    if (kind !== "identity" && !hasPrincipal) out.push(`${where} needs a Principal (a ${kind === "trust" ? "trust" : "resource-based"} policy names who it applies to)`);
+    if (kind === "identity" && hasPrincipal)
+      out.push(`${where} has a Principal, which an identity policy must not have (the principal is whoever holds the policy); remove it`);
+    if (kind !== "identity" && !hasPrincipal)
+      out.push(`${where} needs a Principal (a ${kind === "trust" ? "trust" : "resource-based"} policy names who it applies to)`);
     if (s.Principal !== undefined) out.push(...principalProblems(where, s.Principal));
     // IAM rejects "*" as a trust policy principal (it accepts {"AWS": "*"}); see the provider's principal set marshalling.
-    if (kind === "trust" && s.Principal === "*") out.push(`${where} Principal "*" is not accepted in a role trust policy; name the service or account that assumes the role`);
+    if (kind === "trust" && s.Principal === "*")
+      out.push(`${where} Principal "*" is not accepted in a role trust policy; name the service or account that assumes the role`);
     if (s.Condition !== undefined) {
-      if (!s.Condition || typeof s.Condition !== "object" || Array.isArray(s.Condition)) out.push(`${where} Condition must be an object of operator -> { key: values }`);
-      else for (const op of Object.keys(s.Condition)) if (!isConditionOperator(op)) out.push(`${where} Condition operator "${op}" is not an IAM condition operator`);
+      if (!s.Condition || typeof s.Condition !== "object" || Array.isArray(s.Condition))
+        out.push(`${where} Condition must be an object of operator -> { key: values }`);
+      else
+        for (const op of Object.keys(s.Condition))
+          if (!isConditionOperator(op)) out.push(`${where} Condition operator "${op}" is not an IAM condition operator`);
     }
   });
   return out;

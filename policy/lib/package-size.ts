@@ -23,7 +23,12 @@ async function dirSize(dir: string): Promise<number> {
   return total;
 }
 
-type AssetLike = { text?: Promise<string> | string; path?: Promise<string> | string; uri?: unknown; assets?: Promise<Record<string, unknown>> | Record<string, unknown> };
+type AssetLike = {
+  text?: Promise<string> | string;
+  path?: Promise<string> | string;
+  uri?: unknown;
+  assets?: Promise<Record<string, unknown>> | Record<string, unknown>;
+};
 
 /**
  * The analyzer hands policies its props behind an unknown-checking Proxy; a proxied Promise

@@ -26,7 +26,8 @@ function apiThrottle(resources: readonly PolicyResource[]): { rate: number; sour
     if (typeof r === "number" && r >= 0) candidates.push({ rate: r, source: `${label(m)} stage throttle` });
   }
   if (candidates.length > 0) return candidates.reduce((a, b) => (b.rate > a.rate ? b : a));
-  if (ofType(resources, "aws:apigateway/stage:Stage").length > 0) return { rate: ACCOUNT_THROTTLE.rateLimit, source: "the API Gateway account default throttle" };
+  if (ofType(resources, "aws:apigateway/stage:Stage").length > 0)
+    return { rate: ACCOUNT_THROTTLE.rateLimit, source: "the API Gateway account default throttle" };
   return undefined;
 }
 
@@ -37,7 +38,12 @@ export const apiCapacityLittlesLaw = stackPolicy({
   enforcementLevel: "advisory",
   config: {
     expectedDurationMs: { type: "number", exclusiveMinimum: 0, default: DEFAULT_EXPECTED_DURATION_MS, description: "Expected seconds per request, in ms." },
-    accountConcurrency: { type: "integer", minimum: 1, default: DEFAULT_ACCOUNT_CONCURRENCY, description: "The account's Lambda concurrency quota in the region." },
+    accountConcurrency: {
+      type: "integer",
+      minimum: 1,
+      default: DEFAULT_ACCOUNT_CONCURRENCY,
+      description: "The account's Lambda concurrency quota in the region.",
+    },
   },
   validateStack: (args, report) => {
     const cfg = args.getConfig<CapacityConfig>();
@@ -73,23 +79,31 @@ export const apiCapacityLittlesLaw = stackPolicy({
   },
 });
 
-
 export const lambdaReservedConcurrencyPool = stackPolicy({
   name: "lambda-reserved-concurrency-pool",
   description: `Reserved concurrency across the stack must leave ${LAMBDA_MIN_UNRESERVED_CONCURRENCY} executions unreserved in the account (else PutFunctionConcurrency fails at deploy time); set accountConcurrency to the account's quota.`,
   enforcementLevel: "advisory",
   config: {
-    accountConcurrency: { type: "integer", minimum: 1, default: DEFAULT_ACCOUNT_CONCURRENCY, description: "The account's Lambda concurrency quota in the region." },
+    accountConcurrency: {
+      type: "integer",
+      minimum: 1,
+      default: DEFAULT_ACCOUNT_CONCURRENCY,
+      description: "The account's Lambda concurrency quota in the region.",
+    },
   },
   validateStack: (args, report) => {
-    const fns = ofType(args.resources, "aws:lambda/function:Function").filter((f) => typeof f.props.reservedConcurrentExecutions === "number" && f.props.reservedConcurrentExecutions > 0);
+    const fns = ofType(args.resources, "aws:lambda/function:Function").filter(
+      (f) => typeof f.props.reservedConcurrentExecutions === "number" && f.props.reservedConcurrentExecutions > 0,
+    );
     if (fns.length === 0) return args.notApplicable("no reserved concurrency");
     const quota = args.getConfig<CapacityConfig>().accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY;
     const total = fns.reduce((sum, f) => sum + (f.props.reservedConcurrentExecutions as number), 0);
     const available = quota - LAMBDA_MIN_UNRESERVED_CONCURRENCY;
     if (total > available) {
       const list = fns.map((f) => `${label(f)} ${f.props.reservedConcurrentExecutions}`).join(", ");
-      report(`the stack reserves ${total} concurrent executions (${list}); an account quota of ${quota} allows at most ${available} (${LAMBDA_MIN_UNRESERVED_CONCURRENCY} must stay unreserved). Request a quota increase or reserve less.`);
+      report(
+        `the stack reserves ${total} concurrent executions (${list}); an account quota of ${quota} allows at most ${available} (${LAMBDA_MIN_UNRESERVED_CONCURRENCY} must stay unreserved). Request a quota increase or reserve less.`,
+      );
     }
   },
 });

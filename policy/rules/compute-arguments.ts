@@ -26,14 +26,18 @@ export const lambdaArguments = resourcePolicy({
       const l = label(args);
       const vars = (p.environment?.variables ?? {}) as Record<string, unknown>;
       for (const k of Object.keys(vars)) {
-        if (!/^[a-zA-Z][a-zA-Z0-9_]+$/.test(k)) report(`${l}: environment variable "${k}" must start with a letter and contain only letters, digits and '_' (at least 2 characters).`);
+        if (!/^[a-zA-Z][a-zA-Z0-9_]+$/.test(k))
+          report(`${l}: environment variable "${k}" must start with a letter and contain only letters, digits and '_' (at least 2 characters).`);
         if (RESERVED_LAMBDA_ENV.includes(k)) report(`${l}: environment variable "${k}" is reserved by Lambda; rename it.`);
       }
       const bytes = Buffer.byteLength(JSON.stringify(vars), "utf8");
-      if (bytes > LAMBDA_ENV_BYTES) report(`${l}: environment variables take ${bytes} bytes; Lambda allows ${LAMBDA_ENV_BYTES}. Move large values to SSM or Secrets Manager.`);
+      if (bytes > LAMBDA_ENV_BYTES)
+        report(`${l}: environment variables take ${bytes} bytes; Lambda allows ${LAMBDA_ENV_BYTES}. Move large values to SSM or Secrets Manager.`);
       const v = p.vpcConfig;
-      if (v && (asArray(v.subnetIds).length > 0) !== (asArray(v.securityGroupIds).length > 0)) report(`${l}: vpcConfig needs both subnetIds and securityGroupIds (or neither).`);
-      if (typeof p.role === "string" && !/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(p.role)) report(`${l}: role "${p.role}" must be an IAM role ARN.`);
+      if (v && asArray(v.subnetIds).length > 0 !== asArray(v.securityGroupIds).length > 0)
+        report(`${l}: vpcConfig needs both subnetIds and securityGroupIds (or neither).`);
+      if (typeof p.role === "string" && !/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(p.role))
+        report(`${l}: role "${p.role}" must be an IAM role ARN.`);
       const mode = p.tracingConfig?.mode;
       if (mode !== undefined && !["Active", "PassThrough"].includes(mode)) report(`${l}: tracingConfig.mode "${mode}" must be Active or PassThrough.`);
       for (const a of asArray<string>(p.architectures)) if (!["x86_64", "arm64"].includes(a)) report(`${l}: architecture "${a}" must be x86_64 or arm64.`);
@@ -43,7 +47,8 @@ export const lambdaArguments = resourcePolicy({
     // "The alias must point to a published version, not $LATEST, to use weighted routing").
     forType("aws:lambda/alias:Alias", (p, args, report) => {
       const l = label(args);
-      if (typeof p.functionVersion === "string" && !/^(\$LATEST|\d+)$/.test(p.functionVersion)) report(`${l}: functionVersion "${p.functionVersion}" must be $LATEST or a published version number.`);
+      if (typeof p.functionVersion === "string" && !/^(\$LATEST|\d+)$/.test(p.functionVersion))
+        report(`${l}: functionVersion "${p.functionVersion}" must be $LATEST or a published version number.`);
       const weights = (p.routingConfig?.additionalVersionWeights ?? {}) as Record<string, number>;
       for (const [v, w] of Object.entries(weights)) if (!(w >= 0 && w <= 1)) report(`${l}: routingConfig weight ${w} for version ${v} must be within 0..1.`);
       if (Object.keys(weights).length > 0 && p.functionVersion === "$LATEST") report(`${l}: weighted routing needs a published functionVersion, not $LATEST.`);
@@ -55,9 +60,12 @@ export const lambdaArguments = resourcePolicy({
     // Source: Lambda API AddPermission (Action pattern (lambda:[*]|lambda:[a-zA-Z]+|[*]); StatementId 1..100 ([a-zA-Z0-9-_]+)).
     forType("aws:lambda/permission:Permission", (p, args, report) => {
       const l = label(args);
-      if (typeof p.action === "string" && !/^(lambda:\*|lambda:[a-zA-Z]+|\*)$/.test(p.action)) report(`${l}: action "${p.action}" must be lambda:<Action> (e.g. lambda:InvokeFunction).`);
-      if (typeof p.statementId === "string" && !/^[a-zA-Z0-9_-]{1,100}$/.test(p.statementId)) report(`${l}: statementId "${p.statementId}" must be 1..100 letters, digits, '-' or '_'.`);
-      if (typeof p.principal === "string" && /^\d{12}$|^arn:/.test(p.principal) && (p.sourceArn || p.sourceAccount)) report(`${l}: sourceArn/sourceAccount apply to service principals, not to account principal ${p.principal}.`);
+      if (typeof p.action === "string" && !/^(lambda:\*|lambda:[a-zA-Z]+|\*)$/.test(p.action))
+        report(`${l}: action "${p.action}" must be lambda:<Action> (e.g. lambda:InvokeFunction).`);
+      if (typeof p.statementId === "string" && !/^[a-zA-Z0-9_-]{1,100}$/.test(p.statementId))
+        report(`${l}: statementId "${p.statementId}" must be 1..100 letters, digits, '-' or '_'.`);
+      if (typeof p.principal === "string" && /^\d{12}$|^arn:/.test(p.principal) && (p.sourceArn || p.sourceAccount))
+        report(`${l}: sourceArn/sourceAccount apply to service principals, not to account principal ${p.principal}.`);
     }),
   ],
 });
@@ -76,7 +84,8 @@ export const apigatewayArguments = resourcePolicy({
     forType("aws:apigateway/method:Method", (p, args, report) => {
       const l = label(args);
       if (!HTTP_METHODS.includes(String(p.httpMethod))) report(`${l}: httpMethod "${p.httpMethod}" must be one of ${HTTP_METHODS.join(", ")}.`);
-      if (!API_AUTHORIZATIONS.includes(String(p.authorization))) report(`${l}: authorization "${p.authorization}" must be one of ${API_AUTHORIZATIONS.join(", ")}.`);
+      if (!API_AUTHORIZATIONS.includes(String(p.authorization)))
+        report(`${l}: authorization "${p.authorization}" must be one of ${API_AUTHORIZATIONS.join(", ")}.`);
       if (["CUSTOM", "COGNITO_USER_POOLS"].includes(p.authorization) && !p.authorizerId) report(`${l}: authorization ${p.authorization} needs authorizerId.`);
     }),
     // Source: API Gateway API PutIntegration ("Lambda function integrations must use POST"; AWS_PROXY uri arn:aws:apigateway:<region>:lambda:path/...).
@@ -86,8 +95,10 @@ export const apigatewayArguments = resourcePolicy({
       if (p.type !== "MOCK" && !p.uri) report(`${l}: type ${p.type} needs uri.`);
       if (["AWS", "AWS_PROXY", "HTTP", "HTTP_PROXY"].includes(p.type) && !p.integrationHttpMethod) report(`${l}: type ${p.type} needs integrationHttpMethod.`);
       const lambda = typeof p.uri === "string" && p.uri.includes(":lambda:path/");
-      if (lambda && p.integrationHttpMethod !== undefined && p.integrationHttpMethod !== "POST") report(`${l}: a Lambda integration is invoked with POST; integrationHttpMethod is "${p.integrationHttpMethod}".`);
-      if (p.type === "AWS_PROXY" && typeof p.uri === "string" && !p.uri.startsWith("arn:")) report(`${l}: an AWS_PROXY integration's uri must be an ARN (the function's invokeArn).`);
+      if (lambda && p.integrationHttpMethod !== undefined && p.integrationHttpMethod !== "POST")
+        report(`${l}: a Lambda integration is invoked with POST; integrationHttpMethod is "${p.integrationHttpMethod}".`);
+      if (p.type === "AWS_PROXY" && typeof p.uri === "string" && !p.uri.startsWith("arn:"))
+        report(`${l}: an AWS_PROXY integration's uri must be an ARN (the function's invokeArn).`);
     }),
     // Source: API Gateway API UpdateStage patch paths /{resourcePath}/{httpMethod}/..., "*/*" for all; logging/loglevel OFF|ERROR|INFO.
     forType("aws:apigateway/methodSettings:MethodSettings", (p, args, report) => {
@@ -115,11 +126,13 @@ export const apigatewayArguments = resourcePolicy({
       const l = label(args);
       const max: Record<string, number> = { DAY: 0, WEEK: 6, MONTH: 27 };
       if (!(q.period in max)) report(`${l}: quotaSettings.period "${q.period}" must be DAY, WEEK or MONTH.`);
-      else if (q.offset !== undefined && (q.offset < 0 || q.offset > max[q.period]!)) report(`${l}: quotaSettings.offset ${q.offset} must be within 0..${max[q.period]} for period ${q.period}.`);
+      else if (q.offset !== undefined && (q.offset < 0 || q.offset > max[q.period]!))
+        report(`${l}: quotaSettings.offset ${q.offset} must be within 0..${max[q.period]} for period ${q.period}.`);
     }),
     // Source: API Gateway API CreateApiKey (value: at least 20 characters).
     forType("aws:apigateway/apiKey:ApiKey", (p, args, report) => {
-      if (typeof p.value === "string" && (p.value.length < 20 || p.value.length > 128)) report(`${label(args)}: value is ${p.value.length} characters; an API key value must be 20..128.`);
+      if (typeof p.value === "string" && (p.value.length < 20 || p.value.length > 128))
+        report(`${label(args)}: value is ${p.value.length} characters; an API key value must be 20..128.`);
     }),
     // Source: API Gateway API CreateStage cacheClusterSize; API Gateway Developer Guide "Set up CloudWatch logging"
     // (access log format must include $context.requestId or $context.extendedRequestId; destination is a log group
@@ -127,13 +140,16 @@ export const apigatewayArguments = resourcePolicy({
     forType("aws:apigateway/stage:Stage", (p, args, report) => {
       const l = label(args);
       const sizes = ["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"];
-      if (p.cacheClusterSize !== undefined && !sizes.includes(String(p.cacheClusterSize))) report(`${l}: cacheClusterSize "${p.cacheClusterSize}" must be one of ${sizes.join(", ")} (GB).`);
+      if (p.cacheClusterSize !== undefined && !sizes.includes(String(p.cacheClusterSize)))
+        report(`${l}: cacheClusterSize "${p.cacheClusterSize}" must be one of ${sizes.join(", ")} (GB).`);
       const log = p.accessLogSettings;
       if (log) {
-        if (typeof log.format === "string" && !/\$context\.(requestId|extendedRequestId)/.test(log.format)) report(`${l}: accessLogSettings.format must include $context.requestId or $context.extendedRequestId.`);
+        if (typeof log.format === "string" && !/\$context\.(requestId|extendedRequestId)/.test(log.format))
+          report(`${l}: accessLogSettings.format must include $context.requestId or $context.extendedRequestId.`);
         const dest = String(log.destinationArn ?? "");
         if (dest.endsWith(":*")) report(`${l}: accessLogSettings.destinationArn must be the log group ARN without the trailing ":*".`);
-        if (/:firehose:/.test(dest) && !/deliverystream\/amazon-apigateway-/.test(dest)) report(`${l}: a Firehose access log destination's stream name must start with "amazon-apigateway-".`);
+        if (/:firehose:/.test(dest) && !/deliverystream\/amazon-apigateway-/.test(dest))
+          report(`${l}: a Firehose access log destination's stream name must start with "amazon-apigateway-".`);
       }
     }),
     // Source: API Gateway API CreateRestApi EndpointConfiguration (types EDGE | REGIONAL | PRIVATE, one type; vpcEndpointIds only for PRIVATE).
@@ -141,8 +157,10 @@ export const apigatewayArguments = resourcePolicy({
       const ec = p.endpointConfiguration;
       if (!ec) return;
       const types = asArray<string>(ec.types);
-      if (types.length !== 1 || !["EDGE", "REGIONAL", "PRIVATE"].includes(types[0]!)) report(`${label(args)}: endpointConfiguration.types must be exactly one of EDGE, REGIONAL or PRIVATE (given: ${JSON.stringify(types)}).`);
-      if (asArray(ec.vpcEndpointIds).length > 0 && types[0] !== "PRIVATE") report(`${label(args)}: endpointConfiguration.vpcEndpointIds apply only to PRIVATE APIs.`);
+      if (types.length !== 1 || !["EDGE", "REGIONAL", "PRIVATE"].includes(types[0]!))
+        report(`${label(args)}: endpointConfiguration.types must be exactly one of EDGE, REGIONAL or PRIVATE (given: ${JSON.stringify(types)}).`);
+      if (asArray(ec.vpcEndpointIds).length > 0 && types[0] !== "PRIVATE")
+        report(`${label(args)}: endpointConfiguration.vpcEndpointIds apply only to PRIVATE APIs.`);
     }),
   ],
 });
@@ -176,8 +194,10 @@ export const elbArguments = stackPolicy({
       if ((lb.props.loadBalancerType ?? "application") === "application") {
         const viaMappings = asArray(lb.props.subnetMappings).length;
         const z = subnetZones(args.resources, lb, "subnets");
-        if (z.count + viaMappings < 2) report(`${l}: an application load balancer needs subnets in at least 2 Availability Zones (${z.count + viaMappings} given).`, lb.urn);
-        else if (z.outside === 0 && viaMappings === 0 && z.zones.size < 2) report(`${l}: its subnets are all in ${[...z.zones].join(", ")}; an application load balancer needs at least 2 Availability Zones.`, lb.urn);
+        if (z.count + viaMappings < 2)
+          report(`${l}: an application load balancer needs subnets in at least 2 Availability Zones (${z.count + viaMappings} given).`, lb.urn);
+        else if (z.outside === 0 && viaMappings === 0 && z.zones.size < 2)
+          report(`${l}: its subnets are all in ${[...z.zones].join(", ")}; an application load balancer needs at least 2 Availability Zones.`, lb.urn);
       }
       const idle = lb.props.idleTimeout;
       if (idle !== undefined && (idle < 1 || idle > 4000)) report(`${l}: idleTimeout ${idle} s is outside 1..4000.`, lb.urn);
@@ -188,8 +208,10 @@ export const elbArguments = stackPolicy({
       const proto = li.props.protocol ?? "HTTP";
       if (!LISTENER_PROTOCOLS.includes(proto)) report(`${l}: protocol "${proto}" must be one of ${LISTENER_PROTOCOLS.join(", ")}.`, li.urn);
       const secure = proto === "HTTPS" || proto === "TLS";
-      if (secure && !isSet(() => li.props.certificateArn)) report(`${l}: protocol ${proto} needs certificateArn (an ACM certificate in the load balancer's region).`, li.urn);
-      if (!secure && (isSet(() => li.props.certificateArn) || li.props.sslPolicy)) report(`${l}: certificateArn/sslPolicy apply only to HTTPS or TLS listeners.`, li.urn);
+      if (secure && !isSet(() => li.props.certificateArn))
+        report(`${l}: protocol ${proto} needs certificateArn (an ACM certificate in the load balancer's region).`, li.urn);
+      if (!secure && (isSet(() => li.props.certificateArn) || li.props.sslPolicy))
+        report(`${l}: certificateArn/sslPolicy apply only to HTTPS or TLS listeners.`, li.urn);
       if (li.props.port !== undefined && (li.props.port < 1 || li.props.port > 65535)) report(`${l}: port ${li.props.port} is outside 1..65535.`, li.urn);
     }
     // Source: ELB API CreateRule (Priority 1..50000, unique per listener; PriorityInUse).
@@ -227,7 +249,11 @@ export const elbArguments = stackPolicy({
       const type = p.targetType ?? "instance";
       const net = ["port", "protocol", "vpcId"].filter((k) => isSet(() => p[k]));
       if (type === "lambda" && net.length > 0) report(`${l}: a lambda target group takes no ${net.join(", ")}; remove them.`, tg.urn);
-      if (["instance", "ip"].includes(type) && net.length < 3) report(`${l}: a ${type} target group needs port, protocol and vpcId (missing: ${["port", "protocol", "vpcId"].filter((k) => !net.includes(k)).join(", ")}).`, tg.urn);
+      if (["instance", "ip"].includes(type) && net.length < 3)
+        report(
+          `${l}: a ${type} target group needs port, protocol and vpcId (missing: ${["port", "protocol", "vpcId"].filter((k) => !net.includes(k)).join(", ")}).`,
+          tg.urn,
+        );
       const delay = p.deregistrationDelay;
       if (delay !== undefined && (Number(delay) < 0 || Number(delay) > 3600)) report(`${l}: deregistrationDelay ${delay} s is outside 0..3600.`, tg.urn);
       for (const k of ["healthyThreshold", "unhealthyThreshold"]) {
@@ -256,19 +282,32 @@ export const cloudfrontArguments = resourcePolicy({
       const l = label(args);
       const vc = p.viewerCertificate ?? {};
       const custom = Boolean(vc.acmCertificateArn || vc.iamCertificateId);
-      if (asArray(p.aliases).length > 0 && !custom) report(`${l}: aliases ${asArray(p.aliases).join(", ")} need viewerCertificate.acmCertificateArn (or iamCertificateId) covering them; the default certificate only covers *.cloudfront.net.`);
-      if (custom && !["sni-only", "vip", "static-ip"].includes(String(vc.sslSupportMethod))) report(`${l}: viewerCertificate.sslSupportMethod must be sni-only (or vip/static-ip) with a custom certificate.`);
-      if (vc.cloudfrontDefaultCertificate === true && custom) report(`${l}: viewerCertificate sets cloudfrontDefaultCertificate and a custom certificate; keep one.`);
-      if (p.priceClass !== undefined && !PRICE_CLASSES.includes(p.priceClass)) report(`${l}: priceClass "${p.priceClass}" must be one of ${PRICE_CLASSES.join(", ")}.`);
-      if (typeof p.defaultRootObject === "string" && p.defaultRootObject.startsWith("/")) report(`${l}: defaultRootObject "${p.defaultRootObject}" must not start with '/'.`);
+      if (asArray(p.aliases).length > 0 && !custom)
+        report(
+          `${l}: aliases ${asArray(p.aliases).join(", ")} need viewerCertificate.acmCertificateArn (or iamCertificateId) covering them; the default certificate only covers *.cloudfront.net.`,
+        );
+      if (custom && !["sni-only", "vip", "static-ip"].includes(String(vc.sslSupportMethod)))
+        report(`${l}: viewerCertificate.sslSupportMethod must be sni-only (or vip/static-ip) with a custom certificate.`);
+      if (vc.cloudfrontDefaultCertificate === true && custom)
+        report(`${l}: viewerCertificate sets cloudfrontDefaultCertificate and a custom certificate; keep one.`);
+      if (p.priceClass !== undefined && !PRICE_CLASSES.includes(p.priceClass))
+        report(`${l}: priceClass "${p.priceClass}" must be one of ${PRICE_CLASSES.join(", ")}.`);
+      if (typeof p.defaultRootObject === "string" && p.defaultRootObject.startsWith("/"))
+        report(`${l}: defaultRootObject "${p.defaultRootObject}" must not start with '/'.`);
       const ids = asArray<{ originId?: string }>(p.origins).map((o) => o.originId);
       const dup = ids.find((id, i) => ids.indexOf(id) !== i);
       if (dup) report(`${l}: origin id "${dup}" is used twice; origin ids must be unique.`);
-      const behaviors = [{ where: "defaultCacheBehavior", b: p.defaultCacheBehavior }, ...asArray(p.orderedCacheBehaviors).map((b, i) => ({ where: `orderedCacheBehaviors[${i}]`, b }))];
+      const behaviors = [
+        { where: "defaultCacheBehavior", b: p.defaultCacheBehavior },
+        ...asArray(p.orderedCacheBehaviors).map((b, i) => ({ where: `orderedCacheBehaviors[${i}]`, b })),
+      ];
       for (const { where, b } of behaviors) {
         if (!b) continue;
-        if (b.targetOriginId !== undefined && !ids.includes(b.targetOriginId)) report(`${l}: ${where}.targetOriginId "${b.targetOriginId}" names no origin (origins: ${ids.join(", ")}).`);
-        const events = [...asArray<{ eventType?: string }>(b.functionAssociations), ...asArray<{ eventType?: string }>(b.lambdaFunctionAssociations)].map((a) => a.eventType);
+        if (b.targetOriginId !== undefined && !ids.includes(b.targetOriginId))
+          report(`${l}: ${where}.targetOriginId "${b.targetOriginId}" names no origin (origins: ${ids.join(", ")}).`);
+        const events = [...asArray<{ eventType?: string }>(b.functionAssociations), ...asArray<{ eventType?: string }>(b.lambdaFunctionAssociations)].map(
+          (a) => a.eventType,
+        );
         const twice = events.find((e, i) => events.indexOf(e) !== i);
         if (twice) report(`${l}: ${where} has two functions for ${twice}; one function (CloudFront Function or Lambda@Edge) per event type.`);
       }
@@ -279,8 +318,10 @@ export const cloudfrontArguments = resourcePolicy({
     // Source: CloudFront API CreateFunction (Runtime cloudfront-js-1.0 | cloudfront-js-2.0; FunctionCode up to 10 KB).
     forType("aws:cloudfront/function:Function", (p, args, report) => {
       const l = label(args);
-      if (!["cloudfront-js-1.0", "cloudfront-js-2.0"].includes(String(p.runtime))) report(`${l}: runtime "${p.runtime}" must be cloudfront-js-1.0 or cloudfront-js-2.0.`);
-      if (typeof p.code === "string" && Buffer.byteLength(p.code, "utf8") > CLOUDFRONT_FUNCTION_BYTES) report(`${l}: code is ${Buffer.byteLength(p.code, "utf8")} bytes; CloudFront Functions allow ${CLOUDFRONT_FUNCTION_BYTES}.`);
+      if (!["cloudfront-js-1.0", "cloudfront-js-2.0"].includes(String(p.runtime)))
+        report(`${l}: runtime "${p.runtime}" must be cloudfront-js-1.0 or cloudfront-js-2.0.`);
+      if (typeof p.code === "string" && Buffer.byteLength(p.code, "utf8") > CLOUDFRONT_FUNCTION_BYTES)
+        report(`${l}: code is ${Buffer.byteLength(p.code, "utf8")} bytes; CloudFront Functions allow ${CLOUDFRONT_FUNCTION_BYTES}.`);
     }),
     // Source: CloudFront API ResponseHeadersPolicyConfig (FrameOption DENY|SAMEORIGIN; ReferrerPolicy values;
     // StrictTransportSecurity AccessControlMaxAgeSec required; CORS AccessControlAllowMethods values; Override required).
@@ -289,10 +330,20 @@ export const cloudfrontArguments = resourcePolicy({
       const sh = p.securityHeadersConfig ?? {};
       const frame = sh.frameOptions?.frameOption;
       if (frame !== undefined && !["DENY", "SAMEORIGIN"].includes(frame)) report(`${l}: frameOptions.frameOption "${frame}" must be DENY or SAMEORIGIN.`);
-      const referrers = ["no-referrer", "no-referrer-when-downgrade", "origin", "origin-when-cross-origin", "same-origin", "strict-origin", "strict-origin-when-cross-origin", "unsafe-url"];
+      const referrers = [
+        "no-referrer",
+        "no-referrer-when-downgrade",
+        "origin",
+        "origin-when-cross-origin",
+        "same-origin",
+        "strict-origin",
+        "strict-origin-when-cross-origin",
+        "unsafe-url",
+      ];
       const ref = sh.referrerPolicy?.referrerPolicy;
       if (ref !== undefined && !referrers.includes(ref)) report(`${l}: referrerPolicy "${ref}" must be one of ${referrers.join(", ")}.`);
-      if (sh.strictTransportSecurity && sh.strictTransportSecurity.accessControlMaxAgeSec === undefined) report(`${l}: strictTransportSecurity needs accessControlMaxAgeSec.`);
+      if (sh.strictTransportSecurity && sh.strictTransportSecurity.accessControlMaxAgeSec === undefined)
+        report(`${l}: strictTransportSecurity needs accessControlMaxAgeSec.`);
       const methods = asArray<string>(p.corsConfig?.accessControlAllowMethods?.items);
       const allowed = ["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH", "HEAD", "ALL"];
       for (const m of methods) if (!allowed.includes(m)) report(`${l}: corsConfig method "${m}" must be one of ${allowed.join(", ")}.`);
@@ -300,8 +351,10 @@ export const cloudfrontArguments = resourcePolicy({
     // Source: CloudFront API CreateOriginAccessControl (OriginAccessControlOriginType s3/mediastore/lambda/mediapackagev2; SigningBehavior never/always/no-override; SigningProtocol sigv4).
     forType("aws:cloudfront/originAccessControl:OriginAccessControl", (p, args, report) => {
       const l = label(args);
-      if (!["s3", "mediastore", "lambda", "mediapackagev2"].includes(String(p.originAccessControlOriginType))) report(`${l}: originAccessControlOriginType "${p.originAccessControlOriginType}" must be s3, mediastore, lambda or mediapackagev2.`);
-      if (!["never", "always", "no-override"].includes(String(p.signingBehavior))) report(`${l}: signingBehavior "${p.signingBehavior}" must be never, always or no-override.`);
+      if (!["s3", "mediastore", "lambda", "mediapackagev2"].includes(String(p.originAccessControlOriginType)))
+        report(`${l}: originAccessControlOriginType "${p.originAccessControlOriginType}" must be s3, mediastore, lambda or mediapackagev2.`);
+      if (!["never", "always", "no-override"].includes(String(p.signingBehavior)))
+        report(`${l}: signingBehavior "${p.signingBehavior}" must be never, always or no-override.`);
       if (p.signingProtocol !== "sigv4") report(`${l}: signingProtocol "${p.signingProtocol}" must be sigv4.`);
     }),
   ],

@@ -63,7 +63,8 @@ export const ecsConfiguration = stackPolicy({
         else if (names.has(c.name)) report(`${l}: container name "${c.name}" is used twice.`, td.urn);
         if (c.name) names.add(c.name);
         if (!c.image) report(`${l}: container "${c.name ?? i}" needs an image.`, td.urn);
-        if (c.memory !== undefined && c.memoryReservation !== undefined && c.memoryReservation > c.memory) report(`${l}: container "${c.name}" memoryReservation ${c.memoryReservation} exceeds memory ${c.memory}.`, td.urn);
+        if (c.memory !== undefined && c.memoryReservation !== undefined && c.memoryReservation > c.memory)
+          report(`${l}: container "${c.name}" memoryReservation ${c.memoryReservation} exceeds memory ${c.memory}.`, td.urn);
       });
       if (list.length > 0 && !list.some((c) => c.essential !== false)) report(`${l}: no container is essential; at least one must be.`, td.urn);
       if (isFargate(td)) {
@@ -72,16 +73,24 @@ export const ecsConfiguration = stackPolicy({
         const mem = Number(p.memory);
         const fits = FARGATE_SIZES[cpu];
         if (!fits) report(`${l}: Fargate cpu "${p.cpu ?? "unset"}" must be one of ${Object.keys(FARGATE_SIZES).join(", ")}.`, td.urn);
-        else if (!Number.isFinite(mem) || !fits(mem)) report(`${l}: Fargate memory ${p.memory ?? "unset"} MiB is not allowed with cpu ${cpu}; see the Fargate task size table.`, td.urn);
-        const needsExecRole = list.some((c) => c.logConfiguration?.logDriver === "awslogs" || /\.dkr\.ecr\./.test(String(c.image ?? "")) || asArray(c.secrets).length > 0);
-        if (needsExecRole && !p.executionRoleArn) report(`${l}: containers log with awslogs, pull from ECR or read secrets, which needs executionRoleArn (a role ecs-tasks.amazonaws.com can assume).`, td.urn);
+        else if (!Number.isFinite(mem) || !fits(mem))
+          report(`${l}: Fargate memory ${p.memory ?? "unset"} MiB is not allowed with cpu ${cpu}; see the Fargate task size table.`, td.urn);
+        const needsExecRole = list.some(
+          (c) => c.logConfiguration?.logDriver === "awslogs" || /\.dkr\.ecr\./.test(String(c.image ?? "")) || asArray(c.secrets).length > 0,
+        );
+        if (needsExecRole && !p.executionRoleArn)
+          report(
+            `${l}: containers log with awslogs, pull from ECR or read secrets, which needs executionRoleArn (a role ecs-tasks.amazonaws.com can assume).`,
+            td.urn,
+          );
       }
     }
     // Source: ECS API CreateCluster ClusterSetting (name containerInsights, value enabled | disabled | enhanced).
     for (const c of ofType(args.resources, "aws:ecs/cluster:Cluster")) {
       for (const st of asArray<{ name?: string; value?: string }>(c.props.settings)) {
         if (st.name !== "containerInsights") report(`${label(c)}: setting "${st.name}" is not a cluster setting (only containerInsights).`, c.urn);
-        else if (!["enabled", "disabled", "enhanced"].includes(String(st.value))) report(`${label(c)}: containerInsights "${st.value}" must be enabled, disabled or enhanced.`, c.urn);
+        else if (!["enabled", "disabled", "enhanced"].includes(String(st.value)))
+          report(`${label(c)}: containerInsights "${st.value}" must be enabled, disabled or enhanced.`, c.urn);
       }
     }
     // Source: ECS API CreateService (networkConfiguration required for awsvpc; DeploymentConfiguration minimumHealthyPercent/maximumPercent;
@@ -92,16 +101,22 @@ export const ecsConfiguration = stackPolicy({
       const td = tds.find((d) => refersTo(s, d, ["taskDefinition"]));
       const awsvpc = p.launchType === "FARGATE" || td?.props.networkMode === "awsvpc";
       const subnets = asArray(p.networkConfiguration?.subnets);
-      if (awsvpc && subnets.length === 0) report(`${l}: ${p.launchType === "FARGATE" ? "a Fargate service" : "an awsvpc task"} needs networkConfiguration.subnets.`, s.urn);
-      if (subnets.length > 0 && p.networkConfiguration?.assignPublicIp === true && p.launchType !== "FARGATE") report(`${l}: assignPublicIp is supported only for Fargate.`, s.urn);
+      if (awsvpc && subnets.length === 0)
+        report(`${l}: ${p.launchType === "FARGATE" ? "a Fargate service" : "an awsvpc task"} needs networkConfiguration.subnets.`, s.urn);
+      if (subnets.length > 0 && p.networkConfiguration?.assignPublicIp === true && p.launchType !== "FARGATE")
+        report(`${l}: assignPublicIp is supported only for Fargate.`, s.urn);
       if (p.desiredCount !== undefined && p.desiredCount < 0) report(`${l}: desiredCount ${p.desiredCount} must be >= 0.`, s.urn);
       const min = p.deploymentMinimumHealthyPercent;
       if (min !== undefined && (min < 0 || min > 100)) report(`${l}: deploymentMinimumHealthyPercent ${min} is outside 0..100.`, s.urn);
       const lbs = asArray<{ containerName?: string; containerPort?: number }>(p.loadBalancers);
-      if (p.healthCheckGracePeriodSeconds !== undefined && lbs.length === 0) report(`${l}: healthCheckGracePeriodSeconds applies only to services with loadBalancers.`, s.urn);
+      if (p.healthCheckGracePeriodSeconds !== undefined && lbs.length === 0)
+        report(`${l}: healthCheckGracePeriodSeconds applies only to services with loadBalancers.`, s.urn);
       const names = td ? containers(td).list.map((c) => c.name) : undefined;
-      for (const lb of lbs) if (names && lb.containerName && !names.includes(lb.containerName)) report(`${l}: loadBalancers containerName "${lb.containerName}" is not a container of ${label(td!)} (${names.join(", ")}).`, s.urn);
-      if (p.launchType && p.capacityProviderStrategies && asArray(p.capacityProviderStrategies).length > 0) report(`${l}: launchType and capacityProviderStrategies are mutually exclusive.`, s.urn);
+      for (const lb of lbs)
+        if (names && lb.containerName && !names.includes(lb.containerName))
+          report(`${l}: loadBalancers containerName "${lb.containerName}" is not a container of ${label(td!)} (${names.join(", ")}).`, s.urn);
+      if (p.launchType && p.capacityProviderStrategies && asArray(p.capacityProviderStrategies).length > 0)
+        report(`${l}: launchType and capacityProviderStrategies are mutually exclusive.`, s.urn);
     }
   },
 });

@@ -21,7 +21,13 @@ function plain(value: unknown): unknown {
 }
 
 function costResource(r: PolicyResource): CostResource {
-  return { urn: r.urn, type: r.type, name: r.name, custom: r.type !== "pulumi:pulumi:Stack", props: (plain(known(() => r.props)) ?? {}) as Record<string, unknown> };
+  return {
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    custom: r.type !== "pulumi:pulumi:Stack",
+    props: (plain(known(() => r.props)) ?? {}) as Record<string, unknown>,
+  };
 }
 
 /** The stack's region: its AWS provider's, the way the engine resolves a resource's region. */

@@ -63,9 +63,13 @@ export const auroraServerlessV2 = stackPolicy({
       if (p.engineMode !== undefined && p.engineMode !== "provisioned") {
         report(`${l}: engineMode "${p.engineMode}" with serverlessv2ScalingConfiguration; Serverless v2 needs engineMode "provisioned".`, c.urn);
       }
-      if (typeof p.engine !== "string" || !p.engine.startsWith("aurora")) report(`${l}: engine "${p.engine}" is not an Aurora engine; Serverless v2 is Aurora only.`, c.urn);
+      if (typeof p.engine !== "string" || !p.engine.startsWith("aurora"))
+        report(`${l}: engine "${p.engine}" is not an Aurora engine; Serverless v2 is Aurora only.`, c.urn);
       const { minCapacity: min, maxCapacity: max } = scaling as { minCapacity?: number; maxCapacity?: number };
-      for (const [k, v] of [["minCapacity", min], ["maxCapacity", max]] as const) {
+      for (const [k, v] of [
+        ["minCapacity", min],
+        ["maxCapacity", max],
+      ] as const) {
         if (v === undefined) report(`${l}: serverlessv2ScalingConfiguration.${k} is required.`, c.urn);
         else if (v < AURORA_ACU.min || v > AURORA_ACU.max || !isAcuStep(v)) {
           report(`${l}: serverlessv2ScalingConfiguration.${k} ${v} ACU must be in ${AURORA_ACU.min}..${AURORA_ACU.max} in steps of ${AURORA_ACU.step}.`, c.urn);
@@ -102,14 +106,16 @@ export const rdsProxyConfiguration = stackPolicy({
     for (const px of proxies) {
       const p = px.props;
       const l = label(px);
-      if (!PROXY_ENGINE_FAMILIES.includes(p.engineFamily)) report(`${l}: engineFamily "${p.engineFamily}" must be one of ${PROXY_ENGINE_FAMILIES.join(", ")}.`, px.urn);
+      if (!PROXY_ENGINE_FAMILIES.includes(p.engineFamily))
+        report(`${l}: engineFamily "${p.engineFamily}" must be one of ${PROXY_ENGINE_FAMILIES.join(", ")}.`, px.urn);
       const subnets = asArray(p.vpcSubnetIds);
       if (subnets.length < 2) report(`${l}: vpcSubnetIds has ${subnets.length} subnet(s); RDS Proxy needs at least 2 in different Availability Zones.`, px.urn);
       const auths = asArray<Record<string, unknown>>(p.auths);
       if (auths.length === 0) report(`${l}: auths is empty; a proxy needs at least one Secrets Manager secret.`, px.urn);
       auths.forEach((a, i) => {
         if ((a.authScheme ?? "SECRETS") !== "SECRETS") report(`${l}: auths[${i}].authScheme "${a.authScheme}" must be "SECRETS".`, px.urn);
-        if (typeof a.secretArn !== "string" || a.secretArn.length === 0) report(`${l}: auths[${i}] needs a secretArn (the database credentials in Secrets Manager).`, px.urn);
+        if (typeof a.secretArn !== "string" || a.secretArn.length === 0)
+          report(`${l}: auths[${i}] needs a secretArn (the database credentials in Secrets Manager).`, px.urn);
       });
       // The proxy reads its secret through its own interfaces in these subnets: with no HTTPS egress
       // (the provider drops AWS's default allow-all egress) its target never becomes available.
@@ -142,7 +148,10 @@ export const rdsProxyConfiguration = stackPolicy({
       const cluster = target ? clusters.find((cl) => refersTo(target, cl, ["dbClusterIdentifier"])) : undefined;
       const engine = cluster?.props.engine;
       if (!cluster || typeof engine !== "string" || !engine.startsWith("aurora")) {
-        report(`${label(e)}: targetRole READ_ONLY is only supported for Aurora cluster targets (proxy ${label(px)} targets ${cluster ? `engine "${engine}"` : "no Aurora cluster"}).`, e.urn);
+        report(
+          `${label(e)}: targetRole READ_ONLY is only supported for Aurora cluster targets (proxy ${label(px)} targets ${cluster ? `engine "${engine}"` : "no Aurora cluster"}).`,
+          e.urn,
+        );
       }
     }
   },

@@ -18,7 +18,8 @@ export const cloudfrontCertificateRegion = stackPolicy({
       const arn = d.props.viewerCertificate?.acmCertificateArn;
       if (typeof arn !== "string" || arn === "") continue;
       const region = arn.split(":")[3];
-      if (region !== "us-east-1") report(`${label(d)}: viewerCertificate.acmCertificateArn is in ${region}; CloudFront only accepts ACM certificates from us-east-1.`, d.urn);
+      if (region !== "us-east-1")
+        report(`${label(d)}: viewerCertificate.acmCertificateArn is in ${region}; CloudFront only accepts ACM certificates from us-east-1.`, d.urn);
     }
   },
 });
@@ -59,7 +60,10 @@ export const albAccessLogsBucket = stackPolicy({
         return stringLeaves(doc.value).some((v) => v === "logdelivery.elasticloadbalancing.amazonaws.com" || /^arn:aws[\w-]*:iam::\d{12}:root$/.test(v));
       });
       if (!grantsElb) {
-        report(`${label(lb)}: access-log bucket ${label(bucket)} has no bucket policy granting logdelivery.elasticloadbalancing.amazonaws.com (or the region's ELB account) s3:PutObject.`, lb.urn);
+        report(
+          `${label(lb)}: access-log bucket ${label(bucket)} has no bucket policy granting logdelivery.elasticloadbalancing.amazonaws.com (or the region's ELB account) s3:PutObject.`,
+          lb.urn,
+        );
       }
     }
   },
@@ -67,7 +71,8 @@ export const albAccessLogsBucket = stackPolicy({
 
 export const cloudfrontLogsBucketAcl = stackPolicy({
   name: "cloudfront-logs-bucket-acl",
-  description: "CloudFront standard logs are written with ACLs: the log bucket must have ACLs enabled (object ownership BucketOwnerPreferred or ObjectWriter, not the default BucketOwnerEnforced).",
+  description:
+    "CloudFront standard logs are written with ACLs: the log bucket must have ACLs enabled (object ownership BucketOwnerPreferred or ObjectWriter, not the default BucketOwnerEnforced).",
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
     const dists = ofType(args.resources, DISTRIBUTION).filter((d) => d.props.loggingConfig?.bucket);
@@ -77,7 +82,10 @@ export const cloudfrontLogsBucketAcl = stackPolicy({
       if (!bucket) continue;
       const ownership = companions(args.resources, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", bucket).map((o) => o.props.rule?.objectOwnership);
       if (!ownership.some((o) => o === "BucketOwnerPreferred" || o === "ObjectWriter")) {
-        report(`${label(d)}: log bucket ${label(bucket)} has object ownership ${ownership[0] ?? "BucketOwnerEnforced (the default)"}; CloudFront standard logs need ACLs enabled (BucketOwnerPreferred).`, d.urn);
+        report(
+          `${label(d)}: log bucket ${label(bucket)} has object ownership ${ownership[0] ?? "BucketOwnerEnforced (the default)"}; CloudFront standard logs need ACLs enabled (BucketOwnerPreferred).`,
+          d.urn,
+        );
       }
     }
   },

@@ -28,7 +28,8 @@ export function keyAttributes(t: TableProps): Set<string> {
 
 export const dynamodbAttributesKeysOnly = resourcePolicy({
   name: "dynamodb-attributes-keys-only",
-  description: "A DynamoDB table declares exactly its key and index attributes in `attributes` (declaring any other, such as the TTL attribute, fails the deploy).",
+  description:
+    "A DynamoDB table declares exactly its key and index attributes in `attributes` (declaring any other, such as the TTL attribute, fails the deploy).",
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfType(aws.dynamodb.Table, (t, args, report) => {
     const keys = keyAttributes(t as TableProps);
@@ -51,7 +52,8 @@ export const dynamodbEncryption = resourcePolicy({
   description: "DynamoDB tables use KMS server-side encryption (serverSideEncryption.enabled), so key use is auditable.",
   enforcementLevel: "advisory",
   validateResource: validateResourceOfType(aws.dynamodb.Table, (t, args, report) => {
-    if (t.serverSideEncryption?.enabled !== true) report(`${label(args)}: serverSideEncryption.enabled is not true; enable KMS encryption (AWS managed or customer key).`);
+    if (t.serverSideEncryption?.enabled !== true)
+      report(`${label(args)}: serverSideEncryption.enabled is not true; enable KMS encryption (AWS managed or customer key).`);
   }),
 });
 

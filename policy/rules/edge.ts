@@ -7,7 +7,6 @@ import { EDGE_LIMITS, LAMBDA_EDGE_REGION as EDGE_REGION } from "../lib/limits";
 import { regionOf } from "../lib/region";
 import { asArray, label, ofType, refersTo } from "../lib/stack";
 
-
 export const lambdaEdgeConstraints = stackPolicy({
   name: "lambda-edge-constraints",
   description:
@@ -24,7 +23,10 @@ export const lambdaEdgeConstraints = stackPolicy({
       const limits = EDGE_LIMITS[a.eventType];
       if (!limits) report(`${where}: eventType "${a.eventType}" must be one of ${Object.keys(EDGE_LIMITS).join(", ")}.`, a.distribution.urn);
       if (a.lambdaArn !== undefined && !/:\d+$/.test(a.lambdaArn)) {
-        report(`${where}: lambdaArn "${a.lambdaArn}" must reference a numbered version (publish: true, use qualifiedArn), not $LATEST or an unqualified ARN.`, a.distribution.urn);
+        report(
+          `${where}: lambdaArn "${a.lambdaArn}" must reference a numbered version (publish: true, use qualifiedArn), not $LATEST or an unqualified ARN.`,
+          a.distribution.urn,
+        );
       }
       const fn = a.fn;
       if (!fn) continue;
@@ -40,7 +42,10 @@ export const lambdaEdgeConstraints = stackPolicy({
         if (timeout > limits.timeout) report(`${fl}: timeout ${timeout} s exceeds ${limits.timeout} s allowed for ${a.eventType} triggers.`, fn.urn);
         const bytes = await estimatedZipBytes(f.code);
         if (bytes !== undefined && bytes > limits.packageBytes) {
-          report(`${fl}: code is about ${(bytes / 1024 / 1024).toFixed(2)} MB zipped; ${a.eventType} triggers allow ${limits.packageBytes / 1024 / 1024} MB.`, fn.urn);
+          report(
+            `${fl}: code is about ${(bytes / 1024 / 1024).toFixed(2)} MB zipped; ${a.eventType} triggers allow ${limits.packageBytes / 1024 / 1024} MB.`,
+            fn.urn,
+          );
         }
       }
       if (checked.has(fn.urn)) continue;
@@ -64,7 +69,8 @@ export const lambdaEdgeConstraints = stackPolicy({
       if (role) {
         const trusted = trustedServices(role.props.assumeRolePolicy);
         for (const svc of ["lambda.amazonaws.com", "edgelambda.amazonaws.com"]) {
-          if (!trusted.has(svc)) report(`${fl}: its role ${label(role)} must trust ${svc} in assumeRolePolicy (trusts: ${[...trusted].join(", ") || "none"}).`, fn.urn);
+          if (!trusted.has(svc))
+            report(`${fl}: its role ${label(role)} must trust ${svc} in assumeRolePolicy (trusts: ${[...trusted].join(", ") || "none"}).`, fn.urn);
         }
       }
     }

@@ -41,7 +41,11 @@ function documents(args: ResourceValidationArgs): { where: string; doc: unknown;
   const out = (SITES[args.type] ?? []).map((site) => ({ where: site.prop, doc: known(() => args.props[site.prop]), site }));
   if (args.type === "aws:iam/role:Role") {
     (known(() => asArray<{ name?: string; policy?: unknown }>(args.props.inlinePolicies)) ?? []).forEach((p, i) =>
-      out.push({ where: `inlinePolicies[${i}]${p.name ? ` (${p.name})` : ""}`, doc: known(() => p.policy), site: { prop: "inlinePolicies", kind: "identity" } }),
+      out.push({
+        where: `inlinePolicies[${i}]${p.name ? ` (${p.name})` : ""}`,
+        doc: known(() => p.policy),
+        site: { prop: "inlinePolicies", kind: "identity" },
+      }),
     );
   }
   return out;
@@ -61,7 +65,10 @@ export const iamPolicyGrammar = resourcePolicy({
       const parsed = parseJsonDocument(doc);
       if (parsed.ok && site.limit) {
         const size = policySize(parsed.value);
-        if (size > site.limit.chars) report(`${label(args)}: ${where} is ${size} characters (without whitespace); ${site.limit.what} allows ${site.limit.chars}. Split it or use managed policies.`);
+        if (size > site.limit.chars)
+          report(
+            `${label(args)}: ${where} is ${size} characters (without whitespace); ${site.limit.what} allows ${site.limit.chars}. Split it or use managed policies.`,
+          );
       }
     }
   },
@@ -90,8 +97,10 @@ export const iamRoleArguments = stackPolicy({
       if (p.maxSessionDuration !== undefined && (p.maxSessionDuration < ROLE_SESSION_SECONDS.min || p.maxSessionDuration > ROLE_SESSION_SECONDS.max)) {
         report(`${l}: maxSessionDuration ${p.maxSessionDuration} s is outside ${ROLE_SESSION_SECONDS.min}..${ROLE_SESSION_SECONDS.max} s.`, r.urn);
       }
-      if (typeof p.path === "string" && !/^\/(?:[\x21-\x7e]+\/)?$/.test(p.path)) report(`${l}: path "${p.path}" must be "/" or start and end with "/" (printable ASCII, no spaces).`, r.urn);
-      if (typeof p.description === "string" && p.description.length > 1000) report(`${l}: description is ${p.description.length} characters; the limit is 1000.`, r.urn);
+      if (typeof p.path === "string" && !/^\/(?:[\x21-\x7e]+\/)?$/.test(p.path))
+        report(`${l}: path "${p.path}" must be "/" or start and end with "/" (printable ASCII, no spaces).`, r.urn);
+      if (typeof p.description === "string" && p.description.length > 1000)
+        report(`${l}: description is ${p.description.length} characters; the limit is 1000.`, r.urn);
       const inline = [
         ...(known(() => asArray<{ policy?: unknown }>(p.inlinePolicies).map((ip) => ip.policy)) ?? []),
         ...rolePolicies.filter((rp) => refersTo(rp, r, ["role"])).map((rp) => known(() => rp.props.policy)),
@@ -100,15 +109,24 @@ export const iamRoleArguments = stackPolicy({
         const parsed = parseJsonDocument(d);
         return sum + (parsed.ok && parsed.value ? policySize(parsed.value) : 0);
       }, 0);
-      if (total > ROLE_INLINE_POLICY_CHARS) report(`${l}: its inline policies total ${total} characters (without whitespace); a role allows ${ROLE_INLINE_POLICY_CHARS}. Move statements into managed policies.`, r.urn);
+      if (total > ROLE_INLINE_POLICY_CHARS)
+        report(
+          `${l}: its inline policies total ${total} characters (without whitespace); a role allows ${ROLE_INLINE_POLICY_CHARS}. Move statements into managed policies.`,
+          r.urn,
+        );
       const attached = attachments.filter((a) => refersTo(a, r, ["role"]));
       // Source: IAM API AttachRolePolicy PolicyArn (an IAM managed policy ARN: arn:<partition>:iam::aws|<account>:policy/...).
       for (const a of attached) {
         const arn = known(() => String(a.props.policyArn ?? ""));
-        if (arn !== undefined && !/^arn:aws[\w-]*:iam::(aws|\d{12}):policy\/.+$/.test(arn)) report(`${label(a)}: policyArn "${arn}" is not an IAM managed policy ARN (arn:aws:iam::aws:policy/<name> or arn:aws:iam::<account>:policy/<name>).`, a.urn);
+        if (arn !== undefined && !/^arn:aws[\w-]*:iam::(aws|\d{12}):policy\/.+$/.test(arn))
+          report(
+            `${label(a)}: policyArn "${arn}" is not an IAM managed policy ARN (arn:aws:iam::aws:policy/<name> or arn:aws:iam::<account>:policy/<name>).`,
+            a.urn,
+          );
       }
       const managed = asArray(p.managedPolicyArns).length + attached.length;
-      if (managed > ROLE_MANAGED_POLICIES) report(`${l}: ${managed} managed policies attached; a role allows ${ROLE_MANAGED_POLICIES} by default. Merge policies or raise the quota.`, r.urn);
+      if (managed > ROLE_MANAGED_POLICIES)
+        report(`${l}: ${managed} managed policies attached; a role allows ${ROLE_MANAGED_POLICIES} by default. Merge policies or raise the quota.`, r.urn);
     }
   },
 });
@@ -150,7 +168,10 @@ export const iamServiceRoleTrust = stackPolicy({
         if (policy === undefined) continue;
         const trusted = trustedServices(policy);
         if (!trusted.has(service)) {
-          report(`${label(res)}: ${prop} is ${label(role)}, whose trust policy does not let ${service} assume it (trusts: ${[...trusted].join(", ") || "no service"}); add an Allow sts:AssumeRole statement for Service "${service}".`, res.urn);
+          report(
+            `${label(res)}: ${prop} is ${label(role)}, whose trust policy does not let ${service} assume it (trusts: ${[...trusted].join(", ") || "no service"}); add an Allow sts:AssumeRole statement for Service "${service}".`,
+            res.urn,
+          );
         }
       }
     }
@@ -158,4 +179,3 @@ export const iamServiceRoleTrust = stackPolicy({
 });
 
 export const iamDocumentPolicies = [iamPolicyGrammar, iamRoleArguments, iamServiceRoleTrust];
-

@@ -13,7 +13,10 @@ function documents(args: ResourceValidationArgs): { where: string; doc: unknown 
     case "aws:iam/groupPolicy:GroupPolicy":
       return [{ where: "policy", doc: args.props.policy }];
     case "aws:iam/role:Role":
-      return asArray<{ name?: string; policy?: unknown }>(args.props.inlinePolicies).map((p, i) => ({ where: `inlinePolicies[${i}]${p.name ? ` (${p.name})` : ""}`, doc: p.policy }));
+      return asArray<{ name?: string; policy?: unknown }>(args.props.inlinePolicies).map((p, i) => ({
+        where: `inlinePolicies[${i}]${p.name ? ` (${p.name})` : ""}`,
+        doc: p.policy,
+      }));
     default:
       return [];
   }

@@ -43,7 +43,8 @@ export const lambdaImagePackage = resourcePolicy({
       return;
     }
     for (const prop of ["handler", "runtime"] as const) {
-      if (fn[prop] !== undefined) report(`${label(args)}: ${prop} "${fn[prop]}" must not be set on an Image function (the image's CMD and base image decide it).`);
+      if (fn[prop] !== undefined)
+        report(`${label(args)}: ${prop} "${fn[prop]}" must not be set on an Image function (the image's CMD and base image decide it).`);
     }
     if ((fn.layers ?? []).length > 0) report(`${label(args)}: layers are not supported on an Image function (${fn.layers!.length} given).`);
     if (typeof fn.imageUri !== "string" || !DIGEST.test(fn.imageUri)) {
@@ -88,7 +89,10 @@ export const lambdaImagePlatform = stackPolicy({
       const arch = asArray<string>(fn.props.architectures)[0] ?? "x86_64";
       const want = LAMBDA_PLATFORMS[arch];
       if (platforms.length !== 1) {
-        report(`${label(image)}: builds ${platforms.length === 0 ? "the builder's default platform" : `${platforms.length} platforms (${platforms.join(", ")})`} for ${label(fn)}; set platforms to exactly ["${want}"].`, image.urn);
+        report(
+          `${label(image)}: builds ${platforms.length === 0 ? "the builder's default platform" : `${platforms.length} platforms (${platforms.join(", ")})`} for ${label(fn)}; set platforms to exactly ["${want}"].`,
+          image.urn,
+        );
       } else if (platforms[0] !== want) {
         report(`${label(image)}: builds ${platforms[0]} but ${label(fn)} runs on ${arch}; set platforms ["${want}"] or architectures to match.`, image.urn);
       }
@@ -130,7 +134,8 @@ export const lambdaProvisionedConcurrency = stackPolicy({
       }
       if (t.props.minCapacity > t.props.maxCapacity) report(`${l}: minCapacity ${t.props.minCapacity} exceeds maxCapacity ${t.props.maxCapacity}.`, t.urn);
       const reserved = reservedOf(t, "resourceId");
-      if (!fitsReservedConcurrency(t.props.maxCapacity, reserved)) report(`${l}: maxCapacity ${t.props.maxCapacity} exceeds the function's reserved concurrency ${reserved}.`, t.urn);
+      if (!fitsReservedConcurrency(t.props.maxCapacity, reserved))
+        report(`${l}: maxCapacity ${t.props.maxCapacity} exceeds the function's reserved concurrency ${reserved}.`, t.urn);
     }
   },
 });

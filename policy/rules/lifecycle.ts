@@ -23,8 +23,7 @@ export const NEW_ACCOUNT_CONCURRENCY = 10;
 
 export const lambdaReservedConcurrencyQuota = resourcePolicy({
   name: "lambda-reserved-concurrency-quota",
-  description:
-    "Reserving Lambda concurrency only deploys where the account's quota leaves the unreserved minimum: new accounts (quota 10) cannot reserve any.",
+  description: "Reserving Lambda concurrency only deploys where the account's quota leaves the unreserved minimum: new accounts (quota 10) cannot reserve any.",
   enforcementLevel: "advisory",
   validateResource: (args, report) => {
     if (args.type !== FUNCTION) return;
@@ -151,7 +150,9 @@ export const accountSingletonDestroy = resourcePolicy({
   validateResource: (args, report) => {
     const why = ACCOUNT_SINGLETONS[args.type];
     if (!why || args.opts.protect) return;
-    report(`${label(args)} is one per account and region: ${why}. Keep it with retainOnDelete (or protect), or set it once per account outside this stack. ${RETAIN_ON_DELETE_UNSEEN}`);
+    report(
+      `${label(args)} is one per account and region: ${why}. Keep it with retainOnDelete (or protect), or set it once per account outside this stack. ${RETAIN_ON_DELETE_UNSEEN}`,
+    );
   },
 });
 
@@ -199,7 +200,9 @@ export const statefulProtect = resourcePolicy({
         `${label(args)}: ${guard} is on but the resource is not protected: \`pulumi destroy\` deletes the stateless resources first and fails only when it reaches this one. Add protect: true so the destroy refuses before deleting anything.`,
       );
     } else if (production) {
-      report(`${label(args)} holds data in a production stack but is not protected; add protect: true (and retainOnDelete: true so an intended removal keeps it).`);
+      report(
+        `${label(args)} holds data in a production stack but is not protected; add protect: true (and retainOnDelete: true so an intended removal keeps it).`,
+      );
     }
   },
 });

@@ -41,7 +41,10 @@ export const albLambdaPermissionFirst = stackPolicy({
       }
       const deps = transitiveDependencies(att);
       if (!forGroup.some((p) => deps.has(p))) {
-        report(`${label(att)}: must depend on ${label(forGroup[0]!)} (add dependsOn); otherwise the registration can run first and fail with AccessDenied.`, att.urn);
+        report(
+          `${label(att)}: must depend on ${label(forGroup[0]!)} (add dependsOn); otherwise the registration can run first and fail with AccessDenied.`,
+          att.urn,
+        );
       }
     }
   },

@@ -54,7 +54,12 @@ export const sqsQueueConfiguration = stackPolicy({
     // maxReceiveCount 1..1000).
     const redrives: { from: PolicyResource; owner: PolicyResource | undefined; doc: unknown; prop: string }[] = [
       ...queues.filter((q) => q.props.redrivePolicy).map((q) => ({ from: q, owner: q, doc: q.props.redrivePolicy, prop: "redrivePolicy" })),
-      ...ofType(args.resources, "aws:sqs/redrivePolicy:RedrivePolicy").map((r) => ({ from: r, owner: queues.find((q) => refersTo(r, q, ["queueUrl"])), doc: r.props.redrivePolicy, prop: "redrivePolicy" })),
+      ...ofType(args.resources, "aws:sqs/redrivePolicy:RedrivePolicy").map((r) => ({
+        from: r,
+        owner: queues.find((q) => refersTo(r, q, ["queueUrl"])),
+        doc: r.props.redrivePolicy,
+        prop: "redrivePolicy",
+      })),
     ];
     for (const { from, owner, doc, prop } of redrives) {
       const parsed = parseJsonDocument(doc);
@@ -64,10 +69,14 @@ export const sqsQueueConfiguration = stackPolicy({
       }
       const r = (parsed.value ?? {}) as { maxReceiveCount?: number | string; deadLetterTargetArn?: string };
       const n = Number(r.maxReceiveCount);
-      if (!Number.isInteger(n) || n < 1 || n > 1000) report(`${label(from)}: ${prop}.maxReceiveCount ${r.maxReceiveCount} must be an integer in 1..1000.`, from.urn);
+      if (!Number.isInteger(n) || n < 1 || n > 1000)
+        report(`${label(from)}: ${prop}.maxReceiveCount ${r.maxReceiveCount} must be an integer in 1..1000.`, from.urn);
       const dlq = queues.find((q) => q !== owner && (refersTo(from, q, [prop]) || q.props.arn === r.deadLetterTargetArn));
       if (owner && dlq && isFifo(owner) !== isFifo(dlq)) {
-        report(`${label(from)}: dead-letter queue ${label(dlq)} is ${isFifo(dlq) ? "FIFO" : "standard"} but ${label(owner)} is ${isFifo(owner) ? "FIFO" : "standard"}; they must be the same type.`, from.urn);
+        report(
+          `${label(from)}: dead-letter queue ${label(dlq)} is ${isFifo(dlq) ? "FIFO" : "standard"} but ${label(owner)} is ${isFifo(owner) ? "FIFO" : "standard"}; they must be the same type.`,
+          from.urn,
+        );
       }
     }
     // Source: Lambda Developer Guide "Using Lambda with Amazon SQS" (CreateEventSourceMapping fails when the queue's visibility
@@ -83,11 +92,19 @@ export const sqsQueueConfiguration = stackPolicy({
       const fn = fns.find((f) => (alias ? refersTo(alias, f, ["functionName"]) : refersTo(m, f, ["functionName"])));
       const visibility = q.props.visibilityTimeoutSeconds ?? 30;
       const timeout = fn?.props.timeout ?? 3;
-      if (fn && timeout > visibility) report(`${l}: ${label(fn)} times out after ${timeout} s but ${label(q)}'s visibilityTimeoutSeconds is ${visibility}; set the visibility timeout to at least the function timeout (AWS recommends 6x).`, m.urn);
+      if (fn && timeout > visibility)
+        report(
+          `${l}: ${label(fn)} times out after ${timeout} s but ${label(q)}'s visibilityTimeoutSeconds is ${visibility}; set the visibility timeout to at least the function timeout (AWS recommends 6x).`,
+          m.urn,
+        );
       const batch = m.props.batchSize;
       const window = m.props.maximumBatchingWindowInSeconds ?? 0;
       const max = isFifo(q) || window < 1 ? 10 : 10000;
-      if (batch !== undefined && (batch < 1 || batch > max)) report(`${l}: batchSize ${batch} is outside 1..${max} for ${isFifo(q) ? "a FIFO queue" : window < 1 ? "a queue without maximumBatchingWindowInSeconds" : "a standard queue"}.`, m.urn);
+      if (batch !== undefined && (batch < 1 || batch > max))
+        report(
+          `${l}: batchSize ${batch} is outside 1..${max} for ${isFifo(q) ? "a FIFO queue" : window < 1 ? "a queue without maximumBatchingWindowInSeconds" : "a standard queue"}.`,
+          m.urn,
+        );
       if (isFifo(q) && window > 0) report(`${l}: maximumBatchingWindowInSeconds is not supported for FIFO queues.`, m.urn);
     }
   },
@@ -125,17 +142,24 @@ export const eventbridgeConfiguration = stackPolicy({
       const l = label(r);
       const hasSchedule = typeof p.scheduleExpression === "string" && p.scheduleExpression !== "";
       const hasPattern = typeof p.eventPattern === "string" && p.eventPattern !== "";
-      if (hasSchedule === hasPattern) report(`${l}: needs exactly one of scheduleExpression or eventPattern (${hasSchedule ? "both" : "neither"} given).`, r.urn);
+      if (hasSchedule === hasPattern)
+        report(`${l}: needs exactly one of scheduleExpression or eventPattern (${hasSchedule ? "both" : "neither"} given).`, r.urn);
       if (hasSchedule) {
         const problem = scheduleProblem(p.scheduleExpression);
         if (problem) report(`${l}: scheduleExpression ${problem}.`, r.urn);
-        if (p.eventBusName && p.eventBusName !== "default") report(`${l}: scheduled rules run only on the default event bus (eventBusName "${p.eventBusName}"); use EventBridge Scheduler or the default bus.`, r.urn);
+        if (p.eventBusName && p.eventBusName !== "default")
+          report(
+            `${l}: scheduled rules run only on the default event bus (eventBusName "${p.eventBusName}"); use EventBridge Scheduler or the default bus.`,
+            r.urn,
+          );
       }
       if (hasPattern) {
         const parsed = parseJsonDocument(p.eventPattern);
-        if (!parsed.ok || !parsed.value || typeof parsed.value !== "object" || Array.isArray(parsed.value)) report(`${l}: eventPattern must be a JSON object (e.g. {"source": ["shop.orders"]}).`, r.urn);
+        if (!parsed.ok || !parsed.value || typeof parsed.value !== "object" || Array.isArray(parsed.value))
+          report(`${l}: eventPattern must be a JSON object (e.g. {"source": ["shop.orders"]}).`, r.urn);
       }
-      if (p.state !== undefined && !["ENABLED", "DISABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"].includes(p.state)) report(`${l}: state "${p.state}" must be ENABLED or DISABLED.`, r.urn);
+      if (p.state !== undefined && !["ENABLED", "DISABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"].includes(p.state))
+        report(`${l}: state "${p.state}" must be ENABLED or DISABLED.`, r.urn);
     }
     // Source: EventBridge API PutTargets (Input, InputPath, InputTransformer mutually exclusive; RoleArn for ECS, Step Functions,
     // Kinesis...; EcsParameters; RetryPolicy MaximumEventAgeInSeconds 60..86400, MaximumRetryAttempts 0..185).
@@ -148,14 +172,18 @@ export const eventbridgeConfiguration = stackPolicy({
       const arn = String(p.arn ?? "");
       const needsRole = ROLE_TARGETS.find((s) => arn.includes(s));
       if (needsRole && !p.roleArn) report(`${l}: target ${arn} needs roleArn (a role events.amazonaws.com can assume, allowed to call the target).`, t.urn);
-      if (arn.includes(":ecs:") && !p.ecsTarget) report(`${l}: an ECS cluster target needs ecsTarget (taskDefinitionArn, launch type, network configuration).`, t.urn);
+      if (arn.includes(":ecs:") && !p.ecsTarget)
+        report(`${l}: an ECS cluster target needs ecsTarget (taskDefinitionArn, launch type, network configuration).`, t.urn);
       if (p.ecsTarget) {
         const td = taskDefs.find((d) => refersTo(t, d, ["ecsTarget"]));
-        if (td?.props.networkMode === "awsvpc" && !p.ecsTarget.networkConfiguration) report(`${l}: ecsTarget runs ${label(td)} (networkMode awsvpc) and needs networkConfiguration with subnets.`, t.urn);
+        if (td?.props.networkMode === "awsvpc" && !p.ecsTarget.networkConfiguration)
+          report(`${l}: ecsTarget runs ${label(td)} (networkMode awsvpc) and needs networkConfiguration with subnets.`, t.urn);
       }
       const rp = p.retryPolicy;
-      if (rp?.maximumEventAgeInSeconds !== undefined && (rp.maximumEventAgeInSeconds < 60 || rp.maximumEventAgeInSeconds > 86400)) report(`${l}: retryPolicy.maximumEventAgeInSeconds ${rp.maximumEventAgeInSeconds} is outside 60..86400.`, t.urn);
-      if (rp?.maximumRetryAttempts !== undefined && (rp.maximumRetryAttempts < 0 || rp.maximumRetryAttempts > 185)) report(`${l}: retryPolicy.maximumRetryAttempts ${rp.maximumRetryAttempts} is outside 0..185.`, t.urn);
+      if (rp?.maximumEventAgeInSeconds !== undefined && (rp.maximumEventAgeInSeconds < 60 || rp.maximumEventAgeInSeconds > 86400))
+        report(`${l}: retryPolicy.maximumEventAgeInSeconds ${rp.maximumEventAgeInSeconds} is outside 60..86400.`, t.urn);
+      if (rp?.maximumRetryAttempts !== undefined && (rp.maximumRetryAttempts < 0 || rp.maximumRetryAttempts > 185))
+        report(`${l}: retryPolicy.maximumRetryAttempts ${rp.maximumRetryAttempts} is outside 0..185.`, t.urn);
     }
   },
 });
@@ -172,7 +200,8 @@ export function stateMachineProblems(definition: unknown): string[] {
   const out: string[] = [];
   const states = d.States && typeof d.States === "object" ? d.States : undefined;
   if (!states || Object.keys(states).length === 0) return ["definition has no States"];
-  if (typeof d.StartAt !== "string" || !(d.StartAt in states)) out.push(`definition StartAt "${String(d.StartAt)}" names no state (states: ${Object.keys(states).join(", ")})`);
+  if (typeof d.StartAt !== "string" || !(d.StartAt in states))
+    out.push(`definition StartAt "${String(d.StartAt)}" names no state (states: ${Object.keys(states).join(", ")})`);
   for (const [name, s] of Object.entries(states)) {
     if (name.length > 80) out.push(`state name "${name.slice(0, 20)}..." is over 80 characters`);
     if (!STATE_TYPES.includes(String(s.Type))) {
@@ -185,7 +214,8 @@ export function stateMachineProblems(definition: unknown): string[] {
     if (s.Type === "Task" && typeof s.Resource !== "string") out.push(`state "${name}" (Task) needs Resource`);
     if (s.Type === "Choice") {
       if (asArray(s.Choices as unknown[]).length === 0) out.push(`state "${name}" (Choice) needs at least one rule in Choices`);
-      for (const c of asArray(s.Choices as { Next?: string }[])) if (typeof c.Next === "string" && !(c.Next in states)) out.push(`state "${name}" choice Next "${c.Next}" names no state`);
+      for (const c of asArray(s.Choices as { Next?: string }[]))
+        if (typeof c.Next === "string" && !(c.Next in states)) out.push(`state "${name}" choice Next "${c.Next}" names no state`);
       if (typeof s.Default === "string" && !(s.Default in states)) out.push(`state "${name}" Default "${s.Default}" names no state`);
     }
   }
@@ -208,7 +238,8 @@ export const stepFunctionsArguments = resourcePolicy({
       const level = lc.level ?? "OFF";
       if (!["ALL", "ERROR", "FATAL", "OFF"].includes(level)) report(`${l}: loggingConfiguration.level "${level}" must be ALL, ERROR, FATAL or OFF.`);
       if (level !== "OFF" && !lc.logDestination) report(`${l}: loggingConfiguration.level ${level} needs logDestination (a log group ARN ending in ":*").`);
-      if (typeof lc.logDestination === "string" && !lc.logDestination.endsWith(":*")) report(`${l}: loggingConfiguration.logDestination must be the log group ARN followed by ":*" (e.g. \${logGroup.arn}:*).`);
+      if (typeof lc.logDestination === "string" && !lc.logDestination.endsWith(":*"))
+        report(`${l}: loggingConfiguration.logDestination must be the log group ARN followed by ":*" (e.g. \${logGroup.arn}:*).`);
     }
     if (typeof p.name === "string" && !/^[A-Za-z0-9_-]{1,80}$/.test(p.name)) report(`${l}: name "${p.name}" must be 1..80 letters, digits, '-' or '_'.`);
   }),

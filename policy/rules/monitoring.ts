@@ -66,7 +66,8 @@ export const logRetentionSet = resourcePolicy({
   description: "Every log group sets a retention period (logs kept forever cost money and hold data longer than needed).",
   enforcementLevel: "advisory",
   validateResource: validateResourceOfType(aws.cloudwatch.LogGroup, (g, args, report) => {
-    if (!g.retentionInDays) report(`${label(args)}: retentionInDays is ${g.retentionInDays === 0 ? "0 (never expire)" : "unset (never expire)"}; set a retention period.`);
+    if (!g.retentionInDays)
+      report(`${label(args)}: retentionInDays is ${g.retentionInDays === 0 ? "0 (never expire)" : "unset (never expire)"}; set a retention period.`);
   }),
 });
 

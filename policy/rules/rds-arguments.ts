@@ -21,9 +21,13 @@ export const rdsSubnetZones = stackPolicy({
       const z = subnetZones(args.resources, r, prop);
       // Fewer than two subnets: the subnet group case is reported here, the proxy's by rds-proxy-configuration.
       if (z.count < 2) {
-        if (r.type === "aws:rds/subnetGroup:SubnetGroup") report(`${label(r)}: ${prop} has ${z.count} subnet(s); ${what} needs subnets in at least 2 Availability Zones.`, r.urn);
+        if (r.type === "aws:rds/subnetGroup:SubnetGroup")
+          report(`${label(r)}: ${prop} has ${z.count} subnet(s); ${what} needs subnets in at least 2 Availability Zones.`, r.urn);
       } else if (z.outside === 0 && z.zones.size < 2) {
-        report(`${label(r)}: its ${z.count} subnets are all in ${[...z.zones].join(", ") || "one zone"}; ${what} needs subnets in at least 2 Availability Zones${r.type === "aws:rds/subnetGroup:SubnetGroup" ? " (DBSubnetGroupDoesNotCoverEnoughAZs)" : ""}.`, r.urn);
+        report(
+          `${label(r)}: its ${z.count} subnets are all in ${[...z.zones].join(", ") || "one zone"}; ${what} needs subnets in at least 2 Availability Zones${r.type === "aws:rds/subnetGroup:SubnetGroup" ? " (DBSubnetGroupDoesNotCoverEnoughAZs)" : ""}.`,
+          r.urn,
+        );
       }
     }
   },
@@ -42,7 +46,12 @@ function minutes(h: string, m: string): number {
 /** Minutes of the week covered by a window, as [start, end) ranges. */
 function weekRanges(start: number, end: number): [number, number][] {
   const week = 7 * 1440;
-  return end > start ? [[start, end]] : [[start, week], [0, end]];
+  return end > start
+    ? [[start, end]]
+    : [
+        [start, week],
+        [0, end],
+      ];
 }
 
 function overlaps(a: [number, number][], b: [number, number][]): boolean {
@@ -55,7 +64,7 @@ const PASSWORD_FORBIDDEN = /[/"@ ]/;
 export const rdsClusterArguments = resourcePolicy({
   name: "rds-cluster-arguments",
   description:
-    "RDS cluster and instance arguments: backup window hh24:mi-hh24:mi of at least 30 minutes not overlapping the maintenance window ddd:hh24:mi-ddd:hh24:mi, masterPassword exclusive with manageMasterUserPassword and 8..128 characters without / \" @ or space, a finalSnapshotIdentifier unless skipFinalSnapshot, kmsKeyId only with storageEncrypted, port 1150..65535, promotion tier 0..15, proxy pool percentages within 1..100.",
+    'RDS cluster and instance arguments: backup window hh24:mi-hh24:mi of at least 30 minutes not overlapping the maintenance window ddd:hh24:mi-ddd:hh24:mi, masterPassword exclusive with manageMasterUserPassword and 8..128 characters without / " @ or space, a finalSnapshotIdentifier unless skipFinalSnapshot, kmsKeyId only with storageEncrypted, port 1150..65535, promotion tier 0..15, proxy pool percentages within 1..100.',
   enforcementLevel: "mandatory",
   validateResource: [
     // Source: RDS API CreateDBCluster (PreferredBackupWindow, PreferredMaintenanceWindow, MasterUserPassword,
@@ -82,10 +91,14 @@ export const rdsClusterArguments = resourcePolicy({
           const s = DAYS.indexOf(m[1]!.toLowerCase()) * 1440 + minutes(m[2]!, m[3]!);
           const e = DAYS.indexOf(m[4]!.toLowerCase()) * 1440 + minutes(m[5]!, m[6]!);
           if ((e - s + 7 * 1440) % (7 * 1440) < 30) report(`${l}: preferredMaintenanceWindow "${p.preferredMaintenanceWindow}" must be at least 30 minutes.`);
-          if (backup && overlaps(backup, weekRanges(s, e))) report(`${l}: preferredBackupWindow ${p.preferredBackupWindow} overlaps preferredMaintenanceWindow ${p.preferredMaintenanceWindow}; move one of them.`);
+          if (backup && overlaps(backup, weekRanges(s, e)))
+            report(
+              `${l}: preferredBackupWindow ${p.preferredBackupWindow} overlaps preferredMaintenanceWindow ${p.preferredMaintenanceWindow}; move one of them.`,
+            );
         }
       }
-      if (p.masterPassword !== undefined && p.manageMasterUserPassword === true) report(`${l}: masterPassword and manageMasterUserPassword are mutually exclusive; keep one.`);
+      if (p.masterPassword !== undefined && p.manageMasterUserPassword === true)
+        report(`${l}: masterPassword and manageMasterUserPassword are mutually exclusive; keep one.`);
       const pw = p.masterPassword;
       if (typeof pw === "string" && (pw.length < 8 || pw.length > 128 || PASSWORD_FORBIDDEN.test(pw))) {
         report(`${l}: masterPassword must be 8..128 printable ASCII characters without '/', '"', '@' or spaces.`);
@@ -93,26 +106,33 @@ export const rdsClusterArguments = resourcePolicy({
       if (typeof p.masterUsername === "string" && !/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(p.masterUsername)) {
         report(`${l}: masterUsername "${p.masterUsername}" must be 1..63 letters, digits or '_', starting with a letter.`);
       }
-      if (p.skipFinalSnapshot !== true && !p.finalSnapshotIdentifier) report(`${l}: skipFinalSnapshot is false but finalSnapshotIdentifier is unset; destroy would fail. Set a finalSnapshotIdentifier or skipFinalSnapshot true.`);
+      if (p.skipFinalSnapshot !== true && !p.finalSnapshotIdentifier)
+        report(
+          `${l}: skipFinalSnapshot is false but finalSnapshotIdentifier is unset; destroy would fail. Set a finalSnapshotIdentifier or skipFinalSnapshot true.`,
+        );
       if (p.kmsKeyId && p.storageEncrypted !== true) report(`${l}: kmsKeyId is set but storageEncrypted is not true; set storageEncrypted true.`);
       if (p.port !== undefined && (p.port < 1150 || p.port > 65535)) report(`${l}: port ${p.port} is outside 1150..65535.`);
     }),
     // Source: RDS API CreateDBInstance PromotionTier (0..15); provider rds/cluster_instance.go promotion_tier IntBetween(0, 15).
     forType("aws:rds/clusterInstance:ClusterInstance", (p, args, report) => {
-      if (p.promotionTier !== undefined && (p.promotionTier < 0 || p.promotionTier > 15)) report(`${label(args)}: promotionTier ${p.promotionTier} is outside 0..15.`);
-      if (typeof p.instanceClass === "string" && !/^db\.[a-z0-9-]+(\.[a-z0-9-]+)?$/.test(p.instanceClass)) report(`${label(args)}: instanceClass "${p.instanceClass}" is not an RDS class (db.<family>.<size> or db.serverless).`);
+      if (p.promotionTier !== undefined && (p.promotionTier < 0 || p.promotionTier > 15))
+        report(`${label(args)}: promotionTier ${p.promotionTier} is outside 0..15.`);
+      if (typeof p.instanceClass === "string" && !/^db\.[a-z0-9-]+(\.[a-z0-9-]+)?$/.test(p.instanceClass))
+        report(`${label(args)}: instanceClass "${p.instanceClass}" is not an RDS class (db.<family>.<size> or db.serverless).`);
     }),
     // Source: RDS API ConnectionPoolConfiguration (MaxConnectionsPercent 1..100, MaxIdleConnectionsPercent 0..MaxConnectionsPercent, ConnectionBorrowTimeout 0..3600).
     forType("aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup", (p, args, report) => {
       const c = p.connectionPoolConfig;
       if (!c) return;
       const l = label(args);
-      if (c.maxConnectionsPercent !== undefined && (c.maxConnectionsPercent < 1 || c.maxConnectionsPercent > 100)) report(`${l}: connectionPoolConfig.maxConnectionsPercent ${c.maxConnectionsPercent} is outside 1..100.`);
+      if (c.maxConnectionsPercent !== undefined && (c.maxConnectionsPercent < 1 || c.maxConnectionsPercent > 100))
+        report(`${l}: connectionPoolConfig.maxConnectionsPercent ${c.maxConnectionsPercent} is outside 1..100.`);
       const max = c.maxConnectionsPercent ?? 100;
       if (c.maxIdleConnectionsPercent !== undefined && (c.maxIdleConnectionsPercent < 0 || c.maxIdleConnectionsPercent > max)) {
         report(`${l}: connectionPoolConfig.maxIdleConnectionsPercent ${c.maxIdleConnectionsPercent} must be within 0..maxConnectionsPercent (${max}).`);
       }
-      if (c.connectionBorrowTimeout !== undefined && (c.connectionBorrowTimeout < 0 || c.connectionBorrowTimeout > 3600)) report(`${l}: connectionPoolConfig.connectionBorrowTimeout ${c.connectionBorrowTimeout} s is outside 0..3600.`);
+      if (c.connectionBorrowTimeout !== undefined && (c.connectionBorrowTimeout < 0 || c.connectionBorrowTimeout > 3600))
+        report(`${l}: connectionPoolConfig.connectionBorrowTimeout ${c.connectionBorrowTimeout} s is outside 0..3600.`);
     }),
   ],
 });
@@ -138,7 +158,11 @@ export const rdsMasterPasswordSource = stackPolicy({
         if (g.props.special === false) continue;
         const specials: string = typeof g.props.overrideSpecial === "string" ? g.props.overrideSpecial : RANDOM_DEFAULT_SPECIAL;
         const bad = [...new Set([...specials].filter((c) => PASSWORD_FORBIDDEN.test(c)))];
-        if (bad.length > 0) report(`${label(db)}: masterPassword comes from ${label(g)}, whose special characters include ${bad.map((c) => `'${c}'`).join(", ")}, which RDS rejects; set special: false or an overrideSpecial without / " @ and spaces.`, db.urn);
+        if (bad.length > 0)
+          report(
+            `${label(db)}: masterPassword comes from ${label(g)}, whose special characters include ${bad.map((c) => `'${c}'`).join(", ")}, which RDS rejects; set special: false or an overrideSpecial without / " @ and spaces.`,
+            db.urn,
+          );
       }
     }
   },

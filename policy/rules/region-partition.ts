@@ -11,19 +11,59 @@ import { asArray, known, label, stringLeaves } from "../lib/stack";
 /** Properties whose ARN must be in the resource's own region, by type, with the service's word for it. */
 export const SAME_REGION_REFERENCES: { type: string; path: string[]; what: string; source: string }[] = [
   { type: "aws:lb/listener:Listener", path: ["certificateArn"], what: "ACM certificate", source: "ELB: certificates must be in the load balancer's Region" },
-  { type: "aws:lb/listenerCertificate:ListenerCertificate", path: ["certificateArn"], what: "ACM certificate", source: "ELB: certificates must be in the load balancer's Region" },
-  { type: "aws:cloudwatch/logGroup:LogGroup", path: ["kmsKeyId"], what: "KMS key", source: "CloudWatch Logs AssociateKmsKey: the key must be in the log group's Region" },
+  {
+    type: "aws:lb/listenerCertificate:ListenerCertificate",
+    path: ["certificateArn"],
+    what: "ACM certificate",
+    source: "ELB: certificates must be in the load balancer's Region",
+  },
+  {
+    type: "aws:cloudwatch/logGroup:LogGroup",
+    path: ["kmsKeyId"],
+    what: "KMS key",
+    source: "CloudWatch Logs AssociateKmsKey: the key must be in the log group's Region",
+  },
   { type: "aws:sqs/queue:Queue", path: ["kmsMasterKeyId"], what: "KMS key", source: "SQS SSE: the KMS key must be in the queue's Region" },
   { type: "aws:sns/topic:Topic", path: ["kmsMasterKeyId"], what: "KMS key", source: "SNS SSE: the KMS key must be in the topic's Region" },
   { type: "aws:secretsmanager/secret:Secret", path: ["kmsKeyId"], what: "KMS key", source: "Secrets Manager: the KMS key must be in the secret's Region" },
-  { type: "aws:dynamodb/table:Table", path: ["serverSideEncryption", "kmsKeyArn"], what: "KMS key", source: "DynamoDB SSESpecification: the key must be in the table's Region" },
+  {
+    type: "aws:dynamodb/table:Table",
+    path: ["serverSideEncryption", "kmsKeyArn"],
+    what: "KMS key",
+    source: "DynamoDB SSESpecification: the key must be in the table's Region",
+  },
   { type: "aws:lambda/function:Function", path: ["kmsKeyArn"], what: "KMS key", source: "Lambda CreateFunction KMSKeyArn" },
-  { type: "aws:rds/cluster:Cluster", path: ["kmsKeyId"], what: "KMS key", source: "RDS CreateDBCluster KmsKeyId (a key in another Region needs a cross-Region replica)" },
+  {
+    type: "aws:rds/cluster:Cluster",
+    path: ["kmsKeyId"],
+    what: "KMS key",
+    source: "RDS CreateDBCluster KmsKeyId (a key in another Region needs a cross-Region replica)",
+  },
   { type: "aws:ecr/repository:Repository", path: ["encryptionConfigurations"], what: "KMS key", source: "ECR EncryptionConfiguration.kmsKey" },
-  { type: "aws:cloudwatch/metricAlarm:MetricAlarm", path: ["alarmActions"], what: "alarm action", source: "CloudWatch PutMetricAlarm: actions must be in the alarm's Region" },
-  { type: "aws:cloudwatch/metricAlarm:MetricAlarm", path: ["okActions"], what: "alarm action", source: "CloudWatch PutMetricAlarm: actions must be in the alarm's Region" },
-  { type: "aws:lambda/eventSourceMapping:EventSourceMapping", path: ["eventSourceArn"], what: "event source", source: "Lambda CreateEventSourceMapping: the queue or stream must be in the function's Region" },
-  { type: "aws:cloudwatch/eventTarget:EventTarget", path: ["arn"], what: "target", source: "EventBridge PutTargets: only event buses may be in another Region" },
+  {
+    type: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    path: ["alarmActions"],
+    what: "alarm action",
+    source: "CloudWatch PutMetricAlarm: actions must be in the alarm's Region",
+  },
+  {
+    type: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    path: ["okActions"],
+    what: "alarm action",
+    source: "CloudWatch PutMetricAlarm: actions must be in the alarm's Region",
+  },
+  {
+    type: "aws:lambda/eventSourceMapping:EventSourceMapping",
+    path: ["eventSourceArn"],
+    what: "event source",
+    source: "Lambda CreateEventSourceMapping: the queue or stream must be in the function's Region",
+  },
+  {
+    type: "aws:cloudwatch/eventTarget:EventTarget",
+    path: ["arn"],
+    what: "target",
+    source: "EventBridge PutTargets: only event buses may be in another Region",
+  },
 ];
 
 function at(r: PolicyResource, path: string[]): unknown {
@@ -44,8 +84,19 @@ export const awsRegionPartition = stackPolicy({
       // Source: AWS General Reference "Amazon Resource Names" (arn:partition:...), "AWS partitions": a resource
       // cannot reference an ARN of another partition (cross-partition access does not exist).
       const partition = partitionOf(region);
-      const foreign = [...new Set((known(() => stringLeaves(r.props)) ?? []).map(arnParts).filter((a) => a && a.partition !== partition).map((a) => a!.partition))];
-      if (foreign.length > 0) report(`${label(r)}: refers to ARNs in partition ${foreign.join(", ")} but ${region} is in partition ${partition}; build ARNs with aws.getPartition() instead of writing "arn:aws:".`, r.urn);
+      const foreign = [
+        ...new Set(
+          (known(() => stringLeaves(r.props)) ?? [])
+            .map(arnParts)
+            .filter((a) => a && a.partition !== partition)
+            .map((a) => a!.partition),
+        ),
+      ];
+      if (foreign.length > 0)
+        report(
+          `${label(r)}: refers to ARNs in partition ${foreign.join(", ")} but ${region} is in partition ${partition}; build ARNs with aws.getPartition() instead of writing "arn:aws:".`,
+          r.urn,
+        );
     }
     for (const ref of SAME_REGION_REFERENCES) {
       for (const r of regional.filter((x) => x.type === ref.type)) {
@@ -55,7 +106,10 @@ export const awsRegionPartition = stackPolicy({
           const arn = arnParts(value);
           if (!arn || !arn.region || arn.region === region) continue;
           if (ref.type === "aws:cloudwatch/eventTarget:EventTarget" && arn.service === "events") continue;
-          report(`${label(r)}: ${ref.path.join(".")} ${ref.what} ${value} is in ${arn.region} but the resource is in ${region}; ${ref.source}. Use one in ${region}.`, r.urn);
+          report(
+            `${label(r)}: ${ref.path.join(".")} ${ref.what} ${value} is in ${arn.region} but the resource is in ${region}; ${ref.source}. Use one in ${region}.`,
+            r.urn,
+          );
         }
       }
     }

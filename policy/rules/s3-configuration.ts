@@ -40,7 +40,9 @@ export const s3BucketAccessSettings = stackPolicy({
     if (buckets.length === 0) return args.notApplicable("no S3 buckets");
     for (const b of buckets) {
       const l = label(b);
-      const explicitOwnership: string | undefined = companions(args.resources, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", b).map((o) => o.props.rule?.objectOwnership)[0];
+      const explicitOwnership: string | undefined = companions(args.resources, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", b).map(
+        (o) => o.props.rule?.objectOwnership,
+      )[0];
       // New buckets have ACLs disabled unless ownership controls say otherwise (S3, April 2023).
       const ownership = explicitOwnership ?? "BucketOwnerEnforced";
       const pab = companions(args.resources, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", b)[0];
@@ -54,18 +56,27 @@ export const s3BucketAccessSettings = stackPolicy({
       // requests that set ACLs other than bucket-owner-full-control / private fail with AccessControlListNotSupported.
       for (const a of acls) {
         if (ownership === "BucketOwnerEnforced" && ((a.acl !== undefined && !OWNER_ONLY_ACLS.includes(a.acl)) || a.grants > 0)) {
-          report(`${a.where}: sets ${a.acl ? `ACL "${a.acl}"` : `${a.grants} grant(s)`} but ${l} has ACLs disabled (object ownership BucketOwnerEnforced${explicitOwnership ? "" : ", the default"}); S3 answers AccessControlListNotSupported. Set object ownership BucketOwnerPreferred or drop the ACL.`, a.urn);
+          report(
+            `${a.where}: sets ${a.acl ? `ACL "${a.acl}"` : `${a.grants} grant(s)`} but ${l} has ACLs disabled (object ownership BucketOwnerEnforced${explicitOwnership ? "" : ", the default"}); S3 answers AccessControlListNotSupported. Set object ownership BucketOwnerPreferred or drop the ACL.`,
+            a.urn,
+          );
         }
         // Source: S3 User Guide "Blocking public access": BlockPublicAcls makes PUT calls with public ACLs fail.
         if (pab?.props.blockPublicAcls === true && a.acl !== undefined && PUBLIC_CANNED_ACLS.includes(a.acl)) {
-          report(`${a.where}: ACL "${a.acl}" is public but ${label(pab)} sets blockPublicAcls; S3 refuses it with AccessDenied. Serve the content through CloudFront instead.`, a.urn);
+          report(
+            `${a.where}: ACL "${a.acl}" is public but ${label(pab)} sets blockPublicAcls; S3 refuses it with AccessDenied. Serve the content through CloudFront instead.`,
+            a.urn,
+          );
         }
       }
       // Source: S3 User Guide "Blocking public access": BlockPublicPolicy rejects PutBucketPolicy calls whose policy allows public access.
       if (pab?.props.blockPublicPolicy === true) {
         for (const p of companions(args.resources, "aws:s3/bucketPolicy:BucketPolicy", b)) {
           if (isPublicPolicy(known(() => p.props.policy))) {
-            report(`${label(p)}: allows Principal "*" without a Condition (a public policy) but ${label(pab)} sets blockPublicPolicy; S3 refuses it with AccessDenied. Grant a specific principal (e.g. cloudfront.amazonaws.com with aws:SourceArn).`, p.urn);
+            report(
+              `${label(p)}: allows Principal "*" without a Condition (a public policy) but ${label(pab)} sets blockPublicPolicy; S3 refuses it with AccessDenied. Grant a specific principal (e.g. cloudfront.amazonaws.com with aws:SourceArn).`,
+              p.urn,
+            );
           }
         }
       }
@@ -108,17 +119,26 @@ export const s3BucketArguments = resourcePolicy({
           ids.add(r.id);
         }
         const transitions = asArray(r.transitions);
-        const actions = [r.expiration, r.noncurrentVersionExpiration, r.abortIncompleteMultipartUpload, ...transitions, ...asArray(r.noncurrentVersionTransitions)].filter(Boolean);
+        const actions = [
+          r.expiration,
+          r.noncurrentVersionExpiration,
+          r.abortIncompleteMultipartUpload,
+          ...transitions,
+          ...asArray(r.noncurrentVersionTransitions),
+        ].filter(Boolean);
         if (actions.length === 0) report(`${where} has no action; add expiration, transitions, noncurrent version actions or abortIncompleteMultipartUpload.`);
         const e = r.expiration;
         if (e?.days !== undefined && e.days < 1) report(`${where} expiration.days ${e.days} must be at least 1.`);
-        if (e?.expiredObjectDeleteMarker === true && (e.days !== undefined || e.date !== undefined)) report(`${where} expiration.expiredObjectDeleteMarker cannot be combined with days or date; use a separate rule.`);
+        if (e?.expiredObjectDeleteMarker === true && (e.days !== undefined || e.date !== undefined))
+          report(`${where} expiration.expiredObjectDeleteMarker cannot be combined with days or date; use a separate rule.`);
         transitions.forEach((t, j) => {
-          if (t.storageClass !== undefined && !TRANSITION_STORAGE_CLASSES.includes(t.storageClass)) report(`${where} transitions[${j}].storageClass "${t.storageClass}" must be one of ${TRANSITION_STORAGE_CLASSES.join(", ")}.`);
+          if (t.storageClass !== undefined && !TRANSITION_STORAGE_CLASSES.includes(t.storageClass))
+            report(`${where} transitions[${j}].storageClass "${t.storageClass}" must be one of ${TRANSITION_STORAGE_CLASSES.join(", ")}.`);
           if (t.days !== undefined && ["STANDARD_IA", "ONEZONE_IA"].includes(String(t.storageClass)) && t.days < MIN_IA_DAYS) {
             report(`${where} transitions[${j}] moves objects to ${t.storageClass} after ${t.days} days; S3 requires at least ${MIN_IA_DAYS}.`);
           }
-          if (t.days !== undefined && e?.days !== undefined && e.days <= t.days) report(`${where} expiration.days ${e.days} must be greater than transitions[${j}].days ${t.days}.`);
+          if (t.days !== undefined && e?.days !== undefined && e.days <= t.days)
+            report(`${where} expiration.days ${e.days} must be greater than transitions[${j}].days ${t.days}.`);
         });
         if (r.noncurrentVersionExpiration?.noncurrentDays !== undefined && r.noncurrentVersionExpiration.noncurrentDays < 1) {
           report(`${where} noncurrentVersionExpiration.noncurrentDays ${r.noncurrentVersionExpiration.noncurrentDays} must be at least 1.`);
@@ -133,21 +153,26 @@ export const s3BucketArguments = resourcePolicy({
     // Source: S3 API PutBucketVersioning (Status Enabled | Suspended); the provider adds "Disabled" for a new bucket only.
     forType("aws:s3/bucketVersioning:BucketVersioning", (p, args, report) => {
       const status = p.versioningConfiguration?.status;
-      if (status !== undefined && !["Enabled", "Suspended", "Disabled"].includes(status)) report(`${label(args)}: versioningConfiguration.status "${status}" must be Enabled or Suspended.`);
-      if (p.versioningConfiguration?.mfaDelete === "Enabled" && !p.mfa) report(`${label(args)}: mfaDelete Enabled needs mfa (the root user's MFA serial and code).`);
+      if (status !== undefined && !["Enabled", "Suspended", "Disabled"].includes(status))
+        report(`${label(args)}: versioningConfiguration.status "${status}" must be Enabled or Suspended.`);
+      if (p.versioningConfiguration?.mfaDelete === "Enabled" && !p.mfa)
+        report(`${label(args)}: mfaDelete Enabled needs mfa (the root user's MFA serial and code).`);
     }),
     // Source: S3 API PutBucketEncryption (SSEAlgorithm AES256 | aws:kms | aws:kms:dsse; KMSMasterKeyID only with aws:kms*).
     forType("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", (p, args, report) => {
       asArray<{ applyServerSideEncryptionByDefault?: { sseAlgorithm?: string; kmsMasterKeyId?: string } }>(p.rules).forEach((r, i) => {
         const d = r.applyServerSideEncryptionByDefault;
         if (!d) return;
-        if (!["AES256", "aws:kms", "aws:kms:dsse"].includes(String(d.sseAlgorithm))) report(`${label(args)}: rules[${i}] sseAlgorithm "${d.sseAlgorithm}" must be AES256, aws:kms or aws:kms:dsse.`);
-        if (d.kmsMasterKeyId && d.sseAlgorithm === "AES256") report(`${label(args)}: rules[${i}] kmsMasterKeyId is only allowed with sseAlgorithm aws:kms or aws:kms:dsse; remove it or use aws:kms.`);
+        if (!["AES256", "aws:kms", "aws:kms:dsse"].includes(String(d.sseAlgorithm)))
+          report(`${label(args)}: rules[${i}] sseAlgorithm "${d.sseAlgorithm}" must be AES256, aws:kms or aws:kms:dsse.`);
+        if (d.kmsMasterKeyId && d.sseAlgorithm === "AES256")
+          report(`${label(args)}: rules[${i}] kmsMasterKeyId is only allowed with sseAlgorithm aws:kms or aws:kms:dsse; remove it or use aws:kms.`);
       });
     }),
     // Source: S3 User Guide "Naming Amazon S3 objects" (key up to 1,024 bytes of UTF-8); provider s3 object: source/content/content_base64 conflict.
     forType("aws:s3/bucketObjectv2:BucketObjectv2", (p, args, report) => {
-      if (typeof p.key === "string" && Buffer.byteLength(p.key, "utf8") > 1024) report(`${label(args)}: key is ${Buffer.byteLength(p.key, "utf8")} bytes; S3 allows 1024.`);
+      if (typeof p.key === "string" && Buffer.byteLength(p.key, "utf8") > 1024)
+        report(`${label(args)}: key is ${Buffer.byteLength(p.key, "utf8")} bytes; S3 allows 1024.`);
       const sources = ["source", "content", "contentBase64"].filter((k) => p[k] !== undefined);
       if (sources.length > 1) report(`${label(args)}: ${sources.join(" and ")} are mutually exclusive; keep one.`);
     }),

@@ -62,7 +62,9 @@ export function deniesInsecureTransport(policy: unknown): boolean {
     if (st.Effect !== "Deny") return false;
     const bool = st.Condition?.Bool ?? st.Condition?.["Bool"];
     const v = bool?.["aws:SecureTransport"];
-    return asArray(v as string | string[]).map(String).includes("false");
+    return asArray(v as string | string[])
+      .map(String)
+      .includes("false");
   });
 }
 

@@ -5,7 +5,8 @@ import { label, ofType } from "../lib/stack";
 
 export const xrayTracing = stackPolicy({
   name: "xray-tracing",
-  description: "Lambda functions use tracingConfig.mode Active and API Gateway stages set xrayTracingEnabled (Lambda@Edge functions excepted: X-Ray does not run there).",
+  description:
+    "Lambda functions use tracingConfig.mode Active and API Gateway stages set xrayTracingEnabled (Lambda@Edge functions excepted: X-Ray does not run there).",
   enforcementLevel: "advisory",
   validateStack: (args, report) => {
     const fns = ofType(args.resources, "aws:lambda/function:Function");
@@ -14,7 +15,8 @@ export const xrayTracing = stackPolicy({
     const edge = edgeFunctionUrns(args.resources);
     for (const f of fns) {
       if (edge.has(f.urn)) continue;
-      if (f.props.tracingConfig?.mode !== "Active") report(`${label(f)}: tracingConfig.mode is ${f.props.tracingConfig?.mode ?? "unset (PassThrough)"}; set "Active".`, f.urn);
+      if (f.props.tracingConfig?.mode !== "Active")
+        report(`${label(f)}: tracingConfig.mode is ${f.props.tracingConfig?.mode ?? "unset (PassThrough)"}; set "Active".`, f.urn);
     }
     for (const s of stages) {
       if (s.props.xrayTracingEnabled !== true) report(`${label(s)}: xrayTracingEnabled is not true.`, s.urn);

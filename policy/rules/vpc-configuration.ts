@@ -32,16 +32,20 @@ export const vpcFlowLogConfiguration = resourcePolicy({
     // ARNs and ids of resources not created yet are unknown during preview: they count as given.
     const given = (k: string) => isSet(() => p[k]);
     const sources = FLOW_LOG_SOURCES.filter(given);
-    if (sources.length !== 1) report(`${l}: needs exactly one of ${FLOW_LOG_SOURCES.join(", ")} (${sources.length === 0 ? "none given" : `given: ${sources.join(", ")}`}).`);
+    if (sources.length !== 1)
+      report(`${l}: needs exactly one of ${FLOW_LOG_SOURCES.join(", ")} (${sources.length === 0 ? "none given" : `given: ${sources.join(", ")}`}).`);
     const type: string = p.logDestinationType ?? "cloud-watch-logs";
     if (!FLOW_LOG_DESTINATIONS.includes(type)) report(`${l}: logDestinationType "${type}" must be one of ${FLOW_LOG_DESTINATIONS.join(", ")}.`);
-    if (p.trafficType !== undefined && !FLOW_LOG_TRAFFIC.includes(p.trafficType)) report(`${l}: trafficType "${p.trafficType}" must be one of ${FLOW_LOG_TRAFFIC.join(", ")}.`);
-    if (p.trafficType === undefined && !given("transitGatewayId") && !given("transitGatewayAttachmentId")) report(`${l}: trafficType is required for a VPC, subnet or ENI flow log; set ALL, ACCEPT or REJECT.`);
+    if (p.trafficType !== undefined && !FLOW_LOG_TRAFFIC.includes(p.trafficType))
+      report(`${l}: trafficType "${p.trafficType}" must be one of ${FLOW_LOG_TRAFFIC.join(", ")}.`);
+    if (p.trafficType === undefined && !given("transitGatewayId") && !given("transitGatewayAttachmentId"))
+      report(`${l}: trafficType is required for a VPC, subnet or ENI flow log; set ALL, ACCEPT or REJECT.`);
     if (p.maxAggregationInterval !== undefined && !FLOW_LOG_AGGREGATION_SECONDS.includes(p.maxAggregationInterval)) {
       report(`${l}: maxAggregationInterval ${p.maxAggregationInterval} s must be 60 or 600.`);
     }
     if (type === "cloud-watch-logs") {
-      if (!given("iamRoleArn")) report(`${l}: a cloud-watch-logs flow log needs iamRoleArn (a role vpc-flow-logs.amazonaws.com can assume, allowed to write to the log group).`);
+      if (!given("iamRoleArn"))
+        report(`${l}: a cloud-watch-logs flow log needs iamRoleArn (a role vpc-flow-logs.amazonaws.com can assume, allowed to write to the log group).`);
       if (!given("logDestination") && !given("logGroupName")) report(`${l}: a cloud-watch-logs flow log needs logDestination (the log group's ARN).`);
       if (p.destinationOptions) report(`${l}: destinationOptions apply only to s3 destinations; remove them.`);
     } else if (FLOW_LOG_DESTINATIONS.includes(type)) {
@@ -54,7 +58,10 @@ export const vpcFlowLogConfiguration = resourcePolicy({
     }
     const dest = known(() => p.logDestination);
     const arn = DESTINATION_ARN[type];
-    if (typeof dest === "string" && dest !== "" && arn && !arn.test(dest)) report(`${l}: logDestination "${dest}" is not a ${type} ARN; point it at a ${type === "cloud-watch-logs" ? "log group" : type === "s3" ? "bucket" : "delivery stream"}.`);
+    if (typeof dest === "string" && dest !== "" && arn && !arn.test(dest))
+      report(
+        `${l}: logDestination "${dest}" is not a ${type} ARN; point it at a ${type === "cloud-watch-logs" ? "log group" : type === "s3" ? "bucket" : "delivery stream"}.`,
+      );
   }),
 });
 
@@ -76,7 +83,18 @@ function contains(outer: [number, number], inner: [number, number]): boolean {
 }
 
 const RULE_TARGETS = ["cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId"];
-const ROUTE_TARGETS = ["gatewayId", "natGatewayId", "networkInterfaceId", "transitGatewayId", "vpcEndpointId", "vpcPeeringConnectionId", "egressOnlyGatewayId", "carrierGatewayId", "localGatewayId", "coreNetworkArn"];
+const ROUTE_TARGETS = [
+  "gatewayId",
+  "natGatewayId",
+  "networkInterfaceId",
+  "transitGatewayId",
+  "vpcEndpointId",
+  "vpcPeeringConnectionId",
+  "egressOnlyGatewayId",
+  "carrierGatewayId",
+  "localGatewayId",
+  "coreNetworkArn",
+];
 const ROUTE_DESTINATIONS = ["destinationCidrBlock", "destinationIpv6CidrBlock", "destinationPrefixListId"];
 
 function ruleChecks(type: string) {
@@ -85,12 +103,14 @@ function ruleChecks(type: string) {
   return forType(type, (p, args, report) => {
     const l = label(args);
     const targets = RULE_TARGETS.filter((k) => p[k] !== undefined && p[k] !== "");
-    if (targets.length !== 1) report(`${l}: needs exactly one of ${RULE_TARGETS.join(", ")} (${targets.length === 0 ? "none given" : `given: ${targets.join(", ")}`}).`);
+    if (targets.length !== 1)
+      report(`${l}: needs exactly one of ${RULE_TARGETS.join(", ")} (${targets.length === 0 ? "none given" : `given: ${targets.join(", ")}`}).`);
     const proto = String(p.ipProtocol ?? "");
     const all = proto === "-1" || proto === "all";
     if (!all && ["tcp", "udp", "6", "17"].includes(proto)) {
       if (p.fromPort === undefined || p.toPort === undefined) report(`${l}: ipProtocol ${proto} needs fromPort and toPort.`);
-      else if (p.fromPort > p.toPort || p.fromPort < 0 || p.toPort > 65535) report(`${l}: ports ${p.fromPort}..${p.toPort} must satisfy 0 <= fromPort <= toPort <= 65535.`);
+      else if (p.fromPort > p.toPort || p.fromPort < 0 || p.toPort > 65535)
+        report(`${l}: ports ${p.fromPort}..${p.toPort} must satisfy 0 <= fromPort <= toPort <= 65535.`);
     }
     if (all && ((p.fromPort !== undefined && p.fromPort !== -1) || (p.toPort !== undefined && p.toPort !== -1))) {
       report(`${l}: ipProtocol -1 (all traffic) takes no ports; remove fromPort/toPort.`);
@@ -108,7 +128,8 @@ function inlineRuleChecks(p: Record<string, unknown>, args: ResourceValidationAr
     asArray(p[dir] as { protocol?: string; fromPort?: number; toPort?: number }[] | undefined).forEach((r, i) => {
       const all = r.protocol === "-1" || r.protocol === "all";
       if (all && (r.fromPort !== 0 || r.toPort !== 0)) report(`${label(args)}: ${dir}[${i}] protocol "-1" (all traffic) needs fromPort 0 and toPort 0.`);
-      else if (!all && r.fromPort !== undefined && r.toPort !== undefined && r.fromPort > r.toPort) report(`${label(args)}: ${dir}[${i}] fromPort ${r.fromPort} exceeds toPort ${r.toPort}.`);
+      else if (!all && r.fromPort !== undefined && r.toPort !== undefined && r.fromPort > r.toPort)
+        report(`${label(args)}: ${dir}[${i}] fromPort ${r.fromPort} exceeds toPort ${r.toPort}.`);
     });
   }
 }
@@ -140,7 +161,9 @@ export const vpcResourceArguments = resourcePolicy({
     forType("aws:ec2/securityGroup:SecurityGroup", (p, args, report) => {
       const d = p.description;
       if (typeof d === "string" && (d.length > 255 || !/^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/.test(d))) {
-        report(`${label(args)}: description must be at most 255 ASCII letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* (descriptions cannot be changed later either).`);
+        report(
+          `${label(args)}: description must be at most 255 ASCII letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* (descriptions cannot be changed later either).`,
+        );
       }
       inlineRuleChecks(p, args, report);
     }),
@@ -149,7 +172,8 @@ export const vpcResourceArguments = resourcePolicy({
     forType("aws:ec2/routeTable:RouteTable", (p, args, report) => {
       asArray<Record<string, unknown>>(p.routes).forEach((r, i) => {
         const targets = ROUTE_TARGETS.filter((k) => r[k]);
-        if (targets.length !== 1) report(`${label(args)}: routes[${i}] needs exactly one target of ${ROUTE_TARGETS.join(", ")} (given: ${targets.join(", ") || "none"}).`);
+        if (targets.length !== 1)
+          report(`${label(args)}: routes[${i}] needs exactly one target of ${ROUTE_TARGETS.join(", ")} (given: ${targets.join(", ") || "none"}).`);
       });
     }),
     // Source: EC2 API CreateRoute (one destination; exactly one target); provider vpc_route.go ExactlyOneOf.
@@ -166,7 +190,8 @@ export const vpcResourceArguments = resourcePolicy({
     }),
     // Source: EC2 API CreateNatGateway (a public NAT gateway needs AllocationId).
     forType("aws:ec2/natGateway:NatGateway", (p, args, report) => {
-      if ((p.connectivityType ?? "public") === "public" && !p.allocationId && p.availabilityMode !== "regional") report(`${label(args)}: a public NAT gateway needs allocationId (an Elastic IP).`);
+      if ((p.connectivityType ?? "public") === "public" && !p.allocationId && p.availabilityMode !== "regional")
+        report(`${label(args)}: a public NAT gateway needs allocationId (an Elastic IP).`);
       if (p.connectivityType === "private" && p.allocationId) report(`${label(args)}: a private NAT gateway takes no allocationId.`);
     }),
     forType("aws:ec2/eip:Eip", (p, args, report) => {
@@ -197,7 +222,8 @@ export const vpcNetworkConsistency = stackPolicy({
       if (!c) continue;
       const vpc = vpcOf(args.resources, s);
       const vc = vpc && typeof vpc.props.cidrBlock === "string" ? parseCidr(vpc.props.cidrBlock) : undefined;
-      if (vpc && vc && !contains(vc, c)) report(`${label(s)}: cidrBlock ${s.props.cidrBlock} is not inside ${label(vpc)}'s ${vpc.props.cidrBlock} (InvalidSubnet.Range).`, s.urn);
+      if (vpc && vc && !contains(vc, c))
+        report(`${label(s)}: cidrBlock ${s.props.cidrBlock} is not inside ${label(vpc)}'s ${vpc.props.cidrBlock} (InvalidSubnet.Range).`, s.urn);
       for (const o of seen) {
         if (vpc && vpcOf(args.resources, o.s) === vpc && (contains(o.c, c) || contains(c, o.c))) {
           report(`${label(s)}: cidrBlock ${s.props.cidrBlock} overlaps ${label(o.s)}'s ${o.s.props.cidrBlock} (InvalidSubnet.Conflict).`, s.urn);
@@ -207,19 +233,24 @@ export const vpcNetworkConsistency = stackPolicy({
     }
     // Source: EC2 API AttachInternetGateway ("A VPC can be attached to only one internet gateway"; Resource.AlreadyAssociated).
     const igwByVpc = new Map<PolicyResource, PolicyResource[]>();
-    for (const g of [...ofType(args.resources, "aws:ec2/internetGateway:InternetGateway"), ...ofType(args.resources, "aws:ec2/internetGatewayAttachment:InternetGatewayAttachment")]) {
+    for (const g of [
+      ...ofType(args.resources, "aws:ec2/internetGateway:InternetGateway"),
+      ...ofType(args.resources, "aws:ec2/internetGatewayAttachment:InternetGatewayAttachment"),
+    ]) {
       const vpc = vpcOf(args.resources, g);
       if (vpc) igwByVpc.set(vpc, [...(igwByVpc.get(vpc) ?? []), g]);
     }
     for (const [vpc, gws] of igwByVpc) {
-      if (gws.length > 1) report(`${label(vpc)}: ${gws.map(label).join(" and ")} both attach an internet gateway; a VPC takes one (Resource.AlreadyAssociated).`, gws[1]!.urn);
+      if (gws.length > 1)
+        report(`${label(vpc)}: ${gws.map(label).join(" and ")} both attach an internet gateway; a VPC takes one (Resource.AlreadyAssociated).`, gws[1]!.urn);
     }
     // Source: EC2 API CreateVpcEndpoint (Gateway: RouteTableIds; Interface: SubnetIds, one subnet per AZ, SecurityGroupIds).
     for (const e of endpoints) {
       const type = e.props.vpcEndpointType ?? "Gateway";
       const l = label(e);
       if (type === "Gateway") {
-        if (isSet(() => asArray(e.props.subnetIds)[0]) || isSet(() => asArray(e.props.securityGroupIds)[0])) report(`${l}: a Gateway endpoint takes routeTableIds, not subnetIds or securityGroupIds.`, e.urn);
+        if (isSet(() => asArray(e.props.subnetIds)[0]) || isSet(() => asArray(e.props.securityGroupIds)[0]))
+          report(`${l}: a Gateway endpoint takes routeTableIds, not subnetIds or securityGroupIds.`, e.urn);
         if (e.props.privateDnsEnabled === true) report(`${l}: privateDnsEnabled applies to Interface endpoints only.`, e.urn);
       } else if (type === "Interface") {
         if (isSet(() => asArray(e.props.routeTableIds)[0])) report(`${l}: an Interface endpoint takes subnetIds, not routeTableIds.`, e.urn);
@@ -227,7 +258,8 @@ export const vpcNetworkConsistency = stackPolicy({
           .filter((s) => refersTo(e, s, ["subnetIds"]))
           .map((s) => s.props.availabilityZone ?? s.props.availabilityZoneId)
           .filter((z): z is string => typeof z === "string");
-        if (new Set(zones).size < zones.length) report(`${l}: subnetIds has two subnets in one Availability Zone; an Interface endpoint takes at most one subnet per zone.`, e.urn);
+        if (new Set(zones).size < zones.length)
+          report(`${l}: subnetIds has two subnets in one Availability Zone; an Interface endpoint takes at most one subnet per zone.`, e.urn);
       }
     }
   },

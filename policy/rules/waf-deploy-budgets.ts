@@ -13,7 +13,11 @@ interface WafRule {
   priority?: number;
   action?: unknown;
   overrideAction?: unknown;
-  statement?: { managedRuleGroupStatement?: unknown; ruleGroupReferenceStatement?: unknown; rateBasedStatement?: { limit?: number; evaluationWindowSec?: number } };
+  statement?: {
+    managedRuleGroupStatement?: unknown;
+    ruleGroupReferenceStatement?: unknown;
+    rateBasedStatement?: { limit?: number; evaluationWindowSec?: number };
+  };
   visibilityConfig?: { metricName?: string };
 }
 
@@ -34,11 +38,16 @@ export const wafv2WebAclConfiguration = stackPolicy({
       const l = label(acl);
       if (p.scope !== "CLOUDFRONT" && p.scope !== "REGIONAL") report(`${l}: scope "${p.scope}" must be CLOUDFRONT or REGIONAL.`, acl.urn);
       const region = regionOf(acl) ?? stackRegion;
-      if (p.scope === "CLOUDFRONT" && region !== "us-east-1") report(`${l}: scope CLOUDFRONT web ACLs must be created in us-east-1 (this one is in ${region ?? "an unset region"}); use a us-east-1 provider.`, acl.urn);
+      if (p.scope === "CLOUDFRONT" && region !== "us-east-1")
+        report(
+          `${l}: scope CLOUDFRONT web ACLs must be created in us-east-1 (this one is in ${region ?? "an unset region"}); use a us-east-1 provider.`,
+          acl.urn,
+        );
       if (typeof p.name === "string" && !WAF_NAME.test(p.name)) report(`${l}: name "${p.name}" must be 1..128 letters, digits, '-' or '_'.`, acl.urn);
       const da = p.defaultAction ?? {};
       if (Boolean(da.allow) === Boolean(da.block)) report(`${l}: defaultAction needs exactly one of allow or block.`, acl.urn);
-      if (p.visibilityConfig?.metricName !== undefined && !WAF_METRIC.test(p.visibilityConfig.metricName)) report(`${l}: visibilityConfig.metricName "${p.visibilityConfig.metricName}" may contain only letters, digits and -_#:. (1..255).`, acl.urn);
+      if (p.visibilityConfig?.metricName !== undefined && !WAF_METRIC.test(p.visibilityConfig.metricName))
+        report(`${l}: visibilityConfig.metricName "${p.visibilityConfig.metricName}" may contain only letters, digits and -_#:. (1..255).`, acl.urn);
       const names = new Set<string>();
       const priorities = new Set<number>();
       asArray<WafRule>(p.rules).forEach((r, i) => {
@@ -60,15 +69,20 @@ export const wafv2WebAclConfiguration = stackPolicy({
         if (rate?.limit !== undefined && (rate.limit < WAF_RATE_LIMIT.min || rate.limit > WAF_RATE_LIMIT.max)) {
           report(`${where} rateBasedStatement.limit ${rate.limit} is outside ${WAF_RATE_LIMIT.min}..${WAF_RATE_LIMIT.max}.`, acl.urn);
         }
-        if (rate?.evaluationWindowSec !== undefined && ![60, 120, 300, 600].includes(rate.evaluationWindowSec)) report(`${where} rateBasedStatement.evaluationWindowSec ${rate.evaluationWindowSec} must be 60, 120, 300 or 600.`, acl.urn);
+        if (rate?.evaluationWindowSec !== undefined && ![60, 120, 300, 600].includes(rate.evaluationWindowSec))
+          report(`${where} rateBasedStatement.evaluationWindowSec ${rate.evaluationWindowSec} must be 60, 120, 300 or 600.`, acl.urn);
         if (!r.visibilityConfig?.metricName) report(`${where} needs visibilityConfig with a metricName.`, acl.urn);
-        else if (!WAF_METRIC.test(r.visibilityConfig.metricName)) report(`${where} visibilityConfig.metricName "${r.visibilityConfig.metricName}" may contain only letters, digits and -_#:. (1..255).`, acl.urn);
+        else if (!WAF_METRIC.test(r.visibilityConfig.metricName))
+          report(`${where} visibilityConfig.metricName "${r.visibilityConfig.metricName}" may contain only letters, digits and -_#:. (1..255).`, acl.urn);
       });
     }
     for (const a of ofType(args.resources, "aws:wafv2/webAclAssociation:WebAclAssociation")) {
       const acl = acls.find((x) => refersTo(a, x, ["webAclArn"]));
       if (acl?.props.scope === "CLOUDFRONT" || String(a.props.resourceArn ?? "").includes(":cloudfront::")) {
-        report(`${label(a)}: CloudFront distributions are not associated with WebAclAssociation; set the distribution's webAclId to the CLOUDFRONT web ACL's ARN.`, a.urn);
+        report(
+          `${label(a)}: CloudFront distributions are not associated with WebAclAssociation; set the distribution's webAclId to the CLOUDFRONT web ACL's ARN.`,
+          a.urn,
+        );
       }
     }
   },
@@ -103,19 +117,23 @@ export const codedeployConfiguration = stackPolicy({
         const isLambda = cfg.startsWith("CodeDeployDefault.Lambda");
         const isEcs = cfg.startsWith("CodeDeployDefault.ECS");
         const ok = platform === "Lambda" ? isLambda : platform === "ECS" ? isEcs : !isLambda && !isEcs;
-        if (!ok) report(`${l}: deploymentConfigName ${cfg} is not a ${platform} configuration (use one starting with ${PLATFORM_CONFIG_PREFIX[platform]}).`, g.urn);
+        if (!ok)
+          report(`${l}: deploymentConfigName ${cfg} is not a ${platform} configuration (use one starting with ${PLATFORM_CONFIG_PREFIX[platform]}).`, g.urn);
       }
       if (app && platform !== "Server") {
         const s = p.deploymentStyle ?? {};
-        if (s.deploymentType !== "BLUE_GREEN" || s.deploymentOption !== "WITH_TRAFFIC_CONTROL") report(`${l}: a ${platform} deployment group needs deploymentStyle BLUE_GREEN with WITH_TRAFFIC_CONTROL.`, g.urn);
+        if (s.deploymentType !== "BLUE_GREEN" || s.deploymentOption !== "WITH_TRAFFIC_CONTROL")
+          report(`${l}: a ${platform} deployment group needs deploymentStyle BLUE_GREEN with WITH_TRAFFIC_CONTROL.`, g.urn);
       }
       if (platform === "ECS" && app) {
         if (!p.ecsService) report(`${l}: an ECS deployment group needs ecsService (cluster and service names).`, g.urn);
         const pairs = asArray<{ targetGroups?: unknown[] }>(p.loadBalancerInfo?.targetGroupPairInfo);
-        if (pairs.length === 0 || asArray(pairs[0]!.targetGroups).length !== 2) report(`${l}: an ECS deployment group needs loadBalancerInfo.targetGroupPairInfo with exactly two target groups (blue and green).`, g.urn);
+        if (pairs.length === 0 || asArray(pairs[0]!.targetGroups).length !== 2)
+          report(`${l}: an ECS deployment group needs loadBalancerInfo.targetGroupPairInfo with exactly two target groups (blue and green).`, g.urn);
       }
       for (const e of asArray<string>(p.autoRollbackConfiguration?.events)) {
-        if (!["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"].includes(e)) report(`${l}: autoRollbackConfiguration event "${e}" must be DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM or DEPLOYMENT_STOP_ON_REQUEST.`, g.urn);
+        if (!["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"].includes(e))
+          report(`${l}: autoRollbackConfiguration event "${e}" must be DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM or DEPLOYMENT_STOP_ON_REQUEST.`, g.urn);
       }
       if (asArray(p.autoRollbackConfiguration?.events).includes("DEPLOYMENT_STOP_ON_ALARM") && asArray(p.alarmConfiguration?.alarms).length === 0) {
         report(`${l}: auto rollback on DEPLOYMENT_STOP_ON_ALARM needs alarmConfiguration.alarms.`, g.urn);
@@ -139,19 +157,28 @@ export const budgetsArguments = resourcePolicy({
     const l = label(args);
     if (!BUDGET_TYPES.includes(String(p.budgetType))) report(`${l}: budgetType "${p.budgetType}" must be one of ${BUDGET_TYPES.join(", ")}.`);
     if (!BUDGET_TIME_UNITS.includes(String(p.timeUnit))) report(`${l}: timeUnit "${p.timeUnit}" must be one of ${BUDGET_TIME_UNITS.join(", ")}.`);
-    if (typeof p.name === "string" && (/[:\\]/.test(p.name) || p.name.length > 100)) report(`${l}: name "${p.name}" must be 1..100 characters without ':' or '\\'.`);
+    if (typeof p.name === "string" && (/[:\\]/.test(p.name) || p.name.length > 100))
+      report(`${l}: name "${p.name}" must be 1..100 characters without ':' or '\\'.`);
     const planned = asArray(p.plannedLimits).length > 0 || p.autoAdjustData;
-    if ((p.limitAmount === undefined) !== (p.limitUnit === undefined)) report(`${l}: limitAmount and limitUnit go together (given only ${p.limitAmount === undefined ? "limitUnit" : "limitAmount"}).`);
-    if (p.limitAmount === undefined && !planned && !["RI_UTILIZATION", "RI_COVERAGE", "SAVINGS_PLANS_UTILIZATION", "SAVINGS_PLANS_COVERAGE"].includes(p.budgetType)) {
+    if ((p.limitAmount === undefined) !== (p.limitUnit === undefined))
+      report(`${l}: limitAmount and limitUnit go together (given only ${p.limitAmount === undefined ? "limitUnit" : "limitAmount"}).`);
+    if (
+      p.limitAmount === undefined &&
+      !planned &&
+      !["RI_UTILIZATION", "RI_COVERAGE", "SAVINGS_PLANS_UTILIZATION", "SAVINGS_PLANS_COVERAGE"].includes(p.budgetType)
+    ) {
       report(`${l}: a ${p.budgetType} budget needs limitAmount and limitUnit (or plannedLimits / autoAdjustData).`);
     }
     if (planned && p.limitAmount !== undefined && asArray(p.plannedLimits).length > 0) report(`${l}: plannedLimits and limitAmount are mutually exclusive.`);
     if (p.limitAmount !== undefined && !(Number(p.limitAmount) > 0)) report(`${l}: limitAmount "${p.limitAmount}" must be a positive number.`);
     asArray<Record<string, unknown>>(p.notifications).forEach((n, i) => {
       const where = `${l}: notifications[${i}]`;
-      if (!["ACTUAL", "FORECASTED"].includes(String(n.notificationType))) report(`${where} notificationType "${n.notificationType}" must be ACTUAL or FORECASTED.`);
-      if (n.notificationType === "FORECASTED" && p.timeUnit === "DAILY") report(`${where} FORECASTED notifications are not available for DAILY budgets; use ACTUAL.`);
-      if (!["GREATER_THAN", "LESS_THAN", "EQUAL_TO"].includes(String(n.comparisonOperator))) report(`${where} comparisonOperator "${n.comparisonOperator}" must be GREATER_THAN, LESS_THAN or EQUAL_TO.`);
+      if (!["ACTUAL", "FORECASTED"].includes(String(n.notificationType)))
+        report(`${where} notificationType "${n.notificationType}" must be ACTUAL or FORECASTED.`);
+      if (n.notificationType === "FORECASTED" && p.timeUnit === "DAILY")
+        report(`${where} FORECASTED notifications are not available for DAILY budgets; use ACTUAL.`);
+      if (!["GREATER_THAN", "LESS_THAN", "EQUAL_TO"].includes(String(n.comparisonOperator)))
+        report(`${where} comparisonOperator "${n.comparisonOperator}" must be GREATER_THAN, LESS_THAN or EQUAL_TO.`);
       const t = Number(n.threshold);
       if (!(t > 0)) report(`${where} threshold ${n.threshold} must be positive.`);
       if ((n.thresholdType ?? "PERCENTAGE") === "PERCENTAGE" && t > 1_000_000) report(`${where} threshold ${t}% exceeds 1000000.`);

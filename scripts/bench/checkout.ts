@@ -38,15 +38,26 @@ const json = { "content-type": "application/json" };
 
 async function inParallel(count: number, work: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: CLIENTS }, async () => { while (next < count) await work(next++); }));
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
 }
 
 /** Two distinct lines per order: neighbours on the hot set, random pairs on a wide one. */
 function linesFor(skus: readonly string[], i: number): { sku: string; quantity: number }[] {
-  if (skus.length <= 5) return [{ sku: skus[i % skus.length]!, quantity: 1 }, { sku: skus[(i + 2) % skus.length]!, quantity: 2 }];
+  if (skus.length <= 5)
+    return [
+      { sku: skus[i % skus.length]!, quantity: 1 },
+      { sku: skus[(i + 2) % skus.length]!, quantity: 2 },
+    ];
   const a = Math.floor(Math.random() * skus.length);
   const b = (a + 1 + Math.floor(Math.random() * (skus.length - 1))) % skus.length;
-  return [{ sku: skus[a]!, quantity: 1 }, { sku: skus[b]!, quantity: 2 }];
+  return [
+    { sku: skus[a]!, quantity: 1 },
+    { sku: skus[b]!, quantity: 2 },
+  ];
 }
 
 export async function seedBenchProducts(databaseUrl: string, skus: readonly string[]): Promise<void> {

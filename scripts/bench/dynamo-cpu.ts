@@ -55,7 +55,14 @@ export async function measureDynamoCpu(endpoint: string, table: string, rounds: 
     async (i) => {
       await doc.send(new GetCommand({ TableName: table, Key: { pk: `session#cpu-${i % 50}` }, ConsistentRead: true }));
       const version = ++sequence;
-      await doc.send(new PutCommand({ TableName: table, Item: item(i, version), ConditionExpression: "attribute_not_exists(pk) OR version < :v", ExpressionAttributeValues: { ":v": version } }));
+      await doc.send(
+        new PutCommand({
+          TableName: table,
+          Item: item(i, version),
+          ConditionExpression: "attribute_not_exists(pk) OR version < :v",
+          ExpressionAttributeValues: { ":v": version },
+        }),
+      );
     };
   // The low-level client with attribute values written by hand: no document-client marshalling pass.
   const low = new DynamoDBClient({ region: "us-east-1", endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 2 });
@@ -74,13 +81,23 @@ export async function measureDynamoCpu(endpoint: string, table: string, rounds: 
       await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: `session#cpu-${i % 50}` } }, ConsistentRead: true }));
       const version = ++sequence;
       await client.send(
-        new PutItemCommand({ TableName: table, Item: lowItem(i, version), ConditionExpression: "attribute_not_exists(pk) OR version < :v", ExpressionAttributeValues: { ":v": { N: String(version) } } }),
+        new PutItemCommand({
+          TableName: table,
+          Item: lowItem(i, version),
+          ConditionExpression: "attribute_not_exists(pk) OR version < :v",
+          ExpressionAttributeValues: { ":v": { N: String(version) } },
+        }),
       );
     };
   const liteCall: Call = async (i) => {
     await liteDynamo.GetItem({ TableName: table, Key: { pk: `session#cpu-${i % 50}` }, ConsistentRead: true });
     const version = ++sequence;
-    await liteDynamo.PutItem({ TableName: table, Item: item(i, version), ConditionExpression: "attribute_not_exists(pk) OR version < :v", ExpressionAttributeValues: { ":v": version } });
+    await liteDynamo.PutItem({
+      TableName: table,
+      Item: item(i, version),
+      ConditionExpression: "attribute_not_exists(pk) OR version < :v",
+      ExpressionAttributeValues: { ":v": version },
+    });
   };
   const variants: [string, Call][] = [
     ["SDK v3 document client, default middleware", sdkCall(sdk)],

@@ -66,9 +66,13 @@ function freePort(): Promise<number> {
 /** dynalite in its own process, so it does not share an event loop with the load generator. */
 async function startDynaliteProcess(): Promise<LocalDynamo & { pid: number }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/dynalite/cli.js"), "--port", String(port), "--host", "127.0.0.1", "--createTableMs", "0"], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, "node_modules/dynalite/cli.js"), "--port", String(port), "--host", "127.0.0.1", "--createTableMs", "0"],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     child.stdout!.once("data", () => resolve());
     child.once("exit", (code) => reject(new Error(`dynalite exited with ${code}`)));
@@ -101,7 +105,10 @@ async function launch(script: string, probe: string, env: Record<string, string>
   const port = await freePort();
   const agent = new http.Agent({ keepAlive: false });
   const start = performance.now();
-  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? "", ...env, PORT: String(port) }, stdio: ["ignore", "ignore", "inherit"] });
+  const child = spawn(process.execPath, [script], {
+    env: { PATH: process.env.PATH ?? "", ...env, PORT: String(port) },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const base = `http://127.0.0.1:${port}`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
@@ -165,9 +172,7 @@ async function benchColdStart(ctx: Context): Promise<void> {
     await stop(s);
   }
   const ratio = median(shop) / median(bare);
-  console.log(
-    `coldstart  shop ${fmt(median(shop), 0)} ms vs bare Hono ${fmt(median(bare), 0)} ms (median of ${runs}): ratio ${fmt(ratio, 2)}x (aim < 2x)`,
-  );
+  console.log(`coldstart  shop ${fmt(median(shop), 0)} ms vs bare Hono ${fmt(median(bare), 0)} ms (median of ${runs}): ratio ${fmt(ratio, 2)}x (aim < 2x)`);
 }
 
 async function benchReads(ctx: Context): Promise<void> {
@@ -213,7 +218,10 @@ async function spawnLatencyProxy(
   const dynamoUrl = new URL(ctx.dynamo.endpoint);
   const env = { PATH: process.env.PATH ?? "", PROXY_DELAY_MS: String(delayMs), PROXY_TARGETS: `${pgUrl.host},${dynamoUrl.host}` };
   const child = realtime
-    ? spawn("chrt", ["--fifo", "10", process.execPath, ctx.proxyScript], { env: { ...env, PROXY_SCHEDULING: "SCHED_FIFO 10" }, stdio: ["ignore", "pipe", "ignore"] })
+    ? spawn("chrt", ["--fifo", "10", process.execPath, ctx.proxyScript], {
+        env: { ...env, PROXY_SCHEDULING: "SCHED_FIFO 10" },
+        stdio: ["ignore", "pipe", "ignore"],
+      })
     : spawn(process.execPath, [ctx.proxyScript], { env, stdio: ["ignore", "pipe", "inherit"] });
   const lines: string[] = [];
   let buffered = "";
@@ -243,7 +251,14 @@ async function spawnLatencyProxy(
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
       await exited;
-      const stats = JSON.parse(lines[1] ?? "{}") as { delivered?: number; meanDelayMs?: number; p50DelayMs?: number; p95DelayMs?: number; cpuMs?: number; priority?: string };
+      const stats = JSON.parse(lines[1] ?? "{}") as {
+        delivered?: number;
+        meanDelayMs?: number;
+        p50DelayMs?: number;
+        p95DelayMs?: number;
+        cpuMs?: number;
+        priority?: string;
+      };
       return (
         `${stats.delivered ?? 0} chunks delayed one way by mean ${fmt(stats.meanDelayMs ?? 0, 3)} ms, p50 ${fmt(stats.p50DelayMs ?? 0, 3)}, ` +
         `p95 ${fmt(stats.p95DelayMs ?? 0, 3)} (asked ${delayMs}); ${stats.priority ?? "?"}; proxy CPU ${fmt((stats.cpuMs ?? 0) / 1000, 1)} s`
@@ -288,8 +303,7 @@ function peakRssMiB(pid: number): number {
   return kb / 1024;
 }
 
-const spread = (values: number[], digits = 0) =>
-  `${fmt(Math.min(...values), digits)} / ${fmt(median(values), digits)} / ${fmt(Math.max(...values), digits)}`;
+const spread = (values: number[], digits = 0) => `${fmt(Math.min(...values), digits)} / ${fmt(median(values), digits)} / ${fmt(Math.max(...values), digits)}`;
 
 async function benchRoundTrips(ctx: Context): Promise<void> {
   const rows = await measureRoundTrips({ databaseUrl: ctx.postgres.url(), dynamoEndpoint: ctx.dynamo.endpoint, tables: TABLES });
@@ -325,7 +339,12 @@ async function benchCheckout(ctx: Context): Promise<void> {
   await seedBenchProducts(ctx.postgres.url(), [...hot, ...wide]);
   const proxy = await startLatencyProxy(ctx, delayMs);
   const probe = await probeAddedRoundTrip(ctx.postgres.url(), proxy.databaseUrl);
-  const env = (databaseUrl: string, dynamoEndpoint: string) => ({ ...shopEnv(ctx), DATABASE_URL: databaseUrl, DYNAMODB_ENDPOINT: dynamoEndpoint, DB_POOL_MAX: String(POOL_MAX) });
+  const env = (databaseUrl: string, dynamoEndpoint: string) => ({
+    ...shopEnv(ctx),
+    DATABASE_URL: databaseUrl,
+    DYNAMODB_ENDPOINT: dynamoEndpoint,
+    DB_POOL_MAX: String(POOL_MAX),
+  });
   const plain = await launch(ctx.shopScript, "/health", env(ctx.postgres.url(), ctx.dynamo.endpoint));
   const slow = await launch(ctx.shopScript, "/health", env(proxy.databaseUrl, proxy.dynamoEndpoint));
   const shops = {
@@ -378,12 +397,16 @@ async function benchCheckout(ctx: Context): Promise<void> {
           (r.failures.size ? `; failures: ${[...r.failures].map(([f, n]) => `${f} x${n}`).join(", ")}` : ""),
       );
     }
-    console.log("  CPU per checkout in the timed phase (median over rounds, /proc, 10 ms ticks): the shop process / dynalite (a JavaScript DynamoDB, which costs the function nothing in AWS)");
+    console.log(
+      "  CPU per checkout in the timed phase (median over rounds, /proc, 10 ms ticks): the shop process / dynalite (a JavaScript DynamoDB, which costs the function nothing in AWS)",
+    );
     for (const [i, c] of cases.entries()) {
       const r = results[i]!;
       console.log(`  ${c.label.padEnd(32)} shop ${fmt(median(r.shopCpuMs), 2)} ms   dynalite ${fmt(median(r.dynaliteCpuMs), 2)} ms`);
     }
-    console.log(`  peak RSS of the shop process after these runs: ${fmt(peakRssMiB(plain.child.pid!), 0)} MiB (no latency), ${fmt(peakRssMiB(slow.child.pid!), 0)} MiB (latency)`);
+    console.log(
+      `  peak RSS of the shop process after these runs: ${fmt(peakRssMiB(plain.child.pid!), 0)} MiB (no latency), ${fmt(peakRssMiB(slow.child.pid!), 0)} MiB (latency)`,
+    );
   } finally {
     await stop(plain);
     await stop(slow);
@@ -422,7 +445,16 @@ async function benchSearch(ctx: Context): Promise<void> {
   await seedSearchCatalog(ctx, products);
   const shop = await launch(ctx.shopScript, "/health", shopEnv(ctx));
   try {
-    const queries = ["mug", "steel kettle", "vintage oak table", "water resistant", "leather", "smart speaker&category=home", "batch 4242", "cotton jacket&limit=50"];
+    const queries = [
+      "mug",
+      "steel kettle",
+      "vintage oak table",
+      "water resistant",
+      "leather",
+      "smart speaker&category=home",
+      "batch 4242",
+      "cotton jacket&limit=50",
+    ];
     const searchUrls = queries.map((q) => `${shop.base}/api/products?q=${q.replace(/ /g, "%20")}`);
     // Baseline: keyset pages of the same catalog from the reader (a cursor makes a page uncacheable).
     const cursors = ["SRCH-01000", "SRCH-04000", "SRCH-07000", "SRCH-09000"].map((sku) => Buffer.from(`s:${sku}`).toString("base64url"));

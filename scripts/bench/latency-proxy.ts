@@ -127,6 +127,14 @@ process.on("SIGTERM", () => {
   delays.sort((a, b) => a - b);
   const at = (q: number) => delays[Math.min(delays.length - 1, Math.floor(delays.length * q))] ?? 0;
   const cpu = process.cpuUsage();
-  const stats = { cpuMs: (cpu.user + cpu.system) / 1000, uptimeMs: process.uptime() * 1000, delivered, meanDelayMs: delivered ? delaySum / delivered : 0, p50DelayMs: at(0.5), p95DelayMs: at(0.95), priority };
+  const stats = {
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    uptimeMs: process.uptime() * 1000,
+    delivered,
+    meanDelayMs: delivered ? delaySum / delivered : 0,
+    p50DelayMs: at(0.5),
+    p95DelayMs: at(0.95),
+    priority,
+  };
   process.stdout.write(JSON.stringify(stats) + "\n", () => process.exit(0));
 });

@@ -9,7 +9,11 @@ const rate = (n: number): string => Math.round(n).toLocaleString("en-US");
 
 function table(header: string[], rows: string[][], rightAligned: number[]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) => r.map((c, i) => (rightAligned.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd();
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => (rightAligned.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   return [fmt(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(fmt)];
 }
 
@@ -19,7 +23,9 @@ function lineRows(lines: PricedLine[]): string[][] {
 
 export function formatCostReport(r: CostReport): string {
   const out: string[] = [];
-  out.push(`Cost: project ${r.project}, stack ${r.stack}, region ${r.region}: ${r.resourceCount} resources (prices: ${r.priceTables.map((t) => `${t.region} read ${t.read.join(", ")}`).join("; ")})`);
+  out.push(
+    `Cost: project ${r.project}, stack ${r.stack}, region ${r.region}: ${r.resourceCount} resources (prices: ${r.priceTables.map((t) => `${t.region} read ${t.read.join(", ")}`).join("; ")})`,
+  );
   if (r.skippedSecrets.length > 0) out.push(`  note: encrypted config left out (cannot decrypt offline): ${r.skippedSecrets.join(", ")}`);
   const fixed = r.lines.filter((l) => l.kind === "fixed" && l.monthlyUsd > 0).sort((a, b) => b.monthlyUsd - a.monthlyUsd);
   out.push("", `Fixed monthly floor (no traffic): ${usd(r.floorUsd)}`);
@@ -29,7 +35,10 @@ export function formatCostReport(r: CostReport): string {
   const perMillion = [...r.perMillionLines].sort((a, b) => b.monthlyUsd - a.monthlyUsd);
   out.push("", `Variable cost per million requests of the mix (marginal, above the floor's included capacity): ${usd(r.perMillionUsd)}`);
   out.push(...table(["resource", "dimension", "quantity", "unit price", "per million"], lineRows(perMillion), [2, 3, 4]));
-  out.push("", `At the average load (${rate(r.average.requestsPerSecond)} req/s, ${rate(r.average.requestsPerMonth)} requests/month; ${r.average.basis}): usage lines`);
+  out.push(
+    "",
+    `At the average load (${rate(r.average.requestsPerSecond)} req/s, ${rate(r.average.requestsPerMonth)} requests/month; ${r.average.basis}): usage lines`,
+  );
   const usage = r.lines.filter((l) => l.kind === "usage" && l.monthlyUsd > 0).sort((a, b) => b.monthlyUsd - a.monthlyUsd);
   out.push(...table(["resource", "dimension", "quantity", "unit price", "monthly"], lineRows(usage), [2, 3, 4]));
   out.push("", `Free (${r.free.length}): ${summarizeTypes(r.free.map((f) => f.type))}`);

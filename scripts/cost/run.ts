@@ -1,6 +1,16 @@
 /** `npm run cost` end to end: run the program under the preflight's mocks, then price what it registered. */
 import type { CostAssumptions } from "../../policy/lib/cost/assumptions";
-import { costAt, costAtPeak, estimate, perMillionRequests, type CostResource, type Costing, type Estimate, type PricedLine, type Unpriced } from "../../policy/lib/cost/model";
+import {
+  costAt,
+  costAtPeak,
+  estimate,
+  perMillionRequests,
+  type CostResource,
+  type Costing,
+  type Estimate,
+  type PricedLine,
+  type Unpriced,
+} from "../../policy/lib/cost/model";
 import { BUILTIN_PRICE_TABLES, type PriceBook, type PriceTable } from "../../policy/lib/cost/price-table";
 import { runProgram, type ProgramOptions, type RecordedResource } from "../preflight/program";
 import { statedPeak } from "./stated-peak";
@@ -52,7 +62,11 @@ function loadCost(c: Costing, hours: number): LoadCost {
 }
 
 /** Prices an estimate: floor, per million, peak and average. */
-export function priceEstimate(e: Estimate, prices: PriceBook, requestsPerMonth?: number): Omit<CostReport, "project" | "stack" | "resourceCount" | "skippedSecrets"> {
+export function priceEstimate(
+  e: Estimate,
+  prices: PriceBook,
+  requestsPerMonth?: number,
+): Omit<CostReport, "project" | "stack" | "resourceCount" | "skippedSecrets"> {
   const hours = e.hoursPerMonth;
   const peak = costAtPeak(e, prices);
   const averageRequests = requestsPerMonth ?? peak.requestsPerMonth * e.assumptions.averageShareOfPeak;
@@ -72,7 +86,10 @@ export function priceEstimate(e: Estimate, prices: PriceBook, requestsPerMonth?:
     peak: { ...loadCost(peak, hours), basis: e.peak.basis, stated: e.peak.stated },
     average: {
       ...loadCost(average, hours),
-      basis: requestsPerMonth !== undefined ? "--requests-per-month" : `${e.assumptions.averageShareOfPeak * 100}% of the ${e.peak.stated ? "stated " : ""}peak, all month`,
+      basis:
+        requestsPerMonth !== undefined
+          ? "--requests-per-month"
+          : `${e.assumptions.averageShareOfPeak * 100}% of the ${e.peak.stated ? "stated " : ""}peak, all month`,
     },
     lines: average.lines,
     free: e.free,
@@ -93,7 +110,9 @@ export async function cost(opts: CostOptions): Promise<CostReport> {
   const run = await runProgram(opts);
   const prices = priceBook(opts.priceTables);
   if (!prices[run.environment.region]) {
-    throw new Error(`no price table for region ${run.environment.region} (built in: ${Object.keys(BUILTIN_PRICE_TABLES).join(", ")}); pass --prices FILE with one`);
+    throw new Error(
+      `no price table for region ${run.environment.region} (built in: ${Object.keys(BUILTIN_PRICE_TABLES).join(", ")}); pass --prices FILE with one`,
+    );
   }
   const e = estimate({
     resources: run.resources.map(costResource),
@@ -102,5 +121,11 @@ export async function cost(opts: CostOptions): Promise<CostReport> {
     assumptions: opts.assumptions,
     statedPeak: statedPeak(run.resources),
   });
-  return { project: run.project, stack: run.stack, resourceCount: run.resources.length, skippedSecrets: run.skippedSecrets, ...priceEstimate(e, prices, opts.requestsPerMonth) };
+  return {
+    project: run.project,
+    stack: run.stack,
+    resourceCount: run.resources.length,
+    skippedSecrets: run.skippedSecrets,
+    ...priceEstimate(e, prices, opts.requestsPerMonth),
+  };
 }

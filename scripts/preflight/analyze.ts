@@ -89,7 +89,8 @@ export function resolveConfig(policies: Policies, config: PolicyPackConfig): Map
         resolved.level = enforcementLevel;
       }
       for (const [k, v] of Object.entries(props)) {
-        if (!schema?.properties?.[k]) throw new Error(`policy config: "${p.name}" has no property "${k}"; allowed: enforcementLevel, ${Object.keys(schema?.properties ?? {}).join(", ")}`);
+        if (!schema?.properties?.[k])
+          throw new Error(`policy config: "${p.name}" has no property "${k}"; allowed: enforcementLevel, ${Object.keys(schema?.properties ?? {}).join(", ")}`);
         resolved.properties[k] = v;
       }
       for (const k of schema?.required ?? []) {

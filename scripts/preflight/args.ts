@@ -26,7 +26,11 @@ export interface ProgramFlags {
  * Reads --program, --stack, --config (repeatable), --json and --help into `out`; any other flag
  * goes to `other` with a reader for its value, which returns false for a flag it does not know.
  */
-export function parseProgramFlags<T extends ProgramFlags>(argv: readonly string[], out: T, other: (flag: string, value: () => string) => boolean = () => false): T {
+export function parseProgramFlags<T extends ProgramFlags>(
+  argv: readonly string[],
+  out: T,
+  other: (flag: string, value: () => string) => boolean = () => false,
+): T {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {

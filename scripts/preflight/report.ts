@@ -4,7 +4,9 @@ import type { PreflightResult } from "./run";
 
 export function formatReport(r: PreflightResult): string {
   const lines: string[] = [];
-  lines.push(`Preflight: project ${r.project}, stack ${r.stack}: ${r.resourceCount} resources, ${r.policyCount} policies${r.policyConfigFile ? `, config ${r.policyConfigFile}` : ""}`);
+  lines.push(
+    `Preflight: project ${r.project}, stack ${r.stack}: ${r.resourceCount} resources, ${r.policyCount} policies${r.policyConfigFile ? `, config ${r.policyConfigFile}` : ""}`,
+  );
   if (r.skippedSecrets.length > 0) lines.push(`  note: encrypted config left out (cannot decrypt offline): ${r.skippedSecrets.join(", ")}`);
   const groups = new Map<string, typeof r.violations>();
   for (const v of r.violations) {

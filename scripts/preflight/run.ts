@@ -47,7 +47,9 @@ export function loadPolicyConfig(file: string): PolicyPackConfig {
 /** The engine's default provider per package (only AWS is modelled: its region matters to policies). */
 export function defaultProviders(project: string, stack: string, region: string): (pkg: string) => ProviderInfo | undefined {
   return (pkg) =>
-    pkg === "aws" ? { type: "pulumi:providers:aws", name: "default", urn: `urn:pulumi:${stack}::${project}::pulumi:providers:aws::default`, props: { region } } : undefined;
+    pkg === "aws"
+      ? { type: "pulumi:providers:aws", name: "default", urn: `urn:pulumi:${stack}::${project}::pulumi:providers:aws::default`, props: { region } }
+      : undefined;
 }
 
 export interface Evaluation {
@@ -57,7 +59,13 @@ export interface Evaluation {
 }
 
 /** Evaluates the pack over recorded resources with a policy config, as `pulumi preview --policy-pack` would. */
-export async function evaluatePack(input: { resources: RecordedResource[]; project: string; stack: string; region: string; config: PolicyPackConfig }): Promise<Evaluation> {
+export async function evaluatePack(input: {
+  resources: RecordedResource[];
+  project: string;
+  stack: string;
+  region: string;
+  config: PolicyPackConfig;
+}): Promise<Evaluation> {
   const { project, stack, region, config } = input;
   waivedFindings.length = 0;
   const violations = await analyze({
@@ -89,7 +97,13 @@ export async function preflight(opts: PreflightOptions): Promise<PreflightResult
   const run = await runProgram(opts);
   const configFile = opts.policyConfigFile ?? defaultPolicyConfigFile(run.project, run.stack);
   const config = configFile ? loadPolicyConfig(configFile) : {};
-  const { violations, waived, unusedWaivers } = await evaluatePack({ resources: run.resources, project: run.project, stack: run.stack, region: run.environment.region, config });
+  const { violations, waived, unusedWaivers } = await evaluatePack({
+    resources: run.resources,
+    project: run.project,
+    stack: run.stack,
+    region: run.environment.region,
+    config,
+  });
   const mandatory = violations.filter((v) => v.level === "mandatory").length;
   return {
     project: run.project,

@@ -35,7 +35,17 @@ export function autoName(name: string): string {
   return `${name}-${createHash("sha256").update(name).digest("hex").slice(0, 7)}`;
 }
 
-const PHYSICAL_NAME_KEYS = ["name", "bucket", "clusterIdentifier", "identifier", "functionName", "dashboardName", "alarmName", "dbProxyEndpointName", "stageName"];
+const PHYSICAL_NAME_KEYS = [
+  "name",
+  "bucket",
+  "clusterIdentifier",
+  "identifier",
+  "functionName",
+  "dashboardName",
+  "alarmName",
+  "dbProxyEndpointName",
+  "stageName",
+];
 
 function physicalName(name: string, inputs: Record<string, unknown>): string {
   for (const k of PHYSICAL_NAME_KEYS) {
@@ -118,9 +128,20 @@ export function computedOutputs(env: MockEnvironment, type: string, name: string
   const base: Record<string, unknown> = { arn: `arn:aws:${service}:${region}:${acct}:${cls.toLowerCase()}/${physical}`, name: physical };
   switch (type) {
     case "aws:s3/bucket:Bucket":
-      return { arn: `arn:aws:s3:::${physical}`, bucket: physical, bucketDomainName: `${physical}.s3.amazonaws.com`, bucketRegionalDomainName: `${physical}.s3.${region}.amazonaws.com`, region };
+      return {
+        arn: `arn:aws:s3:::${physical}`,
+        bucket: physical,
+        bucketDomainName: `${physical}.s3.amazonaws.com`,
+        bucketRegionalDomainName: `${physical}.s3.${region}.amazonaws.com`,
+        region,
+      };
     case "aws:ecr/repository:Repository":
-      return { ...base, arn: `arn:aws:ecr:${region}:${acct}:repository/${physical}`, repositoryUrl: `${acct}.dkr.ecr.${region}.amazonaws.com/${physical}`, registryId: acct };
+      return {
+        ...base,
+        arn: `arn:aws:ecr:${region}:${acct}:repository/${physical}`,
+        repositoryUrl: `${acct}.dkr.ecr.${region}.amazonaws.com/${physical}`,
+        registryId: acct,
+      };
     case "docker-build:index:Image": {
       const digest = `sha256:${hex(name, 64)}`;
       const tags = Array.isArray(inputs.tags) ? (inputs.tags as string[]) : [];
@@ -158,29 +179,67 @@ export function computedOutputs(env: MockEnvironment, type: string, name: string
         port: 5432,
         // RDS creates the master user's secret itself when it manages the password.
         masterUserSecrets: inputs.manageMasterUserPassword
-          ? [{ secretArn: `arn:aws:secretsmanager:${region}:${acct}:secret:rds!cluster-${hex(name, 8)}-AbCdEf`, kmsKeyId: inputs.masterUserSecretKmsKeyId, secretStatus: "active" }]
+          ? [
+              {
+                secretArn: `arn:aws:secretsmanager:${region}:${acct}:secret:rds!cluster-${hex(name, 8)}-AbCdEf`,
+                kmsKeyId: inputs.masterUserSecretKmsKeyId,
+                secretStatus: "active",
+              },
+            ]
           : [],
       };
     case "aws:rds/clusterInstance:ClusterInstance":
-      return { arn: `arn:aws:rds:${region}:${acct}:db:${physical}`, identifier: physical, endpoint: `${physical}.${hex(acct, 12)}.${region}.rds.amazonaws.com`, port: 5432, writer: inputs.promotionTier === 0 };
+      return {
+        arn: `arn:aws:rds:${region}:${acct}:db:${physical}`,
+        identifier: physical,
+        endpoint: `${physical}.${hex(acct, 12)}.${region}.rds.amazonaws.com`,
+        port: 5432,
+        writer: inputs.promotionTier === 0,
+      };
     case "aws:rds/proxy:Proxy":
-      return { arn: `arn:aws:rds:${region}:${acct}:db-proxy:prx-${hex(name, 17)}`, name: physical, endpoint: `${physical}.proxy-${hex(acct, 12)}.${region}.rds.amazonaws.com` };
+      return {
+        arn: `arn:aws:rds:${region}:${acct}:db-proxy:prx-${hex(name, 17)}`,
+        name: physical,
+        endpoint: `${physical}.proxy-${hex(acct, 12)}.${region}.rds.amazonaws.com`,
+      };
     case "aws:rds/proxyEndpoint:ProxyEndpoint":
-      return { arn: `arn:aws:rds:${region}:${acct}:db-proxy-endpoint:prx-endpoint-${hex(name, 17)}`, endpoint: `${physical}.endpoint.proxy-${hex(acct, 12)}.${region}.rds.amazonaws.com` };
+      return {
+        arn: `arn:aws:rds:${region}:${acct}:db-proxy-endpoint:prx-endpoint-${hex(name, 17)}`,
+        endpoint: `${physical}.endpoint.proxy-${hex(acct, 12)}.${region}.rds.amazonaws.com`,
+      };
     case "aws:lb/loadBalancer:LoadBalancer":
-      return { ...base, arn: `arn:aws:elasticloadbalancing:${region}:${acct}:loadbalancer/app/${physical}/${hex(name, 16)}`, dnsName: `${physical}-${hex(name, 9)}.${region}.elb.amazonaws.com`, arnSuffix: `app/${physical}/${hex(name, 16)}`, zoneId: "Z35SXDOTRQ7X7K" };
+      return {
+        ...base,
+        arn: `arn:aws:elasticloadbalancing:${region}:${acct}:loadbalancer/app/${physical}/${hex(name, 16)}`,
+        dnsName: `${physical}-${hex(name, 9)}.${region}.elb.amazonaws.com`,
+        arnSuffix: `app/${physical}/${hex(name, 16)}`,
+        zoneId: "Z35SXDOTRQ7X7K",
+      };
     case "aws:lb/targetGroup:TargetGroup":
-      return { ...base, arn: `arn:aws:elasticloadbalancing:${region}:${acct}:targetgroup/${physical}/${hex(name, 16)}`, arnSuffix: `targetgroup/${physical}/${hex(name, 16)}` };
+      return {
+        ...base,
+        arn: `arn:aws:elasticloadbalancing:${region}:${acct}:targetgroup/${physical}/${hex(name, 16)}`,
+        arnSuffix: `targetgroup/${physical}/${hex(name, 16)}`,
+      };
     case "aws:lb/listener:Listener":
       return { arn: `arn:aws:elasticloadbalancing:${region}:${acct}:listener/app/${physical}/${hex(name, 16)}` };
     case "aws:apigateway/restApi:RestApi": {
       const id = hex(name, 10);
-      return { ...base, arn: `arn:aws:apigateway:${region}::/restapis/${id}`, rootResourceId: hex(`${name}root`, 10), executionArn: `arn:aws:execute-api:${region}:${acct}:${id}` };
+      return {
+        ...base,
+        arn: `arn:aws:apigateway:${region}::/restapis/${id}`,
+        rootResourceId: hex(`${name}root`, 10),
+        executionArn: `arn:aws:execute-api:${region}:${acct}:${id}`,
+      };
     }
     case "aws:apigateway/stage:Stage": {
       // `restApi` is the API's id, which is also the host name's first label.
       const api = String(inputs.restApi);
-      return { arn: `arn:aws:apigateway:${region}::/restapis/${api}/stages/${inputs.stageName}`, invokeUrl: `https://${api}.execute-api.${region}.amazonaws.com/${inputs.stageName}`, executionArn: `arn:aws:execute-api:${region}:${acct}:${api}/${inputs.stageName}` };
+      return {
+        arn: `arn:aws:apigateway:${region}::/restapis/${api}/stages/${inputs.stageName}`,
+        invokeUrl: `https://${api}.execute-api.${region}.amazonaws.com/${inputs.stageName}`,
+        executionArn: `arn:aws:execute-api:${region}:${acct}:${api}/${inputs.stageName}`,
+      };
     }
     case "aws:apigateway/apiKey:ApiKey":
       // A key created with a value keeps it; otherwise API Gateway generates one.
@@ -189,14 +248,23 @@ export function computedOutputs(env: MockEnvironment, type: string, name: string
       // CloudFront is global: no region in the ARN.
       return { arn: `arn:aws:cloudfront::${acct}:vpcorigin/vo_${hex(name, 22)}` };
     case "aws:cloudfront/distribution:Distribution":
-      return { arn: `arn:aws:cloudfront::${acct}:distribution/E${hex(name, 13).toUpperCase()}`, domainName: `d${hex(name, 13)}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2", etag: "E2QWRUHEXAMPLE" };
+      return {
+        arn: `arn:aws:cloudfront::${acct}:distribution/E${hex(name, 13).toUpperCase()}`,
+        domainName: `d${hex(name, 13)}.cloudfront.net`,
+        hostedZoneId: "Z2FDTNDATAQYW2",
+        etag: "E2QWRUHEXAMPLE",
+      };
     case "aws:cloudfront/originAccessControl:OriginAccessControl":
     case "aws:cloudfront/cachePolicy:CachePolicy":
     case "aws:cloudfront/originRequestPolicy:OriginRequestPolicy":
     case "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy":
       return { etag: "E2QWRUHEXAMPLE" };
     case "aws:dynamodb/table:Table":
-      return { arn: `arn:aws:dynamodb:${region}:${acct}:table/${physical}`, name: physical, streamArn: `arn:aws:dynamodb:${region}:${acct}:table/${physical}/stream/2026-01-01T00:00:00.000` };
+      return {
+        arn: `arn:aws:dynamodb:${region}:${acct}:table/${physical}`,
+        name: physical,
+        streamArn: `arn:aws:dynamodb:${region}:${acct}:table/${physical}/stream/2026-01-01T00:00:00.000`,
+      };
     case "aws:secretsmanager/secret:Secret":
       return { arn: `arn:aws:secretsmanager:${region}:${acct}:secret:${physical}-${hex(name, 6)}`, name: physical };
     case "aws:secretsmanager/secretVersion:SecretVersion":
@@ -212,7 +280,10 @@ export function computedOutputs(env: MockEnvironment, type: string, name: string
     case "aws:sqs/queue:Queue":
       return { arn: `arn:aws:sqs:${region}:${acct}:${physical}`, url: `https://sqs.${region}.amazonaws.com/${acct}/${physical}`, name: physical };
     case "aws:cloudwatch/eventRule:EventRule":
-      return { arn: `arn:aws:events:${region}:${acct}:rule/${inputs.eventBusName && inputs.eventBusName !== "default" ? `${inputs.eventBusName}/` : ""}${physical}`, name: physical };
+      return {
+        arn: `arn:aws:events:${region}:${acct}:rule/${inputs.eventBusName && inputs.eventBusName !== "default" ? `${inputs.eventBusName}/` : ""}${physical}`,
+        name: physical,
+      };
     case "aws:cloudwatch/eventTarget:EventTarget":
       // `arn` is an input here (the target's ARN), not an output to compute.
       return { targetId: typeof inputs.targetId === "string" ? inputs.targetId : autoName(name) };
@@ -221,13 +292,22 @@ export function computedOutputs(env: MockEnvironment, type: string, name: string
     case "aws:ecs/cluster:Cluster":
       return { arn: `arn:aws:ecs:${region}:${acct}:cluster/${physical}`, name: physical };
     case "aws:ecs/taskDefinition:TaskDefinition":
-      return { arn: `arn:aws:ecs:${region}:${acct}:task-definition/${inputs.family}:1`, arnWithoutRevision: `arn:aws:ecs:${region}:${acct}:task-definition/${inputs.family}`, revision: 1 };
+      return {
+        arn: `arn:aws:ecs:${region}:${acct}:task-definition/${inputs.family}:1`,
+        arnWithoutRevision: `arn:aws:ecs:${region}:${acct}:task-definition/${inputs.family}`,
+        revision: 1,
+      };
     case "aws:ecs/service:Service":
       return { name: physical };
     case "aws:wafv2/webAcl:WebAcl": {
       // CLOUDFRONT-scope ACLs live in us-east-1 under global/; REGIONAL ones under regional/.
       const global = inputs.scope === "CLOUDFRONT";
-      return { arn: `arn:aws:wafv2:${global ? "us-east-1" : region}:${acct}:${global ? "global" : "regional"}/webacl/${physical}/${hex(name, 8)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 12)}`, name: physical, capacity: 700, lockToken: hex(name, 32) };
+      return {
+        arn: `arn:aws:wafv2:${global ? "us-east-1" : region}:${acct}:${global ? "global" : "regional"}/webacl/${physical}/${hex(name, 8)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 12)}`,
+        name: physical,
+        capacity: 700,
+        lockToken: hex(name, 32),
+      };
     }
     case "aws:codedeploy/application:Application":
       return { arn: `arn:aws:codedeploy:${region}:${acct}:application:${physical}`, name: physical, applicationId: hex(name, 32) };
@@ -236,11 +316,22 @@ export function computedOutputs(env: MockEnvironment, type: string, name: string
     case "aws:budgets/budget:Budget":
       return { arn: `arn:aws:budgets::${acct}:budget/${physical}`, name: physical, accountId: acct };
     case "aws:lambda/eventSourceMapping:EventSourceMapping":
-      return { arn: `arn:aws:lambda:${region}:${acct}:event-source-mapping:${hex(name, 8)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 12)}`, uuid: `${hex(name, 8)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 12)}`, state: "Enabled" };
+      return {
+        arn: `arn:aws:lambda:${region}:${acct}:event-source-mapping:${hex(name, 8)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 12)}`,
+        uuid: `${hex(name, 8)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 12)}`,
+        state: "Enabled",
+      };
     case "aws:kms/key:Key":
-      return { arn: `arn:aws:kms:${region}:${acct}:key/${hex(name, 8)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 12)}`, keyId: `${hex(name, 8)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 12)}` };
+      return {
+        arn: `arn:aws:kms:${region}:${acct}:key/${hex(name, 8)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 12)}`,
+        keyId: `${hex(name, 8)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 4)}-${hex(name, 12)}`,
+      };
     case "aws:ec2/vpc:Vpc":
-      return { arn: `arn:aws:ec2:${region}:${acct}:vpc/vpc-${hex(name, 17)}`, defaultSecurityGroupId: `sg-${hex(name, 17)}`, mainRouteTableId: `rtb-${hex(name, 17)}` };
+      return {
+        arn: `arn:aws:ec2:${region}:${acct}:vpc/vpc-${hex(name, 17)}`,
+        defaultSecurityGroupId: `sg-${hex(name, 17)}`,
+        mainRouteTableId: `rtb-${hex(name, 17)}`,
+      };
     case "aws:ec2/subnet:Subnet":
       return { arn: `arn:aws:ec2:${region}:${acct}:subnet/subnet-${hex(name, 17)}` };
     case "aws:ec2/securityGroup:SecurityGroup":
@@ -258,14 +349,25 @@ export function computedOutputs(env: MockEnvironment, type: string, name: string
     }
     case "random:index/randomId:RandomId": {
       const bytes = Buffer.from(hex(name, Number(inputs.byteLength ?? 8) * 2), "hex");
-      return { hex: bytes.toString("hex"), b64Url: bytes.toString("base64url"), b64Std: bytes.toString("base64"), dec: BigInt(`0x${bytes.toString("hex")}`).toString() };
+      return {
+        hex: bytes.toString("hex"),
+        b64Url: bytes.toString("base64url"),
+        b64Std: bytes.toString("base64"),
+        dec: BigInt(`0x${bytes.toString("hex")}`).toString(),
+      };
     }
     case "aws:lambda/invocation:Invocation":
       // What the migration function answers when it has nothing to apply.
       return { result: JSON.stringify({ ok: true, applied: [] }) };
     case "aws:cloudfront/function:Function":
       // CloudFront is global: its ARNs carry no region.
-      return { arn: `arn:aws:cloudfront::${acct}:function/${physical}`, name: physical, etag: "ETVPDKIKX0DER", liveStageEtag: "ETVPDKIKX0DER", status: "UNASSOCIATED" };
+      return {
+        arn: `arn:aws:cloudfront::${acct}:function/${physical}`,
+        name: physical,
+        etag: "ETVPDKIKX0DER",
+        liveStageEtag: "ETVPDKIKX0DER",
+        status: "UNASSOCIATED",
+      };
     case "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup":
       // RDS creates one target group per proxy and always names it "default".
       return { arn: `arn:aws:rds:${region}:${acct}:target-group:prx-tg-${hex(name, 17)}`, name: "default" };
@@ -372,7 +474,13 @@ export const CALLS: Record<string, CallHandler> = {
     arn: `arn:aws:iam::${env.accountId}:user/preflight`,
     userId: "AIDAPREFLIGHTEXAMPLE",
   }),
-  "aws:index/getRegion:getRegion": (env) => ({ id: env.region, name: env.region, region: env.region, endpoint: `ec2.${env.region}.amazonaws.com`, description: env.region }),
+  "aws:index/getRegion:getRegion": (env) => ({
+    id: env.region,
+    name: env.region,
+    region: env.region,
+    endpoint: `ec2.${env.region}.amazonaws.com`,
+    description: env.region,
+  }),
   "aws:index/getPartition:getPartition": () => ({ id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" }),
   "aws:iam/getPolicyDocument:getPolicyDocument": (_env, args) => {
     const json = renderPolicyDocument(args);
@@ -394,7 +502,8 @@ export const CALLS: Record<string, CallHandler> = {
   "aws:elb/getServiceAccount:getServiceAccount": (env) => {
     // The provider's own table; like the data source, a Region outside it is an error.
     const acct = ELB_LOG_DELIVERY_ACCOUNTS[env.region];
-    if (!acct) throw new Error(`preflight mock: getServiceAccount: unsupported AWS Region "${env.region}" (Elastic Load Balancing has no log-delivery account there)`);
+    if (!acct)
+      throw new Error(`preflight mock: getServiceAccount: unsupported AWS Region "${env.region}" (Elastic Load Balancing has no log-delivery account there)`);
     return { id: acct, arn: `arn:aws:iam::${acct}:root` };
   },
   "aws:cloudfront/getCachePolicy:getCachePolicy": (_env, args) => managedPolicy("cache", args),
@@ -405,15 +514,23 @@ export const CALLS: Record<string, CallHandler> = {
 function managedPolicy(kind: string, args: Record<string, unknown>): Record<string, unknown> {
   const name = String(args.name ?? "");
   const id = MANAGED_CLOUDFRONT_POLICIES[name];
-  if (!id) throw new Error(`preflight mock: unknown managed CloudFront ${kind} policy "${name}" (known: ${Object.keys(MANAGED_CLOUDFRONT_POLICIES).join(", ")})`);
+  if (!id)
+    throw new Error(`preflight mock: unknown managed CloudFront ${kind} policy "${name}" (known: ${Object.keys(MANAGED_CLOUDFRONT_POLICIES).join(", ")})`);
   return { id, name };
 }
 
 /** Answers a data-source call (from `calls`, by default the built-in answers) or throws naming the token. */
-export function answerCall(env: MockEnvironment, token: string, args: Record<string, unknown>, calls: Readonly<Record<string, CallHandler>> = CALLS): Record<string, unknown> {
+export function answerCall(
+  env: MockEnvironment,
+  token: string,
+  args: Record<string, unknown>,
+  calls: Readonly<Record<string, CallHandler>> = CALLS,
+): Record<string, unknown> {
   const handler = calls[token];
   if (!handler) {
-    throw new Error(`preflight mock: no answer for data source "${token}"; it reads existing cloud state, which the offline runner cannot see (add it to scripts/pulumi-mocks/answers.ts if it has a safe placeholder)`);
+    throw new Error(
+      `preflight mock: no answer for data source "${token}"; it reads existing cloud state, which the offline runner cannot see (add it to scripts/pulumi-mocks/answers.ts if it has a safe placeholder)`,
+    );
   }
   return handler(env, args);
 }

@@ -97,4 +97,3 @@ export function ensureWebBuild(webDir = WEB_DIR, distDir = WEB_DIST_DIR): string
   }
   return distDir;
 }
-

@@ -60,12 +60,20 @@ function main(): void {
   const withinBudget = jsGzip <= JS_BUDGET_GZIP_BYTES;
 
   if (args.has("--json")) {
-    console.log(JSON.stringify({ files: sizes, jsGzipBytes: jsGzip, totalGzipBytes: allGzip, budgetGzipBytes: JS_BUDGET_GZIP_BYTES, ratioOfBudget: ratio, withinBudget }, null, 2));
+    console.log(
+      JSON.stringify(
+        { files: sizes, jsGzipBytes: jsGzip, totalGzipBytes: allGzip, budgetGzipBytes: JS_BUDGET_GZIP_BYTES, ratioOfBudget: ratio, withinBudget },
+        null,
+        2,
+      ),
+    );
   } else {
     console.log("storefront build sizes (web/dist)");
     console.log(`${"file".padEnd(40)} ${"raw".padStart(10)} ${"gzip".padStart(10)} ${"brotli".padStart(10)}`);
     for (const s of sizes) console.log(`${s.file.padEnd(40)} ${kb(s.raw).padStart(10)} ${kb(s.gzip).padStart(10)} ${kb(s.brotli).padStart(10)}`);
-    console.log(`JavaScript: ${kb(jsGzip)} gzip of a ${kb(JS_BUDGET_GZIP_BYTES)} budget = ${(ratio * 100).toFixed(1)}% (${withinBudget ? "within budget" : "OVER BUDGET"})`);
+    console.log(
+      `JavaScript: ${kb(jsGzip)} gzip of a ${kb(JS_BUDGET_GZIP_BYTES)} budget = ${(ratio * 100).toFixed(1)}% (${withinBudget ? "within budget" : "OVER BUDGET"})`,
+    );
     console.log(`All files: ${kb(allGzip)} gzip`);
   }
   if (!withinBudget) process.exitCode = 1;

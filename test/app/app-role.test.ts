@@ -36,7 +36,9 @@ const INSUFFICIENT_PRIVILEGE = "42501";
 
 describe("the application role", () => {
   it("is who the app's pools connect as, and holds no role attribute beyond LOGIN", async () => {
-    const { rows } = await app().query("SELECT current_user AS me, r.rolsuper, r.rolcreatedb, r.rolcreaterole, r.rolreplication, r.rolbypassrls FROM pg_roles r WHERE r.rolname = current_user");
+    const { rows } = await app().query(
+      "SELECT current_user AS me, r.rolsuper, r.rolcreatedb, r.rolcreaterole, r.rolreplication, r.rolbypassrls FROM pg_roles r WHERE r.rolname = current_user",
+    );
     expect(rows[0]).toEqual({ me: APP_ROLE, rolsuper: false, rolcreatedb: false, rolcreaterole: false, rolreplication: false, rolbypassrls: false });
   });
 

@@ -157,7 +157,26 @@ const rawField = (field: string, rawValue: string, rest = "") => `{${rest}"${fie
 const productBody = (overrides: Record<string, unknown> = {}) => JSON.stringify({ name: "Widget", priceCents: 100, stock: 5, ...overrides });
 
 /** Bodies no JSON route accepts: malformed JSON (400 bad_request) and JSON of the wrong top-level type (400 validation_failed). */
-const MALFORMED_JSON = ["{", "}", "{quantity:1}", "{'a':1}", "[", '{"a":1,}', '"unterminated', "{\"a\":01}", "NaN", "Infinity", "undefined", "nul", "\u0000", "{\"a\":1}{", "// x\n{}", " ", "", "\ufeff"];
+const MALFORMED_JSON = [
+  "{",
+  "}",
+  "{quantity:1}",
+  "{'a':1}",
+  "[",
+  '{"a":1,}',
+  '"unterminated',
+  '{"a":01}',
+  "NaN",
+  "Infinity",
+  "undefined",
+  "nul",
+  "\u0000",
+  '{"a":1}{',
+  "// x\n{}",
+  " ",
+  "",
+  "\ufeff",
+];
 const WRONG_TOP_LEVEL = ["[]", "[1]", '"string"', "null", "1", "-0", "0", "true", "1e309", '[{"quantity":1}]'];
 /** Not UTF-8: a lone continuation byte, an overlong slash, a truncated sequence, a UTF-16 surrogate in UTF-8, 0xFF. */
 const INVALID_UTF8 = [Buffer.from([0x80]), Buffer.from([0xc0, 0xaf]), Buffer.from([0xe2, 0x82]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xff])];
@@ -207,7 +226,12 @@ const cartPut = (body: string | Buffer, extra: Record<string, string> = {}, sku 
   headers: { cookie: SHOPPER, "content-type": JSON_TYPE, ...extra },
   body,
 });
-const orderPost = (body: string | Buffer, extra: Record<string, string> = {}): Req => ({ method: "POST", path: "/api/orders", headers: orderHeaders(extra), body });
+const orderPost = (body: string | Buffer, extra: Record<string, string> = {}): Req => ({
+  method: "POST",
+  path: "/api/orders",
+  headers: orderHeaders(extra),
+  body,
+});
 
 /** The three JSON routes, each with a valid body, for the cases every JSON route shares. */
 const JSON_ROUTES: { name: string; req: (body: string | Buffer, extra?: Record<string, string>) => Req; valid: string }[] = [
@@ -227,8 +251,7 @@ beforeAll(async () => {
       if (attempt >= 2) throw err;
     }
   }
-  const seed = async (sku: string, stock: number) =>
-    expect((await send(adminPut(productBody({ name: sku, stock }), {}, sku))).status).toBe(200);
+  const seed = async (sku: string, stock: number) => expect((await send(adminPut(productBody({ name: sku, stock }), {}, sku))).status).toBe(200);
   await seed("BAD-A", 10);
   await seed("BAD-B", 10);
   await seed("BAD-ORD", 10);
@@ -463,7 +486,12 @@ describe("PUT /api/admin/products/{sku}", () => {
       const headers: Record<string, string> = { "content-type": JSON_TYPE };
       if (value !== undefined) headers.authorization = value;
       for (const body of [productBody(), "{not json", "[]"]) {
-        const res = await expectRefused({ method: "PUT", path: "/api/admin/products/BAD-AUTH", headers, body }, 401, "unauthorized", `auth ${String(value).slice(0, 40)}`);
+        const res = await expectRefused(
+          { method: "PUT", path: "/api/admin/products/BAD-AUTH", headers, body },
+          401,
+          "unauthorized",
+          `auth ${String(value).slice(0, 40)}`,
+        );
         expect(res.headers["www-authenticate"]).toMatch(/^Bearer /);
       }
     }
@@ -596,7 +624,16 @@ describe("GET /api/products/{sku} and GET /api/orders/{id}", () => {
   });
 
   it("answer 404 not_found for order ids that are not UUIDs or not this session's, whatever the cookie", async () => {
-    const ids = ["not-a-uuid", "%00", LONG(5000), "00000000-0000-0000-0000-000000000000", `${shopperOrderId}x`, `${shopperOrderId}%00`, "..%2F..%2Fhealth", "'%20OR%201=1--"];
+    const ids = [
+      "not-a-uuid",
+      "%00",
+      LONG(5000),
+      "00000000-0000-0000-0000-000000000000",
+      `${shopperOrderId}x`,
+      `${shopperOrderId}%00`,
+      "..%2F..%2Fhealth",
+      "'%20OR%201=1--",
+    ];
     for (const id of ids) await expectRefused({ method: "GET", path: `/api/orders/${id}`, headers: { cookie: SHOPPER } }, 404, "not_found", id.slice(0, 40));
     // The shopper's own order, presented with forged, truncated, oversized or missing cookies.
     const [, signature] = SHOPPER.slice(4).split(".");
@@ -616,7 +653,12 @@ describe("GET /api/products/{sku} and GET /api/orders/{id}", () => {
       `SID=${SHOPPER.slice(4)}`,
     ];
     for (const cookie of forged) {
-      const res = await expectRefused({ method: "GET", path: `/api/orders/${shopperOrderId}`, headers: cookie ? { cookie } : {} }, 404, "not_found", String(cookie).slice(0, 40));
+      const res = await expectRefused(
+        { method: "GET", path: `/api/orders/${shopperOrderId}`, headers: cookie ? { cookie } : {} },
+        404,
+        "not_found",
+        String(cookie).slice(0, 40),
+      );
       expect(String(res.headers["set-cookie"] ?? "")).toMatch(/^sid=/); // treated as absent: a new session
     }
     expect((await send({ method: "GET", path: `/api/orders/${shopperOrderId}`, headers: { cookie: SHOPPER } })).status).toBe(200);
@@ -688,7 +730,12 @@ describe("routes and methods", () => {
 
   it("answers OPTIONS with 404 not_found like any method the API does not serve (no CORS: same origin), OPTIONS * with 400", async () => {
     for (const path of ["/api/products", "/api/cart", "/api/orders", "/api/admin/products/BAD-A", "/health", "/nope"]) {
-      await expectRefused({ method: "OPTIONS", path, headers: { origin: "https://evil.example", "access-control-request-method": "PUT" } }, 404, "not_found", path);
+      await expectRefused(
+        { method: "OPTIONS", path, headers: { origin: "https://evil.example", "access-control-request-method": "PUT" } },
+        404,
+        "not_found",
+        path,
+      );
     }
     // Not a resource at all: the asterisk form, and a backslash in the path, are 400 bad_request.
     await expectRefused({ method: "OPTIONS", path: "*" }, 400, "bad_request", "OPTIONS *");
@@ -699,7 +746,11 @@ describe("routes and methods", () => {
     const cases: [string, string, number][] = [
       ["unknown method", "FOO /api/products HTTP/1.1\r\nHost: x\r\n\r\n", 400],
       ["non-numeric Content-Length", "PUT /api/cart/items/BAD-A HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n{}", 400],
-      ["Content-Length and chunked (smuggling)", "PUT /api/cart/items/BAD-A HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400],
+      [
+        "Content-Length and chunked (smuggling)",
+        "PUT /api/cart/items/BAD-A HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        400,
+      ],
       ["two different Content-Lengths", "PUT /api/cart/items/BAD-A HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}", 400],
       ["a bare LF in a header", "GET /api/products HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n", 400],
       ["a header line without a colon", "GET /api/products HTTP/1.1\r\nHost: x\r\nnot a header\r\n\r\n", 400],
@@ -776,8 +827,16 @@ describe("a seeded generator of random JSON bodies", () => {
   it("never answers 5xx or changes state on 150 random bodies per JSON route (seed 20261125)", async () => {
     const r = rng(20261125);
     const routes: [(b: string) => Req, string[], (b: unknown) => boolean][] = [
-      [(b) => cartPut(b), ["quantity"], (b) => isObj(b, ["quantity"]) && Number.isInteger(b.quantity) && (b.quantity as number) >= 0 && (b.quantity as number) <= 99],
-      [(b) => orderPost(b), ["email"], (b) => isObj(b, ["email"]) && typeof b.email === "string" && /^[^@\s]+@[^@\s]+\.[a-z]+$/i.test(b.email) && !b.email.includes("\u0000")],
+      [
+        (b) => cartPut(b),
+        ["quantity"],
+        (b) => isObj(b, ["quantity"]) && Number.isInteger(b.quantity) && (b.quantity as number) >= 0 && (b.quantity as number) <= 99,
+      ],
+      [
+        (b) => orderPost(b),
+        ["email"],
+        (b) => isObj(b, ["email"]) && typeof b.email === "string" && /^[^@\s]+@[^@\s]+\.[a-z]+$/i.test(b.email) && !b.email.includes("\u0000"),
+      ],
       [(b) => adminPut(b), ["name", "priceCents", "stock", "currency", "category", "description"], () => false],
       [(b) => adminPatch(b), ["name", "priceCents", "currency", "category", "description", "stockDelta", "stock"], isValidPatch],
     ];
@@ -917,16 +976,38 @@ describe("through the Lambda handler (ALB and API Gateway REST events)", () => {
         "validation_failed",
         `${name} empty Idempotency-Key`,
       );
-      await refusedByLambda(make({ path: "/api/cart/items/BAD-A", httpMethod: "DELETE", body: null }, { "x-bad\r\nheader": "1" }), 400, "bad_request", `${name} CRLF in a header name`);
+      await refusedByLambda(
+        make({ path: "/api/cart/items/BAD-A", httpMethod: "DELETE", body: null }, { "x-bad\r\nheader": "1" }),
+        400,
+        "bad_request",
+        `${name} CRLF in a header name`,
+      );
       await refusedByLambda(
         make({ path: "/api/admin/products/BAD-L", body: productBody() }, { authorization: "Bearer wrong" }),
         401,
         "unauthorized",
         `${name} wrong token`,
       );
-      await refusedByLambda(make({ path: "/api/products", httpMethod: "GET", body: null, queryStringParameters: { limit: "0" }, multiValueQueryStringParameters: { limit: ["0"] } }), 400, "validation_failed", `${name} limit=0`);
       await refusedByLambda(
-        make({ path: "/api/products", httpMethod: "GET", body: null, queryStringParameters: { limit: "6" }, multiValueQueryStringParameters: { limit: ["5", "6"] } }),
+        make({
+          path: "/api/products",
+          httpMethod: "GET",
+          body: null,
+          queryStringParameters: { limit: "0" },
+          multiValueQueryStringParameters: { limit: ["0"] },
+        }),
+        400,
+        "validation_failed",
+        `${name} limit=0`,
+      );
+      await refusedByLambda(
+        make({
+          path: "/api/products",
+          httpMethod: "GET",
+          body: null,
+          queryStringParameters: { limit: "6" },
+          multiValueQueryStringParameters: { limit: ["5", "6"] },
+        }),
         400,
         "validation_failed",
         `${name} limit twice`,
@@ -952,9 +1033,12 @@ describe("through the Lambda handler (ALB and API Gateway REST events)", () => {
       ["REST with a null requestContext body", { ...restBase, path: null }],
       ["REST with multiValueHeaders not arrays", { ...restBase, multiValueHeaders: { cookie: "x" } }],
       ["ALB with a body marked base64 that is not", { ...base, body: "!!not base64!!", isBase64Encoded: true }],
-      ["REST with a body marked base64 that is not", { ...restBase, body: "{\"quantity\":1}", isBase64Encoded: true }],
+      ["REST with a body marked base64 that is not", { ...restBase, body: '{"quantity":1}', isBase64Encoded: true }],
       ["REST with isBase64Encoded a string", { ...restBase, isBase64Encoded: "yes" }],
-      ["ALB with nothing but its request context", { requestContext: { elb: { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/x/1" } } }],
+      [
+        "ALB with nothing but its request context",
+        { requestContext: { elb: { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/x/1" } } },
+      ],
       ["REST with nothing but its request context", { requestContext: { resourcePath: "/{proxy+}" } }],
     ];
     for (const [label, e] of broken) {
@@ -975,7 +1059,17 @@ describe("through the Lambda handler (ALB and API Gateway REST events)", () => {
   });
 
   it("rejects an event that is no request at all with an invocation error, and the container keeps serving", async () => {
-    for (const e of [null, undefined, "GET /api/products", 42, [], {}, { requestContext: null }, { httpMethod: "GET", path: "/health" }, { shopAction: "drop" }]) {
+    for (const e of [
+      null,
+      undefined,
+      "GET /api/products",
+      42,
+      [],
+      {},
+      { requestContext: null },
+      { httpMethod: "GET", path: "/health" },
+      { shopAction: "drop" },
+    ]) {
       await expect(handler(e), JSON.stringify(e)).rejects.toThrow(/unsupported event/);
     }
     const ok = (await handler({ ...event("rest-get-product.json"), path: "/api/products/BAD-A" })) as Result;

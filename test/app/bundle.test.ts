@@ -44,9 +44,7 @@ describe("app/Dockerfile", () => {
 
   it("copies build inputs that exist and that .dockerignore lets into the context", () => {
     const ignore = readFileSync(path.join(ROOT, ".dockerignore"), "utf8");
-    const sources = instructions
-      .filter((line) => line.startsWith("COPY ") && !line.includes("--from="))
-      .flatMap((line) => line.split(/\s+/).slice(1, -1));
+    const sources = instructions.filter((line) => line.startsWith("COPY ") && !line.includes("--from=")).flatMap((line) => line.split(/\s+/).slice(1, -1));
     expect(sources.length).toBeGreaterThan(0);
     for (const source of sources) {
       expect(existsSync(path.join(ROOT, source)), source).toBe(true);
@@ -85,7 +83,10 @@ describe("the bundle", () => {
 
   it("leaves code only dynamic imports reach (zod and the request schemas, Secrets Manager) out of the entry", () => {
     const entry = readFileSync(result.outfile, "utf8");
-    const chunks = result.files.filter((file) => file !== result.outfile).map((file) => readFileSync(file, "utf8")).join("\n");
+    const chunks = result.files
+      .filter((file) => file !== result.outfile)
+      .map((file) => readFileSync(file, "utf8"))
+      .join("\n");
     expect(result.startBytes).toBeGreaterThanOrEqual(readFileSync(result.outfile).length);
     expect(result.startBytes).toBeLessThan(result.bytes);
     // Texts only zod and the Secrets Manager client carry.

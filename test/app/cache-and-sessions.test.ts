@@ -111,7 +111,9 @@ describe("CatalogCache", () => {
     await cache.getOrLoad("lru-c", async () => "c"); // evicts b from memory
     await cache.settled();
     // b is gone from memory; the table still has it.
-    await doc.send(new PutCommand({ TableName: TABLES.cache, Item: { pk: "lru-b", value: JSON.stringify("b-from-table"), expiresAt: Math.floor(now / 1000) + 30 } }));
+    await doc.send(
+      new PutCommand({ TableName: TABLES.cache, Item: { pk: "lru-b", value: JSON.stringify("b-from-table"), expiresAt: Math.floor(now / 1000) + 30 } }),
+    );
     expect(await cache.getOrLoad("lru-b", async () => "reloaded")).toBe("b-from-table");
     expect(await cache.getOrLoad("lru-a", async () => "reloaded")).toBe("a");
   });

@@ -170,14 +170,22 @@ describe("POST /api/orders with expectedTotalCents", () => {
     const tab2 = new ShopClient(stack.app);
     tab2.cookie = tab1.cookie;
     await tab2.put("/api/cart/items/EXP-3", { quantity: 7 });
-    expectError(await tab1.post("/api/orders", { email: "e@example.com", expectedTotalCents: confirmed }, { "idempotency-key": "exp-tab" }), 409, "cart_changed");
+    expectError(
+      await tab1.post("/api/orders", { email: "e@example.com", expectedTotalCents: confirmed }, { "idempotency-key": "exp-tab" }),
+      409,
+      "cart_changed",
+    );
     expect(await stockOf("EXP-3")).toBe(50);
   });
 
   it("refuses a negative, fractional or string expectedTotalCents with 400", async () => {
     const shopper = new ShopClient(stack.app);
     for (const bad of [-1, 1.5, "100", null]) {
-      expectError(await shopper.post("/api/orders", { email: "e@example.com", expectedTotalCents: bad }, { "idempotency-key": "exp-bad" }), 400, "validation_failed");
+      expectError(
+        await shopper.post("/api/orders", { email: "e@example.com", expectedTotalCents: bad }, { "idempotency-key": "exp-bad" }),
+        400,
+        "validation_failed",
+      );
     }
   });
 });
@@ -198,7 +206,11 @@ describe("one cart, at most one order", () => {
     const { rows } = await stack.database.writer.query("SELECT id FROM orders WHERE email = 'one@example.com'");
     expect(rows).toHaveLength(1);
     // The winning key still replays; the cart is empty.
-    const replay = await shopper.post("/api/orders", { email: "one@example.com" }, { "idempotency-key": `one-${["a", "b", "c"][results.indexOf(created[0]!)]}` });
+    const replay = await shopper.post(
+      "/api/orders",
+      { email: "one@example.com" },
+      { "idempotency-key": `one-${["a", "b", "c"][results.indexOf(created[0]!)]}` },
+    );
     expect(replay.status).toBe(201);
     expect(replay.body.id).toBe(created[0]!.body.id);
     expect((await shopper.get("/api/cart")).body.items).toEqual([]);
@@ -289,8 +301,16 @@ describe("ETag and If-Match", () => {
   });
 
   it("If-Match on a product that does not exist is 412 (PUT and PATCH); * matches any existing version; weak tags never match", async () => {
-    expectError(await admin().put("/api/admin/products/TAG-NONE", { name: "N", priceCents: 1, stock: 1 }, { ...auth, "if-match": '"1"' }), 412, "precondition_failed");
-    expectError(await admin().put("/api/admin/products/TAG-NONE", { name: "N", priceCents: 1, stock: 1 }, { ...auth, "if-match": "*" }), 412, "precondition_failed");
+    expectError(
+      await admin().put("/api/admin/products/TAG-NONE", { name: "N", priceCents: 1, stock: 1 }, { ...auth, "if-match": '"1"' }),
+      412,
+      "precondition_failed",
+    );
+    expectError(
+      await admin().put("/api/admin/products/TAG-NONE", { name: "N", priceCents: 1, stock: 1 }, { ...auth, "if-match": "*" }),
+      412,
+      "precondition_failed",
+    );
     expectError(await patch("TAG-NONE", { name: "N" }, { "if-match": "*" }), 412, "precondition_failed");
     expect((await admin().get("/api/products/TAG-NONE")).status).toBe(404);
     const put = await putProduct("TAG-3", { name: "T", priceCents: 100, stock: 5 });
@@ -491,7 +511,8 @@ describe("carts", () => {
   });
 
   it("accepts only current ISO 4217 currency codes", async () => {
-    for (const code of ["EUR", "JPY", "CHF", "GBP"]) expect((await admin().put("/api/admin/products/ISO-1", { name: "I", priceCents: 1, stock: 1, currency: code }, auth)).status).toBe(200);
+    for (const code of ["EUR", "JPY", "CHF", "GBP"])
+      expect((await admin().put("/api/admin/products/ISO-1", { name: "I", priceCents: 1, stock: 1, currency: code }, auth)).status).toBe(200);
     for (const code of ["ABC", "XYZ", "usd", "US", "USDD", "DEM"]) {
       expectError(await admin().put("/api/admin/products/ISO-1", { name: "I", priceCents: 1, stock: 1, currency: code }, auth), 400, "validation_failed");
     }
@@ -501,7 +522,8 @@ describe("carts", () => {
 describe("catalog cache", () => {
   it("bounds the cache items anonymous list requests can create", async () => {
     for (let i = 0; i < 30; i++) await putProduct(`BND-${String(i).padStart(2, "0")}`, { name: "B", priceCents: 1, stock: 1, category: "bounded" });
-    const cacheItems = async () => (await stack.doc.send(new ScanCommand({ TableName: TABLES.cache }))).Items!.filter((i) => String(i.pk).startsWith("products#")).length;
+    const cacheItems = async () =>
+      (await stack.doc.send(new ScanCommand({ TableName: TABLES.cache }))).Items!.filter((i) => String(i.pk).startsWith("products#")).length;
     const before = await cacheItems();
     const anon = new ShopClient(stack.app);
     const firstPage = await anon.get("/api/products?category=bounded&limit=5");
@@ -529,7 +551,8 @@ describe("catalog cache", () => {
     const client = new ShopClient(app);
     // JSON escapes every quote (2 bytes each): 100 products of ~4.4 KB make a page of ~440 KB, over the 400 KB item limit.
     const description = '"'.repeat(2000);
-    for (let i = 0; i < 100; i++) await putProduct(`BIG-${String(i).padStart(3, "0")}`, { name: '"'.repeat(200), priceCents: 1, stock: 1, category: "huge", description });
+    for (let i = 0; i < 100; i++)
+      await putProduct(`BIG-${String(i).padStart(3, "0")}`, { name: '"'.repeat(200), priceCents: 1, stock: 1, category: "huge", description });
     for (let i = 0; i < 3; i++) {
       const res = await client.get("/api/products?category=huge&limit=100");
       expect(res.status).toBe(200);

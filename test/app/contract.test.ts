@@ -96,7 +96,10 @@ describe("PUT /api/admin/products/{sku}", () => {
 
   it("rejects malformed JSON with 400 bad_request and a SKU outside the pattern with 400", async () => {
     expectError(
-      await admin().request("PUT", "/api/admin/products/X-3", { body: "{not json", headers: { ...adminHeaders(ADMIN_TOKEN), "content-type": "application/json" } }),
+      await admin().request("PUT", "/api/admin/products/X-3", {
+        body: "{not json",
+        headers: { ...adminHeaders(ADMIN_TOKEN), "content-type": "application/json" },
+      }),
       400,
       "bad_request",
     );
@@ -384,7 +387,11 @@ describe("POST /api/orders and GET /api/orders/{id}", () => {
 describe("request size", () => {
   it("answers 413 payload_too_large over 64 KiB and accepts a body just under it", async () => {
     const big = JSON.stringify({ name: "x", priceCents: 1, stock: 1, description: "d".repeat(70 * 1024) });
-    expectError(await admin().request("PUT", "/api/admin/products/BIG-1", { body: big, headers: { ...adminHeaders(ADMIN_TOKEN), "content-type": "application/json" } }), 413, "payload_too_large");
+    expectError(
+      await admin().request("PUT", "/api/admin/products/BIG-1", { body: big, headers: { ...adminHeaders(ADMIN_TOKEN), "content-type": "application/json" } }),
+      413,
+      "payload_too_large",
+    );
     // Under the limit but over the description cap: a validation error, not 413.
     const under = JSON.stringify({ name: "x", priceCents: 1, stock: 1, description: "d".repeat(60 * 1024) });
     expectError(

@@ -30,7 +30,11 @@ describe("every PostgreSQL backend terminated while checkouts run", () => {
     stack = await startStack({}, {});
     stack.database.writer.on("error", (err) => idleErrors.push(err));
     for (const sku of PRODUCTS) {
-      const res = await new ShopClient(stack.app).put(`/api/admin/products/${sku}`, { name: sku, priceCents: 100, stock: INITIAL_STOCK }, adminHeaders(ADMIN_TOKEN));
+      const res = await new ShopClient(stack.app).put(
+        `/api/admin/products/${sku}`,
+        { name: sku, priceCents: 100, stock: INITIAL_STOCK },
+        adminHeaders(ADMIN_TOKEN),
+      );
       expect(res.status).toBe(200);
     }
   });

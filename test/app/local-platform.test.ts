@@ -36,7 +36,14 @@ beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), "shop-local-platform-test-"));
   chmodSync(dataDir, 0o755);
   const port = await freePort(3000, 3009);
-  env = { ...process.env, PORT: String(port), PG_PORT: String(await freePort(54320, 54339)), LOCAL_DATA_DIR: dataDir, ADMIN_TOKEN: "platform-test-token", LOG_LEVEL: "WARN" };
+  env = {
+    ...process.env,
+    PORT: String(port),
+    PG_PORT: String(await freePort(54320, 54339)),
+    LOCAL_DATA_DIR: dataDir,
+    ADMIN_TOKEN: "platform-test-token",
+    LOG_LEVEL: "WARN",
+  };
   baseUrl = `http://127.0.0.1:${port}`;
 });
 
@@ -128,7 +135,9 @@ describe("npm start, a second time", () => {
     const client = new pg.Client({ connectionString: ownerUrl });
     await client.connect();
     try {
-      const settings = await client.query<{ name: string; setting: string }>("SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes') ORDER BY name");
+      const settings = await client.query<{ name: string; setting: string }>(
+        "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes') ORDER BY name",
+      );
       expect(settings.rows).toEqual([
         { name: "fsync", setting: "on" },
         { name: "full_page_writes", setting: "on" },
@@ -159,7 +168,11 @@ describe("the local API's environment", () => {
   };
 
   it("takes the API's tuning variables from the shell, and nothing else from it", () => {
-    const env = toApiEnv(info, {}, { SESSION_TTL_SECONDS: "120", CACHE_TTL_SECONDS: "5", DB_POOL_MAX: "3", AWS_SECRET_ACCESS_KEY: "shell", DATABASE_URL: "postgres://elsewhere/x" });
+    const env = toApiEnv(
+      info,
+      {},
+      { SESSION_TTL_SECONDS: "120", CACHE_TTL_SECONDS: "5", DB_POOL_MAX: "3", AWS_SECRET_ACCESS_KEY: "shell", DATABASE_URL: "postgres://elsewhere/x" },
+    );
     expect(env).toMatchObject({ SESSION_TTL_SECONDS: "120", CACHE_TTL_SECONDS: "5", DB_POOL_MAX: "3", DATABASE_URL: info.databaseUrl });
     expect(env).not.toHaveProperty("AWS_SECRET_ACCESS_KEY");
     const config = loadConfig(env);

@@ -64,9 +64,7 @@ describe("PostgreSQL stopped", () => {
     const live = await shopper.get("/health/live");
     expect(live.status).toBe(200);
     expect(live.body).toEqual({ status: "ok" });
-    expectUnavailable(
-      await shopper.put("/api/admin/products/OUT-2", { name: "O2", priceCents: 1, stock: 1 }, adminHeaders(ADMIN_TOKEN)),
-    );
+    expectUnavailable(await shopper.put("/api/admin/products/OUT-2", { name: "O2", priceCents: 1, stock: 1 }, adminHeaders(ADMIN_TOKEN)));
 
     await stack.postgres.start();
     expect((await shopper.get("/health")).status).toBe(200);
@@ -102,9 +100,7 @@ describe("deploy-time migration while PostgreSQL is unreachable", () => {
   it("gives up with the database's error once its budget is spent", async () => {
     await stack.postgres.stop();
     try {
-      const failed = await retryWhileDatabaseUnreachable(() => runMigrations(owner), { budgetMs: 1_000, delayMs: 200 }).catch(
-        (err: unknown) => err,
-      );
+      const failed = await retryWhileDatabaseUnreachable(() => runMigrations(owner), { budgetMs: 1_000, delayMs: 200 }).catch((err: unknown) => err);
       expect(outageOf(failed)).toBe("database");
     } finally {
       await stack.postgres.start();

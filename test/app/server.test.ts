@@ -45,10 +45,14 @@ describe("local HTTP server", () => {
 
   it("answers 413 to a chunked body over 64 KiB (no Content-Length to trust)", async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request(`${base}/api/cart/items/X`, { method: "PUT", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } }, (res) => {
-        res.resume();
-        resolve(res.statusCode!);
-      });
+      const req = http.request(
+        `${base}/api/cart/items/X`,
+        { method: "PUT", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        },
+      );
       req.on("error", reject);
       for (let i = 0; i < 80; i++) req.write("x".repeat(1024));
       req.end();

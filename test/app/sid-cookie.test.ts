@@ -11,9 +11,7 @@ describe("sid cookie", () => {
 
   it("signs with unpadded base64url HMAC-SHA256, as the contract states", () => {
     // Known answer computed with openssl: printf 'abcdefghijklmnopqrstuvwx' | openssl dgst -sha256 -hmac KEY -binary | base64 | tr '+/' '-_' | tr -d '='
-    expect(sidCookieValue("abcdefghijklmnopqrstuvwx", KEY)).toBe(
-      "abcdefghijklmnopqrstuvwx.FgvMaV5oGu0Sqd9nKBw3I8oCtFrvVtbRPerh64T0Wss",
-    );
+    expect(sidCookieValue("abcdefghijklmnopqrstuvwx", KEY)).toBe("abcdefghijklmnopqrstuvwx.FgvMaV5oGu0Sqd9nKBw3I8oCtFrvVtbRPerh64T0Wss");
   });
 
   it("rejects a cookie signed with another key, a tampered id, and malformed values", () => {

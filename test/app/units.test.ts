@@ -14,7 +14,10 @@ describe("cart rules", () => {
     let lines = setLineQuantity([], "B", 1);
     lines = setLineQuantity(lines, "A", 2);
     lines = setLineQuantity(lines, "B", 3);
-    expect(lines).toEqual([{ sku: "B", quantity: 3 }, { sku: "A", quantity: 2 }]);
+    expect(lines).toEqual([
+      { sku: "B", quantity: 3 },
+      { sku: "A", quantity: 2 },
+    ]);
     expect(setLineQuantity(lines, "B", 0)).toEqual([{ sku: "A", quantity: 2 }]);
   });
 
@@ -26,8 +29,15 @@ describe("cart rules", () => {
 
   it("prices in integer minor units and drops lines whose product is gone", () => {
     const view = priceCart(
-      [{ sku: "A", quantity: 3 }, { sku: "GONE", quantity: 1 }, { sku: "B", quantity: 1 }],
-      new Map([["A", product("A", 199)], ["B", product("B", 1)]]),
+      [
+        { sku: "A", quantity: 3 },
+        { sku: "GONE", quantity: 1 },
+        { sku: "B", quantity: 1 },
+      ],
+      new Map([
+        ["A", product("A", 199)],
+        ["B", product("B", 1)],
+      ]),
     );
     expect(view).toEqual({
       items: [

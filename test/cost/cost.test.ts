@@ -44,7 +44,7 @@ describe("a small program, priced by hand (us-east-1)", () => {
     expect(r.peak.requestsPerSecond).toBe(50);
     expect(r.peak.requestsPerMonth).toBe(peakRequests);
     close(r.peak.totalUsd, floor + (peakRequests / 1e6) * perMillion);
-    close(r.average.totalUsd, floor + (0.1 * peakRequests) / 1e6 * perMillion);
+    close(r.average.totalUsd, floor + ((0.1 * peakRequests) / 1e6) * perMillion);
     expect(r.unpriced).toEqual([]);
     expect(r.free.map((f) => f.type).sort()).toEqual([
       "aws:apigateway/integration:Integration",
@@ -60,7 +60,21 @@ describe("a small program, priced by hand (us-east-1)", () => {
 
 describe("the CLI", () => {
   it("parses its arguments and names what is wrong", () => {
-    expect(parseCostArgs(["--stack", "prod", "--config", "natGateways=perAz", "--requests-per-month", "5_000_000", "--duration-ms", "40", "--prices", "a.json", "--json"])).toEqual({
+    expect(
+      parseCostArgs([
+        "--stack",
+        "prod",
+        "--config",
+        "natGateways=perAz",
+        "--requests-per-month",
+        "5_000_000",
+        "--duration-ms",
+        "40",
+        "--prices",
+        "a.json",
+        "--json",
+      ]),
+    ).toEqual({
       programDir: ".",
       stack: "prod",
       config: { natGateways: "perAz" },
@@ -81,10 +95,11 @@ describe("the CLI", () => {
 
   const run = promisify(execFile);
   const tsx = path.join(ROOT, "node_modules/.bin/tsx");
-  const cli = (...args: string[]) => run(tsx, ["scripts/cost.ts", ...args], { cwd: ROOT }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: { code: number; stdout: string; stderr: string }) => e,
-  );
+  const cli = (...args: string[]) =>
+    run(tsx, ["scripts/cost.ts", ...args], { cwd: ROOT }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
 
   it("prints the tables and the summary, and exits 0 when everything is priced", async () => {
     const { code, stdout } = await cli("--program", FIXTURE);
@@ -92,7 +107,9 @@ describe("the CLI", () => {
     expect(stdout).toContain("Fixed monthly floor (no traffic): $38.15");
     expect(stdout).toMatch(/resource\s+dimension\s+quantity\s+unit price\s+monthly/);
     expect(stdout).toMatch(/nat\s+gateway-hours\s+730 hour\s+\$0\.045\s+\$32\.85/);
-    expect(stdout).toMatch(/peak \(derived \(no stated peak\): 5 concurrent executions \/ 100 ms per request \(Little's law\) = 50 req\/s\)\s+50\s+131,400,000/);
+    expect(stdout).toMatch(
+      /peak \(derived \(no stated peak\): 5 concurrent executions \/ 100 ms per request \(Little's law\) = 50 req\/s\)\s+50\s+131,400,000/,
+    );
   }, 60_000);
 
   it("lists a type it has no price for as unpriced (never dropped) and exits 1; --json gives the report", async () => {
@@ -100,7 +117,12 @@ describe("the CLI", () => {
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
     expect(report.unpriced).toEqual([
-      { urn: "urn:pulumi:dev::cost-small-program::pulumi:pulumi:Stack$aws:sqs/queue:Queue::queue", resource: "queue", type: "aws:sqs/queue:Queue", reason: "no price for this resource type in the cost model" },
+      {
+        urn: "urn:pulumi:dev::cost-small-program::pulumi:pulumi:Stack$aws:sqs/queue:Queue::queue",
+        resource: "queue",
+        type: "aws:sqs/queue:Queue",
+        reason: "no price for this resource type in the cost model",
+      },
     ]);
     expect(report.floorUsd).toBeCloseTo(38.15, 6);
   }, 60_000);
@@ -150,7 +172,13 @@ function auroraCluster(instances: number, minCapacity: number, readerTier?: numb
   });
   for (let i = 0; i < instances; i++) {
     const promotionTier = i === 0 ? 0 : readerTier;
-    new aws.rds.ClusterInstance(`db-${i}`, { identifier: `db-${i}`, clusterIdentifier: "db", engine: "aurora-postgresql", instanceClass: "db.serverless", promotionTier });
+    new aws.rds.ClusterInstance(`db-${i}`, {
+      identifier: `db-${i}`,
+      clusterIdentifier: "db",
+      engine: "aurora-postgresql",
+      instanceClass: "db.serverless",
+      promotionTier,
+    });
   }
   new aws.rds.Proxy("proxy", {
     name: "proxy",

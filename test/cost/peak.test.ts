@@ -9,7 +9,13 @@ import { BUILTIN_PRICE_TABLES } from "../../policy/lib/cost/price-table";
 import type { RecordedResource } from "../../scripts/preflight/program";
 import { statedPeak } from "../../scripts/cost/stated-peak";
 
-const resource = (type: string, name: string, props: Record<string, unknown>): CostResource => ({ urn: `urn:pulumi:dev::p::${type}::${name}`, type, name, custom: true, props });
+const resource = (type: string, name: string, props: Record<string, unknown>): CostResource => ({
+  urn: `urn:pulumi:dev::p::${type}::${name}`,
+  type,
+  name,
+  custom: true,
+  props,
+});
 
 /** A function behind both front doors: a CloudFront distribution (browsers) and a REST API with a usage plan (API clients). */
 function twoDoors(throttle: number): CostResource[] {
@@ -31,7 +37,11 @@ const quantity = (lines: { resource: string; dimension: string; quantity: number
 describe("a stated peak", () => {
   it("is the per-door peak times the front doors, each door carrying its own peak (not the mix's 80/20 split)", () => {
     const e = estimate({ resources: twoDoors(100), region: "us-east-1", statedPeak: STATED });
-    expect(e.peak).toMatchObject({ requestsPerSecond: 200, stated: true, basis: "stated peak: 100 req/s x 2 front doors (stack output capacity), each at its peak" });
+    expect(e.peak).toMatchObject({
+      requestsPerSecond: 200,
+      stated: true,
+      basis: "stated peak: 100 req/s x 2 front doors (stack output capacity), each at its peak",
+    });
     const peak = costAtPeak(e, BUILTIN_PRICE_TABLES);
     expect(peak.requestsPerMonth).toBe(200 * month);
     // 100 req/s through API Gateway and 100 through CloudFront (each API request plus one static file).
@@ -76,7 +86,9 @@ describe("the stack output that states the peak", () => {
   });
 
   it("names what is wrong with a capacity output that states no usable peak", () => {
-    expect(() => statedPeak(stackWith({ capacity: { frontDoors: 2 } }))).toThrow(/stack output capacity does not state a peak: capacity\.peakRequestsPerSecond: /);
+    expect(() => statedPeak(stackWith({ capacity: { frontDoors: 2 } }))).toThrow(
+      /stack output capacity does not state a peak: capacity\.peakRequestsPerSecond: /,
+    );
     expect(() => statedPeak(stackWith({ capacity: { peakRequestsPerSecond: 0 } }))).toThrow(/capacity\.peakRequestsPerSecond: /);
     expect(() => statedPeak(stackWith({ capacity: { peakRequestsPerSecond: 5, frontDoors: 1.5 } }))).toThrow(/capacity\.frontDoors: /);
   });

@@ -30,10 +30,18 @@ export async function expectAccessible(page: Page, state: string): Promise<void>
   const violations = await page.evaluate(async (tags) => {
     const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
     const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+    }));
   }, WCAG_TAGS);
   if (violations.length > 0) {
-    const lines = violations.map((v) => `- ${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${JSON.stringify(n.target)} ${n.failureSummary?.replace(/\n/g, " ") ?? ""}`).join("\n")}`);
+    const lines = violations.map(
+      (v) =>
+        `- ${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${JSON.stringify(n.target)} ${n.failureSummary?.replace(/\n/g, " ") ?? ""}`).join("\n")}`,
+    );
     throw new Error(`axe-core: ${violations.length} WCAG 2.2 A/AA violation(s) on "${state}" (${page.url()}):\n${lines.join("\n")}`);
   }
 }
@@ -87,5 +95,7 @@ export function reportVitals(name: string, page: Page, vitals: Vitals): void {
   const viewport = page.viewportSize();
   measured[name] = { ...vitals, url: page.url(), viewport: viewport ? `${viewport.width}x${viewport.height}` : "?" };
   writeFileSync(path.join(SCREENSHOTS, "web-vitals.json"), JSON.stringify(measured, null, 2) + "\n");
-  console.log(`[web-vitals] ${name} (${measured[name]!.viewport}): layout shift ${vitals.cls.toFixed(4)}, LCP ${vitals.lcp.toFixed(0)} ms (${vitals.lcpElement})`);
+  console.log(
+    `[web-vitals] ${name} (${measured[name]!.viewport}): layout shift ${vitals.cls.toFixed(4)}, LCP ${vitals.lcp.toFixed(0)} ms (${vitals.lcpElement})`,
+  );
 }

@@ -76,7 +76,10 @@ export async function startLocalPlatform(options: { readyTimeoutMs?: number } = 
   };
 
   const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`local platform not ready after ${options.readyTimeoutMs ?? 150_000} ms:\n${output}`)), options.readyTimeoutMs ?? 150_000);
+    const timer = setTimeout(
+      () => reject(new Error(`local platform not ready after ${options.readyTimeoutMs ?? 150_000} ms:\n${output}`)),
+      options.readyTimeoutMs ?? 150_000,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const ready = /ready: (http:\/\/\S+)/.exec(output);

@@ -103,7 +103,11 @@ describe("honest checkout", () => {
   async function changeCartBehindThePage(sku: string, quantity: number): Promise<void> {
     await page.evaluate(
       async ([s, q]) => {
-        const r = await fetch(`/api/cart/items/${s}`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ quantity: q }) });
+        const r = await fetch(`/api/cart/items/${s}`, {
+          method: "PUT",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ quantity: q }),
+        });
         if (!r.ok) throw new Error(`PUT ${s}: ${r.status}`);
       },
       [sku, quantity] as const,

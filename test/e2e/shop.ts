@@ -31,7 +31,12 @@ export function shopHelpers(platform: () => LocalPlatform) {
   /** Replaces some fields of a product through the admin API (the rest unchanged). */
   async function updateProduct(sku: string, change: Partial<Pick<Product, "stock" | "priceCents">>): Promise<void> {
     const { name, description, category, priceCents, currency, stock } = await getProduct(sku);
-    await api("PUT", `/api/admin/products/${sku}`, { name, description, category, priceCents, currency, stock, ...change }, { authorization: `Bearer ${platform().adminToken}` });
+    await api(
+      "PUT",
+      `/api/admin/products/${sku}`,
+      { name, description, category, priceCents, currency, stock, ...change },
+      { authorization: `Bearer ${platform().adminToken}` },
+    );
   }
 
   /** Stock as PostgreSQL has it now (the catalog API may serve a cached copy for a few seconds). */

@@ -64,10 +64,14 @@ function recordRequests(target: Page, pattern: RegExp): Request[] {
 /** WCAG relative luminance and contrast ratio of two CSS rgb() colours. */
 function contrast(a: string, b: string): number {
   const lum = (css: string) => {
-    const [r, g, bl] = css.match(/[\d.]+/g)!.slice(0, 3).map(Number).map((c) => {
-      const s = c / 255;
-      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-    });
+    const [r, g, bl] = css
+      .match(/[\d.]+/g)!
+      .slice(0, 3)
+      .map(Number)
+      .map((c) => {
+        const s = c / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
     return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
   };
   const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
@@ -225,7 +229,9 @@ describe("keyboard and focus", () => {
       await held;
       await route.continue();
     });
-    const button = cards().first().getByRole("button", { name: /^Add to cart/ });
+    const button = cards()
+      .first()
+      .getByRole("button", { name: /^Add to cart/ });
     await button.focus();
     await page.keyboard.press("Enter");
     await page.waitForTimeout(200);
@@ -247,7 +253,11 @@ describe("keyboard and focus", () => {
       return page.evaluate(
         ([sel, bg]) => {
           const el = document.querySelector(sel)!;
-          return { ring: getComputedStyle(el).outlineColor, width: getComputedStyle(el).outlineWidth, background: getComputedStyle(document.querySelector(bg)!).backgroundColor };
+          return {
+            ring: getComputedStyle(el).outlineColor,
+            width: getComputedStyle(el).outlineWidth,
+            background: getComputedStyle(document.querySelector(bg)!).backgroundColor,
+          };
         },
         [selector, backgroundOf] as const,
       );
@@ -264,7 +274,10 @@ describe("keyboard and focus", () => {
 });
 
 describe("layout and state", () => {
-  for (const [label, width] of [["desktop", 1280], ["phone", 375]] as const) {
+  for (const [label, width] of [
+    ["desktop", 1280],
+    ["phone", 375],
+  ] as const) {
     it(`shows a cart quantity error below the line without moving or overlapping anything (${label})`, async () => {
       await page.setViewportSize({ width, height: 800 });
       try {
@@ -280,7 +293,8 @@ describe("layout and state", () => {
         const error = line.locator(".field-error");
         await expect.poll(() => error.isVisible()).toBe(true);
         const [name, errorBox, after] = await Promise.all([line.locator(".cart-line-name").boundingBox(), error.boundingBox(), field.boundingBox()]);
-        const overlaps = (a: typeof name, b: typeof name) => !!a && !!b && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+        const overlaps = (a: typeof name, b: typeof name) =>
+          !!a && !!b && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
         expect(overlaps(name, errorBox)).toBe(false);
         expect(after!.x).toBeCloseTo(before.x, 0);
         expect(after!.width).toBeCloseTo(before.width, 0);
@@ -380,7 +394,10 @@ describe("addresses", () => {
 });
 
 describe("catalog web performance", () => {
-  for (const [label, viewport] of [["desktop", { width: 1280, height: 900 }], ["phone", { width: 375, height: 740 }]] as const) {
+  for (const [label, viewport] of [
+    ["desktop", { width: 1280, height: 900 }],
+    ["phone", { width: 375, height: 740 }],
+  ] as const) {
     it(`keeps layout shift under 0.1 and reports LCP (${label})`, async () => {
       const fresh = await browser.context.newPage();
       try {

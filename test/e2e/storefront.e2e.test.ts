@@ -99,7 +99,9 @@ describe("storefront in Chromium against the local platform", () => {
     await expect.poll(() => cartBadge().textContent()).toBe("5");
     const expectedTotal = 2 * first.priceCents + 3 * second.priceCents;
     expect((await browserCart()).totalCents).toBe(expectedTotal);
-    await expect.poll(() => page.getByTestId("total").textContent()).toBe(new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(expectedTotal / 100));
+    await expect
+      .poll(() => page.getByTestId("total").textContent())
+      .toBe(new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(expectedTotal / 100));
 
     // Add a third product and remove it again.
     await addFromProductPage("MUG-001", 1);
@@ -161,7 +163,10 @@ describe("storefront in Chromium against the local platform", () => {
     await shot("05-out-of-stock");
 
     // Nothing was taken: the cart and the stock are as they were.
-    expect((await browserCart()).items.map((l) => [l.sku, l.quantity]).sort()).toEqual([["BRW-002", 3], ["SNK-001", 1]]);
+    expect((await browserCart()).items.map((l) => [l.sku, l.quantity]).sort()).toEqual([
+      ["BRW-002", 3],
+      ["SNK-001", 1],
+    ]);
     expect(await stockInDatabase("BRW-002")).toBe(1);
     await page.getByRole("link", { name: "Change quantities in your cart" }).click();
     await expect.poll(() => page.locator(".cart-line").count()).toBe(2);
@@ -251,7 +256,11 @@ describe("storefront in Chromium against the local platform", () => {
       await expect.poll(() => phone.locator(".product-card").count()).toBe(12);
       expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
       await shot("06-phone-catalog", phone, false);
-      await phone.locator(".product-card").first().getByRole("button", { name: /^Add to cart/ }).click();
+      await phone
+        .locator(".product-card")
+        .first()
+        .getByRole("button", { name: /^Add to cart/ })
+        .click();
       await expect.poll(() => phone.locator("#cart-count").textContent()).not.toBe("0");
       await phone.goto(platform.baseUrl + "/cart");
       await phone.locator(".cart-line").first().waitFor();

@@ -30,7 +30,8 @@ function load(file: string, source: string, endpoint: string): Handler {
   return createRequire(path.join(dir, "loader.js"))(`./${file}`).handler;
 }
 
-const withCookie = (handler: Handler, key: string) => handler(viewerRequest({ uri: "/api/cart", cookies: ["lang=en", `__Host-sid=${sidCookieValue(newSessionId(), key)}`] }));
+const withCookie = (handler: Handler, key: string) =>
+  handler(viewerRequest({ uri: "/api/cart", cookies: ["lang=en", `__Host-sid=${sidCookieValue(newSessionId(), key)}`] }));
 
 beforeAll(async () => {
   code = buildEdgeGuard({ sessionKeysSecretArn: SECRET_ARN });

@@ -40,7 +40,16 @@ describe("edge guard (TypeScript handler logic)", () => {
   });
 
   it("refuses admin paths disguised by case, percent-escapes, doubled slashes and dot segments", () => {
-    for (const uri of ["/api/admin", "/api/admin/", "/API/Admin/products/x", "/api/%61dmin/products/x", "/api//admin/products/x", "/api/./admin/x", "/api/catalog/../admin/x", "/api%2Fadmin/x"]) {
+    for (const uri of [
+      "/api/admin",
+      "/api/admin/",
+      "/API/Admin/products/x",
+      "/api/%61dmin/products/x",
+      "/api//admin/products/x",
+      "/api/./admin/x",
+      "/api/catalog/../admin/x",
+      "/api%2Fadmin/x",
+    ]) {
       expect(isAdminPath(uri), uri).toBe(true);
       expect(asResponse(run({ uri })).status, uri).toBe("403");
     }
@@ -94,7 +103,10 @@ describe("edge guard (TypeScript handler logic)", () => {
   it("keeps a sane client x-request-id and replaces an unsafe one", () => {
     expect(requestIdFor({ "x-request-id": [{ key: "X-Request-Id", value: "client-req-12345678" }] })).toBe("client-req-12345678");
     for (const bad of ["short", "has space in it", "x".repeat(129), "inject\r\nheader: 1", "<script>alert(1)</script>"]) {
-      expect(requestIdFor({ "x-request-id": [{ key: "X-Request-Id", value: bad }] }, () => "fresh-id"), bad).toBe("fresh-id");
+      expect(
+        requestIdFor({ "x-request-id": [{ key: "X-Request-Id", value: bad }] }, () => "fresh-id"),
+        bad,
+      ).toBe("fresh-id");
     }
     const request = asRequest(run({ uri: "/api/products", requestId: "trace:abc.DEF_123-x" }));
     expect(request.headers["x-request-id"]).toEqual([{ key: "X-Request-Id", value: "trace:abc.DEF_123-x" }]);
@@ -167,13 +179,21 @@ describe("edge guard when the key store cannot be read", () => {
       { now: () => now, refreshMs: 300_000, retryMs: 30_000, onError: (err) => errors.push(err) },
     );
     const guard = createHandler(keys);
-    const forged = (await guard(viewerRequest({ uri: "/api/cart", cookies: [`__Host-sid=${sidCookieValue(newSessionId(), "forged-key-0123456789abcdef0123456789")}`] }))) as CloudFrontResultResponse;
+    const forged = (await guard(
+      viewerRequest({ uri: "/api/cart", cookies: [`__Host-sid=${sidCookieValue(newSessionId(), "forged-key-0123456789abcdef0123456789")}`] }),
+    )) as CloudFrontResultResponse;
     expect(forged.status).toBe("401");
     expect(reads).toBe(1);
 
     storeUp = false;
     now = 300_000; // keys due for a refresh; the read fails
-    expect(((await guard(viewerRequest({ uri: "/api/cart", cookies: [`__Host-sid=${sidCookieValue(newSessionId(), "forged-key-0123456789abcdef0123456789")}`] }))) as CloudFrontResultResponse).status).toBe("401");
+    expect(
+      (
+        (await guard(
+          viewerRequest({ uri: "/api/cart", cookies: [`__Host-sid=${sidCookieValue(newSessionId(), "forged-key-0123456789abcdef0123456789")}`] }),
+        )) as CloudFrontResultResponse
+      ).status,
+    ).toBe("401");
     expect(reads).toBe(2);
     expect(errors).toHaveLength(1);
     now = 310_000; // within the retry delay: no new read, keys still in use
@@ -188,7 +208,15 @@ describe("edge guard when the key store cannot be read", () => {
   it("never having read keys, lets cookies through and tries the store again only after the retry delay", async () => {
     let now = 0;
     let reads = 0;
-    const guard = createHandler(new RefreshingKeys(async () => { reads++; throw new Error("AccessDeniedException"); }, { now: () => now, retryMs: 30_000 }));
+    const guard = createHandler(
+      new RefreshingKeys(
+        async () => {
+          reads++;
+          throw new Error("AccessDeniedException");
+        },
+        { now: () => now, retryMs: 30_000 },
+      ),
+    );
     const cookie = `__Host-sid=${sidCookieValue(newSessionId(), "anything-0123456789abcdef0123456789ab")}`;
     expect(await guard(viewerRequest({ uri: "/api/cart", cookies: [cookie] }))).not.toHaveProperty("status");
     now = 10_000;

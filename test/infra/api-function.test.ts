@@ -98,7 +98,10 @@ describe("ApiFunction (defaults: no provisioned concurrency)", () => {
     expect(stages.at(-1)).toMatch(/^FROM --platform=linux\/arm64 public\.ecr\.aws\/lambda\/nodejs:\d+/);
     expect(dockerfile).toMatch(/^CMD \["index\.handler"\]\s*$/m);
     // buildx reads <context>/.dockerignore: without it the whole repository (node_modules too) is sent and hashed.
-    const ignore = fs.readFileSync(path.join(image.context.location, ".dockerignore"), "utf8").split("\n").map((l) => l.trim());
+    const ignore = fs
+      .readFileSync(path.join(image.context.location, ".dockerignore"), "utf8")
+      .split("\n")
+      .map((l) => l.trim());
     expect(ignore.includes("*") || ignore.includes("node_modules") || ignore.includes("node_modules/")).toBe(true);
     expect(ignore).not.toContain("!node_modules");
   });
@@ -287,6 +290,8 @@ describe("ApiFunction with provisioned concurrency", () => {
 
 describe("ApiFunction rejects a provisioned concurrency plan the account cannot honour", () => {
   it("fails when the max exceeds the reserved concurrency, naming both numbers", async () => {
-    await expect(build({ provisionedConcurrency: 5, provisionedConcurrencyMax: 50, reservedConcurrency: 10 })).rejects.toThrow(/max \(50\) exceeds the function's reserved concurrency \(10\)/);
+    await expect(build({ provisionedConcurrency: 5, provisionedConcurrencyMax: 50, reservedConcurrency: 10 })).rejects.toThrow(
+      /max \(50\) exceeds the function's reserved concurrency \(10\)/,
+    );
   });
 });

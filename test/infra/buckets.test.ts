@@ -46,10 +46,7 @@ describe("bucket helpers (pure)", () => {
 
   it("ALB log delivery: the service principal everywhere, plus the regional ELB account where one exists", () => {
     const older = albLogDeliveryStatements("arn:aws:s3:::b", MOCK_ACCOUNT_ID, "us-east-1");
-    expect(older.map((s) => s.Principal)).toEqual([
-      { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
-      { AWS: "arn:aws:iam::127311923021:root" },
-    ]);
+    expect(older.map((s) => s.Principal)).toEqual([{ Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, { AWS: "arn:aws:iam::127311923021:root" }]);
     for (const s of older) {
       expect(s.Action).toBe("s3:PutObject");
       expect(s.Resource).toBe(`arn:aws:s3:::b/${ALB_LOG_PREFIX}/AWSLogs/${MOCK_ACCOUNT_ID}/*`);
@@ -74,7 +71,17 @@ describe("bucket helpers (pure)", () => {
     }
     expect(Object.keys(ELB_LOG_DELIVERY_ACCOUNTS)).toHaveLength(26);
     // Opened since August 2022: aws.elb.getServiceAccount has no account for them either.
-    for (const region of ["eu-central-2", "eu-south-2", "ap-south-2", "ap-southeast-4", "ap-southeast-5", "me-central-1", "il-central-1", "ca-west-1", "mx-central-1"]) {
+    for (const region of [
+      "eu-central-2",
+      "eu-south-2",
+      "ap-south-2",
+      "ap-southeast-4",
+      "ap-southeast-5",
+      "me-central-1",
+      "il-central-1",
+      "ca-west-1",
+      "mx-central-1",
+    ]) {
       expect(ELB_LOG_DELIVERY_ACCOUNTS[region], region).toBeUndefined();
     }
   });

@@ -27,7 +27,13 @@ describe("monthly budget", () => {
     const topicArn = home("aws:sns/topic:Topic").state.arn;
     expect(budget).toMatchObject({ name: "ecommerce-monthly-budget-bud1", budgetType: "COST", timeUnit: "MONTHLY", limitAmount: "500.00", limitUnit: "USD" });
     expect(budget.notifications).toEqual(
-      [80, 100].map((threshold) => ({ notificationType: "ACTUAL", comparisonOperator: "GREATER_THAN", threshold, thresholdType: "PERCENTAGE", subscriberSnsTopicArns: [topicArn] })),
+      [80, 100].map((threshold) => ({
+        notificationType: "ACTUAL",
+        comparisonOperator: "GREATER_THAN",
+        threshold,
+        thresholdType: "PERCENTAGE",
+        subscriberSnsTopicArns: [topicArn],
+      })),
     );
     expect(budget.tags.Name).toBe("ecommerce-monthly-budget-bud1");
   });

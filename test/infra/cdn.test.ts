@@ -163,7 +163,12 @@ describe("Cdn", () => {
 
 describe("Cdn with an HTTPS ALB origin, no SPA function and logging", () => {
   beforeAll(async () => {
-    await build({ albOriginHttps: true, defaultViewerRequestFunctionArn: undefined, priceClass: undefined, logging: { bucketDomainName: "logs.s3.amazonaws.com" } });
+    await build({
+      albOriginHttps: true,
+      defaultViewerRequestFunctionArn: undefined,
+      priceClass: undefined,
+      logging: { bucketDomainName: "logs.s3.amazonaws.com" },
+    });
   });
 
   it("reaches the ALB with https-only and TLS 1.2, defaults to PriceClass_100, and logs when given a bucket", () => {

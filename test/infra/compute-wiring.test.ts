@@ -25,7 +25,10 @@ const byName = (type: string, fragment: string) => {
 };
 
 /** Ids of the network's subnets of one tier (by their Tier tag). */
-const subnetIds = (tier: "public" | "private") => ofType("aws:ec2/subnet:Subnet").filter((s) => s.inputs.tags?.Tier === tier).map((s) => s.id);
+const subnetIds = (tier: "public" | "private") =>
+  ofType("aws:ec2/subnet:Subnet")
+    .filter((s) => s.inputs.tags?.Tier === tier)
+    .map((s) => s.id);
 
 const apiFn = () => byName("aws:lambda/function:Function", "api-fn");
 
@@ -54,7 +57,9 @@ describe("compute wiring: dev stack", () => {
     const readEndpoint = oneOfType("aws:rds/proxyEndpoint:ProxyEndpoint");
     expect(env.DB_PROXY_ENDPOINT).toBe(proxy.state.endpoint);
     expect(env.DB_PROXY_READ_ENDPOINT).toBe(readEndpoint.state.endpoint);
-    const tableNames = ofType("aws:dynamodb/table:Table").map((t) => t.inputs.name).sort();
+    const tableNames = ofType("aws:dynamodb/table:Table")
+      .map((t) => t.inputs.name)
+      .sort();
     expect([env.CACHE_TABLE, env.SESSIONS_TABLE].sort()).toEqual(tableNames);
     const secretArns = ofType("aws:secretsmanager/secret:Secret").map((s) => s.state.arn);
     expect(secretArns).toContain(env.SESSION_KEYS_SECRET_ARN);
@@ -97,9 +102,13 @@ describe("compute wiring: dev stack", () => {
     // previous, current, next: CloudFront sends the middle one.
     expect(albOrigin.customHeaders).toEqual([{ name: "x-origin-verify", value: ruleValues[1] }]);
     expect(albOrigin.domainName).toBe(oneOfType("aws:lb/loadBalancer:LoadBalancer").state.dnsName);
-    const generated = ofType("random:index/randomPassword:RandomPassword").filter((p) => p.name.includes("origin-verify")).map((p) => p.state.result);
+    const generated = ofType("random:index/randomPassword:RandomPassword")
+      .filter((p) => p.name.includes("origin-verify"))
+      .map((p) => p.state.result);
     expect([...ruleValues].sort()).toEqual([...generated].sort());
-    const stored = unsecret<string>(ofType("aws:secretsmanager/secretVersion:SecretVersion").find((v) => v.name.endsWith("origin-verify"))!.inputs.secretString);
+    const stored = unsecret<string>(
+      ofType("aws:secretsmanager/secretVersion:SecretVersion").find((v) => v.name.endsWith("origin-verify"))!.inputs.secretString,
+    );
     expect(stored).toBe(ruleValues[1]);
   });
 

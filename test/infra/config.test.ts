@@ -60,7 +60,13 @@ describe("config: defaults (seed values)", () => {
   it("derives every limit on the path from the peak, per environment type (Little's law)", () => {
     const dev = parseConfig({ environmentSuffix: "dev" }).capacity;
     // 2 front doors x 50 req/s x 0.1 s = 10: a new account's whole quota, unreserved.
-    expect(dev).toMatchObject({ peakRequestsPerSecond: 50, concurrency: 10, apiThrottleRateLimit: 50, wafApiRateLimitPer5Min: 15_000, proxyBorrowTimeoutSeconds: 5 });
+    expect(dev).toMatchObject({
+      peakRequestsPerSecond: 50,
+      concurrency: 10,
+      apiThrottleRateLimit: 50,
+      wafApiRateLimitPer5Min: 15_000,
+      proxyBorrowTimeoutSeconds: 5,
+    });
     const prod = parseConfig({ environmentSuffix: "prod", environmentType: "prod" });
     expect(prod.capacity).toMatchObject({ peakRequestsPerSecond: 500, concurrency: 100, apiThrottleRateLimit: 500, wafApiRateLimitPer5Min: 150_000 });
     expect(prod.lambdaReservedConcurrency).toBe(-1); // reserving stays opt-in (new accounts: quota 10)
@@ -139,7 +145,10 @@ describe("config: a bad or missing value names the key and what is allowed", () 
     expectRejected({ dbEngineVersion: v }, "dbEngineVersion", /allowed: an Aurora PostgreSQL major version: 16, 17/),
   );
 
-  it.each([["17.4", "17"], ["16.6", "16"]])("a pinned minor dbEngineVersion %s is refused, pointing at the major %s (AWS upgrades minors itself)", (v, major) =>
+  it.each([
+    ["17.4", "17"],
+    ["16.6", "16"],
+  ])("a pinned minor dbEngineVersion %s is refused, pointing at the major %s (AWS upgrades minors itself)", (v, major) =>
     expectRejected({ dbEngineVersion: v }, "dbEngineVersion", new RegExp(`a minor version; allowed: the major only \\(16, 17\\), e.g. "${major}"`)),
   );
 
@@ -150,8 +159,7 @@ describe("config: a bad or missing value names the key and what is allowed", () 
     expectRejected({ dbMaxCapacity: v }, "dbMaxCapacity", /from 0\.5 to 256 in steps of 0\.5/),
   );
 
-  it("dbMinCapacity may not exceed dbMaxCapacity", () =>
-    expectRejected({ dbMinCapacity: "8", dbMaxCapacity: "4" }, "dbMinCapacity", /allowed: min <= max/));
+  it("dbMinCapacity may not exceed dbMaxCapacity", () => expectRejected({ dbMinCapacity: "8", dbMaxCapacity: "4" }, "dbMinCapacity", /allowed: min <= max/));
 
   it.each([["127"], ["10241"], ["3GB"], ["1.5"]])("lambdaMemoryMb %s is rejected", (v) =>
     expectRejected({ lambdaMemoryMb: v }, "lambdaMemoryMb", /from 128 to 10240/),
@@ -175,7 +183,11 @@ describe("config: a bad or missing value names the key and what is allowed", () 
     expectRejected({ lambdaProvisionedConcurrencyMax: "4" }, "lambdaProvisionedConcurrencyMax", /set lambdaProvisionedConcurrency > 0 too/));
 
   it("provisioned concurrency cannot exceed the reserved concurrency", () =>
-    expectRejected({ lambdaReservedConcurrency: "10", lambdaProvisionedConcurrency: "6" }, "lambdaProvisionedConcurrencyMax", /exceeds lambdaReservedConcurrency \(10\)/));
+    expectRejected(
+      { lambdaReservedConcurrency: "10", lambdaProvisionedConcurrency: "6" },
+      "lambdaProvisionedConcurrencyMax",
+      /exceeds lambdaReservedConcurrency \(10\)/,
+    ));
 
   it("apiStageName is limited to API Gateway's stage characters", () =>
     expectRejected({ apiStageName: "prod stage" }, "apiStageName", /1-128 letters, digits, '-' and '_'/));

@@ -75,7 +75,10 @@ describe("dashboard body (pure)", () => {
   it("covers the ALB: requests, target and ELB 5xx, response time, unhealthy hosts by TargetGroup + LoadBalancer", () => {
     const lb = { LoadBalancer: ALL.loadBalancer!.albArnSuffix };
     for (const name of ["RequestCount", "HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count", "TargetResponseTime"]) {
-      expect(find("AWS/ApplicationELB", name).map((f) => f.dims), name).toContainEqual(lb);
+      expect(
+        find("AWS/ApplicationELB", name).map((f) => f.dims),
+        name,
+      ).toContainEqual(lb);
     }
     expect(find("AWS/ApplicationELB", "UnHealthyHostCount").map((f) => f.dims)).toEqual([
       { TargetGroup: ALL.loadBalancer!.targetGroupArnSuffix, LoadBalancer: ALL.loadBalancer!.albArnSuffix },
@@ -92,7 +95,10 @@ describe("dashboard body (pure)", () => {
 
   it("covers Aurora (ACU, connections, CPU by cluster) and RDS Proxy (client/database connections, latency by proxy)", () => {
     for (const name of ["ServerlessDatabaseCapacity", "CPUUtilization"]) {
-      expect(find("AWS/RDS", name).map((f) => f.dims), name).toEqual([{ DBClusterIdentifier: "ecommerce-aurora-dev1" }]);
+      expect(
+        find("AWS/RDS", name).map((f) => f.dims),
+        name,
+      ).toEqual([{ DBClusterIdentifier: "ecommerce-aurora-dev1" }]);
     }
     expect(find("AWS/RDS", "DatabaseConnections").map((f) => f.dims)).toEqual([
       { DBClusterIdentifier: "ecommerce-aurora-dev1" },
@@ -106,10 +112,15 @@ describe("dashboard body (pure)", () => {
   it("covers DynamoDB per table: consumed read/write capacity, throttled requests and latency per operation", () => {
     for (const table of ALL.tables!.tableNames) {
       for (const name of ["ConsumedReadCapacityUnits", "ConsumedWriteCapacityUnits"]) {
-        expect(find("AWS/DynamoDB", name).map((f) => f.dims), name).toContainEqual({ TableName: table });
+        expect(
+          find("AWS/DynamoDB", name).map((f) => f.dims),
+          name,
+        ).toContainEqual({ TableName: table });
       }
       for (const name of ["ThrottledRequests", "SuccessfulRequestLatency"]) {
-        const ops = find("AWS/DynamoDB", name).filter((f) => f.dims.TableName === table).map((f) => f.dims.Operation);
+        const ops = find("AWS/DynamoDB", name)
+          .filter((f) => f.dims.TableName === table)
+          .map((f) => f.dims.Operation);
         expect(ops, `${table} ${name}`).toEqual([...DYNAMODB_OPERATIONS]);
       }
     }
@@ -117,7 +128,10 @@ describe("dashboard body (pure)", () => {
 
   it("covers CloudFront (requests, 4xx and 5xx rates by DistributionId + Region=Global) in us-east-1, where its metrics live", () => {
     for (const name of ["Requests", "4xxErrorRate", "5xxErrorRate"]) {
-      expect(find("AWS/CloudFront", name).map((f) => f.dims), name).toEqual([{ DistributionId: "EDFDVBD6EXAMPLE", Region: "Global" }]);
+      expect(
+        find("AWS/CloudFront", name).map((f) => f.dims),
+        name,
+      ).toEqual([{ DistributionId: "EDFDVBD6EXAMPLE", Region: "Global" }]);
     }
     const cloudfrontWidgets = metricWidgets.filter((w) => w.properties.metrics.some((row) => row[0] === "AWS/CloudFront"));
     expect(cloudfrontWidgets.length).toBeGreaterThan(0);
@@ -149,14 +163,18 @@ describe("dashboard validator (catches what CloudWatch rejects at deploy time)",
   });
 
   it("rejects dimensions inside the options object (the seed's form)", () => {
-    const problems = validateDashboardBody({ widgets: [widget({}, { metrics: [["AWS/Lambda", "Duration", { stat: "Average", dimensions: { FunctionName: "f" } }]] })] });
+    const problems = validateDashboardBody({
+      widgets: [widget({}, { metrics: [["AWS/Lambda", "Duration", { stat: "Average", dimensions: { FunctionName: "f" } }]] })],
+    });
     expect(problems.join("\n")).toMatch(/render option "dimensions" \(dimensions go in the row/);
   });
 
   it("rejects a metric widget without region, an odd dimension list, a bad stat or period", () => {
     expect(validateDashboardBody({ widgets: [widget({}, { region: undefined })] }).join()).toMatch(/region/);
     expect(validateDashboardBody({ widgets: [widget({}, { metrics: [["AWS/Lambda", "Errors", "FunctionName"]] })] }).join()).toMatch(/name\/value pairs/);
-    expect(validateDashboardBody({ widgets: [widget({}, { metrics: [["AWS/Lambda", "Errors", { stat: "Median" }]] })] }).join()).toMatch(/not a CloudWatch statistic/);
+    expect(validateDashboardBody({ widgets: [widget({}, { metrics: [["AWS/Lambda", "Errors", { stat: "Median" }]] })] }).join()).toMatch(
+      /not a CloudWatch statistic/,
+    );
     expect(validateDashboardBody({ widgets: [widget({}, { period: 45 })] }).join()).toMatch(/period 45/);
   });
 
@@ -184,10 +202,23 @@ describe("alarm definitions (pure)", () => {
       statistic: "Maximum",
       threshold: 1,
     });
-    expect(byKey["lambda-errors"]).toMatchObject({ namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: "ecommerce-api-dev1" }, statistic: "Sum" });
+    expect(byKey["lambda-errors"]).toMatchObject({
+      namespace: "AWS/Lambda",
+      metricName: "Errors",
+      dimensions: { FunctionName: "ecommerce-api-dev1" },
+      statistic: "Sum",
+    });
     expect(byKey["lambda-throttles"]).toMatchObject({ namespace: "AWS/Lambda", metricName: "Throttles", statistic: "Sum", threshold: 1 });
-    expect(byKey["db-connections"]).toMatchObject({ namespace: "AWS/RDS", metricName: "DatabaseConnections", dimensions: { DBClusterIdentifier: "ecommerce-aurora-dev1" } });
-    expect(byKey["api-5xx"]).toMatchObject({ namespace: "AWS/ApiGateway", metricName: "5XXError", dimensions: { ApiName: "ecommerce-api-dev1", Stage: "prod" } });
+    expect(byKey["db-connections"]).toMatchObject({
+      namespace: "AWS/RDS",
+      metricName: "DatabaseConnections",
+      dimensions: { DBClusterIdentifier: "ecommerce-aurora-dev1" },
+    });
+    expect(byKey["api-5xx"]).toMatchObject({
+      namespace: "AWS/ApiGateway",
+      metricName: "5XXError",
+      dimensions: { ApiName: "ecommerce-api-dev1", Stage: "prod" },
+    });
   });
 
   it("uses valid periods and needs 2 bad minutes out of 3", () => {

@@ -34,7 +34,6 @@ const CLUSTER = "aws:rds/cluster:Cluster";
 const INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
 const sg = (namePart: string) => ofType("aws:ec2/securityGroup:SecurityGroup").find((s) => s.inputs.name.includes(namePart))!;
 
-
 describe("Database (dev stack)", () => {
   let db: Database;
   beforeAll(async () => {
@@ -213,7 +212,9 @@ describe("Database (dev stack)", () => {
   });
 
   it("the proxy may reach Secrets Manager over HTTPS (it reads its credentials through its VPC interfaces); the database reaches nothing", () => {
-    const toWorld = ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => r.inputs.cidrIpv4 !== undefined || r.inputs.cidrIpv6 !== undefined);
+    const toWorld = ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter(
+      (r) => r.inputs.cidrIpv4 !== undefined || r.inputs.cidrIpv6 !== undefined,
+    );
     expect(toWorld).toHaveLength(1);
     expect(toWorld[0]!.inputs).toMatchObject({ securityGroupId: sg("proxy").id, cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 443, toPort: 443 });
     expect(toWorld[0]!.inputs.tags).toBeDefined();

@@ -103,7 +103,9 @@ describe("EdgeGuard component (Lambda@Edge viewer-request guard)", () => {
     await withBundle(source, SECRET_ARN, { current: SIGNING_KEY }, async (handler) => {
       const good = await handler(viewerRequest({ uri: "/api/cart", cookies: [`__Host-sid=${sidCookieValue(newSessionId(), SIGNING_KEY)}`] }));
       expect(good.status).toBeUndefined();
-      const forged = await handler(viewerRequest({ uri: "/api/cart", cookies: [`__Host-sid=${sidCookieValue(newSessionId(), "other-key-0123456789abcdef0123456789")}`] }));
+      const forged = await handler(
+        viewerRequest({ uri: "/api/cart", cookies: [`__Host-sid=${sidCookieValue(newSessionId(), "other-key-0123456789abcdef0123456789")}`] }),
+      );
       expect(forged.status).toBe("401");
     });
   });
@@ -118,7 +120,11 @@ describe("EdgeGuard component (Lambda@Edge viewer-request guard)", () => {
   });
 
   it("derives the code from the ARN only: the same ARN gives the same package (no diff on a second up), another ARN another", async () => {
-    const [a, b, c] = await Promise.all([resolve(edgeGuardCode(SECRET_ARN)), resolve(edgeGuardCode(SECRET_ARN)), resolve(edgeGuardCode(SECRET_ARN.replace("AbCdEf", "XyZabc")))]);
+    const [a, b, c] = await Promise.all([
+      resolve(edgeGuardCode(SECRET_ARN)),
+      resolve(edgeGuardCode(SECRET_ARN)),
+      resolve(edgeGuardCode(SECRET_ARN.replace("AbCdEf", "XyZabc"))),
+    ]);
     const text = async (archive: any) => (await archive.assets)["index.js"].text;
     expect(await text(a)).toBe(await text(b));
     expect(await text(c)).not.toBe(await text(a));
@@ -172,10 +178,13 @@ describe("EdgeGuard in the whole program", () => {
   });
 
   it("reads the secret the API reads (by its ARN), and verifies cookies signed with its previous, current and next key", async () => {
-    const apiSecretArn = ofType("aws:lambda/function:Function").find((f) => f.inputs.region !== "us-east-1")!.inputs.environment.variables.SESSION_KEYS_SECRET_ARN;
+    const apiSecretArn = ofType("aws:lambda/function:Function").find((f) => f.inputs.region !== "us-east-1")!.inputs.environment.variables
+      .SESSION_KEYS_SECRET_ARN;
     const secret = ofType("aws:secretsmanager/secret:Secret").find((s) => s.state.arn === apiSecretArn)!;
     expect(secret.inputs.name).toBe("ecommerce-session-key-wire1");
-    const keys = JSON.parse(unsecret<string>(ofType("aws:secretsmanager/secretVersion:SecretVersion").find((v) => v.inputs.secretId === secret.id)!.inputs.secretString));
+    const keys = JSON.parse(
+      unsecret<string>(ofType("aws:secretsmanager/secretVersion:SecretVersion").find((v) => v.inputs.secretId === secret.id)!.inputs.secretString),
+    );
 
     const edgeFn = registered.find((r) => r.type === "aws:lambda/function:Function" && r.inputs.region === "us-east-1")!;
     const source: string = await (await edgeFn.inputs.code.assets)["index.js"].text;

@@ -49,11 +49,12 @@ describe("createEncryptedLogGroup", () => {
     expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 7, description: ARGS.keyDescription, tags: ARGS.keyTags });
     expect(alias.inputs).toEqual({ name: "alias/ecommerce-api-logs-key-t1", targetKeyId: key.state.keyId });
     // Same logical name per type as the components used before the helper existed: URNs stay put.
-    expect(registered.filter((r) => r.type.startsWith("aws:")).map((r) => `${r.type} ${r.name}`).sort()).toEqual([
-      "aws:cloudwatch/logGroup:LogGroup api-logs",
-      "aws:kms/alias:Alias api-logs",
-      "aws:kms/key:Key api-logs",
-    ]);
+    expect(
+      registered
+        .filter((r) => r.type.startsWith("aws:"))
+        .map((r) => `${r.type} ${r.name}`)
+        .sort(),
+    ).toEqual(["aws:cloudwatch/logGroup:LogGroup api-logs", "aws:kms/alias:Alias api-logs", "aws:kms/key:Key api-logs"]);
   });
 
   it("key policy: the account administers the key; CloudWatch Logs in the region may use it for this log group only", async () => {

@@ -76,7 +76,11 @@ export async function installMocks(config: Record<string, string>, opts: { proje
 /** A recorded registration as tests read it: properties deserialized the way the SDK's mock monitor hands them over. */
 function testView(r: RecordedResource, sdk: PulumiSdk): RegisteredResource {
   const deserialize = (props: Record<string, unknown>) =>
-    Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined).map(([k, v]) => [k, sdk.runtime.deserializeProperty(v)]));
+    Object.fromEntries(
+      Object.entries(props)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, sdk.runtime.deserializeProperty(v)]),
+    );
   return {
     type: r.type,
     name: r.name,
@@ -98,7 +102,12 @@ export function dependsOn(resource: RegisteredResource, on: RegisteredResource):
 
 /** Resolves a Pulumi output to its value (under mocks every value is known). */
 export function resolve<T>(output: pulumi.Input<T>): Promise<T> {
-  return new Promise((res) => pulumi.output(output).apply((v) => { res(v as T); return v; }));
+  return new Promise((res) =>
+    pulumi.output(output).apply((v) => {
+      res(v as T);
+      return v;
+    }),
+  );
 }
 
 /** Waits until the program has registered everything (no RPC outstanding); throws what failed under the mocks. */

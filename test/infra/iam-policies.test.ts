@@ -2,7 +2,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { apiFunctionPolicy, flowLogTrustDocument, proxyDbUserArn, serviceAssumeRolePolicy, staticBucketPolicy, tlsOnlyStatement } from "../../infra/iam-policies";
+import {
+  apiFunctionPolicy,
+  flowLogTrustDocument,
+  proxyDbUserArn,
+  serviceAssumeRolePolicy,
+  staticBucketPolicy,
+  tlsOnlyStatement,
+} from "../../infra/iam-policies";
 
 /** DynamoDB document-client commands the API source sends (`new XxxCommand(` from @aws-sdk/lib-dynamodb). */
 function appDynamoCommands(): string[] {
@@ -32,7 +39,9 @@ describe("proxyDbUserArn", () => {
   });
 
   it("keeps the partition and region of the proxy", () => {
-    expect(proxyDbUserArn("arn:aws-cn:rds:cn-north-1:123456789012:db-proxy:prx-0abc", "app")).toBe("arn:aws-cn:rds-db:cn-north-1:123456789012:dbuser:prx-0abc/app");
+    expect(proxyDbUserArn("arn:aws-cn:rds:cn-north-1:123456789012:db-proxy:prx-0abc", "app")).toBe(
+      "arn:aws-cn:rds-db:cn-north-1:123456789012:dbuser:prx-0abc/app",
+    );
   });
 
   it("rejects a cluster ARN or a user name that is not a PostgreSQL identifier, saying what was expected", () => {
@@ -70,7 +79,12 @@ describe("apiFunctionPolicy", () => {
 
   it("adds kms:Decrypt only for given customer-managed keys, and only via Secrets Manager", () => {
     expect(policy.Statement.some((s) => [s.Action].flat().includes("kms:Decrypt"))).toBe(false);
-    const withKms = apiFunctionPolicy({ tableArns: TABLES, dbUserArns: [DB_USER_ARN], secretArns: SECRETS, kmsKeyArns: ["arn:aws:kms:eu-west-1:123456789012:key/k"] });
+    const withKms = apiFunctionPolicy({
+      tableArns: TABLES,
+      dbUserArns: [DB_USER_ARN],
+      secretArns: SECRETS,
+      kmsKeyArns: ["arn:aws:kms:eu-west-1:123456789012:key/k"],
+    });
     const kms = withKms.Statement.find((s) => s.Sid === "DecryptSecrets")!;
     expect(kms).toMatchObject({ Action: "kms:Decrypt", Resource: ["arn:aws:kms:eu-west-1:123456789012:key/k"] });
     expect(kms.Condition).toEqual({ StringEquals: { "kms:ViaService": ["secretsmanager.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com"] } });

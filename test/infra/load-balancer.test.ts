@@ -115,7 +115,9 @@ describe("LoadBalancer with a certificate and provisioned concurrency", () => {
   });
 
   it("admits 443 only (from the VPC), serves TLS 1.3/1.2 with the certificate, and redirects 80 to 443", () => {
-    const ports = ofType(INGRESS).map((r) => r.inputs.fromPort).sort();
+    const ports = ofType(INGRESS)
+      .map((r) => r.inputs.fromPort)
+      .sort();
     expect(ports).toEqual([443]);
     const listeners = ofType(LISTENER).map((r) => r.inputs);
     const http = listeners.find((l) => l.port === 80)!;

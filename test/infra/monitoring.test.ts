@@ -27,7 +27,13 @@ const inUsEast1 = (type: string) => ofType(type).filter((r) => r.inputs.region =
 
 beforeAll(async () => {
   await installMocks({ environmentSuffix: "mon1" });
-  monitoring = new Monitoring("monitoring", { environmentSuffix: "mon1", tags: TAGS, resources: RESOURCES, alarmEmail: "ops@example.com", dbMaxCapacityAcu: 16 });
+  monitoring = new Monitoring("monitoring", {
+    environmentSuffix: "mon1",
+    tags: TAGS,
+    resources: RESOURCES,
+    alarmEmail: "ops@example.com",
+    dbMaxCapacityAcu: 16,
+  });
   await settle();
 });
 
@@ -131,13 +137,23 @@ describe("Monitoring component: the us-east-1 topic for CloudFront's alarms", ()
     const policy = JSON.parse(inUsEast1("aws:sns/topicPolicy:TopicPolicy")[0]!.inputs.policy);
     const publish = policy.Statement.find((s: any) => s.Sid === "CloudWatchAlarmsPublish");
     expect(publish.Condition.ArnLike["aws:SourceArn"]).toBe(`arn:aws:cloudwatch:us-east-1:${MOCK_ACCOUNT_ID}:alarm:*`);
-    expect(inUsEast1("aws:sns/topicSubscription:TopicSubscription")[0]!.inputs).toMatchObject({ protocol: "email", endpoint: "ops@example.com", topic: topic[0]!.state.arn });
+    expect(inUsEast1("aws:sns/topicSubscription:TopicSubscription")[0]!.inputs).toMatchObject({
+      protocol: "email",
+      endpoint: "ops@example.com",
+      topic: topic[0]!.state.arn,
+    });
     expect(await resolve(monitoring.cloudfrontAlarmTopicArn)).toBe(topic[0]!.state.arn);
   });
 
   it("in us-east-1 uses the stack's own topic", async () => {
     await installMocks({ environmentSuffix: "mon3" });
-    const inVirginia = new Monitoring("mon3", { environmentSuffix: "mon3", tags: TAGS, resources: { apiFunction: RESOURCES.apiFunction }, stackRegion: "us-east-1", region: "us-east-1" });
+    const inVirginia = new Monitoring("mon3", {
+      environmentSuffix: "mon3",
+      tags: TAGS,
+      resources: { apiFunction: RESOURCES.apiFunction },
+      stackRegion: "us-east-1",
+      region: "us-east-1",
+    });
     await settle();
     expect(ofType("aws:sns/topic:Topic")).toHaveLength(1);
     expect(await resolve(inVirginia.cloudfrontAlarmTopicArn)).toBe(await resolve(inVirginia.alarmTopicArn));
@@ -150,7 +166,11 @@ describe("Monitoring component, partial stack without e-mail", () => {
     new Monitoring("mon2", { environmentSuffix: "mon2", tags: TAGS, resources: { apiFunction: RESOURCES.apiFunction }, region: "us-west-2" });
     await settle();
     expect(ofType("aws:sns/topicSubscription:TopicSubscription")).toHaveLength(0);
-    expect(ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs.name).sort()).toEqual(["ecommerce-lambda-errors-mon2", "ecommerce-lambda-throttles-mon2"]);
+    expect(
+      ofType("aws:cloudwatch/metricAlarm:MetricAlarm")
+        .map((a) => a.inputs.name)
+        .sort(),
+    ).toEqual(["ecommerce-lambda-errors-mon2", "ecommerce-lambda-throttles-mon2"]);
     const body = JSON.parse(oneOfType("aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody);
     expect(body.widgets.filter((w: any) => w.type === "metric").every((w: any) => w.properties.region === "us-west-2")).toBe(true);
   });
@@ -181,7 +201,9 @@ describe("Monitoring in the whole program", () => {
     const stage = oneOfType("aws:apigateway/stage:Stage").inputs;
     const cluster = oneOfType("aws:rds/cluster:Cluster").inputs;
     const proxy = oneOfType("aws:rds/proxy:Proxy").inputs;
-    const tables = ofType("aws:dynamodb/table:Table").map((t) => t.inputs.name).sort();
+    const tables = ofType("aws:dynamodb/table:Table")
+      .map((t) => t.inputs.name)
+      .sort();
 
     expect(rowsOf("AWS/Lambda", "Errors")).toEqual([["FunctionName", apiFn.inputs.name]]);
     expect(rowsOf("AWS/ApplicationELB", "UnHealthyHostCount")).toEqual([["TargetGroup", tg.arnSuffix, "LoadBalancer", alb.arnSuffix]]);
@@ -203,8 +225,18 @@ describe("Monitoring in the whole program", () => {
   });
 
   it("points the alarms at the same resources, sizes the connections alarm from dbMaxCapacity, and mails the configured address", () => {
-    const byKey: Record<string, any> = Object.fromEntries(ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => [a.inputs.name.replace(/^ecommerce-|-wire2$/g, ""), a.inputs]));
-    expect(Object.keys(byKey).sort()).toEqual(["alb-unhealthy-hosts", "api-5xx", "api-waf-blocked-surge", "db-connections", "edge-waf-blocked-surge", "lambda-errors", "lambda-throttles"]);
+    const byKey: Record<string, any> = Object.fromEntries(
+      ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => [a.inputs.name.replace(/^ecommerce-|-wire2$/g, ""), a.inputs]),
+    );
+    expect(Object.keys(byKey).sort()).toEqual([
+      "alb-unhealthy-hosts",
+      "api-5xx",
+      "api-waf-blocked-surge",
+      "db-connections",
+      "edge-waf-blocked-surge",
+      "lambda-errors",
+      "lambda-throttles",
+    ]);
     expect(byKey["db-connections"].dimensions).toEqual({ DBClusterIdentifier: oneOfType("aws:rds/cluster:Cluster").inputs.clusterIdentifier });
     expect(byKey["db-connections"].threshold).toBe(1441); // 80% of LEAST(8 ACU x 2 GiB / 9531392, 5000) = 1802
     const topic = registered.find((r) => r.type === "aws:sns/topic:Topic" && r.inputs.name === "ecommerce-alarms-wire2")!;
@@ -212,15 +244,27 @@ describe("Monitoring in the whole program", () => {
     for (const [key, alarm] of Object.entries(byKey)) {
       expect(alarm.alarmActions, key).toEqual([key === "edge-waf-blocked-surge" ? edgeTopic.state.arn : topic.state.arn]);
     }
-    for (const sub of ofType("aws:sns/topicSubscription:TopicSubscription")) expect(sub.inputs).toMatchObject({ protocol: "email", endpoint: "oncall@example.com" });
-    expect(ofType("aws:sns/topicSubscription:TopicSubscription").map((s) => s.inputs.topic).sort()).toEqual([topic.state.arn, edgeTopic.state.arn].sort());
+    for (const sub of ofType("aws:sns/topicSubscription:TopicSubscription"))
+      expect(sub.inputs).toMatchObject({ protocol: "email", endpoint: "oncall@example.com" });
+    expect(
+      ofType("aws:sns/topicSubscription:TopicSubscription")
+        .map((s) => s.inputs.topic)
+        .sort(),
+    ).toEqual([topic.state.arn, edgeTopic.state.arn].sort());
   });
 
   it("alarms on the CloudFront web ACL's blocked surge in us-east-1, where its metrics are, notifying the us-east-1 topic", () => {
     const alarm = ofType("aws:cloudwatch/metricAlarm:MetricAlarm").find((a) => a.inputs.name === "ecommerce-edge-waf-blocked-surge-wire2")!.inputs;
     const acl = ofType("aws:wafv2/webAcl:WebAcl").find((a) => a.inputs.scope === "CLOUDFRONT")!;
     expect(alarm.region).toBe("us-east-1");
-    expect(alarm).toMatchObject({ namespace: "AWS/WAFV2", metricName: "BlockedRequests", statistic: "Sum", period: 60, evaluationPeriods: 3, comparisonOperator: "GreaterThanThreshold" });
+    expect(alarm).toMatchObject({
+      namespace: "AWS/WAFV2",
+      metricName: "BlockedRequests",
+      statistic: "Sum",
+      period: 60,
+      evaluationPeriods: 3,
+      comparisonOperator: "GreaterThanThreshold",
+    });
     // CloudFront's WAF metrics have no Region dimension.
     expect(alarm.dimensions).toEqual({ WebACL: acl.inputs.name, Rule: "ALL" });
     const edgeTopic = ofType("aws:sns/topic:Topic").find((t) => t.state.arn === alarm.alarmActions[0])!;

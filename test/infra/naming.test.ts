@@ -13,14 +13,18 @@ describe("physicalName", () => {
 
   it("refuses names over the service's limit at preview time, naming the limit", () => {
     // ALB and target group names: 32 characters.
-    expect(() => physicalName("alb", "storefront-load-balancer", "abcdefghijkl")).toThrow(/alb name "ecommerce-storefront-load-balancer-abcdefghijkl" is \d+ characters; the limit is 32/);
+    expect(() => physicalName("alb", "storefront-load-balancer", "abcdefghijkl")).toThrow(
+      /alb name "ecommerce-storefront-load-balancer-abcdefghijkl" is \d+ characters; the limit is 32/,
+    );
     expect(physicalName("alb", "alb", "abcdefghijkl")).toHaveLength(26);
     expect(() => checkName("iamRole", "r".repeat(65))).toThrow(/the limit is 64/);
     expect(() => checkName("rdsCluster", "c".repeat(64))).toThrow(/the limit is 63/);
   });
 
   it("refuses characters or shapes the service rejects", () => {
-    expect(() => checkName("alb", "ecommerce-alb-")).toThrow(/alb name "ecommerce-alb-" has characters or a shape AWS rejects; allowed: letters, digits and '-', not starting or ending with '-'/);
+    expect(() => checkName("alb", "ecommerce-alb-")).toThrow(
+      /alb name "ecommerce-alb-" has characters or a shape AWS rejects; allowed: letters, digits and '-', not starting or ending with '-'/,
+    );
     expect(() => checkName("rdsCluster", "1aurora")).toThrow(/starting with a letter/);
     expect(() => checkName("rdsCluster", "aurora--x")).toThrow(/single hyphens/);
     expect(() => checkName("lambda", "api.v1")).toThrow(/has characters or a shape AWS rejects/);

@@ -6,7 +6,19 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { natLayout, pickAvailabilityZones, planSubnets, type NetworkArgs, type Network } from "../../infra/network";
 import { parseIpv4Cidr } from "../../infra/config";
-import { MOCK_ACCOUNT_ID, MOCK_AZS, MOCK_REGION, addCallMock, installMocks, ofType, oneOfType, resolve, settle, type RegisteredResource, testTags } from "./harness";
+import {
+  MOCK_ACCOUNT_ID,
+  MOCK_AZS,
+  MOCK_REGION,
+  addCallMock,
+  installMocks,
+  ofType,
+  oneOfType,
+  resolve,
+  settle,
+  type RegisteredResource,
+  testTags,
+} from "./harness";
 
 const TAGS = testTags("t1");
 

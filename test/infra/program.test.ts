@@ -122,44 +122,103 @@ const EXPECTED_TYPES = new Set([
   // random suffixes of the names of resources kept on destroy (infra/lifecycle.ts instanceSuffix)
   "random:index/randomId:RandomId",
   // components
-  "shop:network:Network", "shop:database:Database", "shop:tables:Tables", "shop:buckets:Buckets", "shop:secrets:Secrets",
-  "shop:compute:ApiFunction", "shop:compute:LoadBalancer", "shop:compute:RestApi", "shop:compute:Cdn",
-  "shop:edge:EdgeGuard", "shop:edge:Waf", "shop:monitoring:Monitoring", "shop:web:StaticSite",
+  "shop:network:Network",
+  "shop:database:Database",
+  "shop:tables:Tables",
+  "shop:buckets:Buckets",
+  "shop:secrets:Secrets",
+  "shop:compute:ApiFunction",
+  "shop:compute:LoadBalancer",
+  "shop:compute:RestApi",
+  "shop:compute:Cdn",
+  "shop:edge:EdgeGuard",
+  "shop:edge:Waf",
+  "shop:monitoring:Monitoring",
+  "shop:web:StaticSite",
   // WAF (web ACLs on both doors, their logging)
-  "aws:cloudfront/vpcOrigin:VpcOrigin", "aws:wafv2/webAcl:WebAcl", "aws:wafv2/webAclAssociation:WebAclAssociation", "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+  "aws:cloudfront/vpcOrigin:VpcOrigin",
+  "aws:wafv2/webAcl:WebAcl",
+  "aws:wafv2/webAclAssociation:WebAclAssociation",
+  "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
   // network
-  "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/eip:Eip",
-  "aws:ec2/natGateway:NatGateway", "aws:ec2/routeTable:RouteTable", "aws:ec2/route:Route",
-  "aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/flowLog:FlowLog",
-  "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "aws:ec2/securityGroup:SecurityGroup",
-  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  "aws:ec2/vpc:Vpc",
+  "aws:ec2/subnet:Subnet",
+  "aws:ec2/internetGateway:InternetGateway",
+  "aws:ec2/eip:Eip",
+  "aws:ec2/natGateway:NatGateway",
+  "aws:ec2/routeTable:RouteTable",
+  "aws:ec2/route:Route",
+  "aws:ec2/routeTableAssociation:RouteTableAssociation",
+  "aws:ec2/vpcEndpoint:VpcEndpoint",
+  "aws:ec2/flowLog:FlowLog",
+  "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+  "aws:ec2/securityGroup:SecurityGroup",
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
   // data
-  "aws:kms/key:Key", "aws:kms/alias:Alias", "aws:rds/subnetGroup:SubnetGroup", "aws:rds/cluster:Cluster",
-  "aws:rds/clusterInstance:ClusterInstance", "aws:rds/proxy:Proxy", "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup",
-  "aws:rds/proxyTarget:ProxyTarget", "aws:rds/proxyEndpoint:ProxyEndpoint", "aws:dynamodb/table:Table",
-  "aws:s3/bucket:Bucket", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  "aws:kms/key:Key",
+  "aws:kms/alias:Alias",
+  "aws:rds/subnetGroup:SubnetGroup",
+  "aws:rds/cluster:Cluster",
+  "aws:rds/clusterInstance:ClusterInstance",
+  "aws:rds/proxy:Proxy",
+  "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup",
+  "aws:rds/proxyTarget:ProxyTarget",
+  "aws:rds/proxyEndpoint:ProxyEndpoint",
+  "aws:dynamodb/table:Table",
+  "aws:s3/bucket:Bucket",
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-  "aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-  "aws:s3/bucketPolicy:BucketPolicy", "aws:s3/bucketObjectv2:BucketObjectv2",
-  "aws:secretsmanager/secret:Secret", "aws:secretsmanager/secretVersion:SecretVersion", "random:index/randomPassword:RandomPassword",
+  "aws:s3/bucketVersioning:BucketVersioning",
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+  "aws:s3/bucketPolicy:BucketPolicy",
+  "aws:s3/bucketObjectv2:BucketObjectv2",
+  "aws:secretsmanager/secret:Secret",
+  "aws:secretsmanager/secretVersion:SecretVersion",
+  "random:index/randomPassword:RandomPassword",
   // compute and front doors
-  "aws:ecr/repository:Repository", "aws:ecr/lifecyclePolicy:LifecyclePolicy", "docker-build:index:Image",
-  "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-  "aws:cloudwatch/logGroup:LogGroup", "aws:lambda/function:Function", "aws:lambda/alias:Alias",
-  "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig", "aws:lambda/invocation:Invocation",
-  "aws:lambda/permission:Permission", "aws:appautoscaling/target:Target", "aws:appautoscaling/policy:Policy",
-  "aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup", "aws:lb/targetGroupAttachment:TargetGroupAttachment",
-  "aws:lb/listener:Listener", "aws:lb/listenerRule:ListenerRule",
-  "aws:apigateway/restApi:RestApi", "aws:apigateway/resource:Resource", "aws:apigateway/method:Method",
-  "aws:apigateway/integration:Integration", "aws:apigateway/deployment:Deployment", "aws:apigateway/stage:Stage",
-  "aws:apigateway/methodSettings:MethodSettings", "aws:apigateway/account:Account", "aws:apigateway/usagePlan:UsagePlan",
-  "aws:apigateway/apiKey:ApiKey", "aws:apigateway/usagePlanKey:UsagePlanKey",
-  "aws:cloudfront/distribution:Distribution", "aws:cloudfront/originAccessControl:OriginAccessControl",
-  "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "aws:cloudfront/function:Function",
+  "aws:ecr/repository:Repository",
+  "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+  "docker-build:index:Image",
+  "aws:iam/role:Role",
+  "aws:iam/rolePolicy:RolePolicy",
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  "aws:cloudwatch/logGroup:LogGroup",
+  "aws:lambda/function:Function",
+  "aws:lambda/alias:Alias",
+  "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
+  "aws:lambda/invocation:Invocation",
+  "aws:lambda/permission:Permission",
+  "aws:appautoscaling/target:Target",
+  "aws:appautoscaling/policy:Policy",
+  "aws:lb/loadBalancer:LoadBalancer",
+  "aws:lb/targetGroup:TargetGroup",
+  "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+  "aws:lb/listener:Listener",
+  "aws:lb/listenerRule:ListenerRule",
+  "aws:apigateway/restApi:RestApi",
+  "aws:apigateway/resource:Resource",
+  "aws:apigateway/method:Method",
+  "aws:apigateway/integration:Integration",
+  "aws:apigateway/deployment:Deployment",
+  "aws:apigateway/stage:Stage",
+  "aws:apigateway/methodSettings:MethodSettings",
+  "aws:apigateway/account:Account",
+  "aws:apigateway/usagePlan:UsagePlan",
+  "aws:apigateway/apiKey:ApiKey",
+  "aws:apigateway/usagePlanKey:UsagePlanKey",
+  "aws:cloudfront/distribution:Distribution",
+  "aws:cloudfront/originAccessControl:OriginAccessControl",
+  "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
+  "aws:cloudfront/function:Function",
   // monitoring
-  "aws:sns/topic:Topic", "aws:sns/topicPolicy:TopicPolicy", "aws:sns/topicSubscription:TopicSubscription", "aws:budgets/budget:Budget",
-  "aws:cloudwatch/dashboard:Dashboard", "aws:cloudwatch/metricAlarm:MetricAlarm",
+  "aws:sns/topic:Topic",
+  "aws:sns/topicPolicy:TopicPolicy",
+  "aws:sns/topicSubscription:TopicSubscription",
+  "aws:budgets/budget:Budget",
+  "aws:cloudwatch/dashboard:Dashboard",
+  "aws:cloudwatch/metricAlarm:MetricAlarm",
 ]);
 
 /** Taggable resources missing a standard tag or carrying a wrong value. */
@@ -218,7 +277,10 @@ describe("program: dev stack", () => {
 
   it("registers the foundation components and their resources", () => {
     for (const type of ["shop:network:Network", "shop:database:Database", "shop:tables:Tables", "shop:buckets:Buckets", "shop:secrets:Secrets"]) {
-      expect(resources.filter((r) => r.type === type), type).toHaveLength(1);
+      expect(
+        resources.filter((r) => r.type === type),
+        type,
+      ).toHaveLength(1);
     }
     expect(resources.filter((r) => r.type.startsWith("aws:")).length).toBeGreaterThan(60);
   });
@@ -270,7 +332,9 @@ describe("program: dev stack", () => {
     expect(await resolve(program.rdsProxyEndpoint as pulumi.Output<string>)).toBe(oneOfType("aws:rds/proxy:Proxy").state.endpoint);
     expect(await resolve(program.sessionsTableName as pulumi.Output<string>)).toBe("ecommerce-sessions-dev42");
     expect(await resolve(program.cacheTableName as pulumi.Output<string>)).toBe("ecommerce-cache-dev42");
-    expect(await resolve(program.vpcFlowLogGroupName as pulumi.Output<string>)).toBe(oneOfType("aws:ec2/flowLog:FlowLog").inputs.logDestination.split(":log-group:")[1]);
+    expect(await resolve(program.vpcFlowLogGroupName as pulumi.Output<string>)).toBe(
+      oneOfType("aws:ec2/flowLog:FlowLog").inputs.logDestination.split(":log-group:")[1],
+    );
   });
 
   it("secret values are exported only as Pulumi secrets", async () => {
@@ -286,9 +350,12 @@ describe("program: dev stack", () => {
     // Kept on purpose: the region's API Gateway CloudWatch role setting (deleting it would reset it for
     // every stack there); the Lambda@Edge function is left to a later cleanup (skipDestroy: its replicas
     // block deletion for hours).
-    expect(resources.filter((r) => r.retainOnDelete).map((r) => r.name).sort()).toEqual(
-      ["rest-api-account", "rest-api-cloudwatch-push", "rest-api-cloudwatch-role"],
-    );
+    expect(
+      resources
+        .filter((r) => r.retainOnDelete)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["rest-api-account", "rest-api-cloudwatch-push", "rest-api-cloudwatch-role"]);
     expect(resources.filter((r) => r.inputs.skipDestroy === true).map((r) => r.name)).toEqual(["edge-guard-function"]);
     const cluster = oneOfType("aws:rds/cluster:Cluster").inputs;
     expect(cluster.deletionProtection).toBe(false);
@@ -363,7 +430,12 @@ describe("program: prod stack (provisioned concurrency, alarm e-mail, ALB certif
     const types = new Set(resources.map((r) => r.type));
     expect([...types].filter((t) => !EXPECTED_TYPES.has(t))).toEqual([]);
     // The optional branches really ran.
-    for (const t of ["aws:lambda/alias:Alias", "aws:appautoscaling/target:Target", "aws:sns/topicSubscription:TopicSubscription", "aws:budgets/budget:Budget"]) {
+    for (const t of [
+      "aws:lambda/alias:Alias",
+      "aws:appautoscaling/target:Target",
+      "aws:sns/topicSubscription:TopicSubscription",
+      "aws:budgets/budget:Budget",
+    ]) {
       expect(types.has(t), t).toBe(true);
     }
   });
@@ -398,13 +470,21 @@ describe("program: prod stack (provisioned concurrency, alarm e-mail, ALB certif
 
   it("prod refuses destroy before deleting anything: every stateful resource (and each setting of a kept bucket) is protected and retained", () => {
     const STATEFUL = [
-      "aws:rds/cluster:Cluster", "aws:rds/clusterInstance:ClusterInstance", "aws:dynamodb/table:Table", "aws:s3/bucket:Bucket",
-      "aws:kms/key:Key", "aws:secretsmanager/secret:Secret",
-      "aws:cloudwatch/logGroup:LogGroup", "aws:ecr/repository:Repository",
+      "aws:rds/cluster:Cluster",
+      "aws:rds/clusterInstance:ClusterInstance",
+      "aws:dynamodb/table:Table",
+      "aws:s3/bucket:Bucket",
+      "aws:kms/key:Key",
+      "aws:secretsmanager/secret:Secret",
+      "aws:cloudwatch/logGroup:LogGroup",
+      "aws:ecr/repository:Repository",
       // a retained bucket keeps its guards: public access block, ownership, encryption, versioning, lifecycle, TLS-only policy
-      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketVersioning:BucketVersioning",
-      "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketPolicy:BucketPolicy",
+      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+      "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      "aws:s3/bucketVersioning:BucketVersioning",
+      "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+      "aws:s3/bucketPolicy:BucketPolicy",
     ];
     // The alarm topic's key only encrypts messages SNS holds until delivery: nothing to keep after a destroy.
     const stateful = resources.filter((r) => STATEFUL.includes(r.type) && !/^monitoring(-us-east-1)?-topic-key$/.test(r.name));

@@ -64,7 +64,12 @@ describe("RestApi with defaults", () => {
     expect(logGroup.inputs).toMatchObject({ name: "/aws/apigateway/ecommerce-api-t1", retentionInDays: 30 });
     expect(stage.inputs.accessLogSettings.destinationArn).toBe(logGroup.state.arn);
     const format = JSON.parse(stage.inputs.accessLogSettings.format);
-    expect(format).toMatchObject({ requestId: "$context.requestId", ip: "$context.identity.sourceIp", status: "$context.status", latency: "$context.responseLatency" });
+    expect(format).toMatchObject({
+      requestId: "$context.requestId",
+      ip: "$context.identity.sourceIp",
+      status: "$context.status",
+      latency: "$context.responseLatency",
+    });
   });
 
   it("the access-log group is encrypted with its own rotating KMS key that CloudWatch Logs may use for that group only", () => {
@@ -89,7 +94,9 @@ describe("RestApi with defaults", () => {
     const account = oneOfType("aws:apigateway/account:Account");
     const role = ofType("aws:iam/role:Role").find((r) => r.state.arn === account.inputs.cloudwatchRoleArn)!;
     expect(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal).toEqual({ Service: "apigateway.amazonaws.com" });
-    expect(oneOfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").inputs.policyArn).toBe("arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs");
+    expect(oneOfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").inputs.policyArn).toBe(
+      "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
+    );
     expect(dependsOn(oneOfType("aws:apigateway/stage:Stage"), account)).toBe(true);
   });
 
@@ -148,7 +155,13 @@ describe("RestApi with defaults", () => {
 
 describe("RestApi with config overrides and an alias", () => {
   beforeAll(async () => {
-    await build({ stageName: "v1", throttleRateLimit: 200, throttleBurstLimit: 100, functionQualifier: "live", invokeArn: INVOKE_ARN.replace("/invocations", ":live/invocations") });
+    await build({
+      stageName: "v1",
+      throttleRateLimit: 200,
+      throttleBurstLimit: 100,
+      functionQualifier: "live",
+      invokeArn: INVOKE_ARN.replace("/invocations", ":live/invocations"),
+    });
   });
 
   it("uses the configured stage name and throttle", () => {
@@ -189,6 +202,8 @@ describe("deployment trigger and access log format", () => {
   it("access log format is one JSON object of $context variables", () => {
     const fields = JSON.parse(accessLogFormat());
     expect(Object.values(fields).every((v) => typeof v === "string" && (v as string).startsWith("$context."))).toBe(true);
-    expect(Object.keys(fields)).toEqual(expect.arrayContaining(["requestId", "ip", "httpMethod", "path", "status", "latency", "integrationLatency", "apiKeyId"]));
+    expect(Object.keys(fields)).toEqual(
+      expect.arrayContaining(["requestId", "ip", "httpMethod", "path", "status", "latency", "integrationLatency", "apiKeyId"]),
+    );
   });
 });

@@ -91,9 +91,17 @@ describe("Secrets", () => {
     expect(await resolve(secrets.sessionKeySecretArn)).toMatch(
       new RegExp(`^arn:aws:secretsmanager:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:secret:ecommerce-session-key-t1-[A-Za-z0-9]{6}$`),
     );
-    expect(await resolve(secrets.sessionKeySecretArn)).toBe(ofType("aws:secretsmanager/secret:Secret").find((r) => r.inputs.name === "ecommerce-session-key-t1")?.state.arn);
+    expect(await resolve(secrets.sessionKeySecretArn)).toBe(
+      ofType("aws:secretsmanager/secret:Secret").find((r) => r.inputs.name === "ecommerce-session-key-t1")?.state.arn,
+    );
     expect(await resolve(secrets.adminTokenSecretArn)).toContain(":secret:ecommerce-admin-token-t1-");
-    for (const value of [secrets.sessionKeys.current, secrets.sessionKeys.previous, secrets.adminToken, secrets.originVerify.current, secrets.originVerify.next]) {
+    for (const value of [
+      secrets.sessionKeys.current,
+      secrets.sessionKeys.previous,
+      secrets.adminToken,
+      secrets.originVerify.current,
+      secrets.originVerify.next,
+    ]) {
       expect(await pulumi.isSecret(value)).toBe(true);
       expect((await resolve(value)).length).toBeGreaterThanOrEqual(32);
     }

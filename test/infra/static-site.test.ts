@@ -76,7 +76,11 @@ describe("StaticSite component (the storefront page in the static bucket)", () =
 
   it("uploads every file of the build to the static bucket (dotfiles left out)", async () => {
     const objects = ofType("aws:s3/bucketObjectv2:BucketObjectv2");
-    expect(objects.map((o) => o.inputs.key).sort()).toEqual(Object.keys(FIXTURE).filter((k) => !k.startsWith(".")).sort());
+    expect(objects.map((o) => o.inputs.key).sort()).toEqual(
+      Object.keys(FIXTURE)
+        .filter((k) => !k.startsWith("."))
+        .sort(),
+    );
     for (const o of objects) {
       expect(o.inputs.bucket).toBe("ecommerce-static-test1-123456789012");
       expect(await o.inputs.source.path).toBe(path.join(distDir, ...o.inputs.key.split("/")));
@@ -223,7 +227,11 @@ describe("one build at a time (parallel test files, concurrent previews)", () =>
     const old = new Date(Date.now() - 10 * 60_000);
     utimesSync(lock, old, old);
     expect(withFileLock(lock, () => "built")).toBe("built");
-    expect(() => withFileLock(lock, () => { throw new Error("vite failed"); })).toThrow("vite failed");
+    expect(() =>
+      withFileLock(lock, () => {
+        throw new Error("vite failed");
+      }),
+    ).toThrow("vite failed");
     expect(existsSync(lock)).toBe(false);
   });
 });
@@ -267,4 +275,3 @@ describe("the page in the whole program (infra/index.ts under mocks)", () => {
     expect(await resolve((program as Record<string, any>).spaRewriteFunctionArn)).toBe(spaFunction.state.arn);
   });
 });
-

@@ -18,7 +18,11 @@ const table = (name: string) => ofType("aws:dynamodb/table:Table").find((t) => t
 describe("Tables (dev stack)", () => {
   it("creates the sessions and cache tables, named with the environment suffix", async () => {
     const tables = await build();
-    expect(ofType("aws:dynamodb/table:Table").map((t) => t.inputs.name).sort()).toEqual(["ecommerce-cache-t1", "ecommerce-sessions-t1"]);
+    expect(
+      ofType("aws:dynamodb/table:Table")
+        .map((t) => t.inputs.name)
+        .sort(),
+    ).toEqual(["ecommerce-cache-t1", "ecommerce-sessions-t1"]);
     expect(await resolve(tables.sessionsTableName)).toBe("ecommerce-sessions-t1");
     expect(await resolve(tables.cacheTableName)).toBe("ecommerce-cache-t1");
     expect(await resolve(tables.sessionsTableArn)).toBe(`arn:aws:dynamodb:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:table/ecommerce-sessions-t1`);

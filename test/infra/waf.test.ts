@@ -10,7 +10,10 @@ describe("webAclRules (pure)", () => {
   it("carries the four AWS managed groups, keeping their own actions in block mode", () => {
     const managed = rules("block").filter((r: any) => r.statement.managedRuleGroupStatement);
     expect(managed.map((r: any) => r.statement.managedRuleGroupStatement.name).sort()).toEqual([
-      "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet",
+      "AWSManagedRulesAmazonIpReputationList",
+      "AWSManagedRulesCommonRuleSet",
+      "AWSManagedRulesKnownBadInputsRuleSet",
+      "AWSManagedRulesSQLiRuleSet",
     ]);
     for (const r of managed) expect(r.overrideAction).toEqual({ none: {} });
   });
@@ -21,7 +24,10 @@ describe("webAclRules (pure)", () => {
     const orders = byName["per-ip-orders"].statement.rateBasedStatement;
     expect(orders).toMatchObject({ limit: 100, aggregateKeyType: "IP" });
     expect(orders.scopeDownStatement.andStatement.statements.map((s: any) => s.byteMatchStatement.searchString)).toEqual(["POST", "/api/orders"]);
-    expect(byName["per-ip-admin"].statement.rateBasedStatement.scopeDownStatement.byteMatchStatement).toMatchObject({ positionalConstraint: "STARTS_WITH", searchString: "/api/admin/" });
+    expect(byName["per-ip-admin"].statement.rateBasedStatement.scopeDownStatement.byteMatchStatement).toMatchObject({
+      positionalConstraint: "STARTS_WITH",
+      searchString: "/api/admin/",
+    });
     expect(byName["api-peak"].statement.rateBasedStatement).toMatchObject({ limit: 15_000, aggregateKeyType: "CONSTANT" });
     for (const r of Object.values(byName) as any[]) if (r.action) expect(r.action).toEqual({ block: {} });
   });
@@ -45,14 +51,25 @@ describe("Waf (component under mocks)", () => {
   beforeAll(async () => {
     await installMocks({ environmentSuffix: "t1" });
     const { Waf } = await import("../../infra/waf");
-    waf = new Waf("waf", { environmentSuffix: "t1", tags: testTags("t1"), mode: "block", perIpLimit: 2000, apiRateLimitPer5Min: 15_000, restApiId: "abc123", stageName: "prod" });
+    waf = new Waf("waf", {
+      environmentSuffix: "t1",
+      tags: testTags("t1"),
+      mode: "block",
+      perIpLimit: 2000,
+      apiRateLimitPer5Min: 15_000,
+      restApiId: "abc123",
+      stageName: "prod",
+    });
     waf.alarmOnBlockedSurge(pulumi.output("arn:aws:sns:eu-west-1:123456789012:alarms"), pulumi.output("arn:aws:sns:us-east-1:123456789012:alarms-us-east-1"));
     await settle();
   });
 
   it("a CLOUDFRONT web ACL in us-east-1 and a REGIONAL one in the stack region", async () => {
     const acls = ofType("aws:wafv2/webAcl:WebAcl");
-    expect(acls.map((a) => [a.inputs.scope, a.inputs.region])).toEqual([["CLOUDFRONT", "us-east-1"], ["REGIONAL", MOCK_REGION]]);
+    expect(acls.map((a) => [a.inputs.scope, a.inputs.region])).toEqual([
+      ["CLOUDFRONT", "us-east-1"],
+      ["REGIONAL", MOCK_REGION],
+    ]);
     expect(await resolve(waf.cloudfrontWebAclArn)).toMatch(/:global\/webacl\//);
   });
 
@@ -86,7 +103,12 @@ describe("Waf (component under mocks)", () => {
     const alarm = ofType("aws:cloudwatch/metricAlarm:MetricAlarm").find((a) => a.inputs.name === "ecommerce-edge-waf-blocked-surge-t1")!;
     const acl = ofType("aws:wafv2/webAcl:WebAcl").find((a) => a.inputs.scope === "CLOUDFRONT")!;
     expect(alarm.inputs.region).toBe("us-east-1");
-    expect(alarm.inputs).toMatchObject({ namespace: "AWS/WAFV2", metricName: "BlockedRequests", dimensions: { WebACL: acl.inputs.name, Rule: "ALL" }, threshold: 500 });
+    expect(alarm.inputs).toMatchObject({
+      namespace: "AWS/WAFV2",
+      metricName: "BlockedRequests",
+      dimensions: { WebACL: acl.inputs.name, Rule: "ALL" },
+      threshold: 500,
+    });
     expect(alarm.inputs.alarmActions).toEqual(["arn:aws:sns:us-east-1:123456789012:alarms-us-east-1"]);
     expect(alarm.inputs.okActions).toEqual(alarm.inputs.alarmActions);
   });

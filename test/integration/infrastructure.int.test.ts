@@ -132,7 +132,14 @@ function localSuite(outputs: LocalStackOutputs, source: string): void {
 
     it("accepts the admin token: a product put through the admin API is then served by the catalog", async () => {
       const sku = `INT-${randomBytes(4).toString("hex").toUpperCase()}`;
-      const product = { name: "Integration test product", priceCents: 1234, currency: "USD", category: "test", stock: 3, description: "created by infrastructure.int.test.ts" };
+      const product = {
+        name: "Integration test product",
+        priceCents: 1234,
+        currency: "USD",
+        category: "test",
+        stock: 3,
+        description: "created by infrastructure.int.test.ts",
+      };
       const put = await request(joinUrl(base, `/api/admin/products/${sku}`), {
         method: "PUT",
         headers: { "content-type": "application/json", authorization: `Bearer ${outputs.adminToken}` },

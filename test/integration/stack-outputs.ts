@@ -33,9 +33,7 @@ export interface LocalStackOutputs {
 }
 
 export type Target =
-  | { kind: "aws"; source: string; outputs: AwsStackOutputs }
-  | { kind: "local"; source: string; outputs: LocalStackOutputs }
-  | { kind: "none"; reason: string };
+  { kind: "aws"; source: string; outputs: AwsStackOutputs } | { kind: "local"; source: string; outputs: LocalStackOutputs } | { kind: "none"; reason: string };
 
 export const REQUIRED_AWS_OUTPUTS = ["albDnsName", "cloudfrontDomainName", "apiUrl", "apiKeyValue"] as const;
 
@@ -88,8 +86,7 @@ export function findTarget(env: NodeJS.ProcessEnv = process.env, localFile: stri
   if (existsSync(localFile)) return classifyOutputs(JSON.parse(readFileSync(localFile, "utf8")), localFile);
   return {
     kind: "none",
-    reason:
-      `no stack outputs found: set STACK_OUTPUTS_FILE, deploy a stack and install the Pulumi CLI, or run the local platform (\`npm start\`, which writes ${shownPath(localFile)})`,
+    reason: `no stack outputs found: set STACK_OUTPUTS_FILE, deploy a stack and install the Pulumi CLI, or run the local platform (\`npm start\`, which writes ${shownPath(localFile)})`,
   };
 }
 

@@ -32,8 +32,22 @@ describe("lambda-arguments (mandatory)", () => {
   });
   it("accepts a function in a VPC with its own variables and a service permission", async () => {
     const e = await check(() => {
-      const fn = new aws.lambda.Function("fn", { name: "shop-fn", role: ROLE, runtime: "nodejs22.x", handler: "index.handler", code, environment: { variables: { TABLE_NAME: "t" } }, vpcConfig: { subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"] }, tracingConfig: { mode: "Active" } });
-      new aws.lambda.Permission("invoke", { action: "lambda:InvokeFunction", function: fn.name, principal: "events.amazonaws.com", sourceArn: "arn:aws:events:eu-west-1:123456789012:rule/r" });
+      const fn = new aws.lambda.Function("fn", {
+        name: "shop-fn",
+        role: ROLE,
+        runtime: "nodejs22.x",
+        handler: "index.handler",
+        code,
+        environment: { variables: { TABLE_NAME: "t" } },
+        vpcConfig: { subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"] },
+        tracingConfig: { mode: "Active" },
+      });
+      new aws.lambda.Permission("invoke", {
+        action: "lambda:InvokeFunction",
+        function: fn.name,
+        principal: "events.amazonaws.com",
+        sourceArn: "arn:aws:events:eu-west-1:123456789012:rule/r",
+      });
     });
     expectClean(["lambda-arguments"], e);
   });
@@ -44,7 +58,14 @@ describe("apigateway-arguments (mandatory)", () => {
     const e = await check(() => {
       const api = new aws.apigateway.RestApi("api", { name: "shop" });
       new aws.apigateway.Method("m", { restApi: api.id, resourceId: api.rootResourceId, httpMethod: "GET", authorization: "CUSTOM" });
-      new aws.apigateway.Integration("i", { restApi: api.id, resourceId: api.rootResourceId, httpMethod: "GET", type: "AWS_PROXY", integrationHttpMethod: "GET", uri: "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:f/invocations" });
+      new aws.apigateway.Integration("i", {
+        restApi: api.id,
+        resourceId: api.rootResourceId,
+        httpMethod: "GET",
+        type: "AWS_PROXY",
+        integrationHttpMethod: "GET",
+        uri: "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:f/invocations",
+      });
       new aws.apigateway.MethodSettings("ms", { restApi: api.id, stageName: "prod", methodPath: "/products/GET", settings: { loggingLevel: "DEBUG" } });
       new aws.apigateway.UsagePlan("plan", { quotaSettings: { limit: 1000, period: "WEEK", offset: 7 } });
       new aws.apigateway.ApiKey("key", { value: "too-short" });
@@ -62,7 +83,14 @@ describe("apigateway-arguments (mandatory)", () => {
     const e = await check(() => {
       const api = new aws.apigateway.RestApi("api", { name: "shop" });
       new aws.apigateway.Method("m", { restApi: api.id, resourceId: api.rootResourceId, httpMethod: "ANY", authorization: "NONE", apiKeyRequired: true });
-      new aws.apigateway.Integration("i", { restApi: api.id, resourceId: api.rootResourceId, httpMethod: "ANY", type: "AWS_PROXY", integrationHttpMethod: "POST", uri: "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:f/invocations" });
+      new aws.apigateway.Integration("i", {
+        restApi: api.id,
+        resourceId: api.rootResourceId,
+        httpMethod: "ANY",
+        type: "AWS_PROXY",
+        integrationHttpMethod: "POST",
+        uri: "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:f/invocations",
+      });
       new aws.apigateway.MethodSettings("ms", { restApi: api.id, stageName: "prod", methodPath: "*/*", settings: { loggingLevel: "INFO" } });
       new aws.apigateway.UsagePlan("plan", { quotaSettings: { limit: 1000, period: "MONTH", offset: 1 } });
     });
@@ -76,10 +104,21 @@ describe("elb-arguments (mandatory, stack)", () => {
       const a = new aws.ec2.Subnet("a", { vpcId: "vpc-1", cidrBlock: "10.0.0.0/24", availabilityZone: "eu-west-1a" });
       const b = new aws.ec2.Subnet("b", { vpcId: "vpc-1", cidrBlock: "10.0.1.0/24", availabilityZone: "eu-west-1a" });
       const lb = new aws.lb.LoadBalancer("alb", { name: "shop-alb", subnets: [a.id, b.id] });
-      const li = new aws.lb.Listener("https", { loadBalancerArn: lb.arn, port: 443, protocol: "HTTPS", defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }] });
+      const li = new aws.lb.Listener("https", {
+        loadBalancerArn: lb.arn,
+        port: 443,
+        protocol: "HTTPS",
+        defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }],
+      });
       const tg = new aws.lb.TargetGroup("fn-tg", { name: "fn-tg", targetType: "lambda", port: 80, protocol: "HTTP", lambdaMultiValueHeadersEnabled: true });
       new aws.lb.TargetGroup("ip-tg", { name: "ip-tg", targetType: "ip", port: 8080 });
-      for (const n of ["r1", "r2"]) new aws.lb.ListenerRule(n, { listenerArn: li.arn, priority: 10, actions: [{ type: "forward", targetGroupArn: tg.arn }], conditions: [{ pathPattern: { values: ["/*"] } }] });
+      for (const n of ["r1", "r2"])
+        new aws.lb.ListenerRule(n, {
+          listenerArn: li.arn,
+          priority: 10,
+          actions: [{ type: "forward", targetGroupArn: tg.arn }],
+          conditions: [{ pathPattern: { values: ["/*"] } }],
+        });
     });
     expectFindings("elb-arguments", e, [
       'aws.lb.LoadBalancer "alb": its subnets are all in eu-west-1a',
@@ -94,7 +133,14 @@ describe("elb-arguments (mandatory, stack)", () => {
       const a = new aws.ec2.Subnet("a", { vpcId: "vpc-1", cidrBlock: "10.0.0.0/24", availabilityZone: "eu-west-1a" });
       const b = new aws.ec2.Subnet("b", { vpcId: "vpc-1", cidrBlock: "10.0.1.0/24", availabilityZone: "eu-west-1b" });
       const lb = new aws.lb.LoadBalancer("alb", { name: "shop-alb", subnets: [a.id, b.id], idleTimeout: 60 });
-      new aws.lb.Listener("https", { loadBalancerArn: lb.arn, port: 443, protocol: "HTTPS", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/c", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }] });
+      new aws.lb.Listener("https", {
+        loadBalancerArn: lb.arn,
+        port: 443,
+        protocol: "HTTPS",
+        certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/c",
+        sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }],
+      });
       new aws.lb.TargetGroup("fn-tg", { name: "fn-tg", targetType: "lambda", lambdaMultiValueHeadersEnabled: true });
       new aws.lb.TargetGroup("ip-tg", { name: "ip-tg", targetType: "ip", port: 8080, protocol: "HTTP", vpcId: "vpc-1", deregistrationDelay: 30 });
     });
@@ -103,7 +149,13 @@ describe("elb-arguments (mandatory, stack)", () => {
 });
 
 const s3Origin = { originId: "site", domainName: "shop-site.s3.eu-west-1.amazonaws.com" };
-const behavior = (origin: string) => ({ targetOriginId: origin, viewerProtocolPolicy: "redirect-to-https", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"], cachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6" });
+const behavior = (origin: string) => ({
+  targetOriginId: origin,
+  viewerProtocolPolicy: "redirect-to-https",
+  allowedMethods: ["GET", "HEAD"],
+  cachedMethods: ["GET", "HEAD"],
+  cachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+});
 
 describe("cloudfront-arguments (mandatory)", () => {
   it("flags aliases on the default certificate, a leading slash, a behavior to no origin, a WAF classic id, and a function on the wrong runtime", async () => {
@@ -119,11 +171,16 @@ describe("cloudfront-arguments (mandatory)", () => {
         webAclId: "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
       });
       new aws.cloudfront.Function("rewrite", { name: "rewrite", runtime: "nodejs18.x", code: "function handler(e) { return e.request; }" });
-      new aws.cloudfront.OriginAccessControl("oac", { name: "site", originAccessControlOriginType: "s3", signingBehavior: "sometimes", signingProtocol: "sigv4" });
+      new aws.cloudfront.OriginAccessControl("oac", {
+        name: "site",
+        originAccessControlOriginType: "s3",
+        signingBehavior: "sometimes",
+        signingProtocol: "sigv4",
+      });
     });
     expectFindings("cloudfront-arguments", e, [
       "aliases shop.example.com need viewerCertificate.acmCertificateArn",
-      'defaultRootObject "/index.html" must not start with \'/\'.',
+      "defaultRootObject \"/index.html\" must not start with '/'.",
       'defaultCacheBehavior.targetOriginId "api" names no origin (origins: site).',
       "must be the ARN of a WAFv2 web ACL with scope CLOUDFRONT",
       'runtime "nodejs18.x" must be cloudfront-js-1.0 or cloudfront-js-2.0.',
@@ -139,7 +196,11 @@ describe("cloudfront-arguments (mandatory)", () => {
         origins: [s3Origin],
         defaultCacheBehavior: behavior("site"),
         restrictions: { geoRestriction: { restrictionType: "none" } },
-        viewerCertificate: { acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/c", sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" },
+        viewerCertificate: {
+          acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/c",
+          sslSupportMethod: "sni-only",
+          minimumProtocolVersion: "TLSv1.2_2021",
+        },
         webAclId: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/shop/1",
       });
       new aws.cloudfront.Function("rewrite", { name: "rewrite", runtime: "cloudfront-js-2.0", code: "function handler(e) { return e.request; }" });
@@ -156,7 +217,10 @@ describe("dynamodb-table-arguments (mandatory)", () => {
         billingMode: "PAY_PER_REQUEST",
         readCapacity: 5,
         hashKey: "pk",
-        attributes: [{ name: "pk", type: "S" }, { name: "sk", type: "STRING" }],
+        attributes: [
+          { name: "pk", type: "S" },
+          { name: "sk", type: "STRING" },
+        ],
         localSecondaryIndexes: [{ name: "by-sk", rangeKey: "sk", projectionType: "ALL" }],
         streamEnabled: true,
       });
@@ -170,7 +234,21 @@ describe("dynamodb-table-arguments (mandatory)", () => {
   });
   it("accepts an on-demand table with a range key, a local index and a stream", async () => {
     const e = await check(() => {
-      new aws.dynamodb.Table("t", { name: "shop-t", billingMode: "PAY_PER_REQUEST", hashKey: "pk", rangeKey: "sk", attributes: [{ name: "pk", type: "S" }, { name: "sk", type: "S" }, { name: "at", type: "N" }], localSecondaryIndexes: [{ name: "by-at", rangeKey: "at", projectionType: "ALL" }], streamEnabled: true, streamViewType: "NEW_IMAGE", ttl: { attributeName: "expiresAt", enabled: true } });
+      new aws.dynamodb.Table("t", {
+        name: "shop-t",
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: "pk",
+        rangeKey: "sk",
+        attributes: [
+          { name: "pk", type: "S" },
+          { name: "sk", type: "S" },
+          { name: "at", type: "N" },
+        ],
+        localSecondaryIndexes: [{ name: "by-at", rangeKey: "at", projectionType: "ALL" }],
+        streamEnabled: true,
+        streamViewType: "NEW_IMAGE",
+        ttl: { attributeName: "expiresAt", enabled: true },
+      });
     });
     expectClean(["dynamodb-table-arguments"], e);
   });
@@ -186,7 +264,11 @@ describe("ecr-arguments (mandatory)", () => {
           rules: [
             { rulePriority: 1, selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 10 }, action: { type: "expire" } },
             { rulePriority: 1, selection: { tagStatus: "tagged", countType: "sinceImagePushed", countNumber: 14 }, action: { type: "delete" } },
-            { rulePriority: 3, selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 }, action: { type: "expire" } },
+            {
+              rulePriority: 3,
+              selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 },
+              action: { type: "expire" },
+            },
           ],
         }),
       });
@@ -207,7 +289,11 @@ describe("ecr-arguments (mandatory)", () => {
         repository: repo.name,
         policy: JSON.stringify({
           rules: [
-            { rulePriority: 1, selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 }, action: { type: "expire" } },
+            {
+              rulePriority: 1,
+              selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 },
+              action: { type: "expire" },
+            },
             { rulePriority: 2, selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 30 }, action: { type: "expire" } },
           ],
         }),

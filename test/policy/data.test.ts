@@ -22,7 +22,11 @@ function database(o: DbOpts = {}) {
       serverlessv2ScalingConfiguration: { minCapacity: 0.5, maxCapacity: 16 },
       ...o.cluster,
     });
-    const writer = new aws.rds.ClusterInstance("writer", { clusterIdentifier: cluster.id, instanceClass: o.instanceClass ?? "db.serverless", engine: "aurora-postgresql" });
+    const writer = new aws.rds.ClusterInstance("writer", {
+      clusterIdentifier: cluster.id,
+      instanceClass: o.instanceClass ?? "db.serverless",
+      engine: "aurora-postgresql",
+    });
     const proxy = new aws.rds.Proxy("proxy", {
       name: "shop-proxy",
       engineFamily: "POSTGRESQL",
@@ -39,7 +43,12 @@ function database(o: DbOpts = {}) {
       { dependsOn: o.targetDependsOnWriter === false ? [] : [writer] },
     );
     if (o.readOnlyEndpoint !== false) {
-      new aws.rds.ProxyEndpoint("proxy-ro", { dbProxyName: proxy.name, dbProxyEndpointName: "shop-ro", vpcSubnetIds: ["subnet-a", "subnet-b"], targetRole: "READ_ONLY" });
+      new aws.rds.ProxyEndpoint("proxy-ro", {
+        dbProxyName: proxy.name,
+        dbProxyEndpointName: "shop-ro",
+        vpcSubnetIds: ["subnet-a", "subnet-b"],
+        targetRole: "READ_ONLY",
+      });
     }
   };
 }
@@ -83,7 +92,9 @@ describe("rds-proxy-configuration (mandatory, stack)", () => {
     expect(d).toHaveLength(4);
   });
   it("rejects a READ_ONLY endpoint on a non-Aurora target", async () => {
-    const e = await check(database({ cluster: { engine: "postgres", serverlessv2ScalingConfiguration: undefined, engineMode: undefined }, instanceClass: "db.r6g.large" }));
+    const e = await check(
+      database({ cluster: { engine: "postgres", serverlessv2ScalingConfiguration: undefined, engineMode: undefined }, instanceClass: "db.r6g.large" }),
+    );
     expect(details("rds-proxy-configuration", e)).toEqual([
       'aws.rds.ProxyEndpoint "proxy-ro": targetRole READ_ONLY is only supported for Aurora cluster targets (proxy aws.rds.Proxy "proxy" targets engine "postgres").',
     ]);
@@ -101,13 +112,26 @@ describe("rds-proxy-configuration: the proxy must reach Secrets Manager (HTTPS e
     });
     const dbSg = new aws.ec2.SecurityGroup("db-sg", { vpcId: "vpc-1" });
     if (egress !== "none" && egress !== "inline-all") {
-      new aws.vpc.SecurityGroupEgressRule("proxy-to-db", { securityGroupId: sg.id, referencedSecurityGroupId: dbSg.id, ipProtocol: "tcp", fromPort: 5432, toPort: 5432 });
+      new aws.vpc.SecurityGroupEgressRule("proxy-to-db", {
+        securityGroupId: sg.id,
+        referencedSecurityGroupId: dbSg.id,
+        ipProtocol: "tcp",
+        fromPort: 5432,
+        toPort: 5432,
+      });
     }
     if (egress === "https-rule") {
       new aws.vpc.SecurityGroupEgressRule("proxy-https", { securityGroupId: sg.id, cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 443, toPort: 443 });
     }
     if (egress === "https-legacy-rule") {
-      new aws.ec2.SecurityGroupRule("proxy-https", { type: "egress", securityGroupId: sg.id, protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] });
+      new aws.ec2.SecurityGroupRule("proxy-https", {
+        type: "egress",
+        securityGroupId: sg.id,
+        protocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrBlocks: ["0.0.0.0/0"],
+      });
     }
     database({ proxy: { vpcSecurityGroupIds: [sg.id] } })();
   };
@@ -130,11 +154,18 @@ describe("database security (advisory)", () => {
   it("flags unencrypted storage, a public instance and a proxy without TLS", async () => {
     const e = await check(() => {
       new aws.rds.Cluster("plain", { engine: "aurora-postgresql" });
-      new aws.rds.ClusterInstance("public", { clusterIdentifier: "plain", instanceClass: "db.serverless", engine: "aurora-postgresql", publiclyAccessible: true });
+      new aws.rds.ClusterInstance("public", {
+        clusterIdentifier: "plain",
+        instanceClass: "db.serverless",
+        engine: "aurora-postgresql",
+        publiclyAccessible: true,
+      });
       new aws.rds.Proxy("notls", { engineFamily: "POSTGRESQL", roleArn: "arn:aws:iam::1:role/r", vpcSubnetIds: ["a", "b"], auths: [{ secretArn: "arn:s" }] });
     });
     expect(details("rds-storage-encrypted", e)).toEqual(['aws.rds.Cluster "plain": storageEncrypted is unset (false); set it to true.']);
-    expect(details("rds-not-publicly-accessible", e)).toEqual(['aws.rds.ClusterInstance "public": publiclyAccessible is true; keep databases in private subnets only.']);
+    expect(details("rds-not-publicly-accessible", e)).toEqual([
+      'aws.rds.ClusterInstance "public": publiclyAccessible is true; keep databases in private subnets only.',
+    ]);
     expect(details("rds-proxy-require-tls", e)).toEqual(['aws.rds.Proxy "notls": requireTls is unset (false); set it to true.']);
     const security = ["rds-storage-encrypted", "rds-not-publicly-accessible", "rds-proxy-require-tls"];
     expect(e.violations.filter((v) => security.includes(v.policy)).every((v) => v.level === "advisory")).toBe(true);

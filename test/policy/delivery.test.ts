@@ -12,17 +12,27 @@ interface Opts {
 function program(o: Opts = {}) {
   return () => {
     const logs = new aws.s3.Bucket("logs", { bucket: "shop-logs-dev" });
-    new aws.s3.BucketServerSideEncryptionConfiguration("logs-sse", { bucket: logs.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: o.sse ?? "AES256" } }] });
+    new aws.s3.BucketServerSideEncryptionConfiguration("logs-sse", {
+      bucket: logs.id,
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: o.sse ?? "AES256" } }],
+    });
     if ((o.ownership ?? "BucketOwnerPreferred") !== "none") {
       new aws.s3.BucketOwnershipControls("logs-ownership", { bucket: logs.id, rule: { objectOwnership: o.ownership ?? "BucketOwnerPreferred" } });
     }
     const statements: object[] = [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }];
-    if (o.elbGrant !== false) statements.push({ Effect: "Allow", Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, Action: "s3:PutObject", Resource: "*" });
+    if (o.elbGrant !== false)
+      statements.push({ Effect: "Allow", Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, Action: "s3:PutObject", Resource: "*" });
     new aws.s3.BucketPolicy("logs-policy", { bucket: logs.id, policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) });
     new aws.lb.LoadBalancer("alb", { name: "shop-alb", subnets: ["a", "b"], accessLogs: { bucket: logs.bucket, enabled: true, prefix: "alb" } });
     new aws.cloudfront.Distribution("cdn", {
       enabled: true,
-      origins: [{ domainName: "example.com", originId: "o", customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] } }],
+      origins: [
+        {
+          domainName: "example.com",
+          originId: "o",
+          customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] },
+        },
+      ],
       defaultCacheBehavior: { targetOriginId: "o", viewerProtocolPolicy: "redirect-to-https", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"] },
       restrictions: { geoRestriction: { restrictionType: "none" } },
       aliases: ["shop.example.com"],
@@ -53,7 +63,12 @@ describe("cloudfront-https-origin-name (mandatory, stack)", () => {
           customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: protocol, originSslProtocols: ["TLSv1.2"] },
         },
       ],
-      defaultCacheBehavior: { targetOriginId: "api", viewerProtocolPolicy: "redirect-to-https", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"] },
+      defaultCacheBehavior: {
+        targetOriginId: "api",
+        viewerProtocolPolicy: "redirect-to-https",
+        allowedMethods: ["GET", "HEAD"],
+        cachedMethods: ["GET", "HEAD"],
+      },
       restrictions: { geoRestriction: { restrictionType: "none" } },
       viewerCertificate: { cloudfrontDefaultCertificate: true },
     });
@@ -63,7 +78,11 @@ describe("cloudfront-https-origin-name (mandatory, stack)", () => {
     for (const protocol of ["https-only", "match-viewer"] as const) {
       const d = details("cloudfront-https-origin-name", await check(cdnWithAlbOrigin(protocol, "alb")));
       expect(d, protocol).toHaveLength(1);
-      expect(d[0]).toMatch(new RegExp(`^aws\\.cloudfront\\.Distribution "cdn": origin "api" is reached over HTTPS \\(${protocol}\\) at shop-alb-[0-9a-f]+\\.eu-west-1\\.elb\\.amazonaws\\.com, a load balancer's AWS-assigned name no certificate covers`));
+      expect(d[0]).toMatch(
+        new RegExp(
+          `^aws\\.cloudfront\\.Distribution "cdn": origin "api" is reached over HTTPS \\(${protocol}\\) at shop-alb-[0-9a-f]+\\.eu-west-1\\.elb\\.amazonaws\\.com, a load balancer's AWS-assigned name no certificate covers`,
+        ),
+      );
     }
   });
 
@@ -77,12 +96,26 @@ describe("cloudfront-https-origin-name with a VPC origin", () => {
   const cdnWithVpcOrigin = (protocol: "https-only" | "http-only", domain: "alb" | "custom") => () => {
     const alb = new aws.lb.LoadBalancer("alb", { name: "shop-alb", internal: true, subnets: ["a", "b"] });
     const vpcOrigin = new aws.cloudfront.VpcOrigin("alb-origin", {
-      vpcOriginEndpointConfig: { name: "alb-origin", arn: alb.arn, httpPort: 80, httpsPort: 443, originProtocolPolicy: protocol, originSslProtocols: { items: ["TLSv1.2"], quantity: 1 } },
+      vpcOriginEndpointConfig: {
+        name: "alb-origin",
+        arn: alb.arn,
+        httpPort: 80,
+        httpsPort: 443,
+        originProtocolPolicy: protocol,
+        originSslProtocols: { items: ["TLSv1.2"], quantity: 1 },
+      },
     });
     new aws.cloudfront.Distribution("cdn", {
       enabled: true,
-      origins: [{ originId: "api", domainName: domain === "alb" ? alb.dnsName : "api-origin.shop.example.com", vpcOriginConfig: { vpcOriginId: vpcOrigin.id } }],
-      defaultCacheBehavior: { targetOriginId: "api", viewerProtocolPolicy: "redirect-to-https", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"] },
+      origins: [
+        { originId: "api", domainName: domain === "alb" ? alb.dnsName : "api-origin.shop.example.com", vpcOriginConfig: { vpcOriginId: vpcOrigin.id } },
+      ],
+      defaultCacheBehavior: {
+        targetOriginId: "api",
+        viewerProtocolPolicy: "redirect-to-https",
+        allowedMethods: ["GET", "HEAD"],
+        cachedMethods: ["GET", "HEAD"],
+      },
       restrictions: { geoRestriction: { restrictionType: "none" } },
       viewerCertificate: { cloudfrontDefaultCertificate: true },
     });
@@ -91,7 +124,9 @@ describe("cloudfront-https-origin-name with a VPC origin", () => {
   it("rejects HTTPS through a VPC origin to the load balancer's own name, accepts HTTP to it and HTTPS to a custom name", async () => {
     const d = details("cloudfront-https-origin-name", await check(cdnWithVpcOrigin("https-only", "alb")));
     expect(d).toHaveLength(1);
-    expect(d[0]).toMatch(/^aws\.cloudfront\.Distribution "cdn": origin "api" is reached over HTTPS \(https-only\) at shop-alb-[0-9a-f]+\.eu-west-1\.elb\.amazonaws\.com/);
+    expect(d[0]).toMatch(
+      /^aws\.cloudfront\.Distribution "cdn": origin "api" is reached over HTTPS \(https-only\) at shop-alb-[0-9a-f]+\.eu-west-1\.elb\.amazonaws\.com/,
+    );
     expect(details("cloudfront-https-origin-name", await check(cdnWithVpcOrigin("http-only", "alb")))).toEqual([]);
     expect(details("cloudfront-https-origin-name", await check(cdnWithVpcOrigin("https-only", "custom")))).toEqual([]);
   });

@@ -5,7 +5,11 @@ import { details } from "./check";
 
 export function expectFindings(policy: string, e: Evaluation, fragments: string[]): void {
   const found = details(policy, e);
-  for (const f of fragments) expect(found.filter((d) => d.includes(f)), `"${f}" in ${JSON.stringify(found, null, 1)}`).toHaveLength(1);
+  for (const f of fragments)
+    expect(
+      found.filter((d) => d.includes(f)),
+      `"${f}" in ${JSON.stringify(found, null, 1)}`,
+    ).toHaveLength(1);
   expect(found).toHaveLength(fragments.length);
 }
 

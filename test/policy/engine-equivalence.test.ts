@@ -25,7 +25,10 @@ let server: ChildProcess;
 let client: any;
 
 beforeAll(async () => {
-  server = spawn(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "index.ts"], { cwd: path.join(ROOT, "policy"), stdio: ["ignore", "pipe", "pipe"] });
+  server = spawn(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "index.ts"], {
+    cwd: path.join(ROOT, "policy"),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
   server.stderr!.on("data", (d) => (stderr += String(d)));
   const port = await new Promise<number>((resolve, reject) => {

@@ -6,7 +6,10 @@ import { describe, expect, it } from "vitest";
 import { check, details } from "./check";
 
 const DIGEST = "sha256:" + "ab".repeat(32);
-const assumeLambda = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } }] });
+const assumeLambda = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } }],
+});
 const assumeEdge = JSON.stringify({
   Version: "2012-10-17",
   Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: ["lambda.amazonaws.com", "edgelambda.amazonaws.com"] } }],
@@ -113,7 +116,11 @@ function provisioned(o: { qualifier?: string; executions?: number; resourceId?: 
   return () => {
     const fn = imageFunction("api", { reservedConcurrentExecutions: 20, publish: true });
     const alias = new aws.lambda.Alias("live", { name: "live", functionName: fn.name, functionVersion: fn.version });
-    new aws.lambda.ProvisionedConcurrencyConfig("warm", { functionName: fn.name, qualifier: o.qualifier ?? alias.name, provisionedConcurrentExecutions: o.executions ?? 5 });
+    new aws.lambda.ProvisionedConcurrencyConfig("warm", {
+      functionName: fn.name,
+      qualifier: o.qualifier ?? alias.name,
+      provisionedConcurrentExecutions: o.executions ?? 5,
+    });
     new aws.appautoscaling.Target("scaling", {
       serviceNamespace: "lambda",
       resourceId: o.resourceId ?? pulumi.interpolate`function:${fn.name}:${alias.name}`,
@@ -163,7 +170,13 @@ function edgeProgram(fn: Partial<aws.lambda.FunctionArgs>, opts: { eventType?: s
     });
     new aws.cloudfront.Distribution("cdn", {
       enabled: true,
-      origins: [{ domainName: "example.com", originId: "o", customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] } }],
+      origins: [
+        {
+          domainName: "example.com",
+          originId: "o",
+          customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] },
+        },
+      ],
       defaultCacheBehavior: {
         targetOriginId: "o",
         viewerProtocolPolicy: "redirect-to-https",
@@ -209,12 +222,18 @@ describe("lambda-edge-constraints (mandatory, stack)", () => {
       "reservedConcurrentExecutions 5 is not allowed",
       "must trust edgelambda.amazonaws.com",
     ];
-    for (const fragment of expected) expect(d.some((m) => m.includes(fragment)), fragment).toBe(true);
+    for (const fragment of expected)
+      expect(
+        d.some((m) => m.includes(fragment)),
+        fragment,
+      ).toBe(true);
     expect(d).toHaveLength(expected.length);
   });
   it("uses the provider's region when the function sets none", async () => {
     const e = await check(edgeProgram({ region: undefined }), { region: "eu-central-1" });
-    expect(details("lambda-edge-constraints", e)).toEqual(['aws.lambda.Function "guard": region is eu-central-1; Lambda@Edge functions must be created in us-east-1.']);
+    expect(details("lambda-edge-constraints", e)).toEqual([
+      'aws.lambda.Function "guard": region is eu-central-1; Lambda@Edge functions must be created in us-east-1.',
+    ]);
   });
   it("rejects a viewer-trigger package over 1 MB zipped, which an origin trigger may have", async () => {
     const bulky = new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(`exports.blob = "${randomBytes(1_200_000).toString("base64")}";`) });

@@ -51,14 +51,30 @@ describe("docker-build-relative-paths (advisory)", () => {
 });
 
 describe("rds-engine-major-only (advisory)", () => {
-  const cluster = (engineVersion: string, opts: pulumi.CustomResourceOptions = {}, autoMinor?: boolean) => () => {
-    const c = new aws.rds.Cluster(
-      "db",
-      { clusterIdentifier: "db", engine: "aurora-postgresql", engineMode: "provisioned", engineVersion, masterUsername: "u", masterPassword: "p".repeat(12), storageEncrypted: true },
-      opts,
-    );
-    new aws.rds.ClusterInstance("db-1", { identifier: "db-1", clusterIdentifier: c.id, instanceClass: "db.serverless", engine: "aurora-postgresql", autoMinorVersionUpgrade: autoMinor });
-  };
+  const cluster =
+    (engineVersion: string, opts: pulumi.CustomResourceOptions = {}, autoMinor?: boolean) =>
+    () => {
+      const c = new aws.rds.Cluster(
+        "db",
+        {
+          clusterIdentifier: "db",
+          engine: "aurora-postgresql",
+          engineMode: "provisioned",
+          engineVersion,
+          masterUsername: "u",
+          masterPassword: "p".repeat(12),
+          storageEncrypted: true,
+        },
+        opts,
+      );
+      new aws.rds.ClusterInstance("db-1", {
+        identifier: "db-1",
+        clusterIdentifier: c.id,
+        instanceClass: "db.serverless",
+        engine: "aurora-postgresql",
+        autoMinorVersionUpgrade: autoMinor,
+      });
+    };
   it("flags a pinned minor with automatic minor upgrades (the update after AWS's upgrade plans a downgrade)", async () => {
     const d = details("rds-engine-major-only", await check(cluster("17.4")));
     expect(d).toHaveLength(1);
@@ -73,27 +89,44 @@ describe("rds-engine-major-only (advisory)", () => {
 });
 
 describe("lambda-edge-delete-handling (advisory)", () => {
-  const edge = (extra: Partial<aws.lambda.FunctionArgs>, opts: pulumi.CustomResourceOptions = {}) => () => {
-    const fn = new aws.lambda.Function(
-      "guard",
-      { name: "guard", region: "us-east-1", role: ROLE, runtime: "nodejs22.x", handler: "index.handler", code: "g.zip" as unknown as pulumi.asset.Archive, publish: true, ...extra },
-      opts,
-    );
-    new aws.cloudfront.Distribution("cdn", {
-      enabled: true,
-      origins: [{ domainName: "example.com", originId: "o", customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] } }],
-      defaultCacheBehavior: {
-        targetOriginId: "o",
-        viewerProtocolPolicy: "redirect-to-https",
-        allowedMethods: ["GET", "HEAD"],
-        cachedMethods: ["GET", "HEAD"],
-        cachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6",
-        lambdaFunctionAssociations: [{ eventType: "viewer-request", lambdaArn: fn.qualifiedArn }],
-      },
-      restrictions: { geoRestriction: { restrictionType: "none" } },
-      viewerCertificate: { cloudfrontDefaultCertificate: true },
-    });
-  };
+  const edge =
+    (extra: Partial<aws.lambda.FunctionArgs>, opts: pulumi.CustomResourceOptions = {}) =>
+    () => {
+      const fn = new aws.lambda.Function(
+        "guard",
+        {
+          name: "guard",
+          region: "us-east-1",
+          role: ROLE,
+          runtime: "nodejs22.x",
+          handler: "index.handler",
+          code: "g.zip" as unknown as pulumi.asset.Archive,
+          publish: true,
+          ...extra,
+        },
+        opts,
+      );
+      new aws.cloudfront.Distribution("cdn", {
+        enabled: true,
+        origins: [
+          {
+            domainName: "example.com",
+            originId: "o",
+            customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] },
+          },
+        ],
+        defaultCacheBehavior: {
+          targetOriginId: "o",
+          viewerProtocolPolicy: "redirect-to-https",
+          allowedMethods: ["GET", "HEAD"],
+          cachedMethods: ["GET", "HEAD"],
+          cachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+          lambdaFunctionAssociations: [{ eventType: "viewer-request", lambdaArn: fn.qualifiedArn }],
+        },
+        restrictions: { geoRestriction: { restrictionType: "none" } },
+        viewerCertificate: { cloudfrontDefaultCertificate: true },
+      });
+    };
   it("flags an edge function whose deletion would fail while replicas exist, and says it cannot see retainOnDelete", async () => {
     const d = details("lambda-edge-delete-handling", await check(edge({})));
     expect(d).toHaveLength(1);
@@ -110,7 +143,10 @@ describe("lambda-edge-delete-handling (advisory)", () => {
 });
 
 describe("account-singleton-destroy (advisory)", () => {
-  const account = (opts: pulumi.CustomResourceOptions = {}) => () => void new aws.apigateway.Account("acct", { cloudwatchRoleArn: ROLE }, opts);
+  const account =
+    (opts: pulumi.CustomResourceOptions = {}) =>
+    () =>
+      void new aws.apigateway.Account("acct", { cloudwatchRoleArn: ROLE }, opts);
   it("flags the region's API Gateway account setting, which a destroy resets for every stack, and says it cannot see retainOnDelete", async () => {
     const d = details("account-singleton-destroy", await check(account()));
     expect(d).toHaveLength(1);
@@ -126,12 +162,21 @@ describe("account-singleton-destroy (advisory)", () => {
 });
 
 describe("stateful-protect (advisory)", () => {
-  const table = (deletionProtectionEnabled: boolean, opts: pulumi.CustomResourceOptions = {}) => () =>
-    void new aws.dynamodb.Table(
-      "orders",
-      { name: "orders", billingMode: "PAY_PER_REQUEST", hashKey: "pk", attributes: [{ name: "pk", type: "S" }], deletionProtectionEnabled, serverSideEncryption: { enabled: true } },
-      opts,
-    );
+  const table =
+    (deletionProtectionEnabled: boolean, opts: pulumi.CustomResourceOptions = {}) =>
+    () =>
+      void new aws.dynamodb.Table(
+        "orders",
+        {
+          name: "orders",
+          billingMode: "PAY_PER_REQUEST",
+          hashKey: "pk",
+          attributes: [{ name: "pk", type: "S" }],
+          deletionProtectionEnabled,
+          serverSideEncryption: { enabled: true },
+        },
+        opts,
+      );
   it("flags deletion protection without protect: the destroy would fail half-way, after the stateless resources", async () => {
     const d = details("stateful-protect", await check(table(true)));
     expect(d).toEqual([
@@ -140,7 +185,9 @@ describe("stateful-protect (advisory)", () => {
   });
   it("in a production stack (pack config production: true) flags every unprotected stateful resource", async () => {
     const d = details("stateful-protect", await check(table(false), { config: { "stateful-protect": { production: true } } }));
-    expect(d).toEqual(['aws.dynamodb.Table "orders" holds data in a production stack but is not protected; add protect: true (and retainOnDelete: true so an intended removal keeps it).']);
+    expect(d).toEqual([
+      'aws.dynamodb.Table "orders" holds data in a production stack but is not protected; add protect: true (and retainOnDelete: true so an intended removal keeps it).',
+    ]);
   });
   it("accepts protected resources (args.opts.protect), and unprotected ones in a non-production stack", async () => {
     expect(details("stateful-protect", await check(table(true, { protect: true }), { config: { "stateful-protect": { production: true } } }))).toEqual([]);
@@ -163,7 +210,9 @@ describe("apigateway-execution-logs-managed (advisory)", () => {
   it("flags execution logging without the log group API Gateway would otherwise create itself", async () => {
     const d = details("apigateway-execution-logs-managed", await check(api(false)));
     expect(d).toHaveLength(1);
-    expect(d[0]).toContain('aws.apigateway.MethodSettings "settings" turns on execution logging, but no log group "API-Gateway-Execution-Logs_<rest api id>/<stage>" exists before it');
+    expect(d[0]).toContain(
+      'aws.apigateway.MethodSettings "settings" turns on execution logging, but no log group "API-Gateway-Execution-Logs_<rest api id>/<stage>" exists before it',
+    );
   });
   it("accepts a managed execution log group the settings depend on", async () => {
     expect(details("apigateway-execution-logs-managed", await check(api(true)))).toEqual([]);

@@ -39,7 +39,13 @@ describe("aws-name-limits (mandatory)", () => {
     const long = "ecommerce-" + "x".repeat(60);
     const e = await check(() => {
       new aws.lb.LoadBalancer("alb", { name: "ecommerce-storefront-alb-production" });
-      new aws.lambda.Function("fn", { name: long, role: "arn:aws:iam::1:role/r", packageType: "Image", imageUri: `r@sha256:${"e".repeat(64)}`, architectures: ["arm64"] });
+      new aws.lambda.Function("fn", {
+        name: long,
+        role: "arn:aws:iam::1:role/r",
+        packageType: "Image",
+        imageUri: `r@sha256:${"e".repeat(64)}`,
+        architectures: ["arm64"],
+      });
       new aws.iam.Role("role", { name: long, assumeRolePolicy: "{}" });
       new aws.rds.Proxy("proxy", { name: "Shop_Proxy", engineFamily: "POSTGRESQL", roleArn: "r", vpcSubnetIds: ["a", "b"], auths: [{ secretArn: "s" }] });
       new aws.ecr.Repository("repo", { name: "Shop-API" });
@@ -50,17 +56,19 @@ describe("aws-name-limits (mandatory)", () => {
     });
     const d = details("aws-name-limits", e);
     // Registration order is asynchronous; compare as sets.
-    expect([...d].sort()).toEqual([
-      'aws.lb.LoadBalancer "alb": name "ecommerce-storefront-alb-production" is 35 characters; the limit is 32.',
-      `aws.lambda.Function "fn": name "${long}" is 70 characters; the limit is 64.`,
-      `aws.iam.Role "role": name "${long}" is 70 characters; the limit is 64.`,
-      'aws.rds.Proxy "proxy": name "Shop_Proxy" has characters or a shape AWS rejects; allowed: proxy name: lowercase letters, digits and single hyphens, starting with a letter, not ending with a hyphen.',
-      'aws.ecr.Repository "repo": name "Shop-API" has characters or a shape AWS rejects; allowed: lowercase letters and digits separated by single \'.\', \'_\', \'-\' or \'/\'.',
-      'aws.secretsmanager.Secret "secret": name "shop secret" has characters or a shape AWS rejects; allowed: letters, digits and /_+=.@-.',
-      'aws.cloudwatch.LogGroup "logs": name "/aws/lambda/shop api" has characters or a shape AWS rejects; allowed: letters, digits and ._-/#.',
-      'aws.dynamodb.Table "t": name "ab" is 2 characters; the minimum is 3.',
-      'aws.apigateway.Stage "stage": stageName "prod stage" has characters or a shape AWS rejects; allowed: letters, digits, \'-\' and \'_\'.',
-    ].sort());
+    expect([...d].sort()).toEqual(
+      [
+        'aws.lb.LoadBalancer "alb": name "ecommerce-storefront-alb-production" is 35 characters; the limit is 32.',
+        `aws.lambda.Function "fn": name "${long}" is 70 characters; the limit is 64.`,
+        `aws.iam.Role "role": name "${long}" is 70 characters; the limit is 64.`,
+        'aws.rds.Proxy "proxy": name "Shop_Proxy" has characters or a shape AWS rejects; allowed: proxy name: lowercase letters, digits and single hyphens, starting with a letter, not ending with a hyphen.',
+        "aws.ecr.Repository \"repo\": name \"Shop-API\" has characters or a shape AWS rejects; allowed: lowercase letters and digits separated by single '.', '_', '-' or '/'.",
+        'aws.secretsmanager.Secret "secret": name "shop secret" has characters or a shape AWS rejects; allowed: letters, digits and /_+=.@-.',
+        'aws.cloudwatch.LogGroup "logs": name "/aws/lambda/shop api" has characters or a shape AWS rejects; allowed: letters, digits and ._-/#.',
+        'aws.dynamodb.Table "t": name "ab" is 2 characters; the minimum is 3.',
+        "aws.apigateway.Stage \"stage\": stageName \"prod stage\" has characters or a shape AWS rejects; allowed: letters, digits, '-' and '_'.",
+      ].sort(),
+    );
     expect(e.violations.filter((v) => v.policy === "aws-name-limits").every((v) => v.level === "mandatory")).toBe(true);
   });
   it("accepts names within every limit", async () => {

@@ -20,7 +20,16 @@ describe("dashboard body rules (pure)", () => {
     expect(dashboardBodyProblems({ widgets: [w] })).toEqual(["widgets[0] (metric) has no properties.region; every metric widget needs one"]);
   });
   it("rejects dimensions inside the render options and odd name/value pairs", () => {
-    const body = { widgets: [metricWidget({ metrics: [["AWS/Lambda", "Errors", { dimensions: { FunctionName: "api" } }], ["AWS/Lambda", "Errors", "FunctionName"]] })] };
+    const body = {
+      widgets: [
+        metricWidget({
+          metrics: [
+            ["AWS/Lambda", "Errors", { dimensions: { FunctionName: "api" } }],
+            ["AWS/Lambda", "Errors", "FunctionName"],
+          ],
+        }),
+      ],
+    };
     expect(dashboardBodyProblems(body)).toEqual([
       'widgets[0].properties.metrics[0] has render option "dimensions" (dimensions go in the row as name/value strings); allowed: color, label, period, stat, visible, yAxis, id, region, accountId',
       "widgets[0].properties.metrics[1] has 3 strings; after namespace and metric name, dimensions must come as name/value pairs (an even count of at least 2)",
@@ -34,9 +43,22 @@ describe("dashboard body rules (pure)", () => {
   it("accepts expression rows, '...' shorthand, text widgets and alarm annotations", () => {
     const body = {
       widgets: [
-        metricWidget({ metrics: [[{ expression: "m1/m2", label: "ratio", id: "e1" }], ["AWS/Lambda", "Errors", "FunctionName", "api", { id: "m1", visible: false }], ["...", "other"]] }),
+        metricWidget({
+          metrics: [
+            [{ expression: "m1/m2", label: "ratio", id: "e1" }],
+            ["AWS/Lambda", "Errors", "FunctionName", "api", { id: "m1", visible: false }],
+            ["...", "other"],
+          ],
+        }),
         { type: "text", x: 12, y: 0, width: 12, height: 2, properties: { markdown: "# Shop" } },
-        { type: "metric", x: 0, y: 6, width: 24, height: 6, properties: { region: "eu-west-1", annotations: { alarms: ["arn:aws:cloudwatch:eu-west-1:1:alarm:a"] } } },
+        {
+          type: "metric",
+          x: 0,
+          y: 6,
+          width: 24,
+          height: 6,
+          properties: { region: "eu-west-1", annotations: { alarms: ["arn:aws:cloudwatch:eu-west-1:1:alarm:a"] } },
+        },
       ],
     };
     expect(dashboardBodyProblems(body)).toEqual([]);
@@ -46,13 +68,20 @@ describe("dashboard body rules (pure)", () => {
 describe("cloudwatch-dashboard-body (mandatory)", () => {
   it("names the dashboard and each problem", async () => {
     const e = await check(() => {
-      new aws.cloudwatch.Dashboard("ops", { dashboardName: "ops", dashboardBody: JSON.stringify({ widgets: [{ type: "metric", properties: { metrics: [["AWS/Lambda", "Errors"]] } }] }) });
+      new aws.cloudwatch.Dashboard("ops", {
+        dashboardName: "ops",
+        dashboardBody: JSON.stringify({ widgets: [{ type: "metric", properties: { metrics: [["AWS/Lambda", "Errors"]] } }] }),
+      });
     });
-    expect(details("cloudwatch-dashboard-body", e)).toEqual(['aws.cloudwatch.Dashboard "ops": widgets[0] (metric) has no properties.region; every metric widget needs one.']);
+    expect(details("cloudwatch-dashboard-body", e)).toEqual([
+      'aws.cloudwatch.Dashboard "ops": widgets[0] (metric) has no properties.region; every metric widget needs one.',
+    ]);
     expect(e.violations[0]!.level).toBe("mandatory");
   });
   it("accepts a valid body", async () => {
-    const e = await check(() => void new aws.cloudwatch.Dashboard("ops", { dashboardName: "ops", dashboardBody: JSON.stringify({ widgets: [metricWidget({})] }) }));
+    const e = await check(
+      () => void new aws.cloudwatch.Dashboard("ops", { dashboardName: "ops", dashboardBody: JSON.stringify({ widgets: [metricWidget({})] }) }),
+    );
     expect(details("cloudwatch-dashboard-body", e)).toEqual([]);
   });
 });
@@ -88,7 +117,9 @@ describe("cloudwatch-alarm-limits (mandatory)", () => {
 describe("log retention and encryption", () => {
   it("log-retention-allowed (mandatory) rejects 10 days and names the nearest allowed value", async () => {
     const e = await check(() => void new aws.cloudwatch.LogGroup("api", { name: "/aws/lambda/api", retentionInDays: 10 }));
-    expect(details("log-retention-allowed", e)).toEqual(['aws.cloudwatch.LogGroup "api": retentionInDays 10 is not accepted by CloudWatch Logs (nearest longer: 14).']);
+    expect(details("log-retention-allowed", e)).toEqual([
+      'aws.cloudwatch.LogGroup "api": retentionInDays 10 is not accepted by CloudWatch Logs (nearest longer: 14).',
+    ]);
   });
   it("log-retention-set and log-group-kms (advisory) flag a group that keeps logs forever, unencrypted by a customer key", async () => {
     const e = await check(() => void new aws.cloudwatch.LogGroup("api", { name: "/aws/lambda/api" }));
@@ -96,7 +127,9 @@ describe("log retention and encryption", () => {
     expect(details("log-group-kms", e)).toHaveLength(1);
   });
   it("accepts 30 days retention with a KMS key", async () => {
-    const e = await check(() => void new aws.cloudwatch.LogGroup("api", { name: "/aws/lambda/api", retentionInDays: 30, kmsKeyId: "arn:aws:kms:eu-west-1:1:key/k" }));
+    const e = await check(
+      () => void new aws.cloudwatch.LogGroup("api", { name: "/aws/lambda/api", retentionInDays: 30, kmsKeyId: "arn:aws:kms:eu-west-1:1:key/k" }),
+    );
     for (const p of ["log-retention-allowed", "log-retention-set", "log-group-kms"]) expect(details(p, e)).toEqual([]);
   });
 });
@@ -138,10 +171,15 @@ function restApi(o: ApiOpts = {}) {
       integrationHttpMethod: "POST",
       uri: target,
     });
-    const deployment = new aws.apigateway.Deployment("deploy", { restApi: api.id, triggers: o.triggers ?? { redeploy: "hash-of-methods" } }, { dependsOn: [integration] });
+    const deployment = new aws.apigateway.Deployment(
+      "deploy",
+      { restApi: api.id, triggers: o.triggers ?? { redeploy: "hash-of-methods" } },
+      { dependsOn: [integration] },
+    );
     const logs = new aws.cloudwatch.LogGroup("access", { name: "api-access", retentionInDays: 30 });
     let account: aws.apigateway.Account | undefined;
-    if ((o.account ?? "ordered") !== "none") account = new aws.apigateway.Account("account", { cloudwatchRoleArn: "arn:aws:iam::123456789012:role/apigw-logs" });
+    if ((o.account ?? "ordered") !== "none")
+      account = new aws.apigateway.Account("account", { cloudwatchRoleArn: "arn:aws:iam::123456789012:role/apigw-logs" });
     const stage = new aws.apigateway.Stage(
       "stage",
       {
@@ -201,13 +239,15 @@ describe("api-capacity-littles-law (advisory, stack)", () => {
     expect(v[0]!.level).toBe("advisory");
     expect(v[0]!.detail).toBe(
       'aws.lambda.Function "api-fn": 10 reserved concurrent executions at 100 ms per request serve at most 100 req/s ' +
-        "(Little's law: requests/s = concurrency / seconds per request), but aws.apigateway.UsagePlan \"plan\" throttle admits 10000 req/s. " +
+        '(Little\'s law: requests/s = concurrency / seconds per request), but aws.apigateway.UsagePlan "plan" throttle admits 10000 req/s. ' +
         "Serving 10000 req/s needs 1000 concurrent executions at 100 ms; raise the concurrency or lower the throttle to 100 req/s.",
     );
   });
   it("follows an integration through the function's alias and counts provisioned executions", async () => {
     const e = await check(restApi({ viaAlias: 5 }));
-    expect(details("api-capacity-littles-law", e)[0]).toContain('aws.lambda.Function "api-fn": 10 reserved concurrent executions (5 of them provisioned) at 100 ms per request serve at most 100 req/s');
+    expect(details("api-capacity-littles-law", e)[0]).toContain(
+      'aws.lambda.Function "api-fn": 10 reserved concurrent executions (5 of them provisioned) at 100 ms per request serve at most 100 req/s',
+    );
   });
   it("uses the configured expected duration", async () => {
     const e = await check(restApi({ reserved: 200 }), { config: { "api-capacity-littles-law": { expectedDurationMs: 20 } } });
@@ -235,7 +275,12 @@ describe("lambda-reserved-concurrency-pool (advisory, stack)", () => {
 
 function albLambda(o: { permission?: "none" | "unordered" | "ordered"; interval?: number; timeout?: number; multiValue?: boolean }) {
   return () => {
-    const fn = new aws.lambda.Function("api-fn", { role: "arn:aws:iam::1:role/r", packageType: "Image", imageUri: `r@sha256:${"c".repeat(64)}`, architectures: ["arm64"] });
+    const fn = new aws.lambda.Function("api-fn", {
+      role: "arn:aws:iam::1:role/r",
+      packageType: "Image",
+      imageUri: `r@sha256:${"c".repeat(64)}`,
+      architectures: ["arm64"],
+    });
     const tg = new aws.lb.TargetGroup("api-tg", {
       name: "shop-api",
       targetType: "lambda",
@@ -244,9 +289,18 @@ function albLambda(o: { permission?: "none" | "unordered" | "ordered"; interval?
     });
     let permission: aws.lambda.Permission | undefined;
     if ((o.permission ?? "ordered") !== "none") {
-      permission = new aws.lambda.Permission("alb-invoke", { action: "lambda:InvokeFunction", function: fn.name, principal: "elasticloadbalancing.amazonaws.com", sourceArn: tg.arn });
+      permission = new aws.lambda.Permission("alb-invoke", {
+        action: "lambda:InvokeFunction",
+        function: fn.name,
+        principal: "elasticloadbalancing.amazonaws.com",
+        sourceArn: tg.arn,
+      });
     }
-    new aws.lb.TargetGroupAttachment("api-attach", { targetGroupArn: tg.arn, targetId: fn.arn }, { dependsOn: o.permission === "unordered" || !permission ? [] : [permission] });
+    new aws.lb.TargetGroupAttachment(
+      "api-attach",
+      { targetGroupArn: tg.arn, targetId: fn.arn },
+      { dependsOn: o.permission === "unordered" || !permission ? [] : [permission] },
+    );
   };
 }
 
@@ -267,7 +321,9 @@ describe("alb-lambda-permission-before-attachment (mandatory, stack)", () => {
 describe("lb-health-check-timing (mandatory) and alb-lambda-multi-value-headers (advisory)", () => {
   it("rejects interval <= timeout and flags missing multi-value headers", async () => {
     const e = await check(albLambda({ interval: 5, timeout: 5, multiValue: false }));
-    expect(details("lb-health-check-timing", e)).toEqual(['aws.lb.TargetGroup "api-tg": healthCheck.interval 5 s must be greater than healthCheck.timeout 5 s.']);
+    expect(details("lb-health-check-timing", e)).toEqual([
+      'aws.lb.TargetGroup "api-tg": healthCheck.interval 5 s must be greater than healthCheck.timeout 5 s.',
+    ]);
     expect(details("alb-lambda-multi-value-headers", e)).toHaveLength(1);
   });
   it("accepts 5 s interval / 2 s timeout with multi-value headers", async () => {

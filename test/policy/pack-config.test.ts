@@ -88,8 +88,12 @@ describe("enforcement levels and config (as --policy-pack-config applies them)",
     expect(all.violations).toEqual([]);
   });
   it("unknown policies, unknown properties and bad levels are errors naming the key and the allowed values", () => {
-    expect(() => resolveConfig(policies, { "no-such-policy": "advisory" })).toThrow(/unknown policy "no-such-policy"; the pack's policies are: aws-name-limits, /);
-    expect(() => resolveConfig(policies, { "lambda-memory-quota": { treshold: 1 } })).toThrow('policy config: "lambda-memory-quota" has no property "treshold"; allowed: enforcementLevel, waivers');
+    expect(() => resolveConfig(policies, { "no-such-policy": "advisory" })).toThrow(
+      /unknown policy "no-such-policy"; the pack's policies are: aws-name-limits, /,
+    );
+    expect(() => resolveConfig(policies, { "lambda-memory-quota": { treshold: 1 } })).toThrow(
+      'policy config: "lambda-memory-quota" has no property "treshold"; allowed: enforcementLevel, waivers',
+    );
     expect(() => resolveConfig(policies, { all: "loud" as never })).toThrow('"all" must be one of advisory, mandatory, remediate, disabled');
   });
   it("fills schema defaults (the capacity policy's 100 ms expected duration)", () => {

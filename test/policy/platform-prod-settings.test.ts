@@ -12,7 +12,12 @@ const ROOT = path.resolve(__dirname, "../..");
 
 describe("preflight on this platform with prod settings", () => {
   it("has no mandatory or unwaived advisory findings, and every waiver is explained", async () => {
-    const result = await preflight({ programDir: ROOT, stack: "dev", config: { environmentType: "prod", natGateways: "perAz", dbMaxCapacity: "16" }, policyConfigFile: path.join(ROOT, "policy/config/ecommerce-platform.prod.json") });
+    const result = await preflight({
+      programDir: ROOT,
+      stack: "dev",
+      config: { environmentType: "prod", natGateways: "perAz", dbMaxCapacity: "16" },
+      policyConfigFile: path.join(ROOT, "policy/config/ecommerce-platform.prod.json"),
+    });
     expect(result.resourceCount).toBeGreaterThan(50);
     expect(Object.values(result.resources).filter((r) => r.type === "aws:ec2/natGateway:NatGateway").length).toBeGreaterThan(1);
     expect(result.violations.map((v) => `${v.level} [${v.policy}] ${v.detail}`)).toEqual([]);

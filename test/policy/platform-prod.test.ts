@@ -33,9 +33,11 @@ describe("preflight on this platform (infra/index.ts, stack prod)", () => {
 
   it("with production: true and no waivers, the alarm topics' keys are the only unprotected stateful resources", async () => {
     const result = await evaluate({ "stateful-protect": { production: true } });
-    expect(result.violations.filter((v) => v.policy === "stateful-protect").map((v) => v.urn).sort()).toEqual([
-      expect.stringMatching(/aws:kms\/key:Key::monitoring-topic-key$/),
-      expect.stringMatching(/aws:kms\/key:Key::monitoring-us-east-1-topic-key$/),
-    ]);
+    expect(
+      result.violations
+        .filter((v) => v.policy === "stateful-protect")
+        .map((v) => v.urn)
+        .sort(),
+    ).toEqual([expect.stringMatching(/aws:kms\/key:Key::monitoring-topic-key$/), expect.stringMatching(/aws:kms\/key:Key::monitoring-us-east-1-topic-key$/)]);
   });
 });

@@ -38,14 +38,22 @@ const ATT = "aws:lb/targetGroupAttachment:TargetGroupAttachment";
 describe("stack policies during preview (unknown ARNs)", () => {
   it("still find the missing dependency, and do not stumble over other resources' unknown values", async () => {
     const perm = (name: string, tg: string) =>
-      resource(PERM, name, { action: "lambda:InvokeFunction", principal: "elasticloadbalancing.amazonaws.com", function: "api", sourceArn: UNKNOWN }, { sourceArn: [urn(TG, tg)] });
+      resource(
+        PERM,
+        name,
+        { action: "lambda:InvokeFunction", principal: "elasticloadbalancing.amazonaws.com", function: "api", sourceArn: UNKNOWN },
+        { sourceArn: [urn(TG, tg)] },
+      );
     const resources = [
       resource(TG, "tg-a", { name: "tg-a", targetType: "lambda", lambdaMultiValueHeadersEnabled: true }),
       resource(TG, "tg-b", { name: "tg-b", targetType: "lambda", lambdaMultiValueHeadersEnabled: true }),
       perm("perm-a", "tg-a"),
       perm("perm-b", "tg-b"),
       // deleteBeforeReplace: safe to replace (lambda-target-attachment-replacement finds Lambda groups by dependency too).
-      { ...resource(ATT, "att-a", { targetGroupArn: UNKNOWN, targetId: UNKNOWN }, { targetGroupArn: [urn(TG, "tg-a")] }, [urn(PERM, "perm-a")]), deleteBeforeReplace: true },
+      {
+        ...resource(ATT, "att-a", { targetGroupArn: UNKNOWN, targetId: UNKNOWN }, { targetGroupArn: [urn(TG, "tg-a")] }, [urn(PERM, "perm-a")]),
+        deleteBeforeReplace: true,
+      },
       { ...resource(ATT, "att-b", { targetGroupArn: UNKNOWN, targetId: UNKNOWN }, { targetGroupArn: [urn(TG, "tg-b")] }), deleteBeforeReplace: true },
     ];
     const violations = await analyze({ packName: "p", packVersion: "0.0.0", policies, resources });

@@ -18,13 +18,30 @@ describe("aws-region-partition (mandatory, stack)", () => {
       },
       { region: "cn-north-1" },
     );
-    expectFindings("aws-region-partition", e, ['aws.iam.RolePolicyAttachment "ro": refers to ARNs in partition aws but cn-north-1 is in partition aws-cn; build ARNs with aws.getPartition()']);
+    expectFindings("aws-region-partition", e, [
+      'aws.iam.RolePolicyAttachment "ro": refers to ARNs in partition aws but cn-north-1 is in partition aws-cn; build ARNs with aws.getPartition()',
+    ]);
   });
   it("flags a key, a certificate, an alarm action and an event source from another region", async () => {
     const e = await check(() => {
       new aws.cloudwatch.LogGroup("logs", { name: "/app", retentionInDays: 30, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/k" });
-      new aws.lb.Listener("https", { loadBalancerArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/a/1", port: 443, protocol: "HTTPS", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/c", defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }] });
-      new aws.cloudwatch.MetricAlarm("errors", { comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, metricName: "Errors", namespace: "AWS/Lambda", period: 60, statistic: "Sum", threshold: 1, alarmActions: ["arn:aws:sns:us-east-1:123456789012:alerts"] });
+      new aws.lb.Listener("https", {
+        loadBalancerArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/a/1",
+        port: 443,
+        protocol: "HTTPS",
+        certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/c",
+        defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }],
+      });
+      new aws.cloudwatch.MetricAlarm("errors", {
+        comparisonOperator: "GreaterThanThreshold",
+        evaluationPeriods: 1,
+        metricName: "Errors",
+        namespace: "AWS/Lambda",
+        period: 60,
+        statistic: "Sum",
+        threshold: 1,
+        alarmActions: ["arn:aws:sns:us-east-1:123456789012:alerts"],
+      });
       new aws.lambda.EventSourceMapping("esm", { eventSourceArn: "arn:aws:sqs:eu-central-1:123456789012:orders", functionName: "worker" });
       new aws.cloudwatch.EventTarget("to-bus", { rule: "r", arn: "arn:aws:events:us-east-1:123456789012:event-bus/central" });
     });
@@ -38,8 +55,17 @@ describe("aws-region-partition (mandatory, stack)", () => {
   it("accepts same-region references, a per-resource us-east-1 region and cross-region event bus targets", async () => {
     const e = await check(() => {
       new aws.cloudwatch.LogGroup("logs", { name: "/app", retentionInDays: 30, kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/k" });
-      new aws.cloudwatch.LogGroup("edge-logs", { name: "/edge", region: "us-east-1", retentionInDays: 30, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/k" });
-      new aws.cloudwatch.EventTarget("to-bus", { rule: "r", arn: "arn:aws:events:us-east-1:123456789012:event-bus/central", roleArn: "arn:aws:iam::123456789012:role/r" });
+      new aws.cloudwatch.LogGroup("edge-logs", {
+        name: "/edge",
+        region: "us-east-1",
+        retentionInDays: 30,
+        kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/k",
+      });
+      new aws.cloudwatch.EventTarget("to-bus", {
+        rule: "r",
+        arn: "arn:aws:events:us-east-1:123456789012:event-bus/central",
+        roleArn: "arn:aws:iam::123456789012:role/r",
+      });
     });
     expectClean(["aws-region-partition"], e);
   });
@@ -51,7 +77,9 @@ describe("rds-master-password-source (mandatory, stack)", () => {
       const pw = new random.RandomPassword("db-pw", { length: 32 });
       new aws.rds.Cluster("db", { engine: "aurora-postgresql", masterUsername: "app", masterPassword: pw.result, skipFinalSnapshot: true });
     });
-    expectFindings("rds-master-password-source", bad, ['aws.rds.Cluster "db": masterPassword comes from random.RandomPassword "db-pw", whose special characters include \'@\', which RDS rejects']);
+    expectFindings("rds-master-password-source", bad, [
+      'aws.rds.Cluster "db": masterPassword comes from random.RandomPassword "db-pw", whose special characters include \'@\', which RDS rejects',
+    ]);
     const good = await check(() => {
       const pw = new random.RandomPassword("db-pw", { length: 32, special: true, overrideSpecial: "!#$%^&*-_=+" });
       new aws.rds.Cluster("db", { engine: "aurora-postgresql", masterUsername: "app", masterPassword: pw.result, skipFinalSnapshot: true });
@@ -76,13 +104,27 @@ describe("smaller argument rules", () => {
       });
       const a = new aws.ec2.Subnet("a", { vpcId: "vpc-1", cidrBlock: "10.0.0.0/24", availabilityZone: "eu-west-1a" });
       const b = new aws.ec2.Subnet("b", { vpcId: "vpc-1", cidrBlock: "10.0.1.0/24", availabilityZone: "eu-west-1a" });
-      new aws.rds.Proxy("proxy", { name: "shop-proxy", engineFamily: "POSTGRESQL", roleArn: "arn:aws:iam::123456789012:role/p", vpcSubnetIds: [a.id, b.id], requireTls: true, auths: [{ authScheme: "SECRETS", secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db" }] });
+      new aws.rds.Proxy("proxy", {
+        name: "shop-proxy",
+        engineFamily: "POSTGRESQL",
+        roleArn: "arn:aws:iam::123456789012:role/p",
+        vpcSubnetIds: [a.id, b.id],
+        requireTls: true,
+        auths: [{ authScheme: "SECRETS", secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db" }],
+      });
     });
-    expectFindings("vpc-resource-arguments", e, ['aws.ec2.RouteTableAssociation "assoc": needs exactly one of subnetId or gatewayId (given: subnetId, gatewayId).']);
-    expectFindings("apigateway-arguments", e, ['aws.apigateway.Resource "items": pathPart "items/{id}" must be one path segment', 'aws.apigateway.UsagePlanKey "plan-key": keyType "KEY" must be "API_KEY".']);
+    expectFindings("vpc-resource-arguments", e, [
+      'aws.ec2.RouteTableAssociation "assoc": needs exactly one of subnetId or gatewayId (given: subnetId, gatewayId).',
+    ]);
+    expectFindings("apigateway-arguments", e, [
+      'aws.apigateway.Resource "items": pathPart "items/{id}" must be one path segment',
+      'aws.apigateway.UsagePlanKey "plan-key": keyType "KEY" must be "API_KEY".',
+    ]);
     expectFindings("lambda-arguments", e, ['aws.lambda.Invocation "seed": input is not valid JSON']);
     expectFindings("elb-arguments", e, ["conditions[0] has 4 values; a condition allows 3", "6 match values across its conditions; a rule allows 5."]);
-    expectFindings("rds-subnet-zones", e, ['aws.rds.Proxy "proxy": its 2 subnets are all in eu-west-1a; an RDS proxy needs subnets in at least 2 Availability Zones.']);
+    expectFindings("rds-subnet-zones", e, [
+      'aws.rds.Proxy "proxy": its 2 subnets are all in eu-west-1a; an RDS proxy needs subnets in at least 2 Availability Zones.',
+    ]);
   });
   it("accept their valid forms", async () => {
     const e = await check(() => {
@@ -106,13 +148,34 @@ describe("stage logging, endpoint types, inline rules and routes, attachments, r
   it("flag what the APIs reject", async () => {
     const e = await check(() => {
       const api = new aws.apigateway.RestApi("api", { name: "shop", endpointConfiguration: { types: "REGIONAL", vpcEndpointIds: ["vpce-1"] } });
-      new aws.apigateway.Stage("prod", { restApi: api.id, deployment: "d", stageName: "prod", xrayTracingEnabled: true, accessLogSettings: { destinationArn: "arn:aws:logs:eu-west-1:123456789012:log-group:api:*", format: "$context.status" } });
-      new aws.ec2.SecurityGroup("sg", { description: "app", ingress: [{ protocol: "tcp", fromPort: 8443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }], egress: [{ protocol: "-1", fromPort: 0, toPort: 65535, cidrBlocks: ["10.0.0.0/16"] }] });
+      new aws.apigateway.Stage("prod", {
+        restApi: api.id,
+        deployment: "d",
+        stageName: "prod",
+        xrayTracingEnabled: true,
+        accessLogSettings: { destinationArn: "arn:aws:logs:eu-west-1:123456789012:log-group:api:*", format: "$context.status" },
+      });
+      new aws.ec2.SecurityGroup("sg", {
+        description: "app",
+        ingress: [{ protocol: "tcp", fromPort: 8443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }],
+        egress: [{ protocol: "-1", fromPort: 0, toPort: 65535, cidrBlocks: ["10.0.0.0/16"] }],
+      });
       new aws.ec2.RouteTable("rt", { vpcId: "vpc-1", routes: [{ cidrBlock: "0.0.0.0/0" }] });
       const tg = new aws.lb.TargetGroup("fn-tg", { name: "fn-tg", targetType: "lambda", lambdaMultiValueHeadersEnabled: true });
       new aws.lb.TargetGroupAttachment("fn-att", { targetGroupArn: tg.arn, targetId: "arn:aws:lambda:eu-west-1:123456789012:function:f", port: 80 });
-      new aws.iam.RolePolicyAttachment("ro", { role: new aws.iam.Role("r", { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } }] }) }).name, policyArn: "ReadOnlyAccess" });
-      new aws.cloudfront.ResponseHeadersPolicy("headers", { name: "headers", securityHeadersConfig: { frameOptions: { frameOption: "ALLOW", override: true }, referrerPolicy: { referrerPolicy: "never", override: true } } });
+      new aws.iam.RolePolicyAttachment("ro", {
+        role: new aws.iam.Role("r", {
+          assumeRolePolicy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } }],
+          }),
+        }).name,
+        policyArn: "ReadOnlyAccess",
+      });
+      new aws.cloudfront.ResponseHeadersPolicy("headers", {
+        name: "headers",
+        securityHeadersConfig: { frameOptions: { frameOption: "ALLOW", override: true }, referrerPolicy: { referrerPolicy: "never", override: true } },
+      });
       new aws.ecs.Cluster("workers", { name: "workers", settings: [{ name: "containerInsights", value: "on" }] });
     });
     expectFindings("apigateway-arguments", e, [
@@ -120,7 +183,11 @@ describe("stage logging, endpoint types, inline rules and routes, attachments, r
       'accessLogSettings.destinationArn must be the log group ARN without the trailing ":*".',
       "endpointConfiguration.vpcEndpointIds apply only to PRIVATE APIs.",
     ]);
-    expectFindings("vpc-resource-arguments", e, ["ingress[0] fromPort 8443 exceeds toPort 443.", 'egress[0] protocol "-1" (all traffic) needs fromPort 0 and toPort 0.', 'aws.ec2.RouteTable "rt": routes[0] needs exactly one target']);
+    expectFindings("vpc-resource-arguments", e, [
+      "ingress[0] fromPort 8443 exceeds toPort 443.",
+      'egress[0] protocol "-1" (all traffic) needs fromPort 0 and toPort 0.',
+      'aws.ec2.RouteTable "rt": routes[0] needs exactly one target',
+    ]);
     expectFindings("elb-arguments", e, ['aws.lb.TargetGroupAttachment "fn-att": port is not used for a Lambda target; remove it.']);
     expectFindings("iam-role-arguments", e, ['aws.iam.RolePolicyAttachment "ro": policyArn "ReadOnlyAccess" is not an IAM managed policy ARN']);
     expectFindings("cloudfront-arguments", e, ['frameOptions.frameOption "ALLOW" must be DENY or SAMEORIGIN.', 'referrerPolicy "never" must be one of']);
@@ -129,12 +196,28 @@ describe("stage logging, endpoint types, inline rules and routes, attachments, r
   it("accept their valid forms", async () => {
     const e = await check(() => {
       const api = new aws.apigateway.RestApi("api", { name: "shop", endpointConfiguration: { types: "REGIONAL" } });
-      new aws.apigateway.Stage("prod", { restApi: api.id, deployment: "d", stageName: "prod", xrayTracingEnabled: true, accessLogSettings: { destinationArn: "arn:aws:logs:eu-west-1:123456789012:log-group:api", format: '{"requestId":"$context.requestId"}' } });
-      new aws.ec2.SecurityGroup("sg", { description: "app", ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }], egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["10.0.0.0/16"] }] });
+      new aws.apigateway.Stage("prod", {
+        restApi: api.id,
+        deployment: "d",
+        stageName: "prod",
+        xrayTracingEnabled: true,
+        accessLogSettings: { destinationArn: "arn:aws:logs:eu-west-1:123456789012:log-group:api", format: '{"requestId":"$context.requestId"}' },
+      });
+      new aws.ec2.SecurityGroup("sg", {
+        description: "app",
+        ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }],
+        egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["10.0.0.0/16"] }],
+      });
       new aws.ec2.RouteTable("rt", { vpcId: "vpc-1", routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }] });
       const tg = new aws.lb.TargetGroup("fn-tg", { name: "fn-tg", targetType: "lambda", lambdaMultiValueHeadersEnabled: true });
       new aws.lb.TargetGroupAttachment("fn-att", { targetGroupArn: tg.arn, targetId: "arn:aws:lambda:eu-west-1:123456789012:function:f" });
-      new aws.cloudfront.ResponseHeadersPolicy("headers", { name: "headers", securityHeadersConfig: { frameOptions: { frameOption: "DENY", override: true }, strictTransportSecurity: { accessControlMaxAgeSec: 31536000, override: true } } });
+      new aws.cloudfront.ResponseHeadersPolicy("headers", {
+        name: "headers",
+        securityHeadersConfig: {
+          frameOptions: { frameOption: "DENY", override: true },
+          strictTransportSecurity: { accessControlMaxAgeSec: 31536000, override: true },
+        },
+      });
       new aws.ecs.Cluster("workers", { name: "workers", settings: [{ name: "containerInsights", value: "enabled" }] });
     });
     expectClean(["apigateway-arguments", "vpc-resource-arguments", "elb-arguments", "iam-role-arguments", "cloudfront-arguments", "ecs-configuration"], e);
@@ -151,10 +234,17 @@ describe("default security groups, internet gateways, KMS aliases and Lambda ali
       new aws.kms.Alias("logs", { name: "alias/logs", targetKeyId: "alias/other" });
       new aws.lambda.Alias("live", { name: "live", functionName: "f", functionVersion: "$LATEST", routingConfig: { additionalVersionWeights: { "2": 1.5 } } });
     });
-    expectFindings("vpc-resource-arguments", e, ['aws.ec2.DefaultSecurityGroup "default": egress[0] protocol "-1" (all traffic) needs fromPort 0 and toPort 0.']);
-    expectFindings("vpc-network-consistency", e, ['aws.ec2.Vpc "vpc": aws.ec2.InternetGateway "igw" and aws.ec2.InternetGateway "igw-2" both attach an internet gateway; a VPC takes one']);
+    expectFindings("vpc-resource-arguments", e, [
+      'aws.ec2.DefaultSecurityGroup "default": egress[0] protocol "-1" (all traffic) needs fromPort 0 and toPort 0.',
+    ]);
+    expectFindings("vpc-network-consistency", e, [
+      'aws.ec2.Vpc "vpc": aws.ec2.InternetGateway "igw" and aws.ec2.InternetGateway "igw-2" both attach an internet gateway; a VPC takes one',
+    ]);
     expectFindings("kms-secrets-sns-arguments", e, ['aws.kms.Alias "logs": targetKeyId "alias/other" is an alias']);
-    expectFindings("lambda-arguments", e, ["routingConfig weight 1.5 for version 2 must be within 0..1.", "weighted routing needs a published functionVersion, not $LATEST."]);
+    expectFindings("lambda-arguments", e, [
+      "routingConfig weight 1.5 for version 2 must be within 0..1.",
+      "weighted routing needs a published functionVersion, not $LATEST.",
+    ]);
   });
   it("accept one gateway, an alias of a key and weighted routing between versions", async () => {
     const e = await check(() => {

@@ -18,12 +18,36 @@ const GOOD = path.join(ROOT, "test/fixtures/good-program");
 const PLANTED: { id: number; resource: string; policy: string; level: "mandatory" | "advisory"; says: string }[] = [
   { id: 1, resource: "assets", policy: "aws-name-limits", level: "mandatory", says: 'bucket "Shop_Assets" has characters or a shape AWS rejects' },
   { id: 2, resource: "assets", policy: "s3-public-access-block", level: "advisory", says: "no aws.s3.BucketPublicAccessBlock targets this bucket" },
-  { id: 3, resource: "api", policy: "lambda-image-package", level: "mandatory", says: "shop-api:latest\" must be pinned by digest" },
+  { id: 3, resource: "api", policy: "lambda-image-package", level: "mandatory", says: 'shop-api:latest" must be pinned by digest' },
   { id: 4, resource: "api", policy: "lambda-memory-quota", level: "advisory", says: "memorySize 3072 MB exceeds 3008 MB" },
-  { id: 5, resource: "api-tg", policy: "aws-name-limits", level: "mandatory", says: 'name "ecommerce-api-lambda-targets-prod" is 33 characters; the limit is 32' },
-  { id: 6, resource: "api-tg", policy: "lb-health-check-timing", level: "mandatory", says: "healthCheck.interval 5 s must be greater than healthCheck.timeout 5 s" },
-  { id: 7, resource: "api-attach", policy: "alb-lambda-permission-before-attachment", level: "mandatory", says: 'must depend on aws.lambda.Permission "alb-invoke"' },
-  { id: 8, resource: "sessions", policy: "dynamodb-attributes-keys-only", level: "mandatory", says: 'attribute "expiresAt" is declared but it is the TTL attribute' },
+  {
+    id: 5,
+    resource: "api-tg",
+    policy: "aws-name-limits",
+    level: "mandatory",
+    says: 'name "ecommerce-api-lambda-targets-prod" is 33 characters; the limit is 32',
+  },
+  {
+    id: 6,
+    resource: "api-tg",
+    policy: "lb-health-check-timing",
+    level: "mandatory",
+    says: "healthCheck.interval 5 s must be greater than healthCheck.timeout 5 s",
+  },
+  {
+    id: 7,
+    resource: "api-attach",
+    policy: "alb-lambda-permission-before-attachment",
+    level: "mandatory",
+    says: 'must depend on aws.lambda.Permission "alb-invoke"',
+  },
+  {
+    id: 8,
+    resource: "sessions",
+    policy: "dynamodb-attributes-keys-only",
+    level: "mandatory",
+    says: 'attribute "expiresAt" is declared but it is the TTL attribute',
+  },
   { id: 9, resource: "ops", policy: "cloudwatch-dashboard-body", level: "mandatory", says: 'render option "dimensions"' },
   { id: 9, resource: "ops", policy: "cloudwatch-dashboard-body", level: "mandatory", says: "has no properties.region" },
   { id: 10, resource: "errors", policy: "cloudwatch-alarm-limits", level: "mandatory", says: "period 45 s is not allowed" },
@@ -31,7 +55,13 @@ const PLANTED: { id: number; resource: string; policy: string; level: "mandatory
   { id: 12, resource: "edge-guard", policy: "lambda-edge-constraints", level: "mandatory", says: 'architectures ["arm64"]; Lambda@Edge supports only x86_64' },
   { id: 12, resource: "edge-guard", policy: "lambda-edge-constraints", level: "mandatory", says: "environment variables are not allowed at the edge" },
   { id: 12, resource: "edge-guard", policy: "lambda-edge-constraints", level: "mandatory", says: "publish must be true" },
-  { id: 12, resource: "edge-guard", policy: "lambda-edge-constraints", level: "mandatory", says: "region is eu-west-1; Lambda@Edge functions must be created in us-east-1" },
+  {
+    id: 12,
+    resource: "edge-guard",
+    policy: "lambda-edge-constraints",
+    level: "mandatory",
+    says: "region is eu-west-1; Lambda@Edge functions must be created in us-east-1",
+  },
   { id: 12, resource: "edge-guard", policy: "lambda-edge-constraints", level: "mandatory", says: "must trust edgelambda.amazonaws.com" },
   { id: 12, resource: "cdn", policy: "lambda-edge-constraints", level: "mandatory", says: "must reference a numbered version" },
   { id: 13, resource: "deploy", policy: "apigateway-deployment-triggers", level: "mandatory", says: "triggers is empty" },
@@ -42,11 +72,29 @@ const PLANTED: { id: number; resource: string; policy: string; level: "mandatory
   { id: 18, resource: "db", policy: "rds-cluster-arguments", level: "mandatory", says: "skipFinalSnapshot is false but finalSnapshotIdentifier is unset" },
   { id: 19, resource: "db-proxy", policy: "iam-service-role-trust", level: "mandatory", says: "does not let rds.amazonaws.com assume it" },
   { id: 20, resource: "api-policy", policy: "iam-policy-grammar", level: "mandatory", says: "has a Principal, which an identity policy must not have" },
-  { id: 21, resource: "reports-acl", policy: "s3-bucket-access-settings", level: "mandatory", says: 'sets ACL "log-delivery-write" but aws.s3.Bucket "reports" has ACLs disabled' },
-  { id: 22, resource: "reports-policy", policy: "s3-bucket-access-settings", level: "mandatory", says: "sets blockPublicPolicy; S3 refuses it with AccessDenied" },
+  {
+    id: 21,
+    resource: "reports-acl",
+    policy: "s3-bucket-access-settings",
+    level: "mandatory",
+    says: 'sets ACL "log-delivery-write" but aws.s3.Bucket "reports" has ACLs disabled',
+  },
+  {
+    id: 22,
+    resource: "reports-policy",
+    policy: "s3-bucket-access-settings",
+    level: "mandatory",
+    says: "sets blockPublicPolicy; S3 refuses it with AccessDenied",
+  },
   { id: 23, resource: "db-subnets", policy: "rds-subnet-zones", level: "mandatory", says: "are all in eu-west-1a" },
   { id: 24, resource: "latency", policy: "cloudwatch-alarm-arguments", level: "mandatory", says: 'metricName "Duration" needs namespace' },
-  { id: 24, resource: "latency", policy: "cloudwatch-alarm-arguments", level: "mandatory", says: "needs exactly one of statistic or extendedStatistic (both given)" },
+  {
+    id: 24,
+    resource: "latency",
+    policy: "cloudwatch-alarm-arguments",
+    level: "mandatory",
+    says: "needs exactly one of statistic or extendedStatistic (both given)",
+  },
   { id: 25, resource: "vpc-flow", policy: "vpc-flow-log-configuration", level: "mandatory", says: "maxAggregationInterval 300 s must be 60 or 600" },
   { id: 25, resource: "vpc-flow", policy: "vpc-flow-log-configuration", level: "mandatory", says: "iamRoleArn must not be set for a s3 flow log" },
   { id: 25, resource: "vpc-flow", policy: "iam-service-role-trust", level: "mandatory", says: "does not let vpc-flow-logs.amazonaws.com assume it" },
@@ -73,7 +121,13 @@ describe("preflight on a program with planted deploy-time errors", () => {
     const text = formatReport(result);
     const tgAt = text.indexOf('aws.lb.TargetGroup "api-tg"');
     expect(tgAt).toBeGreaterThan(0);
-    expect(text.slice(tgAt).split("\n").slice(1, 3).every((l) => l.includes("x mandatory"))).toBe(true);
+    expect(
+      text
+        .slice(tgAt)
+        .split("\n")
+        .slice(1, 3)
+        .every((l) => l.includes("x mandatory")),
+    ).toBe(true);
     expect(text.trim().split("\n").at(-1)).toBe(
       `FAIL: ${result.mandatory} mandatory, ${result.advisory} advisory, 0 waived across ${new Set(result.violations.map((v) => v.urn)).size} resource(s) - mandatory violations are what AWS would reject at deploy time`,
     );
@@ -96,11 +150,17 @@ describe("npm run preflight (CLI)", () => {
     const renamed = await cli("--program", GOOD, "--config", "bucketName=Not_A_Bucket", "--json");
     expect(renamed.code).toBe(1);
     expect((JSON.parse(renamed.stdout) as PreflightResult).violations.map((v) => v.detail)).toEqual([
-      'aws.s3.Bucket "site": bucket "Not_A_Bucket" has characters or a shape AWS rejects; allowed: lowercase letters, digits, \'.\' and \'-\', starting and ending with a letter or digit.',
+      "aws.s3.Bucket \"site\": bucket \"Not_A_Bucket\" has characters or a shape AWS rejects; allowed: lowercase letters, digits, '.' and '-', starting and ending with a letter or digit.",
     ]);
     const dir = mkdtempSync(path.join(tmpdir(), "preflight-"));
     const cfg = path.join(dir, "policy.json");
-    writeFileSync(cfg, JSON.stringify({ "aws-name-limits": "advisory", "lambda-memory-quota": { waivers: [{ resource: "api", reason: "quota raised to 10240 MB in this account" }] } }));
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        "aws-name-limits": "advisory",
+        "lambda-memory-quota": { waivers: [{ resource: "api", reason: "quota raised to 10240 MB in this account" }] },
+      }),
+    );
     const r = await cli("--program", BAD, "--policy-config", cfg, "--config", "apiMemoryMb=3072");
     expect(r.stdout).toContain("~ [lambda-memory-quota] api: quota raised to 10240 MB in this account");
     expect(r.stdout).toContain("! advisory   [aws-name-limits]");

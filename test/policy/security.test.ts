@@ -7,10 +7,20 @@ function bucket(o: { sse?: boolean; pab?: Partial<aws.s3.BucketPublicAccessBlock
   return () => {
     const b = new aws.s3.Bucket("assets", { bucket: "shop-assets-dev" });
     if (o.sse !== false) {
-      new aws.s3.BucketServerSideEncryptionConfiguration("assets-sse", { bucket: b.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
+      new aws.s3.BucketServerSideEncryptionConfiguration("assets-sse", {
+        bucket: b.id,
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+      });
     }
     if (o.pab !== false) {
-      new aws.s3.BucketPublicAccessBlock("assets-pab", { bucket: b.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true, ...o.pab });
+      new aws.s3.BucketPublicAccessBlock("assets-pab", {
+        bucket: b.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+        ...o.pab,
+      });
     }
     if (o.tls !== false) {
       new aws.s3.BucketPolicy("assets-policy", {
@@ -18,7 +28,16 @@ function bucket(o: { sse?: boolean; pab?: Partial<aws.s3.BucketPublicAccessBlock
         policy: b.arn.apply((arn) =>
           JSON.stringify({
             Version: "2012-10-17",
-            Statement: [{ Sid: "TlsOnly", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+            Statement: [
+              {
+                Sid: "TlsOnly",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: [arn, `${arn}/*`],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+              },
+            ],
           }),
         ),
       });
@@ -31,11 +50,15 @@ describe("S3 bucket protections (advisory, stack)", () => {
     const e = await check(bucket({ sse: false, pab: false, tls: false }));
     expect(details("s3-bucket-encryption", e)).toEqual(['aws.s3.Bucket "assets": no aws.s3.BucketServerSideEncryptionConfiguration targets this bucket.']);
     expect(details("s3-public-access-block", e)).toEqual(['aws.s3.Bucket "assets": no aws.s3.BucketPublicAccessBlock targets this bucket.']);
-    expect(details("s3-tls-only-policy", e)).toEqual(['aws.s3.Bucket "assets": no bucket policy denies aws:SecureTransport = false (0 policy resource(s) found).']);
+    expect(details("s3-tls-only-policy", e)).toEqual([
+      'aws.s3.Bucket "assets": no bucket policy denies aws:SecureTransport = false (0 policy resource(s) found).',
+    ]);
   });
   it("name the public access settings left off", async () => {
     const e = await check(bucket({ pab: { blockPublicPolicy: false, restrictPublicBuckets: false } }));
-    expect(details("s3-public-access-block", e)).toEqual(['aws.s3.Bucket "assets": public access block leaves blockPublicPolicy, restrictPublicBuckets not true.']);
+    expect(details("s3-public-access-block", e)).toEqual([
+      'aws.s3.Bucket "assets": public access block leaves blockPublicPolicy, restrictPublicBuckets not true.',
+    ]);
   });
   it("accept an encrypted, blocked, TLS-only bucket", async () => {
     const e = await check(bucket({}));
@@ -47,10 +70,22 @@ function network(o: { openPort?: number; attachToLb?: boolean; flowLog?: boolean
   return () => {
     const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16" });
     if (o.flowLog !== false) {
-      new aws.ec2.FlowLog("vpc-flow", { vpcId: vpc.id, trafficType: "ALL", logDestinationType: "cloud-watch-logs", logDestination: "arn:aws:logs:eu-west-1:1:log-group:f", iamRoleArn: "arn:aws:iam::1:role/f" });
+      new aws.ec2.FlowLog("vpc-flow", {
+        vpcId: vpc.id,
+        trafficType: "ALL",
+        logDestinationType: "cloud-watch-logs",
+        logDestination: "arn:aws:logs:eu-west-1:1:log-group:f",
+        iamRoleArn: "arn:aws:iam::1:role/f",
+      });
     }
     const sg = new aws.ec2.SecurityGroup("alb-sg", { vpcId: vpc.id, description: "alb" });
-    new aws.vpc.SecurityGroupIngressRule("alb-in", { securityGroupId: sg.id, cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: o.openPort ?? 443, toPort: o.openPort ?? 443 });
+    new aws.vpc.SecurityGroupIngressRule("alb-in", {
+      securityGroupId: sg.id,
+      cidrIpv4: "0.0.0.0/0",
+      ipProtocol: "tcp",
+      fromPort: o.openPort ?? 443,
+      toPort: o.openPort ?? 443,
+    });
     if (o.attachToLb !== false) new aws.lb.LoadBalancer("alb", { name: "shop-alb", securityGroups: [sg.id], subnets: ["subnet-a", "subnet-b"] });
   };
 }
@@ -84,7 +119,11 @@ describe("iam-least-privilege (advisory)", () => {
       Statement: [
         { Effect: "Allow", Action: ["dynamodb:*"], Resource: "arn:aws:dynamodb:eu-west-1:1:table/t" },
         { Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: "*" },
-        { Effect: "Allow", Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface", "xray:PutTraceSegments"], Resource: "*" },
+        {
+          Effect: "Allow",
+          Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface", "xray:PutTraceSegments"],
+          Resource: "*",
+        },
         { Effect: "Allow", Action: ["logs:Describe*", "dynamodb:GetItem"], Resource: "*" },
         { Effect: "Deny", Action: "*", Resource: "*" },
       ],
@@ -97,7 +136,10 @@ describe("iam-least-privilege (advisory)", () => {
   it("flags a role policy with Action * and an AdministratorAccess attachment", async () => {
     const e = await check(() => {
       const role = new aws.iam.Role("fn-role", { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) });
-      new aws.iam.RolePolicy("fn-policy", { role: role.id, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) });
+      new aws.iam.RolePolicy("fn-policy", {
+        role: role.id,
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }),
+      });
       new aws.iam.RolePolicyAttachment("admin", { role: role.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
     });
     expect(details("iam-least-privilege", e).sort()).toEqual([
@@ -144,7 +186,13 @@ describe("ecr-scan-on-push and secrets-encrypted (advisory)", () => {
 describe("xray-tracing (advisory, stack)", () => {
   it("flags a function without active tracing and a stage without X-Ray; accepts both on", async () => {
     const program = (on: boolean) => () => {
-      new aws.lambda.Function("fn", { role: "arn:aws:iam::1:role/r", packageType: "Image", imageUri: `r@sha256:${"d".repeat(64)}`, architectures: ["arm64"], ...(on ? { tracingConfig: { mode: "Active" } } : {}) });
+      new aws.lambda.Function("fn", {
+        role: "arn:aws:iam::1:role/r",
+        packageType: "Image",
+        imageUri: `r@sha256:${"d".repeat(64)}`,
+        architectures: ["arm64"],
+        ...(on ? { tracingConfig: { mode: "Active" } } : {}),
+      });
       new aws.apigateway.Stage("stage", { restApi: "abc", deployment: "dep", stageName: "prod", xrayTracingEnabled: on });
     };
     expect(details("xray-tracing", await check(program(false))).sort()).toEqual([

@@ -65,12 +65,22 @@ describe("alarm names: any characters but ASCII control characters, 255 at most"
     expect(programSays("alarm", "api\u007f5xx")).toMatch(/ASCII control characters/);
   });
   it("the pack's rule", async () => {
-    const alarm = { comparisonOperator: "GreaterThanOrEqualToThreshold", evaluationPeriods: 1, metricName: "Errors", namespace: "AWS/Lambda", period: 60, statistic: "Sum", threshold: 1 };
+    const alarm = {
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      evaluationPeriods: 1,
+      metricName: "Errors",
+      namespace: "AWS/Lambda",
+      period: 60,
+      statistic: "Sum",
+      threshold: 1,
+    };
     const d = await packSays(() => {
       new aws.cloudwatch.MetricAlarm("unicode", { name: unicode, ...alarm });
       new aws.cloudwatch.MetricAlarm("control", { name: "api\t5xx", ...alarm });
     });
-    expect(d).toEqual(['aws.cloudwatch.MetricAlarm "control": name "api\t5xx" has characters or a shape AWS rejects; allowed: any characters but ASCII control characters.']);
+    expect(d).toEqual([
+      'aws.cloudwatch.MetricAlarm "control": name "api\t5xx" has characters or a shape AWS rejects; allowed: any characters but ASCII control characters.',
+    ]);
   });
 });
 
@@ -106,7 +116,14 @@ describe("S3 reserved prefixes and suffixes, ELB 'internal-', KMS 'alias/aws/': 
 });
 
 describe("dashboard widgets: type custom (a Lambda-rendered widget) is valid, at most 500 widgets", () => {
-  const custom = { type: "custom", x: 0, y: 0, width: 12, height: 6, properties: { endpoint: "arn:aws:lambda:eu-west-1:123456789012:function:widget", title: "Orders" } };
+  const custom = {
+    type: "custom",
+    x: 0,
+    y: 0,
+    width: 12,
+    height: 6,
+    properties: { endpoint: "arn:aws:lambda:eu-west-1:123456789012:function:widget", title: "Orders" },
+  };
   const unknown = { ...custom, type: "graph" };
   const grid = (n: number) =>
     Array.from({ length: n }, (_, i) => ({ type: "text", x: i % 24, y: Math.floor(i / 24), width: 1, height: 1, properties: { markdown: String(i) } }));
@@ -129,7 +146,9 @@ describe("dashboard widgets: type custom (a Lambda-rendered widget) is valid, at
     expect(dashboardBodyProblems({ widgets: grid(501) })).toEqual(["body has 501 widgets; a dashboard holds at most 500"]);
   });
   it("statistics: CloudWatch's forms pass, an invented one fails, in both", () => {
-    const row = (stat: string) => ({ widgets: [{ type: "metric", x: 0, y: 0, width: 6, height: 6, properties: { region: "eu-west-1", metrics: [["AWS/Lambda", "Duration", { stat }]] } }] });
+    const row = (stat: string) => ({
+      widgets: [{ type: "metric", x: 0, y: 0, width: 6, height: 6, properties: { region: "eu-west-1", metrics: [["AWS/Lambda", "Duration", { stat }]] } }],
+    });
     for (const stat of ["p99", "p99.9", "p100", "tm90", "TM(10%:90%)", "PR(:300)", "IQM", "SampleCount"]) {
       expect(validateDashboardBody(row(stat)), stat).toEqual([]);
       expect(dashboardBodyProblems(row(stat)), stat).toEqual([]);
@@ -152,13 +171,21 @@ describe("Aurora Serverless v2 ACUs: AWS accepts 0 (auto-pause) to 256; the prog
   };
   it("the program's config: 0.5 to 256, and 0 names auto-pause and the proxy", () => {
     expect(parse({ dbMinCapacity: "0.5" }).dbMinCapacity).toBe(0.5);
-    expect(rejection({ dbMinCapacity: "0" })).toMatch(/ecommerce-platform:dbMinCapacity is "0" \(0 means auto-pause, which RDS Proxy in front of the cluster prevents\); allowed: .* from 0\.5 to 256/);
+    expect(rejection({ dbMinCapacity: "0" })).toMatch(
+      /ecommerce-platform:dbMinCapacity is "0" \(0 means auto-pause, which RDS Proxy in front of the cluster prevents\); allowed: .* from 0\.5 to 256/,
+    );
     expect(parse({ dbMaxCapacity: "256" }).dbMaxCapacity).toBe(256);
     expect(rejection({ dbMaxCapacity: "256.5" })).toMatch(/ecommerce-platform:dbMaxCapacity is "256\.5"; allowed: .* from 0\.5 to 256 in steps of 0\.5/);
   });
   it("the pack's rule: 0 to 256 for any program", async () => {
     const cluster = (name: string, minCapacity: number, maxCapacity: number) =>
-      new aws.rds.Cluster(name, { clusterIdentifier: name, engine: "aurora-postgresql", engineMode: "provisioned", engineVersion: "17.4", serverlessv2ScalingConfiguration: { minCapacity, maxCapacity } });
+      new aws.rds.Cluster(name, {
+        clusterIdentifier: name,
+        engine: "aurora-postgresql",
+        engineMode: "provisioned",
+        engineVersion: "17.4",
+        serverlessv2ScalingConfiguration: { minCapacity, maxCapacity },
+      });
     const e = await check(() => {
       cluster("paused", 0, 256);
       cluster("below", -0.5, 4);

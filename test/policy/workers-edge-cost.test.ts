@@ -35,7 +35,10 @@ describe("sqs-queue-configuration (mandatory, stack)", () => {
     const e = await check(() => {
       const dlq = new aws.sqs.Queue("dlq", { name: "orders-dlq", messageRetentionSeconds: 1209600, sqsManagedSseEnabled: true });
       const q = new aws.sqs.Queue("orders", { name: "orders", visibilityTimeoutSeconds: 360, receiveWaitTimeSeconds: 20, sqsManagedSseEnabled: true });
-      new aws.sqs.RedrivePolicy("orders-redrive", { queueUrl: q.url, redrivePolicy: dlq.arn.apply((arn) => JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: 5 })) });
+      new aws.sqs.RedrivePolicy("orders-redrive", {
+        queueUrl: q.url,
+        redrivePolicy: dlq.arn.apply((arn) => JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: 5 })),
+      });
       const fn = new aws.lambda.Function("worker", { role: ROLE, runtime: "nodejs22.x", handler: "index.handler", code, timeout: 60 });
       new aws.lambda.EventSourceMapping("worker-orders", { eventSourceArn: q.arn, functionName: fn.name, batchSize: 100, maximumBatchingWindowInSeconds: 5 });
     });
@@ -53,8 +56,18 @@ describe("eventbridge-configuration (mandatory, stack)", () => {
   });
   it("flags a rule with schedule and pattern, a schedule on a custom bus, and a Step Functions target without a role and with two inputs", async () => {
     const e = await check(() => {
-      const r = new aws.cloudwatch.EventRule("nightly", { scheduleExpression: "cron(0 3 * * *)", eventPattern: JSON.stringify({ source: ["shop"] }), eventBusName: "shop" });
-      new aws.cloudwatch.EventTarget("nightly-sfn", { rule: r.name, arn: "arn:aws:states:eu-west-1:123456789012:stateMachine:report", input: "{}", inputPath: "$.detail", retryPolicy: { maximumRetryAttempts: 200, maximumEventAgeInSeconds: 3600 } });
+      const r = new aws.cloudwatch.EventRule("nightly", {
+        scheduleExpression: "cron(0 3 * * *)",
+        eventPattern: JSON.stringify({ source: ["shop"] }),
+        eventBusName: "shop",
+      });
+      new aws.cloudwatch.EventTarget("nightly-sfn", {
+        rule: r.name,
+        arn: "arn:aws:states:eu-west-1:123456789012:stateMachine:report",
+        input: "{}",
+        inputPath: "$.detail",
+        retryPolicy: { maximumRetryAttempts: 200, maximumEventAgeInSeconds: 3600 },
+      });
     });
     expectFindings("eventbridge-configuration", e, [
       "needs exactly one of scheduleExpression or eventPattern (both given).",
@@ -68,7 +81,12 @@ describe("eventbridge-configuration (mandatory, stack)", () => {
   it("accepts a scheduled rule with a Step Functions target and its role, and a pattern rule on a custom bus", async () => {
     const e = await check(() => {
       const r = new aws.cloudwatch.EventRule("nightly", { scheduleExpression: "cron(0 3 * * ? *)" });
-      new aws.cloudwatch.EventTarget("nightly-sfn", { rule: r.name, arn: "arn:aws:states:eu-west-1:123456789012:stateMachine:report", roleArn: ROLE, input: "{}" });
+      new aws.cloudwatch.EventTarget("nightly-sfn", {
+        rule: r.name,
+        arn: "arn:aws:states:eu-west-1:123456789012:stateMachine:report",
+        roleArn: ROLE,
+        input: "{}",
+      });
       new aws.cloudwatch.EventRule("orders", { eventBusName: "shop", eventPattern: JSON.stringify({ source: ["shop.orders"] }) });
     });
     expectClean(["eventbridge-configuration"], e);
@@ -77,7 +95,18 @@ describe("eventbridge-configuration (mandatory, stack)", () => {
 
 describe("step-functions-arguments (mandatory)", () => {
   it("checks Amazon States Language structure", () => {
-    expect(stateMachineProblems(JSON.stringify({ StartAt: "Go", States: { Start: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Next: "Nowhere" }, Done: { Type: "Succeed", End: true }, Wait: { Type: "Sleep" } } }))).toEqual([
+    expect(
+      stateMachineProblems(
+        JSON.stringify({
+          StartAt: "Go",
+          States: {
+            Start: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Next: "Nowhere" },
+            Done: { Type: "Succeed", End: true },
+            Wait: { Type: "Sleep" },
+          },
+        }),
+      ),
+    ).toEqual([
       'definition StartAt "Go" names no state (states: Start, Done, Wait)',
       'state "Start" Next "Nowhere" names no state',
       'state "Wait" Type "Sleep" must be one of Task, Pass, Choice, Wait, Succeed, Fail, Parallel, Map',
@@ -85,9 +114,18 @@ describe("step-functions-arguments (mandatory)", () => {
   });
   it("flags a definition without a start, logging without a destination and an EXPRESS typo", async () => {
     const e = await check(() => {
-      new aws.sfn.StateMachine("report", { roleArn: ROLE, type: "EXPRESS_SYNC", definition: JSON.stringify({ States: { A: { Type: "Pass", End: true } } }), loggingConfiguration: { level: "ALL", includeExecutionData: true } });
+      new aws.sfn.StateMachine("report", {
+        roleArn: ROLE,
+        type: "EXPRESS_SYNC",
+        definition: JSON.stringify({ States: { A: { Type: "Pass", End: true } } }),
+        loggingConfiguration: { level: "ALL", includeExecutionData: true },
+      });
     });
-    expectFindings("step-functions-arguments", e, ['definition StartAt "undefined" names no state', 'type "EXPRESS_SYNC" must be STANDARD or EXPRESS.', "loggingConfiguration.level ALL needs logDestination"]);
+    expectFindings("step-functions-arguments", e, [
+      'definition StartAt "undefined" names no state',
+      'type "EXPRESS_SYNC" must be STANDARD or EXPRESS.',
+      "loggingConfiguration.level ALL needs logDestination",
+    ]);
   });
   it("accepts a state machine with a Choice, a Task and logging to a log group ARN with :*", async () => {
     const e = await check(() => {
@@ -109,13 +147,36 @@ describe("step-functions-arguments (mandatory)", () => {
   });
 });
 
-const container = (o: Record<string, unknown> = {}) => JSON.stringify([{ name: "worker", image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/worker@sha256:abc", essential: true, logConfiguration: { logDriver: "awslogs", options: {} }, ...o }]);
+const container = (o: Record<string, unknown> = {}) =>
+  JSON.stringify([
+    {
+      name: "worker",
+      image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/worker@sha256:abc",
+      essential: true,
+      logConfiguration: { logDriver: "awslogs", options: {} },
+      ...o,
+    },
+  ]);
 
 describe("ecs-configuration (mandatory, stack)", () => {
   it("flags a Fargate task in bridge mode with an unsupported size and no execution role, and a Fargate service without subnets", async () => {
     const e = await check(() => {
-      const td = new aws.ecs.TaskDefinition("worker", { family: "worker", requiresCompatibilities: ["FARGATE"], networkMode: "bridge", cpu: "256", memory: "4096", containerDefinitions: container() });
-      new aws.ecs.Service("worker", { cluster: "arn:aws:ecs:eu-west-1:123456789012:cluster/shop", taskDefinition: td.arn, launchType: "FARGATE", desiredCount: 1, deploymentMinimumHealthyPercent: 150, healthCheckGracePeriodSeconds: 60 });
+      const td = new aws.ecs.TaskDefinition("worker", {
+        family: "worker",
+        requiresCompatibilities: ["FARGATE"],
+        networkMode: "bridge",
+        cpu: "256",
+        memory: "4096",
+        containerDefinitions: container(),
+      });
+      new aws.ecs.Service("worker", {
+        cluster: "arn:aws:ecs:eu-west-1:123456789012:cluster/shop",
+        taskDefinition: td.arn,
+        launchType: "FARGATE",
+        desiredCount: 1,
+        deploymentMinimumHealthyPercent: 150,
+        healthCheckGracePeriodSeconds: 60,
+      });
     });
     expectFindings("ecs-configuration", e, [
       'Fargate tasks need networkMode "awsvpc" (given: bridge).',
@@ -134,8 +195,24 @@ describe("ecs-configuration (mandatory, stack)", () => {
   });
   it("accepts a Fargate worker with its execution role and subnets", async () => {
     const e = await check(() => {
-      const td = new aws.ecs.TaskDefinition("worker", { family: "worker", requiresCompatibilities: ["FARGATE"], networkMode: "awsvpc", cpu: "512", memory: "1024", executionRoleArn: ROLE, containerDefinitions: container() });
-      new aws.ecs.Service("worker", { cluster: "arn:aws:ecs:eu-west-1:123456789012:cluster/shop", taskDefinition: td.arn, launchType: "FARGATE", desiredCount: 2, deploymentMinimumHealthyPercent: 50, deploymentMaximumPercent: 200, networkConfiguration: { subnets: ["subnet-1", "subnet-2"], securityGroups: ["sg-1"] } });
+      const td = new aws.ecs.TaskDefinition("worker", {
+        family: "worker",
+        requiresCompatibilities: ["FARGATE"],
+        networkMode: "awsvpc",
+        cpu: "512",
+        memory: "1024",
+        executionRoleArn: ROLE,
+        containerDefinitions: container(),
+      });
+      new aws.ecs.Service("worker", {
+        cluster: "arn:aws:ecs:eu-west-1:123456789012:cluster/shop",
+        taskDefinition: td.arn,
+        launchType: "FARGATE",
+        desiredCount: 2,
+        deploymentMinimumHealthyPercent: 50,
+        deploymentMaximumPercent: 200,
+        networkConfiguration: { subnets: ["subnet-1", "subnet-2"], securityGroups: ["sg-1"] },
+      });
     });
     expectClean(["ecs-configuration"], e);
   });
@@ -152,8 +229,20 @@ describe("wafv2-web-acl-configuration (mandatory, stack)", () => {
         defaultAction: { allow: {} },
         visibilityConfig: visibility("shop-edge"),
         rules: [
-          { name: "common", priority: 1, action: { block: {} }, statement: { managedRuleGroupStatement: { name: "AWSManagedRulesCommonRuleSet", vendorName: "AWS" } }, visibilityConfig: visibility("common") },
-          { name: "rate", priority: 1, action: { block: {} }, statement: { rateBasedStatement: { limit: 5, aggregateKeyType: "IP" } }, visibilityConfig: visibility("rate limit") },
+          {
+            name: "common",
+            priority: 1,
+            action: { block: {} },
+            statement: { managedRuleGroupStatement: { name: "AWSManagedRulesCommonRuleSet", vendorName: "AWS" } },
+            visibilityConfig: visibility("common"),
+          },
+          {
+            name: "rate",
+            priority: 1,
+            action: { block: {} },
+            statement: { rateBasedStatement: { limit: 5, aggregateKeyType: "IP" } },
+            visibilityConfig: visibility("rate limit"),
+          },
         ],
       });
       new aws.wafv2.WebAclAssociation("edge-cdn", { webAclArn: acl.arn, resourceArn: "arn:aws:cloudfront::123456789012:distribution/E1" });
@@ -177,8 +266,20 @@ describe("wafv2-web-acl-configuration (mandatory, stack)", () => {
           defaultAction: { allow: {} },
           visibilityConfig: visibility("shop-edge"),
           rules: [
-            { name: "common", priority: 1, overrideAction: { none: {} }, statement: { managedRuleGroupStatement: { name: "AWSManagedRulesCommonRuleSet", vendorName: "AWS" } }, visibilityConfig: visibility("common") },
-            { name: "rate", priority: 2, action: { block: {} }, statement: { rateBasedStatement: { limit: 2000, aggregateKeyType: "IP" } }, visibilityConfig: visibility("rate-limit") },
+            {
+              name: "common",
+              priority: 1,
+              overrideAction: { none: {} },
+              statement: { managedRuleGroupStatement: { name: "AWSManagedRulesCommonRuleSet", vendorName: "AWS" } },
+              visibilityConfig: visibility("common"),
+            },
+            {
+              name: "rate",
+              priority: 2,
+              action: { block: {} },
+              statement: { rateBasedStatement: { limit: 2000, aggregateKeyType: "IP" } },
+              visibilityConfig: visibility("rate-limit"),
+            },
           ],
         });
       },
@@ -192,9 +293,20 @@ describe("codedeploy-configuration (mandatory, stack)", () => {
   it("flags a Lambda group with a server deployment config and in-place style, and an ECS group without a service or target group pair", async () => {
     const e = await check(() => {
       const fnApp = new aws.codedeploy.Application("api", { name: "shop-api", computePlatform: "Lambda" });
-      new aws.codedeploy.DeploymentGroup("api", { appName: fnApp.name, deploymentGroupName: "api", serviceRoleArn: ROLE, deploymentConfigName: "CodeDeployDefault.OneAtATime" });
+      new aws.codedeploy.DeploymentGroup("api", {
+        appName: fnApp.name,
+        deploymentGroupName: "api",
+        serviceRoleArn: ROLE,
+        deploymentConfigName: "CodeDeployDefault.OneAtATime",
+      });
       const ecsApp = new aws.codedeploy.Application("worker", { name: "shop-worker", computePlatform: "ECS" });
-      new aws.codedeploy.DeploymentGroup("worker", { appName: ecsApp.name, deploymentGroupName: "worker", serviceRoleArn: ROLE, deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" }, autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_STOP_ON_ALARM"] } });
+      new aws.codedeploy.DeploymentGroup("worker", {
+        appName: ecsApp.name,
+        deploymentGroupName: "worker",
+        serviceRoleArn: ROLE,
+        deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" },
+        autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_STOP_ON_ALARM"] },
+      });
     });
     expectFindings("codedeploy-configuration", e, [
       'aws.codedeploy.DeploymentGroup "api": deploymentConfigName CodeDeployDefault.OneAtATime is not a Lambda configuration',
@@ -207,7 +319,13 @@ describe("codedeploy-configuration (mandatory, stack)", () => {
   it("accepts a Lambda canary group", async () => {
     const e = await check(() => {
       const app = new aws.codedeploy.Application("api", { name: "shop-api", computePlatform: "Lambda" });
-      new aws.codedeploy.DeploymentGroup("api", { appName: app.name, deploymentGroupName: "api", serviceRoleArn: ROLE, deploymentConfigName: "CodeDeployDefault.LambdaCanary10Percent5Minutes", deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" } });
+      new aws.codedeploy.DeploymentGroup("api", {
+        appName: app.name,
+        deploymentGroupName: "api",
+        serviceRoleArn: ROLE,
+        deploymentConfigName: "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+        deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" },
+      });
     });
     expectClean(["codedeploy-configuration"], e);
   });
@@ -225,7 +343,7 @@ describe("budgets-arguments (mandatory)", () => {
       });
     });
     expectFindings("budgets-arguments", e, [
-      'name "shop:monthly" must be 1..100 characters without \':\'',
+      "name \"shop:monthly\" must be 1..100 characters without ':'",
       "limitAmount and limitUnit go together (given only limitAmount).",
       "notifications[0] FORECASTED notifications are not available for DAILY budgets",
       "notifications[0] needs at least one subscriber",
@@ -239,7 +357,16 @@ describe("budgets-arguments (mandatory)", () => {
         timeUnit: "MONTHLY",
         limitAmount: "100",
         limitUnit: "USD",
-        notifications: [{ notificationType: "FORECASTED", comparisonOperator: "GREATER_THAN", threshold: 80, thresholdType: "PERCENTAGE", subscriberEmailAddresses: ["ops@example.com"], subscriberSnsTopicArns: ["arn:aws:sns:us-east-1:123456789012:budget"] }],
+        notifications: [
+          {
+            notificationType: "FORECASTED",
+            comparisonOperator: "GREATER_THAN",
+            threshold: 80,
+            thresholdType: "PERCENTAGE",
+            subscriberEmailAddresses: ["ops@example.com"],
+            subscriberSnsTopicArns: ["arn:aws:sns:us-east-1:123456789012:budget"],
+          },
+        ],
       });
     });
     expectClean(["budgets-arguments"], e);

@@ -12,7 +12,13 @@ interface Seen {
 function fakeFetch(respond: (seen: Seen) => Response | Promise<Response>) {
   const requests: Seen[] = [];
   const fetch = async (url: string, init?: RequestInit) => {
-    const seen: Seen = { url, method: init?.method ?? "GET", headers: new Headers(init?.headers), body: (init?.body as string) ?? null, credentials: init?.credentials };
+    const seen: Seen = {
+      url,
+      method: init?.method ?? "GET",
+      headers: new Headers(init?.headers),
+      body: (init?.body as string) ?? null,
+      credentials: init?.credentials,
+    };
     requests.push(seen);
     return respond(seen);
   };
@@ -52,7 +58,9 @@ describe("API client", () => {
 
   it("turns the contract's error shape into an ApiError with status, code and message", async () => {
     const f = fakeFetch(() => json(409, { error: { code: "insufficient_stock", message: "Only 1 of MUG-1 left" } }));
-    const error = await createApi({ fetch: f.fetch }).placeOrder("a@example.com", "k").catch((e: unknown) => e);
+    const error = await createApi({ fetch: f.fetch })
+      .placeOrder("a@example.com", "k")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 409, code: "insufficient_stock", message: "Only 1 of MUG-1 left" });
   });
@@ -68,7 +76,11 @@ describe("API client", () => {
   });
 
   it("reports a failed connection or an unreadable answer as a NetworkError", async () => {
-    const down = createApi({ fetch: async () => { throw new TypeError("Failed to fetch"); } });
+    const down = createApi({
+      fetch: async () => {
+        throw new TypeError("Failed to fetch");
+      },
+    });
     await expect(down.getCart()).rejects.toBeInstanceOf(NetworkError);
     const garbled = createApi({ fetch: async () => new Response("{trunc", { status: 200 }) });
     await expect(garbled.getCart()).rejects.toBeInstanceOf(NetworkError);

@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import { ApiError, createApi, NetworkError, type Order } from "../../web/src/api";
 import { CheckoutAttempts, isDefinitiveFailure, newIdempotencyKey, type KeyValueStore } from "../../web/src/checkout";
 
-const order = (id = "ord-1"): Order => ({ id, status: "confirmed", email: "a@example.com", items: [], totalCents: 0, currency: "USD", createdAt: "2026-01-01T00:00:00Z" });
+const order = (id = "ord-1"): Order => ({
+  id,
+  status: "confirmed",
+  email: "a@example.com",
+  items: [],
+  totalCents: 0,
+  currency: "USD",
+  createdAt: "2026-01-01T00:00:00Z",
+});
 
 /** A placeOrder that answers from a script and records the keys it was given. */
 function scripted(outcomes: (Order | Error)[]) {
@@ -34,11 +42,7 @@ describe("idempotency keys per checkout attempt", () => {
   });
 
   it("reuses the key while the server has not decided (503, idempotency_in_progress)", async () => {
-    const s = scripted([
-      new ApiError(503, "unavailable", "down", 2),
-      new ApiError(409, "idempotency_in_progress", "busy"),
-      order(),
-    ]);
+    const s = scripted([new ApiError(503, "unavailable", "down", 2), new ApiError(409, "idempotency_in_progress", "busy"), order()]);
     const attempts = new CheckoutAttempts(s.placeOrder, s.newKey);
     await expect(attempts.submit("a@example.com", 1000)).rejects.toThrow("down");
     await expect(attempts.submit("a@example.com", 1000)).rejects.toThrow("busy");
@@ -97,7 +101,13 @@ describe("idempotency keys per checkout attempt", () => {
   it("ignores unreadable stored state", () => {
     const storage = memoryStorage();
     storage.setItem("shop.checkout.pendingAttempt", "{not json");
-    expect(new CheckoutAttempts(async () => order(), () => "k", storage).hasPendingAttempt).toBe(false);
+    expect(
+      new CheckoutAttempts(
+        async () => order(),
+        () => "k",
+        storage,
+      ).hasPendingAttempt,
+    ).toBe(false);
   });
 
   it("classifies answers as definitive or not", () => {
@@ -126,7 +136,10 @@ describe("idempotency keys per checkout attempt", () => {
     await expect(attempts.submit("a@example.com", 1000)).rejects.toBeInstanceOf(NetworkError);
     await expect(attempts.submit("a@example.com", 1000)).resolves.toMatchObject({ id: "ord-9" });
     expect(seen).toEqual(["uuid-1", "uuid-1"]);
-    expect(bodies).toEqual([{ email: "a@example.com", expectedTotalCents: 1000 }, { email: "a@example.com", expectedTotalCents: 1000 }]);
+    expect(bodies).toEqual([
+      { email: "a@example.com", expectedTotalCents: 1000 },
+      { email: "a@example.com", expectedTotalCents: 1000 },
+    ]);
   });
 });
 
@@ -150,4 +163,3 @@ describe("idempotency key values", () => {
     expect(newIdempotencyKey().length).toBe(36);
   });
 });
-

@@ -176,7 +176,9 @@ export function createApi(options: ApiClientOptions = {}): ShopApi {
     setCartQuantity: (sku, quantity) => request<Cart>("PUT", `/api/cart/items/${enc(sku)}`, { quantity }),
     removeFromCart: (sku) => request<Cart>("DELETE", `/api/cart/items/${enc(sku)}`),
     placeOrder: (email, idempotencyKey, expectedTotalCents) =>
-      request<Order>("POST", "/api/orders", expectedTotalCents === undefined ? { email } : { email, expectedTotalCents }, { "idempotency-key": idempotencyKey }),
+      request<Order>("POST", "/api/orders", expectedTotalCents === undefined ? { email } : { email, expectedTotalCents }, {
+        "idempotency-key": idempotencyKey,
+      }),
     getOrder: (id) => request<Order>("GET", `/api/orders/${enc(id)}`),
   };
 }

@@ -16,7 +16,10 @@ export function hueFor(text: string): number {
 
 /** Up to two initials from the product name ("Linen Shirt" -> "LS"). */
 export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+  const words = name
+    .trim()
+    .split(/\s+/)
+    .filter((w) => /[\p{L}\p{N}]/u.test(w));
   return words
     .slice(0, 2)
     .map((w) => [...w.replace(/^[^\p{L}\p{N}]+/u, "")][0] ?? "")

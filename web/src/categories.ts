@@ -5,10 +5,7 @@
  */
 import type { ProductPage, ListProductsQuery } from "./api";
 
-export async function discoverCategories(
-  listProducts: (query: ListProductsQuery) => Promise<ProductPage>,
-  maxPages = 10,
-): Promise<string[]> {
+export async function discoverCategories(listProducts: (query: ListProductsQuery) => Promise<ProductPage>, maxPages = 10): Promise<string[]> {
   const seen = new Set<string>();
   let cursor: string | null = null;
   for (let page = 0; page < maxPages; page++) {

@@ -49,6 +49,12 @@ export class CartService {
   }
 
   private async price(lines: readonly CartLine[]): Promise<CartView> {
-    return priceCart(lines, await findProducts(this.reader, lines.map((line) => line.sku)));
+    return priceCart(
+      lines,
+      await findProducts(
+        this.reader,
+        lines.map((line) => line.sku),
+      ),
+    );
   }
 }

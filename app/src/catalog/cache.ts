@@ -179,9 +179,7 @@ export class CatalogCache {
   }
 
   private async sharedGet(key: string): Promise<unknown> {
-    const result = await this.tolerant(() =>
-      dynamoCall(() => this.options.doc.send(new GetCommand({ TableName: this.options.table, Key: { pk: key } }))),
-    );
+    const result = await this.tolerant(() => dynamoCall(() => this.options.doc.send(new GetCommand({ TableName: this.options.table, Key: { pk: key } }))));
     const item = result?.Item;
     if (!item || typeof item.value !== "string") return undefined;
     if (typeof item.expiresAt !== "number" || item.expiresAt <= this.nowSeconds()) return undefined;

@@ -5,15 +5,7 @@ import { ApiError, notFound, validationFailed } from "../http/errors";
 import { CatalogCache } from "./cache";
 import type { Product, ProductInput, ProductPatch, VersionedProduct } from "./product";
 import { MAX_STOCK, SKU_PATTERN } from "./product";
-import {
-  findProduct,
-  listProducts,
-  patchProduct,
-  replaceProductIfVersion,
-  searchProducts,
-  upsertProduct,
-  type SearchPosition,
-} from "./product-repository";
+import { findProduct, listProducts, patchProduct, replaceProductIfVersion, searchProducts, upsertProduct, type SearchPosition } from "./product-repository";
 
 export interface ProductPage {
   items: Product[];
@@ -158,9 +150,7 @@ export class Catalog {
 
   /** PUT: creates or replaces; with If-Match (`versions`, null for `*`) only an existing product of a listed version. */
   async putProduct(sku: string, input: ProductInput, versions?: string[] | null): Promise<VersionedProduct> {
-    const written = await this.write((db) =>
-      versions === undefined ? upsertProduct(db, sku, input) : replaceProductIfVersion(db, sku, input, versions),
-    );
+    const written = await this.write((db) => (versions === undefined ? upsertProduct(db, sku, input) : replaceProductIfVersion(db, sku, input, versions)));
     if (!written) throw preconditionFailed(sku);
     await this.cache.invalidateCatalog();
     return written;

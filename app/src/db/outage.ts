@@ -44,7 +44,11 @@ export function isDatabaseOutage(err: unknown): boolean {
   }
   if (code && NETWORK_ERROR_CODES.has(code)) return true;
   const message = typeof e.message === "string" ? e.message : "";
-  if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed|Query read timeout/i.test(message)) {
+  if (
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed|Query read timeout/i.test(
+      message,
+    )
+  ) {
     return true;
   }
   // Node wraps parallel connect failures (IPv4 + IPv6) in an AggregateError.

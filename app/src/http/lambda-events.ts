@@ -102,9 +102,7 @@ export function createProxyHandler(app: Hono): (event: ProxyEvent, context: Cont
   const honoHandler = handle(app);
   return async (event, context) => {
     const problem = proxyEventProblem(event);
-    const result = problem
-      ? badEventResult(event, problem)
-      : (await honoHandler(withoutBodyOnGetOrHead(event) as never, context)) as ProxyResult;
+    const result = problem ? badEventResult(event, problem) : ((await honoHandler(withoutBodyOnGetOrHead(event) as never, context)) as ProxyResult);
     if (isAlbEvent(event)) return { ...result, statusDescription: statusDescription(result.statusCode) } as ALBResult;
     return result;
   };

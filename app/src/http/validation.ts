@@ -65,14 +65,21 @@ function assertJsonMediaType(c: Context): void {
   const type = c.req.header("content-type");
   if (type !== undefined) {
     const [essence, ...params] = type.split(";").map((part) => part.trim().toLowerCase());
-    const charset = params.find((p) => p.startsWith("charset="))?.slice("charset=".length).replace(/^"|"$/g, "");
+    const charset = params
+      .find((p) => p.startsWith("charset="))
+      ?.slice("charset=".length)
+      .replace(/^"|"$/g, "");
     if (essence !== "application/json" || (charset !== undefined && charset !== "utf-8" && charset !== "utf8")) {
       throw new ApiError(415, "unsupported_media_type", `Content-Type must be application/json (UTF-8), not ${JSON.stringify(type.slice(0, 100))}`);
     }
   }
   const encoding = c.req.header("content-encoding")?.trim().toLowerCase();
   if (encoding && encoding !== "identity") {
-    throw new ApiError(415, "unsupported_media_type", `Content-Encoding ${JSON.stringify(encoding.slice(0, 100))} is not supported; send the body uncompressed`);
+    throw new ApiError(
+      415,
+      "unsupported_media_type",
+      `Content-Encoding ${JSON.stringify(encoding.slice(0, 100))} is not supported; send the body uncompressed`,
+    );
   }
 }
 

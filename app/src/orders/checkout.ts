@@ -136,11 +136,7 @@ export async function checkout(
     try {
       // Remove what was ordered; keep anything added to the cart meanwhile. Starts from the
       // snapshot: one conditional write, re-reading only if the session changed since.
-      await deps.sessions.update(
-        request.sessionId,
-        (data) => ({ cart: data.cart.filter((line) => ordered.get(line.sku) !== line.quantity) }),
-        snapshot,
-      );
+      await deps.sessions.update(request.sessionId, (data) => ({ cart: data.cart.filter((line) => ordered.get(line.sku) !== line.quantity) }), snapshot);
     } catch (err) {
       deps.onCartClearFailed?.(err);
     }

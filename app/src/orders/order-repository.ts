@@ -77,21 +77,18 @@ export interface PlaceOrderResult {
  * errors with SQLSTATE class SC (see the migration), everything rolled back.
  */
 export async function placeOrder(db: Queryable, input: PlaceOrderInput): Promise<PlaceOrderResult> {
-  const { rows } = await db.query<{ result: PlaceOrderResult }>(
-    "SELECT place_order($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) AS result",
-    [
-      input.sessionId,
-      input.idempotencyKey,
-      input.requestHash,
-      input.cartRevision,
-      input.lines.map((line) => line.sku),
-      input.lines.map((line) => line.quantity),
-      input.email,
-      input.expectedTotalCents ?? null,
-      input.orderId,
-      Math.max(1, Math.floor(input.lockWaitMs)),
-      Math.max(1, Math.floor(input.budgetMs)),
-    ],
-  );
+  const { rows } = await db.query<{ result: PlaceOrderResult }>("SELECT place_order($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) AS result", [
+    input.sessionId,
+    input.idempotencyKey,
+    input.requestHash,
+    input.cartRevision,
+    input.lines.map((line) => line.sku),
+    input.lines.map((line) => line.quantity),
+    input.email,
+    input.expectedTotalCents ?? null,
+    input.orderId,
+    Math.max(1, Math.floor(input.lockWaitMs)),
+    Math.max(1, Math.floor(input.budgetMs)),
+  ]);
   return rows[0]!.result;
 }

@@ -92,5 +92,9 @@ export function mixAverages(a: CostAssumptions): { dynamodbReadUnits: number; dy
   const types = Object.values(a.requestTypes);
   const total = types.reduce((s, t) => s + t.share, 0);
   const avg = (f: (t: RequestType) => number) => types.reduce((s, t) => s + t.share * f(t), 0) / total;
-  return { dynamodbReadUnits: avg((t) => t.dynamodbReadUnits), dynamodbWriteUnits: avg((t) => t.dynamodbWriteUnits), databaseQueries: avg((t) => t.databaseQueries) };
+  return {
+    dynamodbReadUnits: avg((t) => t.dynamodbReadUnits),
+    dynamodbWriteUnits: avg((t) => t.dynamodbWriteUnits),
+    databaseQueries: avg((t) => t.databaseQueries),
+  };
 }

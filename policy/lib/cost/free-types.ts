@@ -11,7 +11,8 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   "aws:ec2/vpc:Vpc": "VPCs are free (NAT, endpoints and public IPv4 are priced on their own resources)",
   "aws:wafv2/webAclAssociation:WebAclAssociation": "associating a web ACL is free (the ACL, its rules and requests are priced on the ACL)",
   "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": "free to configure; the delivered logs are priced on their log group",
-  "aws:cloudfront/vpcOrigin:VpcOrigin": "VPC origins have no charge of their own (https://aws.amazon.com/cloudfront/pricing/: standard request and transfer rates apply)",
+  "aws:cloudfront/vpcOrigin:VpcOrigin":
+    "VPC origins have no charge of their own (https://aws.amazon.com/cloudfront/pricing/: standard request and transfer rates apply)",
   "aws:ec2/subnet:Subnet": "free",
   "aws:ec2/routeTable:RouteTable": "free",
   "aws:ec2/route:Route": "free",

@@ -193,7 +193,8 @@ const HANDLERS: Record<string, Handler> = {
     b.addFixed(r, "endpoint AZ-hours", "vpc.interfaceEndpoint.hour", b.hours * Math.max(1, arr(r.props.subnetIds).length));
   },
   "aws:lb/loadBalancer:LoadBalancer": (r, b) => {
-    if ((str(r.props.loadBalancerType) ?? "application") !== "application") return b.markUnpriced(r, `no price for ${String(r.props.loadBalancerType)} load balancers in the table`);
+    if ((str(r.props.loadBalancerType) ?? "application") !== "application")
+      return b.markUnpriced(r, `no price for ${String(r.props.loadBalancerType)} load balancers in the table`);
     b.addFixed(r, "load balancer hours", "elb.alb.hour", b.hours);
     if (r.props.internal !== true) {
       const addresses = Math.max(arr(r.props.subnets).length, arr(r.props.subnetMappings).length, 1);
@@ -213,10 +214,20 @@ const HANDLERS: Record<string, Handler> = {
     if (instances.length === 0) return;
     const min = instances.reduce((s, i) => s + i.min, 0);
     const max = instances.reduce((s, i) => s + i.max, 0);
-    b.addUsage(r, `ACU-hours above the instances' minimum (${instances.length} instances, up to ${max} ACUs)`, "rds.aurora.serverlessV2.acuHour", acuHoursPerRequest(b.a, b.mix.databaseQueries, instances.map((i) => i.instance)), {
-      included: min * b.hours,
-      cap: (max - min) * b.hours,
-    });
+    b.addUsage(
+      r,
+      `ACU-hours above the instances' minimum (${instances.length} instances, up to ${max} ACUs)`,
+      "rds.aurora.serverlessV2.acuHour",
+      acuHoursPerRequest(
+        b.a,
+        b.mix.databaseQueries,
+        instances.map((i) => i.instance),
+      ),
+      {
+        included: min * b.hours,
+        cap: (max - min) * b.hours,
+      },
+    );
   },
   "aws:rds/clusterInstance:ClusterInstance": (r, b) => {
     const found = b.serverlessInstances().find((i) => i.instance === r);
@@ -228,19 +239,37 @@ const HANDLERS: Record<string, Handler> = {
     const clusterIds = new Set(targets.map((t) => str(t.props.dbClusterIdentifier)).filter((id) => id !== undefined));
     const instances = b.serverlessInstances((c) => clusterIds.size === 0 || clusterIds.has(str(c.props.clusterIdentifier) ?? ""));
     if (instances.length === 0) return b.markUnpriced(r, "only RDS Proxy on Aurora Serverless v2 is in the table");
-    const floor = Math.max(RDS_PROXY_MIN_ACU, instances.reduce((s, i) => s + i.min, 0));
+    const floor = Math.max(
+      RDS_PROXY_MIN_ACU,
+      instances.reduce((s, i) => s + i.min, 0),
+    );
     const max = instances.reduce((s, i) => s + i.max, 0);
     b.addFixed(r, `ACU-hours of its targets (at least ${RDS_PROXY_MIN_ACU} ACUs)`, "rds.proxy.serverlessV2.acuHour", floor * b.hours);
-    b.addUsage(r, `ACU-hours once its targets exceed ${floor} ACUs`, "rds.proxy.serverlessV2.acuHour", acuHoursPerRequest(b.a, b.mix.databaseQueries, instances.map((i) => i.instance)), {
-      included: floor * b.hours,
-      cap: Math.max(0, max - floor) * b.hours,
-    });
+    b.addUsage(
+      r,
+      `ACU-hours once its targets exceed ${floor} ACUs`,
+      "rds.proxy.serverlessV2.acuHour",
+      acuHoursPerRequest(
+        b.a,
+        b.mix.databaseQueries,
+        instances.map((i) => i.instance),
+      ),
+      {
+        included: floor * b.hours,
+        cap: Math.max(0, max - floor) * b.hours,
+      },
+    );
   },
   "aws:lambda/function:Function": (r, b) => {
     const { gb, arch } = b.functionSize(r);
     if (b.edgeFunctions.includes(r)) {
       b.addUsage(r, "Lambda@Edge requests (browser API requests)", "lambda.edge.requestMillion", b.browserShare / 1e6);
-      b.addUsage(r, `Lambda@Edge GB-seconds (${gb * 1024} MB x ${b.a.edgeDurationMs} ms)`, "lambda.edge.gbSecond", (b.browserShare * gb * b.a.edgeDurationMs) / 1000);
+      b.addUsage(
+        r,
+        `Lambda@Edge GB-seconds (${gb * 1024} MB x ${b.a.edgeDurationMs} ms)`,
+        "lambda.edge.gbSecond",
+        (b.browserShare * gb * b.a.edgeDurationMs) / 1000,
+      );
       return;
     }
     if (!b.apiFunctions.includes(r)) {
@@ -250,14 +279,20 @@ const HANDLERS: Record<string, Handler> = {
     const share = 1 / b.apiFunctions.length;
     b.addUsage(r, "requests", "lambda.requestMillion", share / 1e6);
     b.addUsage(r, `GB-seconds (${Math.round(gb * 1024)} MB ${arch} x ${b.a.durationMs} ms)`, `lambda.${arch}.gbSecond`, (share * gb * b.a.durationMs) / 1000);
-    if (obj(r.props.tracingConfig).mode === "Active") b.addUsage(r, `X-Ray traces recorded (${b.a.tracedShare * 100}% sampled)`, "xray.traceMillion", (share * b.a.tracedShare) / 1e6);
+    if (obj(r.props.tracingConfig).mode === "Active")
+      b.addUsage(r, `X-Ray traces recorded (${b.a.tracedShare * 100}% sampled)`, "xray.traceMillion", (share * b.a.tracedShare) / 1e6);
   },
   "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig": (r, b) => {
     const fn = b.ofType("aws:lambda/function:Function").find((f) => f.props.name === r.props.functionName || f.props.arn === r.props.functionName);
     if (!fn) return b.markUnpriced(r, `its function ${String(r.props.functionName)} is not in the stack (memory unknown)`);
     const { gb, arch } = b.functionSize(fn);
     const n = num(r.props.provisionedConcurrentExecutions) ?? 0;
-    b.addFixed(r, `provisioned GB-seconds (${n} x ${Math.round(gb * 1024)} MB ${arch}, all month)`, `lambda.${arch}.provisionedGbSecond`, n * gb * b.hours * 3600);
+    b.addFixed(
+      r,
+      `provisioned GB-seconds (${n} x ${Math.round(gb * 1024)} MB ${arch}, all month)`,
+      `lambda.${arch}.provisionedGbSecond`,
+      n * gb * b.hours * 3600,
+    );
   },
   "aws:cloudfront/distribution:Distribution": (r, b) => {
     const requests = b.browserShare * (1 + b.a.staticRequestsPerBrowserRequest);
@@ -305,10 +340,16 @@ const HANDLERS: Record<string, Handler> = {
     b.addUsage(r, `ingestion (${source.what})`, source.vended ? "cloudwatch.logs.vendedIngestGb" : "cloudwatch.logs.ingestGb", source.gbPerRequest);
     const days = num(r.props.retentionInDays);
     const months = days ? days / 30.4 : b.a.logMonthsWhenRetainedForever;
-    b.addUsage(r, `storage (${days ? `${days}-day retention` : `kept forever: ${months} months assumed`})`, "cloudwatch.logs.storageGbMonth", source.gbPerRequest * months);
+    b.addUsage(
+      r,
+      `storage (${days ? `${days}-day retention` : `kept forever: ${months} months assumed`})`,
+      "cloudwatch.logs.storageGbMonth",
+      source.gbPerRequest * months,
+    );
   },
   "aws:s3/bucket:Bucket": (r, b) => b.addFixed(r, `storage, ${b.a.s3StorageGbPerBucket} GB assumed`, "s3.storageGbMonth", b.a.s3StorageGbPerBucket),
-  "aws:ecr/repository:Repository": (r, b) => b.addFixed(r, `image storage, ${b.a.ecrStorageGbPerRepository} GB assumed`, "ecr.storageGbMonth", b.a.ecrStorageGbPerRepository),
+  "aws:ecr/repository:Repository": (r, b) =>
+    b.addFixed(r, `image storage, ${b.a.ecrStorageGbPerRepository} GB assumed`, "ecr.storageGbMonth", b.a.ecrStorageGbPerRepository),
   "aws:budgets/budget:Budget": (r, b) => b.addFixed(r, "budget-days (an account's first two budgets are free)", "budgets.budgetDay", b.hours / 24),
   "aws:wafv2/webAcl:WebAcl": (r, b) => {
     b.addFixed(r, "web ACL", "waf.webAclMonth", 1);
@@ -381,7 +422,10 @@ function derivedPeakOf(b: Builder): Peak {
     concurrency += reserved !== undefined && reserved >= 0 ? reserved : b.a.accountConcurrency;
   }
   const byConcurrency = concurrency / seconds;
-  const rates = b.ofType("aws:apigateway/usagePlan:UsagePlan").map((u) => num(obj(u.props.throttleSettings).rateLimit)).filter((x) => x !== undefined);
+  const rates = b
+    .ofType("aws:apigateway/usagePlan:UsagePlan")
+    .map((u) => num(obj(u.props.throttleSettings).rateLimit))
+    .filter((x) => x !== undefined);
   const throttle = rates.length > 0 ? Math.max(...rates) : b.ofType("aws:apigateway/restApi:RestApi").length > 0 ? API_GATEWAY_DEFAULT_RATE : Infinity;
   const byThrottle = b.apiShare > 0 ? throttle / b.apiShare : Infinity;
   const basis = `${concurrency} concurrent executions / ${b.a.durationMs} ms per request (Little's law) = ${round(byConcurrency)} req/s`;
@@ -459,19 +503,48 @@ export function costAt(e: Estimate, prices: PriceBook, requestsPerMonth: number,
   const unpriced: Unpriced[] = [];
   const price = (l: LineBase) => {
     const p = prices[l.region]?.prices[l.priceId];
-    if (!p) unpriced.push({ urn: l.urn, resource: l.resource, type: l.type, reason: prices[l.region] ? `price ${l.priceId} missing from the ${l.region} table` : `no price table for region ${l.region}` });
+    if (!p)
+      unpriced.push({
+        urn: l.urn,
+        resource: l.resource,
+        type: l.type,
+        reason: prices[l.region] ? `price ${l.priceId} missing from the ${l.region} table` : `no price table for region ${l.region}`,
+      });
     return p;
   };
   for (const l of e.fixed) {
     const p = price(l);
-    if (p) lines.push({ urn: l.urn, resource: l.resource, type: l.type, dimension: l.dimension, kind: "fixed", quantity: l.quantity, unit: p.unit, unitPriceUsd: p.usd, monthlyUsd: l.quantity * p.usd, priceId: l.priceId });
+    if (p)
+      lines.push({
+        urn: l.urn,
+        resource: l.resource,
+        type: l.type,
+        dimension: l.dimension,
+        kind: "fixed",
+        quantity: l.quantity,
+        unit: p.unit,
+        unitPriceUsd: p.usd,
+        monthlyUsd: l.quantity * p.usd,
+        priceId: l.priceId,
+      });
   }
   for (const l of usage) {
     const p = price(l);
     if (!p) continue;
     const raw = requestsPerMonth * l.perRequest - (l.included ?? 0);
     const quantity = Math.min(Math.max(0, raw), l.cap ?? Infinity);
-    lines.push({ urn: l.urn, resource: l.resource, type: l.type, dimension: l.dimension, kind: "usage", quantity, unit: p.unit, unitPriceUsd: p.usd, monthlyUsd: quantity * p.usd, priceId: l.priceId });
+    lines.push({
+      urn: l.urn,
+      resource: l.resource,
+      type: l.type,
+      dimension: l.dimension,
+      kind: "usage",
+      quantity,
+      unit: p.unit,
+      unitPriceUsd: p.usd,
+      monthlyUsd: quantity * p.usd,
+      priceId: l.priceId,
+    });
   }
   const sum = (kind: PricedLine["kind"]) => lines.filter((l) => l.kind === kind).reduce((s, l) => s + l.monthlyUsd, 0);
   const fixedUsd = sum("fixed");
@@ -500,7 +573,18 @@ export function perMillionRequests(e: Estimate, prices: PriceBook): { lines: Pri
     const p = prices[l.region]?.prices[l.priceId];
     if (!p) continue;
     const quantity = l.perRequest * 1e6;
-    lines.push({ urn: l.urn, resource: l.resource, type: l.type, dimension: l.dimension, kind: "usage", quantity, unit: p.unit, unitPriceUsd: p.usd, monthlyUsd: quantity * p.usd, priceId: l.priceId });
+    lines.push({
+      urn: l.urn,
+      resource: l.resource,
+      type: l.type,
+      dimension: l.dimension,
+      kind: "usage",
+      quantity,
+      unit: p.unit,
+      unitPriceUsd: p.usd,
+      monthlyUsd: quantity * p.usd,
+      priceId: l.priceId,
+    });
   }
   return { lines, totalUsd: lines.reduce((s, l) => s + l.monthlyUsd, 0) };
 }

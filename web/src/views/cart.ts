@@ -101,7 +101,12 @@ export function cartView(ctx: AppContext): HTMLElement {
     return h(
       "li",
       { class: "cart-line", "data-sku": line.sku },
-      h("div", { class: "cart-line-name" }, h("a", { href: hrefFor({ name: "product", sku: line.sku }) }, line.name), h("span", { class: "unit-price" }, `${formatPrice(line.priceCents, currency)} each`)),
+      h(
+        "div",
+        { class: "cart-line-name" },
+        h("a", { href: hrefFor({ name: "product", sku: line.sku }) }, line.name),
+        h("span", { class: "unit-price" }, `${formatPrice(line.priceCents, currency)} each`),
+      ),
       h("div", { class: "cart-line-qty" }, h("label", { for: inputId }, "Quantity", srOnly(` of ${line.name}`)), input),
       h("p", { class: "cart-line-total" }, formatPrice(line.lineTotalCents, currency)),
       remove,
@@ -127,7 +132,11 @@ export function cartView(ctx: AppContext): HTMLElement {
       if (removed !== null) heading.focus();
       return;
     }
-    const lines = h("ul", { class: "cart-lines" }, cart.items.map((line, i) => lineItem(line, cart.currency, i)));
+    const lines = h(
+      "ul",
+      { class: "cart-lines" },
+      cart.items.map((line, i) => lineItem(line, cart.currency, i)),
+    );
     replaceChildren(
       body,
       lines,

@@ -12,7 +12,16 @@ function categoryNav(ctx: AppContext, selected: string | null): { nav: HTMLEleme
   const nav = h("nav", { class: "categories", "aria-label": "Categories" });
   const link = (label: string, category: string | null) =>
     h("li", null, h("a", { href: hrefFor({ name: "catalog", category }), "aria-current": category === selected ? "page" : null }, label));
-  const show = (categories: string[]) => replaceChildren(nav, h("ul", null, link("All", null), categories.map((c) => link(categoryLabel(c), c))));
+  const show = (categories: string[]) =>
+    replaceChildren(
+      nav,
+      h(
+        "ul",
+        null,
+        link("All", null),
+        categories.map((c) => link(categoryLabel(c), c)),
+      ),
+    );
   const known = ctx.knownCategories();
   if (known) show(known);
   return {
@@ -42,4 +51,3 @@ export function catalogView(ctx: AppContext, category: string | null): HTMLEleme
   });
   return h("div", { class: "catalog" }, heading, chips.nav, listing);
 }
-

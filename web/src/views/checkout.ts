@@ -97,7 +97,10 @@ export function checkoutView(ctx: AppContext): HTMLElement {
       if (error instanceof ApiError && error.code === "insufficient_stock") {
         box.append(h("p", null, h("a", { href: "/cart" }, "Change quantities in your cart")));
         // Show the cart as the server has it (unchanged) with what is short.
-        ctx.cart.refresh().then(async (cart) => showCart(cart, await shortages(ctx, cart)), () => {});
+        ctx.cart.refresh().then(
+          async (cart) => showCart(cart, await shortages(ctx, cart)),
+          () => {},
+        );
       } else if (error instanceof ApiError && error.code === "cart_changed") {
         // Nothing was charged. Show the cart as it is now and ask again, with its new total.
         reconfirm = true;
@@ -105,12 +108,16 @@ export function checkoutView(ctx: AppContext): HTMLElement {
         ctx.cart.refresh().then(
           (cart) => {
             showCart(cart);
-            if (cart.items.length > 0) box.append(h("p", null, `The total is now ${formatPrice(cart.totalCents, cart.currency)}. Check the order below and confirm it again.`));
+            if (cart.items.length > 0)
+              box.append(h("p", null, `The total is now ${formatPrice(cart.totalCents, cart.currency)}. Check the order below and confirm it again.`));
           },
           () => {},
         );
       } else if (error instanceof ApiError && error.code === "cart_empty") {
-        ctx.cart.refresh().then((cart) => showCart(cart), () => {});
+        ctx.cart.refresh().then(
+          (cart) => showCart(cart),
+          () => {},
+        );
       }
       replaceChildren(feedback, box);
       box.focus();

@@ -73,7 +73,9 @@ export function productListing(ctx: AppContext, options: ListingOptions): HTMLEl
       state.items.push(...page.items);
       state.cursor = page.nextCursor;
       const cards = show(from);
-      status.textContent = first ? options.describe(state.items.length, state.cursor === null) : `Loaded ${cards.length} more. ${options.describe(state.items.length, state.cursor === null)}`;
+      status.textContent = first
+        ? options.describe(state.items.length, state.cursor === null)
+        : `Loaded ${cards.length} more. ${options.describe(state.items.length, state.cursor === null)}`;
       if (first) options.onFirstPage?.();
       // Keyboard users continue where the new products start.
       else cards[0]?.querySelector("a")?.focus();

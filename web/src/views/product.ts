@@ -19,15 +19,7 @@ function productDetails(ctx: AppContext, product: Product, heading: HTMLHeadingE
   const quantityError = h("p", { id: "quantity-error", class: "field-error", hidden: true });
   const submit = h("button", { type: "submit", class: "button" });
   const inCart = h("p", { class: "hint", "aria-live": "polite" });
-  const form = h(
-    "form",
-    { class: "add-form", novalidate: true },
-    h("label", { for: "quantity" }, "Quantity"),
-    quantity,
-    submit,
-    quantityError,
-    inCart,
-  );
+  const form = h("form", { class: "add-form", novalidate: true }, h("label", { for: "quantity" }, "Quantity"), quantity, submit, quantityError, inCart);
 
   /** Bounds and labels follow the cart (this tab's changes and other tabs'). */
   function sync(): void {
@@ -58,7 +50,11 @@ function productDetails(ctx: AppContext, product: Product, heading: HTMLHeadingE
     if (!Number.isInteger(wanted) || wanted < 1) return refuse(`Enter a whole number from 1 to ${max}.`);
     if (wanted > max) {
       const held = ctx.cart.quantityOf(product.sku);
-      return refuse(held > 0 ? `Only ${product.stock} left, and ${held} ${held === 1 ? "is" : "are"} in your cart: you can add ${max} more.` : `Only ${product.stock} left: enter at most ${max}.`);
+      return refuse(
+        held > 0
+          ? `Only ${product.stock} left, and ${held} ${held === 1 ? "is" : "are"} in your cart: you can add ${max} more.`
+          : `Only ${product.stock} left: enter at most ${max}.`,
+      );
     }
     quantityError.hidden = true;
     quantity.removeAttribute("aria-invalid");

@@ -22,7 +22,12 @@ export function normalizeQuery(raw: string): string | null {
 export function searchView(ctx: AppContext, raw: string): HTMLElement {
   const query = normalizeQuery(raw);
   if (query === null) {
-    return h("div", { class: "search-page" }, pageHeading("Search"), h("p", null, "Type what you are looking for in the search box above: a product name, a word from its description or a category."));
+    return h(
+      "div",
+      { class: "search-page" },
+      pageHeading("Search"),
+      h("p", null, "Type what you are looking for in the search box above: a product name, a word from its description or a category."),
+    );
   }
   if (query.length > MAX_QUERY_LENGTH) {
     return h(
