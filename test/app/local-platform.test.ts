@@ -58,26 +58,31 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** Runs `npm start`'s script until it prints its ready line; what it printed stays readable. */
+async function startPlatform(options: { detached?: boolean } = {}): Promise<{ stdout: string; stderr: string }> {
+  const output = { stdout: "", stderr: "" };
+  child = spawn(TSX, ["scripts/local/start.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: options.detached ?? false });
+  child.stderr!.on("data", (chunk) => (output.stderr += chunk));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line; stderr:\n${output.stderr}`)), 90_000);
+    child!.stdout!.on("data", (chunk) => {
+      output.stdout += chunk;
+      if (output.stdout.includes(`ready: ${baseUrl}`)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child!.once("exit", (code) => reject(new Error(`exited early (${code}); stderr:\n${output.stderr}`)));
+  });
+  return output;
+}
+
 describe("npm start", () => {
   it("serves the demo shop, shares its stores with invoke, and stops cleanly on SIGTERM", async () => {
-    child = spawn(TSX, ["scripts/local/start.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stderr!.on("data", (chunk) => (stderr += chunk));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ready line; stderr:\n${stderr}`)), 90_000);
-      child!.stdout!.on("data", (chunk) => {
-        stdout += chunk;
-        if (stdout.includes(`ready: ${baseUrl}`)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child!.once("exit", (code) => reject(new Error(`exited early (${code}); stderr:\n${stderr}`)));
-    });
-    expect(stdout).toContain("platform-test-token");
+    const output = await startPlatform();
+    expect(output.stdout).toContain("platform-test-token");
     // The AWS SDK's "Node.js < 22" notice is switched off for the local platform (the SDK warns at its first client).
-    expect(stderr).not.toContain("NodeVersionSupportWarning");
+    expect(output.stderr).not.toContain("NodeVersionSupportWarning");
 
     const outputs = JSON.parse(readFileSync(path.join(dataDir, "stack-outputs.json"), "utf8"));
     expect(outputs).toEqual({ platform: "local", baseUrl, adminToken: "platform-test-token" });
@@ -101,7 +106,7 @@ describe("npm start", () => {
     expect(JSON.parse(result.body)).toMatchObject({ sku: "COF-001", name: "Changed by the test", priceCents: 4242 });
 
     const exited = new Promise<number | null>((resolve) => child!.once("exit", (code) => resolve(code)));
-    child.kill("SIGTERM");
+    child!.kill("SIGTERM");
     expect(await exited).toBe(0);
     expect(existsSync(path.join(dataDir, "stack-outputs.json"))).toBe(false);
     expect(existsSync(path.join(dataDir, "platform.json"))).toBe(false);
@@ -112,25 +117,11 @@ describe("npm start", () => {
 describe("npm start, a second time", () => {
   it("keeps the data of the first run, flushes commits to disk, and stops quietly on Ctrl-C", async () => {
     // A terminal's Ctrl-C signals the whole process group, PostgreSQL included.
-    child = spawn(TSX, ["scripts/local/start.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    let stdout = "";
-    let stderr = "";
-    child.stderr!.on("data", (chunk) => (stderr += chunk));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ready line; stderr:\n${stderr}`)), 90_000);
-      child!.stdout!.on("data", (chunk) => {
-        stdout += chunk;
-        if (stdout.includes(`ready: ${baseUrl}`)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child!.once("exit", (code) => reject(new Error(`exited early (${code}); stderr:\n${stderr}`)));
-    });
+    const output = await startPlatform({ detached: true });
     const product = (await (await fetch(`${baseUrl}/api/products/COF-001`)).json()) as { name: string };
     expect(product.name).toBe("Changed by the test");
 
-    const ownerUrl = /DB owner\s+(\S+)/.exec(stdout)?.[1];
+    const ownerUrl = /DB owner\s+(\S+)/.exec(output.stdout)?.[1];
     expect(ownerUrl).toBeDefined();
     const client = new pg.Client({ connectionString: ownerUrl });
     await client.connect();
@@ -148,9 +139,9 @@ describe("npm start, a second time", () => {
     }
 
     const exited = new Promise<number | null>((resolve) => child!.once("exit", (code) => resolve(code)));
-    process.kill(-child.pid!, "SIGINT");
+    process.kill(-child!.pid!, "SIGINT");
     expect(await exited).toBe(0);
-    expect(stderr).not.toContain("database connection failed");
+    expect(output.stderr).not.toContain("database connection failed");
     expect(postgresRunningFor(dataDir)).toBe(false);
   });
 });

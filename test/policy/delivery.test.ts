@@ -51,26 +51,29 @@ describe("cloudfront-certificate-region (mandatory, stack)", () => {
   });
 });
 
+/** A distribution whose one origin, "api", serves every request. */
+function apiDistribution(origin: aws.types.input.cloudfront.DistributionOrigin): void {
+  new aws.cloudfront.Distribution("cdn", {
+    enabled: true,
+    origins: [origin],
+    defaultCacheBehavior: {
+      targetOriginId: "api",
+      viewerProtocolPolicy: "redirect-to-https",
+      allowedMethods: ["GET", "HEAD"],
+      cachedMethods: ["GET", "HEAD"],
+    },
+    restrictions: { geoRestriction: { restrictionType: "none" } },
+    viewerCertificate: { cloudfrontDefaultCertificate: true },
+  });
+}
+
 describe("cloudfront-https-origin-name (mandatory, stack)", () => {
   const cdnWithAlbOrigin = (protocol: "https-only" | "match-viewer" | "http-only", domain: "alb" | "custom") => () => {
     const alb = new aws.lb.LoadBalancer("alb", { name: "shop-alb", subnets: ["a", "b"] });
-    new aws.cloudfront.Distribution("cdn", {
-      enabled: true,
-      origins: [
-        {
-          originId: "api",
-          domainName: domain === "alb" ? alb.dnsName : "api-origin.shop.example.com",
-          customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: protocol, originSslProtocols: ["TLSv1.2"] },
-        },
-      ],
-      defaultCacheBehavior: {
-        targetOriginId: "api",
-        viewerProtocolPolicy: "redirect-to-https",
-        allowedMethods: ["GET", "HEAD"],
-        cachedMethods: ["GET", "HEAD"],
-      },
-      restrictions: { geoRestriction: { restrictionType: "none" } },
-      viewerCertificate: { cloudfrontDefaultCertificate: true },
+    apiDistribution({
+      originId: "api",
+      domainName: domain === "alb" ? alb.dnsName : "api-origin.shop.example.com",
+      customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: protocol, originSslProtocols: ["TLSv1.2"] },
     });
   };
 
@@ -105,19 +108,10 @@ describe("cloudfront-https-origin-name with a VPC origin", () => {
         originSslProtocols: { items: ["TLSv1.2"], quantity: 1 },
       },
     });
-    new aws.cloudfront.Distribution("cdn", {
-      enabled: true,
-      origins: [
-        { originId: "api", domainName: domain === "alb" ? alb.dnsName : "api-origin.shop.example.com", vpcOriginConfig: { vpcOriginId: vpcOrigin.id } },
-      ],
-      defaultCacheBehavior: {
-        targetOriginId: "api",
-        viewerProtocolPolicy: "redirect-to-https",
-        allowedMethods: ["GET", "HEAD"],
-        cachedMethods: ["GET", "HEAD"],
-      },
-      restrictions: { geoRestriction: { restrictionType: "none" } },
-      viewerCertificate: { cloudfrontDefaultCertificate: true },
+    apiDistribution({
+      originId: "api",
+      domainName: domain === "alb" ? alb.dnsName : "api-origin.shop.example.com",
+      vpcOriginConfig: { vpcOriginId: vpcOrigin.id },
     });
   };
 
