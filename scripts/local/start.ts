@@ -8,14 +8,26 @@ import path from "node:path";
 import type { ServerType } from "@hono/node-server";
 import type { AppLogger } from "../../app/src/app";
 import { loadConfig } from "../../app/src/config";
-import { createRuntime, type Runtime } from "../../app/src/runtime/runtime";
+import { createRuntime, DROPPED_CONNECTION_WARNING, type Runtime } from "../../app/src/runtime/runtime";
 import { startServer } from "../../app/src/server";
 import { isPageRoute } from "../../web/src/page-routes";
 import { removePlatformFiles, settingsFromEnv, silenceSdkNodeVersionWarning, startLocalStores, toApiEnv, writePlatformFiles } from "./platform";
 
+/**
+ * A terminal's Ctrl-C reaches PostgreSQL (same process group) as soon as it reaches this process,
+ * and PostgreSQL may close the pool's connections before the handler below runs. So a dropped
+ * connection's warning waits a moment, and is no news once a stop has begun.
+ */
+const DROPPED_CONNECTION_HOLD_MS = 1000;
+let stopping = false;
+
 const consoleLogger: AppLogger = {
   info: (message, ...extra) => console.error(`[info] ${message}`, ...extra),
-  warn: (message, ...extra) => console.error(`[warn] ${message}`, ...extra),
+  warn: (message, ...extra) => {
+    const print = () => console.error(`[warn] ${message}`, ...extra);
+    if (message !== DROPPED_CONNECTION_WARNING) return print();
+    setTimeout(() => stopping || print(), DROPPED_CONNECTION_HOLD_MS).unref();
+  },
   error: (message, ...extra) => console.error(`[error] ${message}`, ...extra),
 };
 
@@ -26,7 +38,6 @@ async function main(): Promise<void> {
   const stores = await startLocalStores(settings);
   let runtime: Runtime | undefined;
   let server: ServerType | undefined;
-  let stopping = false;
 
   const shutdown = async (signal: string) => {
     if (stopping) return;

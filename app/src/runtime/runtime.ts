@@ -27,6 +27,9 @@ export interface RuntimeHooks {
   instrument?: <T>(client: T) => T;
 }
 
+/** Logged when a pooled PostgreSQL connection fails (the pool opens a new one on the next request). */
+export const DROPPED_CONNECTION_WARNING = "database connection failed; the pool replaces it";
+
 export async function createRuntime(config: AppConfig, hooks: RuntimeHooks = {}): Promise<Runtime> {
   const instrument = hooks.instrument ?? (<T>(client: T) => client);
   const { secrets, destroy: destroySecrets } = secretsClientFor(config, instrument);
@@ -40,7 +43,7 @@ export async function createRuntime(config: AppConfig, hooks: RuntimeHooks = {})
   const database = createDatabase(config.db.writer, config.db.reader, {
     max: config.db.poolMax,
     onError: (err) => {
-      if (!closing) hooks.logger?.warn("database connection failed; the pool replaces it", { error: err.message });
+      if (!closing) hooks.logger?.warn(DROPPED_CONNECTION_WARNING, { error: err.message });
     },
   });
   const doc = createDocumentClient({ region: config.region, endpoint: config.dynamo.endpoint });
