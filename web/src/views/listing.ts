@@ -10,8 +10,8 @@ import { h, replaceChildren } from "../dom";
 import { errorMessage } from "../messages";
 import { productCard } from "./product-card";
 import { alertBox } from "./shared";
+import { PAGE_SIZE, SKELETON_CARD_HTML } from "../skeleton";
 
-export const PAGE_SIZE = 12;
 
 export interface ListingOptions {
   /** The URL this list belongs to (its memory key). */
@@ -25,17 +25,9 @@ export interface ListingOptions {
 }
 
 function placeholders(count: number): HTMLLIElement[] {
-  return Array.from({ length: count }, () =>
-    h(
-      "li",
-      { class: "skeleton-card", "aria-hidden": "true" },
-      h("div", { class: "skeleton-art" }),
-      h("p", { class: "product-name" }),
-      h("p", { class: "price" }),
-      h("p", { class: "stock" }),
-      h("div", { class: "button-placeholder" }),
-    ),
-  );
+  const template = document.createElement("template");
+  template.innerHTML = SKELETON_CARD_HTML.repeat(count);
+  return [...template.content.children] as HTMLLIElement[];
 }
 
 export function productListing(ctx: AppContext, options: ListingOptions): HTMLElement {
