@@ -10,7 +10,7 @@
 import { stringLeaves } from "../stack";
 import { DEFAULT_ASSUMPTIONS, mixAverages, type CostAssumptions } from "./assumptions";
 import { FREE_TYPES, isBookkeeping } from "./free-types";
-import type { PriceBook } from "./price-table";
+import type { Price, PriceBook } from "./price-table";
 
 export interface CostResource {
   urn: string;
@@ -494,6 +494,22 @@ export interface Costing {
   unpriced: Unpriced[];
 }
 
+/** One line of a costing: `quantity` of the line's dimension at its price. */
+function pricedLine(l: LineBase, p: Price, kind: PricedLine["kind"], quantity: number): PricedLine {
+  return {
+    urn: l.urn,
+    resource: l.resource,
+    type: l.type,
+    dimension: l.dimension,
+    kind,
+    quantity,
+    unit: p.unit,
+    unitPriceUsd: p.usd,
+    monthlyUsd: quantity * p.usd,
+    priceId: l.priceId,
+  };
+}
+
 /**
  * Prices the estimate at a load: fixed lines as they are, usage lines at `requestsPerMonth` above
  * what the floor includes. `usage`: the lines of another split over the front doors (the peak's).
@@ -514,37 +530,13 @@ export function costAt(e: Estimate, prices: PriceBook, requestsPerMonth: number,
   };
   for (const l of e.fixed) {
     const p = price(l);
-    if (p)
-      lines.push({
-        urn: l.urn,
-        resource: l.resource,
-        type: l.type,
-        dimension: l.dimension,
-        kind: "fixed",
-        quantity: l.quantity,
-        unit: p.unit,
-        unitPriceUsd: p.usd,
-        monthlyUsd: l.quantity * p.usd,
-        priceId: l.priceId,
-      });
+    if (p) lines.push(pricedLine(l, p, "fixed", l.quantity));
   }
   for (const l of usage) {
     const p = price(l);
     if (!p) continue;
     const raw = requestsPerMonth * l.perRequest - (l.included ?? 0);
-    const quantity = Math.min(Math.max(0, raw), l.cap ?? Infinity);
-    lines.push({
-      urn: l.urn,
-      resource: l.resource,
-      type: l.type,
-      dimension: l.dimension,
-      kind: "usage",
-      quantity,
-      unit: p.unit,
-      unitPriceUsd: p.usd,
-      monthlyUsd: quantity * p.usd,
-      priceId: l.priceId,
-    });
+    lines.push(pricedLine(l, p, "usage", Math.min(Math.max(0, raw), l.cap ?? Infinity)));
   }
   const sum = (kind: PricedLine["kind"]) => lines.filter((l) => l.kind === kind).reduce((s, l) => s + l.monthlyUsd, 0);
   const fixedUsd = sum("fixed");
@@ -572,19 +564,7 @@ export function perMillionRequests(e: Estimate, prices: PriceBook): { lines: Pri
   for (const l of e.usage) {
     const p = prices[l.region]?.prices[l.priceId];
     if (!p) continue;
-    const quantity = l.perRequest * 1e6;
-    lines.push({
-      urn: l.urn,
-      resource: l.resource,
-      type: l.type,
-      dimension: l.dimension,
-      kind: "usage",
-      quantity,
-      unit: p.unit,
-      unitPriceUsd: p.usd,
-      monthlyUsd: quantity * p.usd,
-      priceId: l.priceId,
-    });
+    lines.push(pricedLine(l, p, "usage", l.perRequest * 1e6));
   }
   return { lines, totalUsd: lines.reduce((s, l) => s + l.monthlyUsd, 0) };
 }

@@ -12,7 +12,6 @@ import { productCard } from "./product-card";
 import { alertBox } from "./shared";
 import { PAGE_SIZE, SKELETON_CARD_HTML } from "../skeleton";
 
-
 export interface ListingOptions {
   /** The URL this list belongs to (its memory key). */
   memoryKey: string;
