@@ -29,7 +29,9 @@ export interface BundleResult {
   /** Minified and gzip sizes summed over every file. */
   bytes: number;
   gzipBytes: number;
-  /** Minified size of what a cold start loads: the entry and the chunks it imports statically. */
+  /** What a cold start loads: the entry and the chunks it imports statically. */
+  startFiles: string[];
+  /** Minified size of `startFiles`. */
   startBytes: number;
 }
 
@@ -90,7 +92,7 @@ export async function bundle(options: { outfile?: string; entry?: string; root?:
   };
   visit(Object.keys(metafile.outputs).find((file) => path.resolve(root, file) === outfile) ?? "");
   const startBytes = [...atStart].reduce((sum, file) => sum + metafile.outputs[file]!.bytes, 0);
-  return { outfile, files, bytes, gzipBytes, startBytes };
+  return { outfile, files, bytes, gzipBytes, startFiles: [...atStart].map((file) => path.resolve(root, file)), startBytes };
 }
 
 export function formatBytes(bytes: number): string {

@@ -10,7 +10,6 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type pg from "pg";
-import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { CartService } from "./cart/cart-service";
 import { CatalogCache } from "./catalog/cache";
 import { Catalog, ifMatchVersions, ifNoneMatchHas } from "./catalog/catalog";
@@ -20,6 +19,7 @@ import { sessionOf } from "./http/session-cookie";
 import { existingSkuParam, jsonBody, parseWith, queryWith, excerpt } from "./http/validation";
 import { checkout } from "./orders/checkout";
 import { orderForSession } from "./orders/orders";
+import type { DocumentStore } from "./runtime/dynamo";
 import { outageOf } from "./runtime/outage";
 import type { SessionKeys } from "./session/session-keys";
 import { SessionConflictError, SessionStore } from "./session/session-store";
@@ -38,7 +38,7 @@ export interface AppMetrics {
 
 export interface AppDeps {
   db: { writer: pg.Pool; reader: pg.Pool };
-  doc: DynamoDBDocumentClient;
+  doc: DocumentStore;
   tables: { sessions: string; cache: string };
   /** The session signing keys in force now (the runtime re-reads them every few minutes). */
   sessionKeys: () => Promise<SessionKeys>;
@@ -102,8 +102,8 @@ export function createApp(deps: AppDeps): Hono {
   app.get("/health", async (c) => {
     const probes: Record<string, Promise<unknown>> = {
       database: Promise.all([deps.db.writer.query("SELECT 1"), deps.db.reader.query("SELECT 1")]),
-      sessionsTable: deps.doc.send(new GetCommand({ TableName: deps.tables.sessions, Key: { pk: "health#probe" } })),
-      cacheTable: deps.doc.send(new GetCommand({ TableName: deps.tables.cache, Key: { pk: "health#probe" } })),
+      sessionsTable: deps.doc.get({ TableName: deps.tables.sessions, Key: { pk: "health#probe" } }),
+      cacheTable: deps.doc.get({ TableName: deps.tables.cache, Key: { pk: "health#probe" } }),
     };
     const names = Object.keys(probes);
     const settled = await Promise.allSettled(names.map((name) => withTimeout(probes[name]!, 2_000)));

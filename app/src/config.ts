@@ -80,7 +80,20 @@ export interface AppConfig {
   sessionTtlSeconds: number;
   /** Local server port (local mode only). */
   port: number;
+  /**
+   * Whether the container loads the DynamoDB client and opens its connection
+   * while it starts, or at the first request that needs a table. Eager only
+   * where starting is off the request path: provisioned concurrency and
+   * SnapStart, named by Lambda's AWS_LAMBDA_INITIALIZATION_TYPE
+   * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html).
+   * On demand, a cold start whose request needs no table (a catalog read) does
+   * not pay for it.
+   */
+  warmTablesAtStart: boolean;
 }
+
+/** Lambda initialization types whose start runs before any request is waiting. */
+const AHEAD_OF_TIME_INITIALIZATION = new Set(["provisioned-concurrency", "snap-start"]);
 
 type Env = Record<string, string | undefined>;
 
@@ -124,6 +137,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     localCacheTtlSeconds: intIn(env, "LOCAL_CACHE_TTL_SECONDS", 5, 0, 3600),
     sessionTtlSeconds: intIn(env, "SESSION_TTL_SECONDS", 7 * 24 * 3600, 60, 365 * 24 * 3600),
     port: intIn(env, "PORT", 3000, 1, 65535),
+    warmTablesAtStart: AHEAD_OF_TIME_INITIALIZATION.has(env.AWS_LAMBDA_INITIALIZATION_TYPE ?? ""),
   };
 
   if (env.DB_PROXY_ENDPOINT) {

@@ -9,7 +9,7 @@
 import awsLite from "@aws-lite/client";
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { createDocumentClient } from "../../app/src/runtime/dynamo";
+import { createDocumentClient } from "../../app/src/runtime/dynamo-client";
 
 export interface DynamoCpuRow {
   variant: string;

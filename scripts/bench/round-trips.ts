@@ -1,15 +1,15 @@
 /**
  * Round trips per request type, counted at the clients: every pg
  * `Client.query` (one round trip each: node-postgres sends parse, bind,
- * execute and sync in one write) and every DynamoDB `send`. The app runs in
+ * execute and sync in one write) and every call of the app's DynamoDB store
+ * (one send each). The app runs in
  * this process on warm pools; requests go one at a time, so each delta
  * belongs to one request (background cache writes it starts included).
  */
 import pg from "pg";
-import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createApp, type AppDeps } from "../../app/src/app";
 import { createDatabase } from "../../app/src/db/pool";
-import { createDocumentClient } from "../../app/src/runtime/dynamo";
+import { createDocumentStore, type DocumentStore } from "../../app/src/runtime/dynamo";
 
 export interface RoundTripRow {
   request: string;
@@ -25,24 +25,28 @@ export interface Counters {
   dynamo: number;
 }
 
-/** Counts pg queries (all clients in this process) and sends of `doc`; returns the live counters and an undo. */
-export function countRoundTrips(doc: DynamoDBDocumentClient): { counts: Counters; restore(): void } {
+const DOCUMENT_OPERATIONS = ["get", "put", "update"] as const;
+
+/** Counts pg queries (all clients in this process) and calls of `doc`; returns the live counters and an undo. */
+export function countRoundTrips(doc: DocumentStore): { counts: Counters; restore(): void } {
   const counts: Counters = { sql: 0, dynamo: 0 };
   const query = pg.Client.prototype.query;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     counts.sql++;
     return (query as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof query;
-  const send = doc.send.bind(doc);
-  doc.send = ((...args: Parameters<typeof send>) => {
-    counts.dynamo++;
-    return send(...args);
-  }) as typeof doc.send;
+  const originals = DOCUMENT_OPERATIONS.map((name) => [name, doc[name]] as const);
+  for (const [name, operation] of originals) {
+    doc[name] = ((input: never) => {
+      counts.dynamo++;
+      return operation(input);
+    }) as never;
+  }
   return {
     counts,
     restore() {
       pg.Client.prototype.query = query;
-      doc.send = send as typeof doc.send;
+      for (const [name, operation] of originals) doc[name] = operation as never;
     },
   };
 }
@@ -52,7 +56,7 @@ export async function measureRoundTrips(
   passes = 9,
 ): Promise<RoundTripRow[]> {
   const database = createDatabase({ kind: "url", url: stores.databaseUrl }, { kind: "url", url: stores.databaseUrl }, { max: 4 });
-  const doc = createDocumentClient({ region: "us-east-1", endpoint: stores.dynamoEndpoint });
+  const doc = createDocumentStore({ region: "us-east-1", endpoint: stores.dynamoEndpoint });
   const deps: AppDeps = {
     db: database,
     doc,
@@ -91,7 +95,7 @@ export async function measureRoundTrips(
   };
   try {
     // Warm the pools and clients so connection set-up is not counted.
-    await Promise.all([database.writer.query("SELECT 1"), doc.send(createProbe(stores.tables.cache))]);
+    await Promise.all([database.writer.query("SELECT 1"), doc.get({ TableName: stores.tables.cache, Key: { pk: "bench#probe" } })]);
     for (let pass = 0; pass < passes; pass++) {
       // Each pass: a new visitor, SKUs and keys of its own, so "first" reads miss every cache.
       cookie = "";
@@ -122,11 +126,6 @@ export async function measureRoundTrips(
     doc.destroy();
     await database.end();
   }
-}
-
-/** A Get of an absent key: opens the DynamoDB client's connection before counting starts. */
-function createProbe(table: string): GetCommand {
-  return new GetCommand({ TableName: table, Key: { pk: "bench#probe" } });
 }
 
 /**

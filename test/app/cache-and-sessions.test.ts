@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { CatalogCache } from "../../app/src/catalog/cache";
-import { createDocumentClient } from "../../app/src/runtime/dynamo";
+import { createDocumentClient, documentStoreOf } from "../../app/src/runtime/dynamo-client";
 import { SessionStore } from "../../app/src/session/session-store";
 import { createTables, startDynalite, type LocalDynamo } from "../../scripts/local/stores";
 import { freePort } from "./support/ports";
@@ -14,6 +14,8 @@ import { freePort } from "./support/ports";
 const TABLES = { sessions: "sessions-unit", cache: "cache-unit" };
 let dynamo: LocalDynamo;
 let doc: ReturnType<typeof createDocumentClient>;
+/** The stores under test take the app's DocumentStore over the same client. */
+let documents: ReturnType<typeof documentStoreOf>;
 let now = 1_800_000_000_000;
 const clock = () => now;
 
@@ -21,6 +23,7 @@ beforeAll(async () => {
   dynamo = await startDynalite({ port: await freePort(8000, 8009) });
   await createTables(dynamo.endpoint, TABLES);
   doc = createDocumentClient({ region: "us-east-1", endpoint: dynamo.endpoint });
+  documents = documentStoreOf(doc);
 });
 afterAll(async () => {
   doc?.destroy();
@@ -29,7 +32,7 @@ afterAll(async () => {
 
 describe("CatalogCache", () => {
   it("loads once, serves from memory, then from the table, and reloads after the table TTL", async () => {
-    const cache = new CatalogCache({ doc, table: TABLES.cache, ttlSeconds: 30, localTtlSeconds: 5, now: clock });
+    const cache = new CatalogCache({ doc: documents, table: TABLES.cache, ttlSeconds: 30, localTtlSeconds: 5, now: clock });
     let loads = 0;
     const load = async () => ({ n: ++loads });
     expect(await cache.getOrLoad("k1", load)).toEqual({ n: 1 });
@@ -39,7 +42,7 @@ describe("CatalogCache", () => {
     expect(stored.Item).toMatchObject({ pk: "k1", expiresAt: Math.floor(now / 1000) + 30 });
 
     now += 10_000; // memory expired, table still fresh
-    const other = new CatalogCache({ doc, table: TABLES.cache, ttlSeconds: 30, localTtlSeconds: 5, now: clock });
+    const other = new CatalogCache({ doc: documents, table: TABLES.cache, ttlSeconds: 30, localTtlSeconds: 5, now: clock });
     expect(await other.getOrLoad("k1", load)).toEqual({ n: 1 });
     now += 25_000; // table entry past expiresAt: ignored even though dynalite still returns it
     expect(await other.getOrLoad("k1", load)).toEqual({ n: 2 });
@@ -47,7 +50,7 @@ describe("CatalogCache", () => {
   });
 
   it("does not cache a missing value", async () => {
-    const cache = new CatalogCache({ doc, table: TABLES.cache, ttlSeconds: 30, localTtlSeconds: 5, now: clock });
+    const cache = new CatalogCache({ doc: documents, table: TABLES.cache, ttlSeconds: 30, localTtlSeconds: 5, now: clock });
     let loads = 0;
     await cache.getOrLoad("absent", async () => (loads++, null));
     await cache.getOrLoad("absent", async () => (loads++, null));
@@ -55,8 +58,8 @@ describe("CatalogCache", () => {
   });
 
   it("invalidation clears memory and moves list pages to a new version, for every container", async () => {
-    const a = new CatalogCache({ doc, table: TABLES.cache, ttlSeconds: 30, localTtlSeconds: 5, now: clock });
-    const b = new CatalogCache({ doc, table: TABLES.cache, ttlSeconds: 30, localTtlSeconds: 0, now: clock });
+    const a = new CatalogCache({ doc: documents, table: TABLES.cache, ttlSeconds: 30, localTtlSeconds: 5, now: clock });
+    const b = new CatalogCache({ doc: documents, table: TABLES.cache, ttlSeconds: 30, localTtlSeconds: 0, now: clock });
     const v0 = await a.listVersion();
     await a.getOrLoad("mem-only", async () => ({ price: 1 }), { shared: false });
     await a.invalidateCatalog();
@@ -66,7 +69,7 @@ describe("CatalogCache", () => {
   });
 
   it("never stores a value whose load started before an invalidation, in memory or in the table", async () => {
-    const cache = new CatalogCache({ doc, table: TABLES.cache, ttlSeconds: 30, localTtlSeconds: 5, now: clock });
+    const cache = new CatalogCache({ doc: documents, table: TABLES.cache, ttlSeconds: 30, localTtlSeconds: 5, now: clock });
     let release!: () => void;
     const slowLoad = new Promise<void>((resolve) => (release = resolve));
     const stale = cache.getOrLoad("race-key", async () => (await slowLoad, { price: "old" }));
@@ -83,7 +86,7 @@ describe("CatalogCache", () => {
     const errors: unknown[] = [];
     const oversize: number[] = [];
     const cache = new CatalogCache({
-      doc,
+      doc: documents,
       table: TABLES.cache,
       ttlSeconds: 30,
       localTtlSeconds: 5,
@@ -104,7 +107,7 @@ describe("CatalogCache", () => {
   });
 
   it("evicts the least recently used entries beyond its size", async () => {
-    const cache = new CatalogCache({ doc, table: TABLES.cache, ttlSeconds: 30, localTtlSeconds: 60, localMaxEntries: 2, now: clock });
+    const cache = new CatalogCache({ doc: documents, table: TABLES.cache, ttlSeconds: 30, localTtlSeconds: 60, localMaxEntries: 2, now: clock });
     await cache.getOrLoad("lru-a", async () => "a");
     await cache.getOrLoad("lru-b", async () => "b");
     await cache.getOrLoad("lru-a", async () => "a2"); // touch a
@@ -121,7 +124,7 @@ describe("CatalogCache", () => {
 
 describe("SessionStore", () => {
   it("treats an expired session as empty and refreshes expiresAt on write", async () => {
-    const store = new SessionStore({ doc, table: TABLES.sessions, ttlSeconds: 60, now: clock });
+    const store = new SessionStore({ doc: documents, table: TABLES.sessions, ttlSeconds: 60, now: clock });
     await store.update("sess-ttl", () => ({ cart: [{ sku: "A", quantity: 1 }] }));
     expect((await store.load("sess-ttl")).cart).toHaveLength(1);
     now += 61_000;
@@ -133,7 +136,7 @@ describe("SessionStore", () => {
 
   it("loses no update when writers in many containers race (optimistic concurrency with retries)", async () => {
     // One store per writer: each is a container of its own, so only the conditional write and the retries keep them apart.
-    const stores = Array.from({ length: 12 }, () => new SessionStore({ doc, table: TABLES.sessions, ttlSeconds: 600, now: clock }));
+    const stores = Array.from({ length: 12 }, () => new SessionStore({ doc: documents, table: TABLES.sessions, ttlSeconds: 600, now: clock }));
     await Promise.all(stores.map((store, i) => store.update("sess-race", (d) => ({ cart: [...d.cart, { sku: `S${i}`, quantity: 1 }] }))));
     const store = stores[0]!;
     const { cart } = await store.load("sess-race");

@@ -17,7 +17,7 @@ beforeAll(async () => {
   for (const sku of ["RT-1", "RT-2", "RT-3"]) {
     expect((await admin.put(`/api/admin/products/${sku}`, { name: sku, priceCents: 250, stock: 100 }, adminHeaders(ADMIN_TOKEN))).status).toBe(200);
   }
-  counter = countRoundTrips(stack.doc);
+  counter = countRoundTrips(stack.documents);
 });
 afterAll(async () => {
   counter?.restore();

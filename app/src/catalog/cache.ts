@@ -21,11 +21,10 @@
  * cache is an optimisation, never a reason to fail a catalog read. A value too
  * large for one DynamoDB item is kept in memory only (by design, not an outage).
  */
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { dynamoCall, isConditionalCheckFailure } from "../runtime/dynamo";
+import { dynamoCall, isConditionalCheckFailure, type DocumentStore } from "../runtime/dynamo";
 
 export interface CatalogCacheOptions {
-  doc: DynamoDBDocumentClient;
+  doc: DocumentStore;
   table: string;
   ttlSeconds: number;
   localTtlSeconds: number;
@@ -121,7 +120,7 @@ export class CatalogCache {
     if (typeof hit === "number") return hit;
     const generation = this.generation;
     const item = await this.tolerant(() =>
-      dynamoCall(() => this.options.doc.send(new GetCommand({ TableName: this.options.table, Key: { pk: VERSION_KEY }, ConsistentRead: true }))),
+      dynamoCall(() => this.options.doc.get({ TableName: this.options.table, Key: { pk: VERSION_KEY }, ConsistentRead: true })),
     );
     const version = typeof item?.Item?.version === "number" ? item.Item.version : 0;
     this.localSet(VERSION_KEY, version, generation);
@@ -140,14 +139,12 @@ export class CatalogCache {
     this.local.clear();
     const { doc, table } = this.options;
     await dynamoCall(() =>
-      doc.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: { pk: VERSION_KEY },
-          UpdateExpression: "ADD version :one",
-          ExpressionAttributeValues: { ":one": 1 },
-        }),
-      ),
+      doc.update({
+        TableName: table,
+        Key: { pk: VERSION_KEY },
+        UpdateExpression: "ADD version :one",
+        ExpressionAttributeValues: { ":one": 1 },
+      }),
     );
     // A version read while the bump was in flight may have been stored meanwhile.
     this.generation++;
@@ -179,7 +176,7 @@ export class CatalogCache {
   }
 
   private async sharedGet(key: string): Promise<unknown> {
-    const result = await this.tolerant(() => dynamoCall(() => this.options.doc.send(new GetCommand({ TableName: this.options.table, Key: { pk: key } }))));
+    const result = await this.tolerant(() => dynamoCall(() => this.options.doc.get({ TableName: this.options.table, Key: { pk: key } })));
     const item = result?.Item;
     if (!item || typeof item.value !== "string") return undefined;
     if (typeof item.expiresAt !== "number" || item.expiresAt <= this.nowSeconds()) return undefined;
@@ -196,15 +193,13 @@ export class CatalogCache {
     const now = this.nowSeconds();
     try {
       await dynamoCall(() =>
-        this.options.doc.send(
-          new PutCommand({
-            TableName: this.options.table,
-            Item: { pk: key, value: text, expiresAt: now + this.options.ttlSeconds },
-            // Never replace a live entry: pages are keyed by the catalog version they were read under.
-            ConditionExpression: "attribute_not_exists(pk) OR expiresAt <= :now",
-            ExpressionAttributeValues: { ":now": now },
-          }),
-        ),
+        this.options.doc.put({
+          TableName: this.options.table,
+          Item: { pk: key, value: text, expiresAt: now + this.options.ttlSeconds },
+          // Never replace a live entry: pages are keyed by the catalog version they were read under.
+          ConditionExpression: "attribute_not_exists(pk) OR expiresAt <= :now",
+          ExpressionAttributeValues: { ":now": now },
+        }),
       );
     } catch (err) {
       if (isConditionalCheckFailure(err)) return;

@@ -1,11 +1,19 @@
 /**
- * The DynamoDB document client and the one place its failures are classified:
+ * DynamoDB for the app: the operations it uses (`DocumentStore`), a store that
+ * loads the SDK on first use, and the one place its failures are classified:
  * a conditional-check failure is a normal outcome (optimistic concurrency), a
  * network error, throttling or 5xx means the store is unavailable (503), and
  * anything else (validation, missing table) is a bug or misconfiguration.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type {
+  DynamoDBDocumentClient,
+  GetCommandInput,
+  GetCommandOutput,
+  PutCommandInput,
+  PutCommandOutput,
+  UpdateCommandInput,
+  UpdateCommandOutput,
+} from "@aws-sdk/lib-dynamodb";
 
 export interface DynamoOptions {
   region: string;
@@ -13,35 +21,51 @@ export interface DynamoOptions {
   endpoint?: string;
 }
 
-/**
- * Middleware that costs CPU on every call and does nothing for this client
- * (together about 15% of the client's CPU per call: `npm run bench -- dynamocpu`):
- * - the logger middleware filters every input and output for a logger that is
- *   the SDK's no-op one;
- * - recursion detection copies Lambda's trace id into a header for Lambda's
- *   loop detection, which covers Lambda, SQS, SNS and S3, not DynamoDB; with
- *   tracing on, Powertools' X-Ray middleware sets that header itself.
- * The user-agent middleware stays: Powertools adds its own relative to it, and
- * a stack missing it fails every call.
- */
-const UNNEEDED_MIDDLEWARE = ["loggerMiddleware", "recursionDetectionMiddleware"];
+/** The DynamoDB operations the app uses; each call is one round trip. */
+export interface DocumentStore {
+  get(input: GetCommandInput): Promise<GetCommandOutput>;
+  put(input: PutCommandInput): Promise<PutCommandOutput>;
+  update(input: UpdateCommandInput): Promise<UpdateCommandOutput>;
+}
 
-export function createDocumentClient(options: DynamoOptions): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({
-    region: options.region,
-    ...(options.endpoint
-      ? {
-          endpoint: options.endpoint,
-          // dynalite accepts any credentials; fixed ones keep the local platform independent of ~/.aws.
-          credentials: { accessKeyId: "local", secretAccessKey: "local" },
-        }
-      : {}),
-    // Fail fast: a request waits at most a few seconds before the API answers 503.
-    maxAttempts: 2,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
-  });
-  for (const name of UNNEEDED_MIDDLEWARE) client.middlewareStack.remove(name);
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+export interface LazyDocumentStore extends DocumentStore {
+  /** Loads the SDK and opens a connection now (a read of a key that never exists), off the request path. */
+  warm(table: string): void;
+  destroy(): void;
+}
+
+/**
+ * A document store whose SDK client is created at its first call (or `warm`):
+ * the SDK is about half of the code a cold start would otherwise load and
+ * evaluate (`npm run bench -- bundle`), and a catalog read never needs it.
+ * `instrument` wraps the client when it is created (tracing).
+ */
+export function createDocumentStore(options: DynamoOptions, instrument: <T>(client: T) => T = (client) => client): LazyDocumentStore {
+  let client: DynamoDBDocumentClient | undefined;
+  let store: DocumentStore | undefined;
+  let loading: Promise<DocumentStore> | undefined;
+  const load = () =>
+    (loading ??= import("./dynamo-client").then(
+      (sdk) => {
+        client = instrument(sdk.createDocumentClient(options));
+        return (store = sdk.documentStoreOf(client));
+      },
+      (err: unknown) => {
+        loading = undefined;
+        throw err;
+      },
+    ));
+  return {
+    get: async (input) => (store ?? (await load())).get(input),
+    put: async (input) => (store ?? (await load())).put(input),
+    update: async (input) => (store ?? (await load())).update(input),
+    warm(table) {
+      load()
+        .then((ready) => ready.get({ TableName: table, Key: { pk: "warmup#probe" } }))
+        .catch(() => {});
+    },
+    destroy: () => client?.destroy(),
+  };
 }
 
 export class DynamoUnavailable extends Error {

@@ -3,20 +3,19 @@
  * client, secrets. Used once per process (Lambda container or local server).
  */
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AppConfig } from "../config";
 import type { AppDeps, AppLogger, AppMetrics } from "../app";
-import { runMigrations, type MigrationResult } from "../db/migrations";
+import type { MigrationResult } from "../db/migrations";
 import { createDatabase, createPool, type Database } from "../db/pool";
 import { setAppRolePassword } from "../db/roles";
-import { createDocumentClient } from "./dynamo";
+import { createDocumentStore, type LazyDocumentStore } from "./dynamo";
 import { parseSessionKeys, RefreshingKeys } from "../session/session-keys";
 import { resolveSecret } from "./secrets";
 
 export interface Runtime {
   deps: AppDeps;
   database: Database;
-  doc: DynamoDBDocumentClient;
+  doc: LazyDocumentStore;
   close(): Promise<void>;
 }
 
@@ -46,8 +45,7 @@ export async function createRuntime(config: AppConfig, hooks: RuntimeHooks = {})
       if (!closing) hooks.logger?.warn(DROPPED_CONNECTION_WARNING, { error: err.message });
     },
   });
-  const doc = createDocumentClient({ region: config.region, endpoint: config.dynamo.endpoint });
-  instrument(doc);
+  const doc = createDocumentStore({ region: config.region, endpoint: config.dynamo.endpoint }, instrument);
   const deps: AppDeps = {
     db: database,
     doc,
@@ -60,7 +58,8 @@ export async function createRuntime(config: AppConfig, hooks: RuntimeHooks = {})
     logger: hooks.logger,
     metrics: hooks.metrics,
   };
-  warmUp(database, doc, config.dynamo.cacheTable);
+  warmUp(database);
+  if (config.warmTablesAtStart) doc.warm(config.dynamo.cacheTable);
   return {
     deps,
     database,
@@ -108,6 +107,8 @@ export async function migrateAsOwner(config: AppConfig, hooks: Pick<RuntimeHooks
   const { secrets, destroy } = secretsClientFor(config, hooks.instrument ?? (<T>(client: T) => client));
   const owner = createPool(config.db.owner, { max: 1 });
   try {
+    // The schema's SQL is loaded only by the deploy's migration event, not by every cold start.
+    const { runMigrations } = await import("../db/migrations");
     const result = await runMigrations(owner);
     if (config.db.appRolePassword) {
       await setAppRolePassword(owner, await resolveSecret(config.db.appRolePassword, secrets, "application role credentials"));
@@ -120,11 +121,11 @@ export async function migrateAsOwner(config: AppConfig, hooks: Pick<RuntimeHooks
 }
 
 /**
- * Opens a database connection and initialises the DynamoDB client (credentials,
- * endpoint, socket) in the background, so the first request does not pay for
- * them one after the other. Failures are ignored: requests report outages.
+ * Opens a connection of each pool in the background (every API route but the
+ * liveness probe reads the database), so the first request does not wait for
+ * it after its own work. Failures are ignored: requests report outages.
  */
-function warmUp(database: Database, doc: DynamoDBDocumentClient, cacheTable: string): void {
+function warmUp(database: Database): void {
   const pools = new Set([database.writer, database.reader]);
   for (const pool of pools) {
     pool.connect().then(
@@ -132,5 +133,4 @@ function warmUp(database: Database, doc: DynamoDBDocumentClient, cacheTable: str
       () => {},
     );
   }
-  doc.send(new GetCommand({ TableName: cacheTable, Key: { pk: "warmup#probe" } })).catch(() => {});
 }

@@ -7,8 +7,7 @@
  * Expired items are treated as absent (DynamoDB deletes them lazily).
  */
 import { randomUUID } from "node:crypto";
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { dynamoCall, DynamoUnavailable, isConditionalCheckFailure } from "../runtime/dynamo";
+import { dynamoCall, DynamoUnavailable, isConditionalCheckFailure, type DocumentStore } from "../runtime/dynamo";
 
 export interface CartLine {
   sku: string;
@@ -38,7 +37,7 @@ export class SessionConflictError extends Error {
 }
 
 export interface SessionStoreOptions {
-  doc: DynamoDBDocumentClient;
+  doc: DocumentStore;
   table: string;
   ttlSeconds: number;
   now?: () => number;
@@ -117,20 +116,18 @@ export class SessionStore {
   /** A put conditional on the version read (null: no item yet); false on a lost race. */
   private async conditionalPut(sessionId: string, version: number | null, next: SessionData): Promise<boolean> {
     try {
-      await this.options.doc.send(
-        new PutCommand({
-          TableName: this.options.table,
-          Item: {
-            pk: key(sessionId),
-            version: (version ?? 0) + 1,
-            expiresAt: Math.floor(this.now() / 1000) + this.options.ttlSeconds,
-            cart: next.cart,
-            revision: randomUUID(),
-          },
-          ConditionExpression: version === null ? "attribute_not_exists(pk)" : "version = :read",
-          ExpressionAttributeValues: version === null ? undefined : { ":read": version },
-        }),
-      );
+      await this.options.doc.put({
+        TableName: this.options.table,
+        Item: {
+          pk: key(sessionId),
+          version: (version ?? 0) + 1,
+          expiresAt: Math.floor(this.now() / 1000) + this.options.ttlSeconds,
+          cart: next.cart,
+          revision: randomUUID(),
+        },
+        ConditionExpression: version === null ? "attribute_not_exists(pk)" : "version = :read",
+        ExpressionAttributeValues: version === null ? undefined : { ":read": version },
+      });
       return true;
     } catch (err) {
       if (isConditionalCheckFailure(err)) return false;
@@ -141,9 +138,7 @@ export class SessionStore {
   }
 
   private async read(sessionId: string): Promise<StoredSession> {
-    const result = await dynamoCall(() =>
-      this.options.doc.send(new GetCommand({ TableName: this.options.table, Key: { pk: key(sessionId) }, ConsistentRead: true })),
-    );
+    const result = await dynamoCall(() => this.options.doc.get({ TableName: this.options.table, Key: { pk: key(sessionId) }, ConsistentRead: true }));
     const item = result.Item;
     if (!item) return { data: { cart: [] }, version: null, revision: null };
     const version = typeof item.version === "number" ? item.version : 0;

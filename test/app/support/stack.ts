@@ -11,7 +11,8 @@ import { createDatabase, type Database } from "../../../app/src/db/pool";
 import { runMigrations } from "../../../app/src/db/migrations";
 import { APP_ROLE, setAppRolePassword } from "../../../app/src/db/roles";
 import pg from "pg";
-import { createDocumentClient } from "../../../app/src/runtime/dynamo";
+import { createDocumentStore, type LazyDocumentStore } from "../../../app/src/runtime/dynamo";
+import { createDocumentClient } from "../../../app/src/runtime/dynamo-client";
 import { createTables, startDynalite, startPostgres, type LocalDynamo, type LocalPostgres } from "../../../scripts/local/stores";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Hono } from "hono";
@@ -26,7 +27,10 @@ export interface TestStack {
   postgres: LocalPostgres;
   dynamo: LocalDynamo;
   database: Database;
+  /** A client of the stack's tables for tests to look at or change items directly. */
   doc: DynamoDBDocumentClient;
+  /** The app's own store (deps.doc). */
+  documents: LazyDocumentStore;
   deps: AppDeps;
   app: Hono;
   stop(): Promise<void>;
@@ -61,9 +65,10 @@ export async function startStack(overrides: Partial<AppDeps> = {}, options: Stac
   const appUrl = postgres.urlAs(APP_ROLE, APP_ROLE_PASSWORD);
   const database = createDatabase({ kind: "url", url: appUrl }, { kind: "url", url: appUrl }, { max: 20, queryTimeoutMs: options.queryTimeoutMs });
   const doc = createDocumentClient({ region: "us-east-1", endpoint: dynamo.endpoint });
+  const documents = createDocumentStore({ region: "us-east-1", endpoint: dynamo.endpoint });
   const deps: AppDeps = {
     db: database,
-    doc,
+    doc: documents,
     tables: TABLES,
     sessionKeys: async () => ({ current: SIGNING_KEY }),
     adminToken: ADMIN_TOKEN,
@@ -77,10 +82,12 @@ export async function startStack(overrides: Partial<AppDeps> = {}, options: Stac
     dynamo,
     database,
     doc,
+    documents,
     deps,
     app: createApp(deps),
     async stop() {
       doc.destroy();
+      documents.destroy();
       await database.end().catch(() => {});
       await dynamo.stop().catch(() => {});
       await postgres.stop();
