@@ -1,15 +1,17 @@
 /**
  * CPU per DynamoDB call on the client side (this process's user + system CPU,
  * dynalite runs in another process): the SDK's document client as it comes,
- * the app's (two middlewares removed, runtime/dynamo.ts), the low-level client
- * with attribute values written by hand, and aws-lite (a small client made for
- * Lambda). Each does a session-sized GetItem and a
+ * the same with the two middlewares the app removes, the app's store
+ * (runtime/dynamo-client.ts: the low-level client, those middlewares removed,
+ * its middleware stack resolved once, items converted by util-dynamodb), the
+ * low-level client with attribute values written by hand, and aws-lite (a
+ * small client made for Lambda). Each does a session-sized GetItem and a
  * conditional PutItem, one call at a time; variants alternate per round.
  */
 import awsLite from "@aws-lite/client";
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { createDocumentClient } from "../../app/src/runtime/dynamo-client";
+import { createDynamoClient, documentStoreOf } from "../../app/src/runtime/dynamo-client";
 
 export interface DynamoCpuRow {
   variant: string;
@@ -37,7 +39,13 @@ export async function measureDynamoCpu(endpoint: string, table: string, rounds: 
     new DynamoDBClient({ region: "us-east-1", endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 2 }),
     { marshallOptions: { removeUndefinedValues: true } },
   );
-  const app = createDocumentClient({ region: "us-east-1", endpoint });
+  const trimmed = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: "us-east-1", endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 2 }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  for (const name of ["loggerMiddleware", "recursionDetectionMiddleware"]) trimmed.middlewareStack.remove(name);
+  const appClient = createDynamoClient({ region: "us-east-1", endpoint });
+  const app = documentStoreOf(appClient);
   const lite = await awsLite({
     region: "us-east-1",
     endpoint,
@@ -89,6 +97,16 @@ export async function measureDynamoCpu(endpoint: string, table: string, rounds: 
         }),
       );
     };
+  const appCall: Call = async (i) => {
+    await app.get({ TableName: table, Key: { pk: `session#cpu-${i % 50}` }, ConsistentRead: true });
+    const version = ++sequence;
+    await app.put({
+      TableName: table,
+      Item: item(i, version),
+      ConditionExpression: "attribute_not_exists(pk) OR version < :v",
+      ExpressionAttributeValues: { ":v": version },
+    });
+  };
   const liteCall: Call = async (i) => {
     await liteDynamo.GetItem({ TableName: table, Key: { pk: `session#cpu-${i % 50}` }, ConsistentRead: true });
     const version = ++sequence;
@@ -101,7 +119,8 @@ export async function measureDynamoCpu(endpoint: string, table: string, rounds: 
   };
   const variants: [string, Call][] = [
     ["SDK v3 document client, default middleware", sdkCall(sdk)],
-    ["the app's (logger, recursion-detection middleware removed)", sdkCall(app)],
+    ["document client, logger and recursion-detection middleware removed", sdkCall(trimmed)],
+    ["the app's store: low-level, trimmed, stack resolved once, util-dynamodb", appCall],
     ["SDK v3 low-level client, attribute values by hand", lowCall(low)],
     ["low-level, by hand, the app's middleware removed", lowCall(lowTrimmed)],
     ["aws-lite client + dynamodb plugin", liteCall],
@@ -117,7 +136,8 @@ export async function measureDynamoCpu(endpoint: string, table: string, rounds: 
     return rows;
   } finally {
     sdk.destroy();
-    app.destroy();
+    trimmed.destroy();
+    appClient.destroy();
     low.destroy();
     lowTrimmed.destroy();
   }

@@ -6,14 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { CatalogCache } from "../../app/src/catalog/cache";
-import { createDocumentClient, documentStoreOf } from "../../app/src/runtime/dynamo-client";
+import { createDynamoClient, documentStoreOf } from "../../app/src/runtime/dynamo-client";
 import { SessionStore } from "../../app/src/session/session-store";
 import { createTables, startDynalite, type LocalDynamo } from "../../scripts/local/stores";
 import { freePort } from "./support/ports";
+import { tableClient } from "./support/stack";
 
 const TABLES = { sessions: "sessions-unit", cache: "cache-unit" };
 let dynamo: LocalDynamo;
-let doc: ReturnType<typeof createDocumentClient>;
+let doc: ReturnType<typeof tableClient>;
+let client: ReturnType<typeof createDynamoClient>;
 /** The stores under test take the app's DocumentStore over the same client. */
 let documents: ReturnType<typeof documentStoreOf>;
 let now = 1_800_000_000_000;
@@ -22,11 +24,13 @@ const clock = () => now;
 beforeAll(async () => {
   dynamo = await startDynalite({ port: await freePort(8000, 8009) });
   await createTables(dynamo.endpoint, TABLES);
-  doc = createDocumentClient({ region: "us-east-1", endpoint: dynamo.endpoint });
-  documents = documentStoreOf(doc);
+  doc = tableClient(dynamo.endpoint);
+  client = createDynamoClient({ region: "us-east-1", endpoint: dynamo.endpoint });
+  documents = documentStoreOf(client);
 });
 afterAll(async () => {
   doc?.destroy();
+  client?.destroy();
   await dynamo?.stop();
 });
 

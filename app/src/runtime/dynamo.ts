@@ -5,15 +5,7 @@
  * network error, throttling or 5xx means the store is unavailable (503), and
  * anything else (validation, missing table) is a bug or misconfiguration.
  */
-import type {
-  DynamoDBDocumentClient,
-  GetCommandInput,
-  GetCommandOutput,
-  PutCommandInput,
-  PutCommandOutput,
-  UpdateCommandInput,
-  UpdateCommandOutput,
-} from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 
 export interface DynamoOptions {
   region: string;
@@ -21,11 +13,17 @@ export interface DynamoOptions {
   endpoint?: string;
 }
 
-/** The DynamoDB operations the app uses; each call is one round trip. */
+/** An item, a key or expression values as plain JavaScript values (strings, numbers, lists, maps...). */
+export type Item = Record<string, unknown>;
+
+/**
+ * The DynamoDB operations the app uses, with the request fields it uses; each
+ * call is one round trip. Items go in and come out as plain objects.
+ */
 export interface DocumentStore {
-  get(input: GetCommandInput): Promise<GetCommandOutput>;
-  put(input: PutCommandInput): Promise<PutCommandOutput>;
-  update(input: UpdateCommandInput): Promise<UpdateCommandOutput>;
+  get(input: { TableName: string; Key: Item; ConsistentRead?: boolean }): Promise<{ Item?: Item }>;
+  put(input: { TableName: string; Item: Item; ConditionExpression?: string; ExpressionAttributeValues?: Item }): Promise<void>;
+  update(input: { TableName: string; Key: Item; UpdateExpression: string; ConditionExpression?: string; ExpressionAttributeValues?: Item }): Promise<void>;
 }
 
 export interface LazyDocumentStore extends DocumentStore {
@@ -41,13 +39,13 @@ export interface LazyDocumentStore extends DocumentStore {
  * `instrument` wraps the client when it is created (tracing).
  */
 export function createDocumentStore(options: DynamoOptions, instrument: <T>(client: T) => T = (client) => client): LazyDocumentStore {
-  let client: DynamoDBDocumentClient | undefined;
+  let client: DynamoDBClient | undefined;
   let store: DocumentStore | undefined;
   let loading: Promise<DocumentStore> | undefined;
   const load = () =>
     (loading ??= import("./dynamo-client").then(
       (sdk) => {
-        client = instrument(sdk.createDocumentClient(options));
+        client = instrument(sdk.createDynamoClient(options));
         return (store = sdk.documentStoreOf(client));
       },
       (err: unknown) => {

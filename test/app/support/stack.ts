@@ -12,9 +12,9 @@ import { runMigrations } from "../../../app/src/db/migrations";
 import { APP_ROLE, setAppRolePassword } from "../../../app/src/db/roles";
 import pg from "pg";
 import { createDocumentStore, type LazyDocumentStore } from "../../../app/src/runtime/dynamo";
-import { createDocumentClient } from "../../../app/src/runtime/dynamo-client";
 import { createTables, startDynalite, startPostgres, type LocalDynamo, type LocalPostgres } from "../../../scripts/local/stores";
-import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Hono } from "hono";
 import { freePort } from "./ports";
 
@@ -22,6 +22,11 @@ export const SIGNING_KEY = "test-signing-key-0123456789abcdef";
 export const ADMIN_TOKEN = "test-admin-token";
 export const APP_ROLE_PASSWORD = "test-app-role-password-0123456789";
 export const TABLES = { sessions: "ecommerce-sessions-test", cache: "ecommerce-cache-test" };
+
+/** A document client of the local tables for tests to look at or change items directly (the SDK's defaults). */
+export function tableClient(endpoint: string): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient({ region: "us-east-1", endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } }));
+}
 
 export interface TestStack {
   postgres: LocalPostgres;
@@ -64,7 +69,7 @@ export async function startStack(overrides: Partial<AppDeps> = {}, options: Stac
   }
   const appUrl = postgres.urlAs(APP_ROLE, APP_ROLE_PASSWORD);
   const database = createDatabase({ kind: "url", url: appUrl }, { kind: "url", url: appUrl }, { max: 20, queryTimeoutMs: options.queryTimeoutMs });
-  const doc = createDocumentClient({ region: "us-east-1", endpoint: dynamo.endpoint });
+  const doc = tableClient(dynamo.endpoint);
   const documents = createDocumentStore({ region: "us-east-1", endpoint: dynamo.endpoint });
   const deps: AppDeps = {
     db: database,
