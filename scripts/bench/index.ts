@@ -54,6 +54,7 @@ interface Context {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
+const spread = (values: number[], digits = 0) => `${fmt(Math.min(...values), digits)} / ${fmt(median(values), digits)} / ${fmt(Math.max(...values), digits)}`;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -182,8 +183,9 @@ async function benchColdStart(ctx: Context): Promise<void> {
   }
   const ratio = (values: number[]) => fmt(median(values) / median(bare), 2);
   console.log(
-    `coldstart  shop, first GET /api/products/{sku} ${fmt(median(shop.product), 0)} ms vs bare Hono ${fmt(median(bare), 0)} ms (median of ${runs}): ` +
-      `ratio ${ratio(shop.product)}x (aim < 1.6x); first GET /api/cart ${fmt(median(shop.cart), 0)} ms: ${ratio(shop.cart)}x`,
+    `coldstart  ms to the first answer, min / median / max of ${runs} starts each, interleaved: bare Hono GET /health ${spread(bare)}; ` +
+      `shop GET /api/products/{sku} ${spread(shop.product)}, ratio of medians ${ratio(shop.product)}x (aim < 1.6x); ` +
+      `shop GET /api/cart (loads the DynamoDB client) ${spread(shop.cart)}, ${ratio(shop.cart)}x`,
   );
 }
 
@@ -301,14 +303,12 @@ async function probeAddedRoundTrip(directUrl: string, proxiedUrl: string): Promi
   return `SELECT 1 round trip ${fmt(direct, 3)} ms direct, ${fmt(proxied, 3)} ms through the proxy (median of 400, idle): ${fmt(proxied - direct, 3)} ms added per round trip`;
 }
 
-const spread = (values: number[], digits = 0) => `${fmt(Math.min(...values), digits)} / ${fmt(median(values), digits)} / ${fmt(Math.max(...values), digits)}`;
-
 async function benchRoundTrips(ctx: Context): Promise<void> {
   const rows = await measureRoundTrips({ databaseUrl: ctx.postgres.url(), dynamoEndpoint: ctx.dynamo.endpoint, tables: TABLES });
   const roundTripMs = 1;
   const FUNCTION_MEMORY_MB = DEFAULT_LAMBDA_MEMORY_MB;
   console.log(
-    "roundtrips per request, counted at the clients (pg Client.query, DynamoDB send); warm pools, one request at a time; " +
+    "roundtrips per request, counted at the clients (pg Client.query; the DynamoDB store's calls, one send each); warm pools, one request at a time; " +
       `CPU: median of 8 passes in this process; est. ms = CPU x max(1, ${FULL_VCPU_MB} MB / memory) + round trips x ${roundTripMs} ms`,
   );
   console.log(formatRoundTrips(rows, [FUNCTION_MEMORY_MB, 3008], roundTripMs));
