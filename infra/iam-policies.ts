@@ -32,10 +32,11 @@ export function serviceAssumeRolePolicy(...services: string[]): PolicyDocument {
 
 /**
  * DynamoDB actions the API performs on its two tables (sessions + carts, cache): single-item
- * reads and writes by key (app/src/session, app/src/catalog/cache.ts). No Query, Scan or batch:
+ * reads and writes by key (app/src/session, app/src/catalog/cache.ts). No delete (sessions and cache
+ * entries expire by TTL, which DynamoDB applies itself), no Query, Scan or batch:
  * add an action here only together with the code that needs it.
  */
-export const API_TABLE_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"] as const;
+export const API_TABLE_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"] as const;
 
 /** X-Ray's segment APIs do not support resource-level permissions: "*" is the only valid resource. */
 export const XRAY_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"] as const;

@@ -81,19 +81,17 @@ export interface AppConfig {
   /** Local server port (local mode only). */
   port: number;
   /**
-   * Whether the container loads the DynamoDB client and opens its connection
-   * while it starts, or at the first request that needs a table. Eager only
-   * where starting is off the request path: provisioned concurrency and
-   * SnapStart, named by Lambda's AWS_LAMBDA_INITIALIZATION_TYPE
+   * Whether the container starts ahead of its requests: under provisioned
+   * concurrency, named by Lambda's AWS_LAMBDA_INITIALIZATION_TYPE
    * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html).
-   * On demand, a cold start whose request needs no table (a catalog read) does
-   * not pay for it.
+   * Then it finishes its connections (database and DynamoDB) while it starts,
+   * off the request path. On demand, it loads the DynamoDB client at the
+   * first request that needs a table, so a cold start answering a catalog
+   * read does not pay for it. (SnapStart, the other ahead-of-time start, is
+   * not offered for Node.js container images.)
    */
-  warmTablesAtStart: boolean;
+  startsAheadOfRequests: boolean;
 }
-
-/** Lambda initialization types whose start runs before any request is waiting. */
-const AHEAD_OF_TIME_INITIALIZATION = new Set(["provisioned-concurrency", "snap-start"]);
 
 type Env = Record<string, string | undefined>;
 
@@ -137,7 +135,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     localCacheTtlSeconds: intIn(env, "LOCAL_CACHE_TTL_SECONDS", 5, 0, 3600),
     sessionTtlSeconds: intIn(env, "SESSION_TTL_SECONDS", 7 * 24 * 3600, 60, 365 * 24 * 3600),
     port: intIn(env, "PORT", 3000, 1, 65535),
-    warmTablesAtStart: AHEAD_OF_TIME_INITIALIZATION.has(env.AWS_LAMBDA_INITIALIZATION_TYPE ?? ""),
+    startsAheadOfRequests: env.AWS_LAMBDA_INITIALIZATION_TYPE === "provisioned-concurrency",
   };
 
   if (env.DB_PROXY_ENDPOINT) {

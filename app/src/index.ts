@@ -2,3 +2,6 @@
 import { createLambdaHandler } from "./lambda";
 
 export const handler = createLambdaHandler(process.env);
+
+// Under provisioned concurrency, open the connections within the Init phase, before Lambda freezes the container.
+await handler.ready();

@@ -42,7 +42,22 @@ type Handler = (event: unknown, context?: Partial<Context>) => Promise<ProxyResu
 export interface LambdaHandler extends Handler {
   /** Closes pools and clients (tests and `npm run invoke`; Lambda simply freezes the container). */
   close(): Promise<void>;
+  /**
+   * Resolves when the container may be frozen. Under provisioned concurrency Lambda
+   * freezes it as soon as the module has loaded, and background work stalls until the
+   * first request, so this waits for the start-up connections (at most
+   * START_UP_WAIT_MS); otherwise the first request follows at once and it resolves
+   * at once. Never rejects: a failed start is retried by the first invocation.
+   */
+  ready(): Promise<void>;
 }
+
+/**
+ * The most `ready` waits: well inside the 10 s Lambda gives the Init phase
+ * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html);
+ * past it the container starts anyway and the first request finishes the work.
+ */
+export const START_UP_WAIT_MS = 5_000;
 
 export function createLambdaHandler(env: Record<string, string | undefined> = process.env): LambdaHandler {
   const config = loadConfig(env);
@@ -95,6 +110,18 @@ export function createLambdaHandler(env: Record<string, string | undefined> = pr
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
   }) as LambdaHandler;
+  handler.ready = async () => {
+    if (!config.startsAheadOfRequests) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      init().then(
+        ({ runtime }) => runtime.started,
+        () => {},
+      ),
+      new Promise((resolve) => (timer = setTimeout(resolve, START_UP_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
+  };
   handler.close = async () => {
     const current = ready;
     ready = undefined;

@@ -199,7 +199,7 @@ describe("ApiFunction (defaults: no provisioned concurrency)", () => {
   it("inline policy names exact actions on exact ARNs; the only '*' resource is X-Ray's", () => {
     const policy = JSON.parse(oneOfType("aws:iam/rolePolicy:RolePolicy").inputs.policy);
     const bySid = Object.fromEntries(policy.Statement.map((s: any) => [s.Sid, s]));
-    expect(bySid.Tables.Action).toEqual(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]);
+    expect(bySid.Tables.Action).toEqual(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]);
     expect(bySid.Tables.Resource).toEqual([SESSIONS_ARN, CACHE_ARN]);
     // Each database user by name: the application role (requests) and the owner (the deploy-time migration).
     const dbUser = (user: string) => `arn:aws:rds-db:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:dbuser:prx-0123456789abcdef0/${user}`;

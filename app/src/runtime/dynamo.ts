@@ -27,8 +27,12 @@ export interface DocumentStore {
 }
 
 export interface LazyDocumentStore extends DocumentStore {
-  /** Loads the SDK and opens a connection now (a read of a key that never exists), off the request path. */
-  warm(table: string): void;
+  /**
+   * Loads the SDK and opens a connection now (a read of a key that never
+   * exists); resolves when done, also when that failed (requests report outages).
+   */
+  warm(table: string): Promise<void>;
+  /** Destroys the client, also one still being created. */
   destroy(): void;
 }
 
@@ -42,10 +46,13 @@ export function createDocumentStore(options: DynamoOptions, instrument: <T>(clie
   let client: DynamoDBClient | undefined;
   let store: DocumentStore | undefined;
   let loading: Promise<DocumentStore> | undefined;
+  let destroyed = false;
   const load = () =>
     (loading ??= import("./dynamo-client").then(
       (sdk) => {
         client = instrument(sdk.createDynamoClient(options));
+        // Destroyed while loading (a shutdown during the warm-up): close the new client's sockets too.
+        if (destroyed) client.destroy();
         return (store = sdk.documentStoreOf(client));
       },
       (err: unknown) => {
@@ -57,12 +64,17 @@ export function createDocumentStore(options: DynamoOptions, instrument: <T>(clie
     get: async (input) => (store ?? (await load())).get(input),
     put: async (input) => (store ?? (await load())).put(input),
     update: async (input) => (store ?? (await load())).update(input),
-    warm(table) {
+    warm: (table) =>
       load()
         .then((ready) => ready.get({ TableName: table, Key: { pk: "warmup#probe" } }))
-        .catch(() => {});
+        .then(
+          () => {},
+          () => {},
+        ),
+    destroy() {
+      destroyed = true;
+      client?.destroy();
     },
-    destroy: () => client?.destroy(),
   };
 }
 

@@ -16,6 +16,8 @@ export interface Runtime {
   deps: AppDeps;
   database: Database;
   doc: LazyDocumentStore;
+  /** Resolves when the connections opened at start are open (or failed: requests report outages). */
+  started: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,12 +60,12 @@ export async function createRuntime(config: AppConfig, hooks: RuntimeHooks = {})
     logger: hooks.logger,
     metrics: hooks.metrics,
   };
-  warmUp(database);
-  if (config.warmTablesAtStart) doc.warm(config.dynamo.cacheTable);
+  const started = Promise.all([warmUp(database), config.startsAheadOfRequests ? doc.warm(config.dynamo.cacheTable) : undefined]).then(() => {});
   return {
     deps,
     database,
     doc,
+    started,
     async close() {
       closing = true;
       doc.destroy();
@@ -125,12 +127,14 @@ export async function migrateAsOwner(config: AppConfig, hooks: Pick<RuntimeHooks
  * liveness probe reads the database), so the first request does not wait for
  * it after its own work. Failures are ignored: requests report outages.
  */
-function warmUp(database: Database): void {
+function warmUp(database: Database): Promise<void> {
   const pools = new Set([database.writer, database.reader]);
-  for (const pool of pools) {
-    pool.connect().then(
-      (client) => client.release(),
-      () => {},
-    );
-  }
+  return Promise.all(
+    [...pools].map((pool) =>
+      pool.connect().then(
+        (client) => client.release(),
+        () => {},
+      ),
+    ),
+  ).then(() => {});
 }
