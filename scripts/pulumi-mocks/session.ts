@@ -27,6 +27,7 @@ export interface RecordedResource {
   deleteBeforeReplace?: boolean;
   /** The `retainOnDelete` option, when given: a destroy forgets the resource instead of deleting it. */
   retainOnDelete?: boolean;
+  /** The URNs this resource may have had before (`aliases`: given as URNs, or derived from name/type/parent as the engine does). */
   aliases: string[];
   additionalSecretOutputs: string[];
   customTimeouts: { create: number; update: number; delete: number };
@@ -86,10 +87,33 @@ interface RegisterRequest {
   getDeletebeforereplace(): boolean;
   getDeletebeforereplacedefined(): boolean;
   getAliasurnsList(): string[];
+  /** Structured aliases, which the SDK sends when the monitor supports them (the mock monitor does). */
+  getAliasesList(): AliasMessage[];
   getAdditionalsecretoutputsList(): string[];
   getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
   getObject(): StructLike | undefined;
 }
+interface AliasMessage {
+  getUrn(): string;
+  getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+}
+
+/**
+ * The URN an alias names, as the engine resolves it: a URN as given, or one built from the spec,
+ * each part defaulting to the resource's own (Pulumi's `createUrn`: the parent's type chain prefixes
+ * the type, except for the stack itself).
+ */
+function aliasUrn(alias: AliasMessage, req: RegisterRequest, context: { project: string; stack: string }): string {
+  if (alias.getUrn()) return alias.getUrn();
+  const spec = alias.getSpec()!;
+  const stack = spec.getStack() || context.stack;
+  const project = spec.getProject() || context.project;
+  const parentUrn = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+  const parentPrefix = parentUrn ? parentUrn.substring(0, parentUrn.lastIndexOf("::")) + "$" : "";
+  const prefix = !parentPrefix || parentPrefix.endsWith("::pulumi:pulumi:Stack$") ? `urn:pulumi:${stack}::${project}::` : parentPrefix;
+  return `${prefix}${spec.getType() || req.getType()}::${spec.getName() || req.getName()}`;
+}
+
 interface RegisterResponse {
   getUrn(): string;
   getId(): string;
@@ -116,7 +140,7 @@ function seconds(duration: string | undefined): number {
   return m[2] === "ms" ? n / 1000 : m[2] === "m" ? n * 60 : m[2] === "h" ? n * 3600 : n;
 }
 
-function record(req: RegisterRequest, resp: RegisterResponse): RecordedResource {
+function record(req: RegisterRequest, resp: RegisterResponse, context: { project: string; stack: string }): RecordedResource {
   const propertyDependencies: Record<string, string[]> = {};
   req.getPropertydependenciesMap().forEach((v, k) => (propertyDependencies[k] = v.getUrnsList()));
   const timeouts = req.getCustomtimeouts();
@@ -129,7 +153,7 @@ function record(req: RegisterRequest, resp: RegisterResponse): RecordedResource 
     propertyDependencies,
     protect: req.getProtect() ?? false,
     ignoreChanges: req.getIgnorechangesList(),
-    aliases: req.getAliasurnsList(),
+    aliases: [...req.getAliasurnsList(), ...req.getAliasesList().map((alias) => aliasUrn(alias, req, context))],
     additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
     customTimeouts: { create: seconds(timeouts?.getCreate()), update: seconds(timeouts?.getUpdate()), delete: seconds(timeouts?.getDelete()) },
     inputs: req.getObject()?.toJavaScript() ?? {},
@@ -209,7 +233,7 @@ export async function installMocks(opts: MockOptions): Promise<MockSession> {
     const seq = requests++;
     register(req, (err, resp) => {
       if (!err && resp) {
-        const r = record(req, resp);
+        const r = record(req, resp, { project, stack });
         let index = resources.length;
         while (index > 0 && order.get(resources[index - 1]!)! > seq) index--;
         resources.splice(index, 0, r);

@@ -17,6 +17,7 @@ export const MOCK_REGION = TEST_ENVIRONMENT.region;
 export const MOCK_AZS: string[] = answerCall(TEST_ENVIRONMENT, "aws:index/getAvailabilityZones:getAvailabilityZones", {}).names as string[];
 
 export interface RegisteredResource {
+  urn: string;
   type: string;
   name: string;
   id: string;
@@ -34,6 +35,8 @@ export interface RegisteredResource {
   ignoreChanges: string[];
   /** The `deleteBeforeReplace` resource option. */
   deleteBeforeReplace: boolean;
+  /** The URNs the `aliases` option names (what the engine would match against the previous state). */
+  aliases: string[];
 }
 
 /** The tag context components get in tests: the config defaults, with a test suffix. */
@@ -82,6 +85,7 @@ function testView(r: RecordedResource, sdk: PulumiSdk): RegisteredResource {
         .map(([k, v]) => [k, sdk.runtime.deserializeProperty(v)]),
     );
   return {
+    urn: r.urn,
     type: r.type,
     name: r.name,
     id: r.id ?? "",
@@ -92,6 +96,7 @@ function testView(r: RecordedResource, sdk: PulumiSdk): RegisteredResource {
     protect: r.protect,
     ignoreChanges: r.ignoreChanges,
     deleteBeforeReplace: r.deleteBeforeReplace ?? false,
+    aliases: r.aliases,
   };
 }
 

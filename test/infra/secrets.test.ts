@@ -85,6 +85,19 @@ describe("Secrets", () => {
     expect(slot1.inputs.keepers).toBeUndefined();
   });
 
+  it("generation 1's slot takes over the URN of the single value stacks had before rotation (an alias), and only that slot does", async () => {
+    await build();
+    // Before rotation each value was one RandomPassword named `secrets-<base>` under the same component.
+    const component = registered.find((r) => r.type === "shop:secrets:Secrets")!;
+    const before = (base: string) =>
+      `${component.urn.substring(0, component.urn.lastIndexOf("::"))}$random:index/randomPassword:RandomPassword::secrets-${base}`;
+    for (const base of ["session-key", "origin-verify"]) {
+      const slots = passwords(base);
+      expect(slots.map((p) => p.name).sort()).toEqual([0, 1, 2].map((slot) => `secrets-${base}-slot-${slot}`));
+      for (const slot of slots) expect(slot.aliases, slot.name).toEqual(slot.name.endsWith("-slot-1") ? [before(base)] : []);
+    }
+  });
+
   it("outputs the ARNs and the values only as Pulumi secrets", async () => {
     const secrets = await build();
     // Secrets Manager appends six random characters to the name.
