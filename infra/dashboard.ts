@@ -11,6 +11,7 @@
  */
 import { dashboardBodyProblems, GRID_WIDTH } from "../policy/lib/dashboard";
 import { AURORA_ACU } from "../policy/lib/limits";
+import { API_TABLE_ACTIONS } from "./iam-policies";
 
 /** The names and ids the metrics need; a group that is absent is left off the dashboard and the alarms. */
 export interface MonitoredResources<T = string> {
@@ -85,8 +86,8 @@ const METRIC_WIDTH = 8;
 const METRIC_HEIGHT = 6;
 const DEFAULT_PERIOD = 60;
 
-/** DynamoDB reports latency and throttles per operation; these are the ones the API calls. */
-export const DYNAMODB_OPERATIONS = ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"] as const;
+/** DynamoDB reports latency and throttles per operation: a series for each one the API is allowed to call. */
+export const DYNAMODB_OPERATIONS = API_TABLE_ACTIONS.map((action) => action.replace(/^dynamodb:/, ""));
 
 type Dimensions = [name: string, value: string][];
 
