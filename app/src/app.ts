@@ -125,6 +125,9 @@ export function createApp(deps: AppDeps): Hono {
     return json(c, await catalog.listProducts(query));
   });
 
+  // Beyond the contract (docs/api.md): the storefront's category filter in one request.
+  app.get("/api/categories", async (c) => json(c, { items: await catalog.listCategories() }));
+
   app.get("/api/products/:sku", async (c) => {
     const sku = existingSkuParam(c);
     const found = await catalog.getProduct(sku);

@@ -1,35 +1,20 @@
 import { describe, expect, it } from "vitest";
-import type { ListProductsQuery, Product, ProductPage } from "../../web/src/api";
 import { ApiError, NetworkError } from "../../web/src/api";
 import { hueFor, initials, productArtSvg } from "../../web/src/art";
-import { discoverCategories } from "../../web/src/categories";
+import { categoryNames } from "../../web/src/categories";
 import { categoryLabel, errorMessage, maxOrderable, nextQuantity, stockLabel, stockNote } from "../../web/src/messages";
 import { parseQuantity } from "../../web/src/views/cart";
 import { normalizeQuery } from "../../web/src/views/search";
 
-const product = (sku: string, category: string): Product => ({ sku, name: sku, description: "", category, priceCents: 100, currency: "USD", stock: 5 });
-
-describe("categories learned from the catalog", () => {
-  it("follows the cursor to the end and returns distinct sorted categories", async () => {
-    const pages: Record<string, ProductPage> = {
-      start: { items: [product("a", "toys"), product("b", "books")], nextCursor: "c1" },
-      c1: { items: [product("c", "books"), product("d", "")], nextCursor: "c2" },
-      c2: { items: [product("e", "garden")], nextCursor: null },
-    };
-    const queries: ListProductsQuery[] = [];
-    const categories = await discoverCategories(async (q) => {
-      queries.push(q);
-      return pages[q.cursor ?? "start"]!;
-    });
-    expect(categories).toEqual(["books", "garden", "toys"]);
-    expect(queries.map((q) => q.cursor)).toEqual([null, "c1", "c2"]);
-    expect(queries.every((q) => q.limit === 100)).toBe(true);
-  });
-
-  it("stops after the page limit on a huge catalog", async () => {
-    let calls = 0;
-    await discoverCategories(async () => ({ items: [product(`p${++calls}`, "x")], nextCursor: "more" }), 3);
-    expect(calls).toBe(3);
+describe("the category chips", () => {
+  it("shows each category the API lists that has products, sorted for reading", () => {
+    const listed = [
+      { category: "tea", productCount: 1 },
+      { category: "coffee-gear", productCount: 3 },
+      { category: "coffee", productCount: 2 },
+      { category: "discontinued", productCount: 0 },
+    ];
+    expect(categoryNames(listed)).toEqual(["coffee", "coffee-gear", "tea"]);
   });
 });
 

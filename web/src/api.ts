@@ -88,9 +88,16 @@ export interface ListProductsQuery {
   q?: string | null;
 }
 
-/** The contract's routes as plain async functions. */
+/** A category in use and how many products carry it (GET /api/categories). */
+export interface CategoryCount {
+  category: string;
+  productCount: number;
+}
+
+/** The contract's routes (and GET /api/categories, docs/api.md) as plain async functions. */
 export interface ShopApi {
   listProducts(query?: ListProductsQuery): Promise<ProductPage>;
+  listCategories(): Promise<CategoryCount[]>;
   getProduct(sku: string): Promise<Product>;
   getCart(): Promise<Cart>;
   setCartQuantity(sku: string, quantity: number): Promise<Cart>;
@@ -171,6 +178,7 @@ export function createApi(options: ApiClientOptions = {}): ShopApi {
   const enc = encodeURIComponent;
   return {
     listProducts: (query) => request<ProductPage>("GET", productsPath(query)),
+    listCategories: () => request<{ items: CategoryCount[] }>("GET", "/api/categories").then((page) => page.items),
     getProduct: (sku) => request<Product>("GET", `/api/products/${enc(sku)}`),
     getCart: () => request<Cart>("GET", "/api/cart"),
     setCartQuantity: (sku, quantity) => request<Cart>("PUT", `/api/cart/items/${enc(sku)}`, { quantity }),

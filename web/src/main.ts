@@ -5,7 +5,7 @@
  */
 import "./styles.css";
 import { createApi } from "./api";
-import { discoverCategories } from "./categories";
+import { categoryNames } from "./categories";
 import { CheckoutAttempts } from "./checkout";
 import { CartStore, type AppContext, type CartChannel, type ListState } from "./context";
 import { h, replaceChildren } from "./dom";
@@ -83,20 +83,23 @@ const ctx: AppContext = {
   categories() {
     const known = storedCategories();
     if (known) return Promise.resolve(known);
-    categoriesPromise ??= discoverCategories(api.listProducts).then(
-      (categories) => {
-        try {
-          storage?.setItem(CATEGORIES_KEY, JSON.stringify(categories));
-        } catch {
-          // Not remembered: learned again on the next page load.
-        }
-        return categories;
-      },
-      (error: unknown) => {
-        categoriesPromise = null; // try again on the next visit or retry
-        throw error;
-      },
-    );
+    categoriesPromise ??= api
+      .listCategories()
+      .then(categoryNames)
+      .then(
+        (categories) => {
+          try {
+            storage?.setItem(CATEGORIES_KEY, JSON.stringify(categories));
+          } catch {
+            // Not remembered: learned again on the next page load.
+          }
+          return categories;
+        },
+        (error: unknown) => {
+          categoriesPromise = null; // try again on the next visit or retry
+          throw error;
+        },
+      );
     return categoriesPromise;
   },
   knownCategories: storedCategories,

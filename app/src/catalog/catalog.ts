@@ -5,7 +5,17 @@ import { ApiError, notFound, validationFailed } from "../http/errors";
 import { CatalogCache } from "./cache";
 import type { Product, ProductInput, ProductPatch, VersionedProduct } from "./product";
 import { MAX_STOCK, SKU_PATTERN } from "./product";
-import { findProduct, listProducts, patchProduct, replaceProductIfVersion, searchProducts, upsertProduct, type SearchPosition } from "./product-repository";
+import {
+  findProduct,
+  listCategories,
+  listProducts,
+  patchProduct,
+  replaceProductIfVersion,
+  searchProducts,
+  upsertProduct,
+  type CategoryCount,
+  type SearchPosition,
+} from "./product-repository";
 
 export interface ProductPage {
   items: Product[];
@@ -140,6 +150,15 @@ export class Catalog {
       return loaded.items.length > 0 ? loaded : null;
     });
     return page ?? { items: [], nextCursor: null };
+  }
+
+  /**
+   * Every category in use with its number of products. Only an admin write changes it, and every
+   * admin write moves the catalog to a new version: cached in both layers under that version.
+   */
+  async listCategories(): Promise<CategoryCount[]> {
+    const version = await this.cache.listVersion();
+    return (await this.cache.getOrLoad<CategoryCount[]>(`categories#v${version}`, () => listCategories(this.pools.reader))) ?? [];
   }
 
   private async search(query: ListQuery & { q: string }): Promise<ProductPage> {

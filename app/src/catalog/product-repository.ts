@@ -65,6 +65,21 @@ export async function listProducts(
   return { items: rows.slice(0, page.limit).map(toProduct), hasMore };
 }
 
+/** A category and how many products carry it. */
+export interface CategoryCount {
+  category: string;
+  productCount: number;
+}
+
+/** Every category in use with its number of products, in byte order (the same on every server, whatever its locale). */
+export async function listCategories(db: Queryable): Promise<CategoryCount[]> {
+  // Read off the (category, sku) index, without touching the table's rows.
+  const { rows } = await db.query<{ category: string; count: string }>(
+    `SELECT category, count(*) AS count FROM products GROUP BY category ORDER BY category COLLATE "C"`,
+  );
+  return rows.map((row) => ({ category: row.category, productCount: Number(row.count) }));
+}
+
 /** A position in search results: the rank (as PostgreSQL printed it, so it round-trips exactly) and the SKU. */
 export interface SearchPosition {
   rank: string;
