@@ -73,7 +73,7 @@ export interface CategoryCount {
 
 /** Every category in use with its number of products, in byte order (the same on every server, whatever its locale). */
 export async function listCategories(db: Queryable): Promise<CategoryCount[]> {
-  // Read off the (category, sku) index, without touching the table's rows.
+  // One grouped count over the catalog; the (category, sku) index lets PostgreSQL read it in category order. Cached above.
   const { rows } = await db.query<{ category: string; count: string }>(
     `SELECT category, count(*) AS count FROM products GROUP BY category ORDER BY category COLLATE "C"`,
   );
