@@ -172,6 +172,19 @@ class Builder {
     }
     return out;
   }
+  /**
+   * ACU-hours billed to `r` while `instances` run above `floor` ACUs together: the requests'
+   * ACU-seconds past the floor's hours, up to their combined maximum.
+   */
+  addAcuHoursAbove(r: CostResource, dimension: string, priceId: string, instances: { instance: CostResource; max: number }[], floor: number): void {
+    const max = instances.reduce((s, i) => s + i.max, 0);
+    const perRequest = acuHoursPerRequest(
+      this.a,
+      this.mix.databaseQueries,
+      instances.map((i) => i.instance),
+    );
+    this.addUsage(r, dimension, priceId, perRequest, { included: floor * this.hours, cap: Math.max(0, max - floor) * this.hours });
+  }
 }
 
 type Handler = (r: CostResource, b: Builder) => void;
@@ -214,19 +227,12 @@ const HANDLERS: Record<string, Handler> = {
     if (instances.length === 0) return;
     const min = instances.reduce((s, i) => s + i.min, 0);
     const max = instances.reduce((s, i) => s + i.max, 0);
-    b.addUsage(
+    b.addAcuHoursAbove(
       r,
       `ACU-hours above the instances' minimum (${instances.length} instances, up to ${max} ACUs)`,
       "rds.aurora.serverlessV2.acuHour",
-      acuHoursPerRequest(
-        b.a,
-        b.mix.databaseQueries,
-        instances.map((i) => i.instance),
-      ),
-      {
-        included: min * b.hours,
-        cap: (max - min) * b.hours,
-      },
+      instances,
+      min,
     );
   },
   "aws:rds/clusterInstance:ClusterInstance": (r, b) => {
@@ -243,22 +249,8 @@ const HANDLERS: Record<string, Handler> = {
       RDS_PROXY_MIN_ACU,
       instances.reduce((s, i) => s + i.min, 0),
     );
-    const max = instances.reduce((s, i) => s + i.max, 0);
     b.addFixed(r, `ACU-hours of its targets (at least ${RDS_PROXY_MIN_ACU} ACUs)`, "rds.proxy.serverlessV2.acuHour", floor * b.hours);
-    b.addUsage(
-      r,
-      `ACU-hours once its targets exceed ${floor} ACUs`,
-      "rds.proxy.serverlessV2.acuHour",
-      acuHoursPerRequest(
-        b.a,
-        b.mix.databaseQueries,
-        instances.map((i) => i.instance),
-      ),
-      {
-        included: floor * b.hours,
-        cap: Math.max(0, max - floor) * b.hours,
-      },
-    );
+    b.addAcuHoursAbove(r, `ACU-hours once its targets exceed ${floor} ACUs`, "rds.proxy.serverlessV2.acuHour", instances, floor);
   },
   "aws:lambda/function:Function": (r, b) => {
     const { gb, arch } = b.functionSize(r);
